@@ -1,0 +1,47 @@
+"""A report as read: the raw text, its normalised form, and the map between their offsets.
+
+Every extractor works on ``Document.text`` (normalised) and reports evidence with
+``Document.span(start, end)``, which maps back to code-point offsets into ``Document.raw``,
+the text exactly as read from the file. Quotes are always ``raw[start:end]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Span:
+    """Evidence: ``quote == raw[start:end]`` of the report as read (code points)."""
+
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass
+class Document:
+    """A decoded report. ``origin[i]`` is the raw offset of ``text[i]``; one extra entry at the end."""
+
+    path: Path
+    raw: str
+    text: str
+    origin: list[int]
+
+    def span(self, start: int, end: int) -> Span:
+        """The raw-text evidence for ``text[start:end]``.
+
+        >>> doc = Document(Path("x.txt"), "四\\n\\n区", "四区", [0, 3, 4])
+        >>> doc.span(0, 2)
+        Span(start=0, end=4, quote='四\\n\\n区')
+        """
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span {start}-{end} outside text of length {len(self.text)}")
+        raw_start = self.origin[start]
+        raw_end = self.origin[end - 1] + 1 if end > start else raw_start
+        return Span(raw_start, raw_end, self.raw[raw_start:raw_end])
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
