@@ -1,0 +1,30 @@
+# The README's two commands are `make test` and `make serve`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+STORE  ?= var/store
+PORT   ?= 5000
+
+.PHONY: test serve bench lint system-deps
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+system-deps:
+	.ci/system-deps
+
+test: $(STAMP) system-deps
+	$(PY) -m pytest
+
+serve: $(STAMP)
+	$(VENV)/bin/policykg build kg/sources/*.txt --store $(STORE)
+	$(VENV)/bin/policykg serve --store $(STORE) --host 127.0.0.1 --port $(PORT)
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
