@@ -1,0 +1,138 @@
+"""Named policies, campaigns and reforms, and the 《》 policy documents a report cites.
+
+Pure functions on normalised report text; offsets are into that text.
+
+    >>> text = "扎实开展“万人助万企”活动，制定了《湛河区2022年“万人助万企”活动重点目标任务分工方案》。"
+    >>> [p.label for p in find_policies(text)]
+    ['万人助万企活动']
+    >>> [d.title for d in find_policy_documents(text)]
+    ['湛河区2022年“万人助万企”活动重点目标任务分工方案']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+LEXICON = Path(__file__).parent / "lexicons" / "policy_kinds.txt"
+
+DOC = re.compile(r"《([^《》\n]{2,120})》")
+ISSUED = re.compile(
+    r"(\d{4})年(\d{1,2})月(\d{1,2})日[，,]?"
+    r"(?:[^，。；《》]{0,6}?)([^，。；《》\d]{2,30}?)(?:印发|发布|出台|下发|转发)(?:了)?"
+)
+
+
+@dataclass
+class PolicyDocumentRecord:
+    """A cited 《》 document: its title without the brackets, where it is cited, who issued it."""
+
+    title: str
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    issued: dt.date | None = None
+    issuer: str | None = None
+
+
+@dataclass
+class PolicyRecord:
+    """A named policy, campaign or reform: 万人助万企活动, 放管服效改革, 就业优先政策."""
+
+    label: str
+    core: str
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+
+
+@cache
+def policy_kinds() -> tuple[str, ...]:
+    """Words that make a quoted name a policy (活动, 改革, 政策...), longest first."""
+    words = [w.strip() for w in LEXICON.read_text("utf-8").splitlines()]
+    return tuple(sorted((w for w in words if w and not w.startswith("#")), key=len, reverse=True))
+
+
+def find_policy_documents(text: str) -> list[PolicyDocumentRecord]:
+    """Every distinct 《》 title, with its mentions, and issue date/issuer when the sentence says.
+
+    >>> d = find_policy_documents("2015年8月5日，国务院办公厅发布了《国务院办公厅关于推广随机抽查规范事中事后监管的通知》。")[0]
+    >>> d.issued, d.issuer
+    (datetime.date(2015, 8, 5), '国务院办公厅')
+    """
+    found: dict[str, PolicyDocumentRecord] = {}
+    for match in DOC.finditer(text):
+        title = re.sub(r"\s+", "", match.group(1))
+        record = found.setdefault(title, PolicyDocumentRecord(title))
+        record.mentions.append(match.span())
+        if record.issued is None:
+            record.issued, record.issuer = _issue(text, match.start())
+    return list(found.values())
+
+
+def _issue(text: str, doc_start: int) -> tuple[dt.date | None, str | None]:
+    """Date and issuer from "2022年5月25日，河南省人民政府办公厅印发了《…》" right before a title."""
+    sentence_start = max(text.rfind(p, 0, doc_start) for p in "。\n；") + 1
+    lead = text[sentence_start:doc_start]
+    match = None
+    for match in ISSUED.finditer(lead):
+        pass
+    if match is None or match.end() != len(lead):
+        return None, None
+    year, month, day = (int(match.group(i)) for i in (1, 2, 3))
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return None, None
+    return date, match.group(4).strip("，, ")
+
+
+def find_policies(text: str) -> list[PolicyRecord]:
+    """Quoted names followed by a policy word (“放管服效”改革), and 实施/落实 … 政策 phrases.
+
+    >>> [p.label for p in find_policies("实施就业优先政策，大力开展“放管服效”改革。")]
+    ['就业优先政策', '放管服效改革']
+    """
+    kinds = "|".join(map(re.escape, policy_kinds()))
+    quoted = re.compile(rf"“([^“”\n]{{2,16}})”({kinds})")
+    plain = re.compile(
+        r"(?:实施|落实|执行|抓好|出台|贯彻)(?:好)?(?:一揽子|各项|系列)?"
+        r"([\u4e00-\u9fff]{2,6})(政策)"
+    )
+    found: dict[str, PolicyRecord] = {}
+    for pattern in (quoted, plain):
+        for match in pattern.finditer(text):
+            core, kind = match.group(1), match.group(2)
+            if not _is_name(core):
+                continue
+            label = core + kind
+            record = found.setdefault(label, PolicyRecord(label, core))
+            start = match.start(1) - (1 if pattern is quoted else 0)
+            record.mentions.append((start, match.end()))
+    for record in found.values():
+        record.mentions.extend(_bare_mentions(text, record))
+        record.mentions.sort()
+    return sorted(found.values(), key=lambda r: r.mentions[0])
+
+
+def _is_name(core: str) -> bool:
+    """A policy name is Chinese text without sentence punctuation or generic openers."""
+    return bool(re.fullmatch(r"[\u4e00-\u9fff、0-9]+", core)) and not core.startswith(
+        ("各项", "各类", "相关", "有关", "这些", "上述", "一系列")
+    )
+
+
+def _bare_mentions(text: str, record: PolicyRecord) -> list[tuple[int, int]]:
+    """Other places the policy is named with its kind word but written differently (no quotes)."""
+    seen = set(record.mentions)
+    spans = []
+    for match in re.finditer(re.escape(record.label), text):
+        if not any(s <= match.start() < e for s, e in seen):
+            spans.append(match.span())
+    return spans
+
+
+def link_documents(policies: list[PolicyRecord], documents: list[PolicyDocumentRecord]) -> None:
+    """A document is about a policy when its title names the policy's core (万人助万企)."""
+    for policy in policies:
+        policy.documents = [d.title for d in documents if policy.core in d.title]
