@@ -192,7 +192,7 @@ def open_store(path: str | Path, *, read_only: bool = True) -> OxigraphStore:
 
     :raises StoreUnavailable: if ``path`` holds no store.
     """
-    path = Path(path)
+    path = oxigraph_dir(path)
     if read_only and not path.is_dir():
         raise StoreUnavailable(f"no store at {path}: run `policykg build REPORT.txt --store {path}`")
     try:
@@ -200,6 +200,12 @@ def open_store(path: str | Path, *, read_only: bool = True) -> OxigraphStore:
     except OSError as e:
         raise StoreUnavailable(f"cannot open the store at {path}: {e}") from e
     return OxigraphStore(store)
+
+
+def oxigraph_dir(path: str | Path) -> Path:
+    """The Oxigraph directory of a store built by ``policykg build`` (``DIR/oxigraph``), or ``path``."""
+    path = Path(path)
+    return path / "oxigraph" if (path / "oxigraph").is_dir() else path
 
 
 class RemoteStore(Store):
@@ -290,5 +296,6 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "open_store",
+    "oxigraph_dir",
     "results_to_json",
 ]

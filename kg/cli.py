@@ -1,0 +1,219 @@
+"""The ``policykg`` command: build, load, query, dump, stats, serve."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .iri import DEFAULT_BASE
+from .store import oxigraph_dir
+
+DEFAULT_STORE = "var/store"
+
+EPILOG = """\
+examples:
+  policykg build kg/sources/*.txt --store var/store      build the graph of the bundled reports
+  policykg stats --store var/store                        what is in it
+  policykg query --store var/store 'SELECT ?s WHERE { ?s a pol:Slogan } LIMIT 5'
+  policykg query --store var/store --named chain-enterprises slogan=四主链
+  policykg dump --store var/store --format ttl -o kg.ttl
+  policykg load extra.ttl --graph https://example.org/g --store var/store
+  policykg serve --store var/store --port 5000            the SPARQL service and term pages
+
+The common prefixes (pol: id: skos: prov: rdfs: dcterms: org: qb: xsd:) are declared for you.
+"""
+
+DUMP_FORMATS = {
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``policykg`` console script."""
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # one line a user can act on, not a traceback
+        from .read import ReportError
+        from .store import StoreError
+
+        if isinstance(e, ReportError | StoreError | ValueError | OSError):
+            print(f"policykg: {e}", file=sys.stderr)
+            return 1
+        raise
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="policykg",
+        description="Knowledge graphs from Chinese government planning reports.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, run, help: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=help, description=help)
+        c.add_argument("--store", default=DEFAULT_STORE, help=f"store directory (default {DEFAULT_STORE})")
+        c.set_defaults(run=run)
+        return c
+
+    c = command("build", cmd_build, "read reports and (re)build the store atomically")
+    c.add_argument("reports", nargs="+", type=Path, help="report text files (UTF-8 or GB18030)")
+    c.add_argument("--base", default=DEFAULT_BASE, help=f"base of entity IRIs (default {DEFAULT_BASE})")
+    c.add_argument("--no-dumps", action="store_true", help="skip writing the RDF dumps")
+
+    c = command("load", cmd_load, "load any RDF file into a named graph of the store")
+    c.add_argument("file", type=Path, help="RDF file; format from its extension (.ttl .nt .nq .trig .jsonld .rdf)")
+    c.add_argument("--graph", required=True, help="IRI of the named graph to load into")
+
+    c = command("query", cmd_query, "run SPARQL (or a named catalogue query) against the store")
+    c.add_argument("sparql", nargs="*", help="query text, '-' for stdin, or NAME param=value with --named")
+    c.add_argument("--named", metavar="NAME", help="run the catalogue query NAME (see `policykg query --list`)")
+    c.add_argument("--list", action="store_true", help="list the catalogue's queries")
+    c.add_argument("--format", choices=["table", "json", "csv"], default="table")
+
+    c = command("dump", cmd_dump, "write the whole store in one RDF format")
+    c.add_argument("--format", choices=sorted(DUMP_FORMATS), default="nq")
+    c.add_argument("-o", "--output", type=Path, required=True, help="file to write ('-' for stdout)")
+    c.add_argument("--all", action="store_true", help="write every format, gzipped, with checksums and VoID into -o DIR")
+
+    command("stats", cmd_stats, "count what the store holds, per graph and per class")
+
+    c = command("serve", cmd_serve, "serve the SPARQL endpoint and pages with waitress")
+    c.add_argument("--host", default="127.0.0.1")
+    c.add_argument("--port", type=int, default=5000)
+    c.add_argument("--query-timeout", type=float, default=30, help="seconds before a query is cut (503)")
+    return p
+
+
+def cmd_build(args) -> int:
+    from .build import build
+
+    result = build(args.reports, args.store, base=args.base, dumps=not args.no_dumps, progress=_progress)
+    for r in result.reports:
+        counts = ", ".join(f"{k} {v}" for k, v in r.counts.items())
+        print(f"{r.name}: {r.quads} quads ({counts})")
+        for w in r.warnings:
+            print(f"  warning: {w}", file=sys.stderr)
+    print(f"{result.quads} quads, {result.inferred} inferred, in {result.seconds}s")
+    return 0
+
+
+def cmd_load(args) -> int:
+    store = ox.Store(str(oxigraph_dir(args.store)))
+    try:
+        store.load(path=str(args.file), to_graph=ox.NamedNode(args.graph))
+    except SyntaxError as e:
+        raise ValueError(f"{args.file}: {e}") from None
+    store.flush()
+    print(f"loaded {args.file} into <{args.graph}>")
+    return 0
+
+
+def cmd_query(args) -> int:
+    from ..queries import load_catalogue, run_named
+    from .store import open_store
+    from .vocab import PREFIXES
+
+    if args.list:
+        for name, q in sorted(load_catalogue().items()):
+            print(f"{name:28} {q.title_zh} — {q.title_en}")
+        return 0
+    store = open_store(args.store)
+    if args.named:
+        rows = run_named(store, args.named, args.sparql)
+    else:
+        text = " ".join(args.sparql)
+        if text in ("", "-"):
+            text = sys.stdin.read()
+        prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+        result = store.query(prologue + text)
+        if isinstance(result, bool):
+            print("true" if result else "false")
+            return 0
+        if result and isinstance(result[0], ox.Triple):
+            sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode())
+            return 0
+        rows = result
+    _print_rows(rows, args.format)
+    return 0
+
+
+def _print_rows(rows, fmt: str) -> None:
+    names = list(dict.fromkeys(k for row in rows for k in row))
+    values = [{k: row[k].value for k in row} for row in rows]
+    if fmt == "json":
+        print(json.dumps(values, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, names)
+        writer.writeheader()
+        writer.writerows(values)
+    else:
+        widths = {n: max([len(n)] + [len(v.get(n, "")) for v in values]) for n in names}
+        print("  ".join(n.ljust(widths[n]) for n in names))
+        for v in values:
+            print("  ".join(v.get(n, "").ljust(widths[n]) for n in names))
+        print(f"({len(values)} rows)")
+
+
+def cmd_dump(args) -> int:
+    from .store import open_store
+
+    store = open_store(args.store).oxigraph
+    if args.all:
+        from .dumps import write_dumps
+
+        for f in write_dumps(store, args.output, DEFAULT_BASE):
+            print(f"{f.path}  {f.sha256}")
+        return 0
+    fmt = DUMP_FORMATS[args.format]
+    if not fmt.supports_datasets:
+        data = ox.serialize(
+            (ox.Triple(q.subject, q.predicate, q.object) for q in store), format=fmt
+        )
+    else:
+        data = store.dump(format=fmt)
+    if str(args.output) == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        args.output.write_bytes(data)
+        print(f"wrote {args.output} ({len(data)} bytes)")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from .stats import store_stats
+    from .store import open_store
+
+    stats = store_stats(open_store(args.store))
+    print(f"{stats['quads']} quads in {len(stats['graphs'])} named graphs")
+    for graph, n in stats["graphs"].items():
+        print(f"  {n:8}  {graph}")
+    print("instances per class:")
+    for cls, n in stats["classes"].items():
+        print(f"  {n:8}  {cls}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from ..service.server import serve
+
+    serve(Path(args.store), host=args.host, port=args.port, query_timeout=args.query_timeout)
+    return 0
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

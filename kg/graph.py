@@ -1,0 +1,163 @@
+"""Records in, quads out: one report's named graph, every fact tied to its evidence.
+
+:class:`ReportGraph` owns the bookkeeping that every kind of record shares: the report's graph,
+text spans (raw offsets and exact quotes, the sentence and section that hold them) and labels.
+The ``write_*`` functions below turn each extractor's records into triples of the contract in
+``ontology/README.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from .document import Document
+from .iri import Minter
+from .vocab import DCTERMS, POL, PROV, RDF, RDFS, SKOS, XSD, typed, zh
+
+Node = ox.NamedNode
+
+
+class ReportGraph:
+    """Quads of one report, in the report's own named graph."""
+
+    def __init__(self, doc: Document, structure, minter: Minter):
+        self.doc = doc
+        self.structure = structure
+        self.minter = minter
+        self.graph = Node(minter.report_graph(doc.name))
+        self.report = Node(minter.report(doc.name))
+        self.quads: list[ox.Quad] = []
+        self._spans: dict[tuple[int, int], Node] = {}
+        self._labelled: set[Node] = set()
+
+    def add(self, s: Node, p: Node, o: ox.NamedNode | ox.Literal) -> None:
+        self.quads.append(ox.Quad(s, p, o, self.graph))
+
+    def entity(self, iri: str, cls: Node, label: str, mentions: Iterable[tuple[int, int]] = ()) -> Node:
+        """Declare a thing once (type and label) and tie it to each of its mentions."""
+        node = Node(iri)
+        self.add(node, RDF.type, cls)
+        if node not in self._labelled:
+            self._labelled.add(node)
+            self.add(node, RDFS.label, zh(label))
+        for start, end in mentions:
+            self.add(node, PROV.wasDerivedFrom, self.span(start, end))
+        return node
+
+    def span(self, start: int, end: int) -> Node:
+        """The TextSpan for ``doc.text[start:end]``, with raw offsets, quote and sentence."""
+        key = (start, end)
+        if key in self._spans:
+            return self._spans[key]
+        evidence = self.doc.span(start, end)
+        node = Node(self.minter.in_report(self.report.value, "span", f"{evidence.start}-{evidence.end}"))
+        self._spans[key] = node
+        self.add(node, RDF.type, POL.TextSpan)
+        self._locate(node, evidence)
+        sentence = self.structure.sentence_at(start)
+        if sentence is not None and (sentence.start, sentence.end) != key:
+            self.add(node, POL.inSentence, self.sentence(sentence))
+        return node
+
+    def sentence(self, sentence) -> Node:
+        key = (sentence.start, sentence.end)
+        if key in self._spans:
+            return self._spans[key]
+        evidence = self.doc.span(sentence.start, sentence.end)
+        node = Node(self.minter.in_report(self.report.value, "span", f"{evidence.start}-{evidence.end}"))
+        self._spans[key] = node
+        self.add(node, RDF.type, POL.Sentence)
+        self.add(node, RDF.type, POL.TextSpan)
+        self._locate(node, evidence)
+        if sentence.section_path:
+            self.add(node, POL.inSection, self.section_iri(sentence.section_path))
+        return node
+
+    def _locate(self, node: Node, evidence) -> None:
+        self.add(node, POL.quote, ox.Literal(evidence.quote))
+        self.add(node, POL.start, typed(evidence.start, XSD.integer))
+        self.add(node, POL.end, typed(evidence.end, XSD.integer))
+        self.add(node, POL.inReport, self.report)
+
+    def section_iri(self, path: str) -> Node:
+        return Node(self.minter.in_report(self.report.value, "section", path))
+
+
+def write_report(rg: ReportGraph, sha256: str) -> None:
+    """The report itself: title, date, place, years, issuer, source text."""
+    s, doc = rg.structure, rg.doc
+    rg.entity(rg.report.value, POL.Report, s.title or doc.name)
+    rg.add(rg.report, RDF.type, PROV.Entity)
+    rg.add(rg.report, DCTERMS.title, zh(s.title or doc.name))
+    rg.add(rg.report, POL.text, ox.Literal(doc.raw))
+    rg.add(rg.report, POL.sourceFile, ox.Literal(doc.path.name))
+    rg.add(rg.report, POL.sha256, ox.Literal(sha256))
+    if s.date:
+        rg.add(rg.report, DCTERMS.date, typed(s.date.isoformat(), XSD.date))
+    for year in s.years:
+        rg.add(rg.report, POL.coversYear, typed(year, XSD.gYear))
+    place = report_place(rg)
+    if place is not None:
+        rg.add(rg.report, DCTERMS.spatial, place)
+    if s.issuer:
+        body = rg.entity(rg.minter.entity("body", s.issuer), POL.GovernmentBody, s.issuer)
+        rg.add(rg.report, DCTERMS.creator, body)
+
+
+def report_place(rg: ReportGraph) -> Node | None:
+    """The place the report is about, with its GB/T 2260 code and its parent."""
+    s = rg.structure
+    if not s.place:
+        return None
+    node = rg.entity(rg.minter.place(s.place, s.place_code), POL.Place, s.place)
+    if s.place_code:
+        rg.add(node, POL.adminCode, ox.Literal(s.place_code))
+    if getattr(s, "parent_place", None):
+        parent = rg.entity(
+            rg.minter.place(s.parent_place, s.parent_place_code), POL.Place, s.parent_place
+        )
+        if s.parent_place_code:
+            rg.add(parent, POL.adminCode, ox.Literal(s.parent_place_code))
+        rg.add(node, POL.within, parent)
+    return node
+
+
+def write_sections(rg: ReportGraph, sections, parent: Node | None = None) -> None:
+    """The section tree: number, heading, order, part-of."""
+    for order, section in enumerate(sections, start=1):
+        node = rg.section_iri(section.path)
+        heading = section.heading.strip() or section.number
+        rg.entity(node.value, POL.Section, heading)
+        rg.add(node, POL.number, ox.Literal(section.number))
+        rg.add(node, POL.order, typed(order, XSD.integer))
+        rg.add(node, POL.inReport, rg.report)
+        rg.add(node, DCTERMS.isPartOf, parent or rg.report)
+        write_sections(rg, section.children, node)
+
+
+def write_policies(rg: ReportGraph, policies, documents, slogan_iris: dict[str, Node]) -> None:
+    """Policies (named by slogans where one names them) and the documents about them."""
+    doc_nodes = {}
+    for d in documents:
+        node = rg.entity(rg.minter.entity("document", d.title), POL.PolicyDocument, d.title, d.mentions)
+        rg.add(node, DCTERMS.title, zh(d.title))
+        rg.add(rg.report, DCTERMS.references, node)
+        if d.issued:
+            rg.add(node, DCTERMS.issued, typed(d.issued.isoformat(), XSD.date))
+        if d.issuer:
+            body = rg.entity(rg.minter.entity("body", d.issuer), POL.GovernmentBody, d.issuer)
+            rg.add(node, DCTERMS.creator, body)
+        doc_nodes[d.title] = node
+    for p in policies:
+        node = rg.entity(rg.minter.entity("policy", p.label), POL.Policy, p.label, p.mentions)
+        if p.core in slogan_iris:
+            rg.add(node, POL.namedBy, slogan_iris[p.core])
+        for title in p.documents:
+            rg.add(node, POL.document, doc_nodes[title])
+
+
+def add_alt_labels(rg: ReportGraph, node: Node, labels: Iterable[str], main: str) -> None:
+    for label in sorted(set(labels) - {main}):
+        rg.add(node, SKOS.altLabel, zh(label))
