@@ -11,7 +11,6 @@ the previous store untouched. The store directory holds::
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -26,6 +25,7 @@ from ..ontology import check
 from . import extract
 from .iri import DEFAULT_BASE, Minter
 from .read import read_report
+from .reason import materialise
 
 Progress = Callable[[str], None]
 
@@ -84,13 +84,13 @@ def build(
             progress(f"[{i}/{len(docs)}] {doc.path.name}")
             result = extract.report_quads(doc, minter)
             store.extend(result.quads)
-            sha = hashlib.sha256(doc.path.read_bytes()).hexdigest()
-            store.extend(extract.report_meta_quads(doc, result, minter, sha))
             summaries.append(
                 ReportSummary(doc.name, result.graph, len(result.quads), result.counts, result.warnings)
             )
         progress("materialising inferences")
-        inferred = extract.materialise(store, minter)
+        inferred = materialise(
+            store, minter.graph("ontology"), None, minter.graph("inferred")
+        )
         progress("checking SHACL shapes")
         report = check.validate_store(store)
         if not report.conforms:

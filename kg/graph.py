@@ -161,3 +161,108 @@ def write_policies(rg: ReportGraph, policies, documents, slogan_iris: dict[str, 
 def add_alt_labels(rg: ReportGraph, node: Node, labels: Iterable[str], main: str) -> None:
     for label in sorted(set(labels) - {main}):
         rg.add(node, SKOS.altLabel, zh(label))
+
+
+def write_slogans(rg: ReportGraph, slogans, taxonomy) -> dict[str, Node]:
+    """Slogans with their numerals and parts (recursively); returns label → IRI."""
+    iris: dict[str, Node] = {}
+    for slogan in slogans:
+        node = rg.entity(rg.minter.entity("slogan", slogan.label), POL.Slogan, slogan.label, slogan.mentions)
+        rg.add(node, RDF.type, SKOS.Concept)
+        if slogan.numeral is not None:
+            rg.add(node, POL.numeral, typed(slogan.numeral, XSD.integer))
+        iris[slogan.label] = node
+        for part in slogan.components:
+            rg.add(node, POL.hasComponent, write_component(rg, part, taxonomy))
+    return iris
+
+
+COMPONENT_KINDS = {
+    "slogan": ("slogan", POL.Slogan),
+    "place": ("place", POL.Place),
+    "concept": ("concept", POL.Concept),
+}
+
+
+def write_component(rg: ReportGraph, part, taxonomy) -> Node:
+    """A slogan's part: an industry of the taxonomy, a nested slogan, a place or a concept."""
+    mention = [(part.start, part.end)]
+    if part.kind == "industry":
+        node = industry_node(rg, part.label, taxonomy, mention)
+    else:
+        kind, cls = COMPONENT_KINDS.get(part.kind, COMPONENT_KINDS["concept"])
+        iri = rg.minter.place(part.label, None) if kind == "place" else rg.minter.entity(kind, part.label)
+        node = rg.entity(iri, cls, part.label, mention)
+        if kind != "place":
+            rg.add(node, RDF.type, SKOS.Concept)
+    for child in getattr(part, "components", []):
+        rg.add(node, POL.hasComponent, write_component(rg, child, taxonomy))
+    return node
+
+
+def industry_node(rg: ReportGraph, label: str, taxonomy, mentions) -> Node:
+    """The report's own industry (named as written), linked to the taxonomy concept it matches."""
+    node = rg.entity(rg.minter.entity("industry", label), POL.Industry, label, mentions)
+    rg.add(node, RDF.type, SKOS.Concept)
+    rg.add(node, SKOS.prefLabel, zh(label))
+    match = taxonomy.match(label)
+    if match is not None and match.iri != node.value:
+        rg.add(node, SKOS.closeMatch, Node(match.iri))
+    return node
+
+
+def write_glossary(rg: ReportGraph, entries, slogans, slogan_iris: dict[str, Node]) -> None:
+    """Glossary entries with their definitions and the slogans or concepts they explain."""
+    defined = {s.label: s for s in slogans}
+    for entry in entries:
+        iri = rg.minter.in_report(rg.report.value, "glossary", str(entry.number))
+        node = rg.entity(iri, POL.GlossaryEntry, entry.heading, [(entry.start, entry.end)])
+        rg.add(node, POL.number, ox.Literal(str(entry.number)))
+        rg.add(node, SKOS.definition, zh(entry.definition))
+        rg.add(node, POL.inReport, rg.report)
+        for term in entry.terms:
+            target = slogan_iris.get(term)
+            if target is None:
+                target = rg.entity(
+                    rg.minter.entity("concept", term),
+                    POL.Concept,
+                    term,
+                    [(entry.heading_start, entry.heading_end)],
+                )
+                rg.add(target, RDF.type, SKOS.Concept)
+            rg.add(node, POL.explains, target)
+            if term in defined:
+                rg.add(target, POL.definedIn, node)
+            rg.add(target, SKOS.definition, zh(entry.definition))
+
+
+MEASURES = {"level": POL.Level, "growth": POL.GrowthRate}
+KINDS = {"actual": POL.Actual, "target": POL.Target}
+BOUNDS = {"at_least": POL.AtLeast, "at_most": POL.AtMost, "about": POL.About}
+
+
+def write_observations(rg: ReportGraph, observations) -> None:
+    """One observation per indicator, area, period, value kind and measure, with every span."""
+    area = report_place(rg)
+    if area is None:
+        return
+    for o in observations:
+        indicator = rg.entity(rg.minter.entity("indicator", o.indicator), POL.Indicator, o.indicator)
+        if o.label != o.indicator:
+            rg.add(indicator, SKOS.altLabel, zh(o.label))
+        iri = rg.minter.observation(area.value, o.indicator, o.period, o.value_kind, o.measure)
+        label = f"{o.indicator} {o.period} {'实际' if o.value_kind == 'actual' else '目标'}"
+        node = rg.entity(iri, POL.Observation, label, o.spans)
+        rg.add(node, POL.indicator, indicator)
+        rg.add(node, POL.period, typed(o.period, XSD.gYear))
+        rg.add(node, POL.refArea, area)
+        rg.add(node, POL.valueKind, KINDS[o.value_kind])
+        rg.add(node, POL.measure, MEASURES[o.measure])
+        if o.value is not None:
+            rg.add(node, POL.value, typed(o.value, XSD.decimal))
+        if o.unit:
+            rg.add(node, POL.unit, ox.Literal(o.unit))
+        if o.bound:
+            rg.add(node, POL.bound, BOUNDS[o.bound])
+        if o.target_text:
+            rg.add(node, POL.targetText, zh(o.target_text))
