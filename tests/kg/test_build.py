@@ -1,0 +1,180 @@
+"""The questions the founding report must answer, asked in SPARQL of a store built from it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pyoxigraph as ox
+import pytest
+
+from policykg.kg.vocab import PREFIXES
+
+PROLOGUE = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+
+
+def select(store, sparql: str, **bindings):
+    return [{k: v.value for k, v in row.items()} for row in store.select(PROLOGUE + sparql, **bindings)]
+
+
+def column(rows, name):
+    return {row[name] for row in rows if name in row}
+
+
+def test_four_industries_of_si_zhu_lian_and_their_enterprises(seed_store):
+    rows = select(
+        seed_store,
+        """SELECT ?industry ?enterprise WHERE {
+             ?s a pol:Slogan ; rdfs:label "四主链"@zh ; pol:hasComponent ?i .
+             ?i a pol:Industry ; rdfs:label ?industry .
+             OPTIONAL { ?s pol:chainEnterprise ?e . ?e pol:inIndustry ?j ; rdfs:label ?enterprise .
+                        ?i (skos:closeMatch|skos:broader|^skos:broader)* ?j }
+           }""",
+    )
+    assert column(rows, "industry") == {
+        "新能源储能（含氢能）产业",
+        "电气装备制造业",
+        "医药健康产业",
+        "尼龙材料制造业",
+    }
+    assert {"平高集团", "双鹤华利药业"} <= column(rows, "enterprise")
+
+
+def test_gdp_growth_2022_actual_against_target(seed_store):
+    rows = select(
+        seed_store,
+        """SELECT ?kind ?value ?bound WHERE {
+             ?o a pol:Observation ; pol:indicator/rdfs:label "地区生产总值"@zh ;
+                pol:period "2022"^^xsd:gYear ; pol:measure pol:GrowthRate ;
+                pol:valueKind ?kind ; pol:value ?value .
+             OPTIONAL { ?o pol:bound ?bound }
+           }""",
+    )
+    by_kind = {row["kind"].rsplit("#")[-1]: row for row in rows}
+    assert Decimal(by_kind["Actual"]["value"]) == Decimal("3.8")
+    assert Decimal(by_kind["Target"]["value"]) == Decimal("7.5")
+    assert by_kind["Target"]["bound"].endswith("#AtLeast")
+
+
+def test_gdp_growth_2022_is_one_observation_stated_twice(seed_store):
+    rows = select(
+        seed_store,
+        """SELECT ?o (COUNT(DISTINCT ?span) AS ?spans) WHERE {
+             ?o pol:indicator/rdfs:label "地区生产总值"@zh ; pol:period "2022"^^xsd:gYear ;
+                pol:valueKind pol:Actual ; pol:measure pol:GrowthRate ; prov:wasDerivedFrom ?span .
+           } GROUP BY ?o""",
+    )
+    assert len(rows) == 1 and int(rows[0]["spans"]) >= 2
+
+
+def test_2023_targets(seed_store):
+    rows = select(
+        seed_store,
+        """SELECT ?indicator ?value ?text WHERE {
+             ?o pol:valueKind pol:Target ; pol:period "2023"^^xsd:gYear ;
+                pol:measure pol:GrowthRate ; pol:indicator/rdfs:label ?indicator .
+             OPTIONAL { ?o pol:value ?value } OPTIONAL { ?o pol:targetText ?text }
+           }""",
+    )
+    growth = {r["indicator"]: Decimal(r["value"]) for r in rows if "value" in r}
+    assert growth["地区生产总值"] == Decimal("7.5")
+    assert growth["固定资产投资"] == Decimal("12")
+    assert growth["社会消费品零售总额"] == Decimal("9")
+    assert growth["一般公共预算收入"] == Decimal("9")
+    assert any("规模以上工业" in name and v == Decimal("8.5") for name, v in growth.items())
+    assert "与经济增长同步" in column(rows, "text")
+
+
+@pytest.mark.parametrize(
+    ("enterprise", "project"),
+    [("双鹤华利药业", "双鹤华利药业BFS生产线"), ("平高集团", "平高集团智慧新能源产业基地（一期）")],
+)
+def test_projects_undertaken_by(seed_store, enterprise, project):
+    rows = select(
+        seed_store,
+        """SELECT ?project WHERE {
+             ?p a pol:Project ; pol:undertakenBy/rdfs:label ?name ; rdfs:label ?project }""",
+        name=ox.Literal(enterprise, language="zh"),
+    )
+    assert project in column(rows, "project")
+
+
+def test_seventeen_policy_documents_cited(seed_store):
+    rows = select(
+        seed_store,
+        "SELECT DISTINCT ?d ?title WHERE { ?r a pol:Report ; dcterms:references ?d . "
+        "?d a pol:PolicyDocument ; rdfs:label ?title }",
+    )
+    assert len(rows) == 17
+    assert "湛河区2022年“万人助万企”活动重点目标任务分工方案" in column(rows, "title")
+
+
+def test_glossary_entries_explain_slogans_with_parts(seed_store):
+    entries = select(
+        seed_store,
+        "SELECT ?e ?n ?label ?def WHERE { ?e a pol:GlossaryEntry ; pol:number ?n ; rdfs:label ?label ; "
+        "skos:definition ?def }",
+    )
+    assert len(entries) == 25
+    explained = select(
+        seed_store,
+        """SELECT ?entry ?slogan (COUNT(DISTINCT ?part) AS ?parts) ?numeral WHERE {
+             ?e rdfs:label ?entry ; pol:explains ?s . ?s a pol:Slogan ; rdfs:label ?slogan .
+             OPTIONAL { ?s pol:numeral ?numeral } OPTIONAL { ?s pol:hasComponent ?part }
+           } GROUP BY ?entry ?slogan ?numeral""",
+    )
+    parts = {r["slogan"]: int(r["parts"]) for r in explained}
+    assert parts["四主链"] == 4 and parts["三副链"] == 3
+    assert parts["十大战略"] == 10 and parts["两个确保"] == 2
+    assert parts["四纵四横一管网"] == 3
+    assert parts["三个一批"] == 3
+
+
+def test_nested_parts_reach_roads(seed_store):
+    rows = select(
+        seed_store,
+        """SELECT ?road WHERE { ?s rdfs:label "四纵四横一管网"@zh ; pol:hasPart ?r .
+             ?r a pol:Place ; rdfs:label ?road }""",
+    )
+    assert {"嵩山路", "长江路", "开源路高速引线"} <= column(rows, "road")
+
+
+def test_every_span_quotes_the_report_text(seed_store):
+    rows = select(
+        seed_store,
+        "SELECT ?text WHERE { ?r a pol:Report ; pol:text ?text }",
+    )
+    text = rows[0]["text"]
+    spans = select(seed_store, "SELECT ?q ?s ?e WHERE { ?x pol:quote ?q ; pol:start ?s ; pol:end ?e }")
+    assert len(spans) > 500
+    assert all(text[int(s["s"]) : int(s["e"])] == s["q"] for s in spans)
+
+
+def test_labels_carry_no_page_break_debris(corpus_store_dir):
+    from policykg.kg.store import open_store
+
+    store = open_store(corpus_store_dir)
+    labels = select(store, "SELECT DISTINCT ?l WHERE { ?x rdfs:label ?l }")
+    bad = [r["l"] for r in labels if any(c in r["l"] for c in "\n\t\r") or r["l"] != r["l"].strip()]
+    assert bad == []
+
+
+def test_every_numbered_slogan_decomposes_to_its_numeral(corpus_store_dir):
+    from policykg.kg.store import open_store
+
+    store = open_store(corpus_store_dir)
+    rows = select(
+        store,
+        """SELECT ?label ?numeral (COUNT(DISTINCT ?p) AS ?n) WHERE {
+             ?s a pol:Slogan ; rdfs:label ?label ; pol:numeral ?numeral ; pol:hasComponent ?p }
+           GROUP BY ?label ?numeral""",
+    )
+    assert rows, "some slogans decompose"
+    wrong = [r for r in rows if int(r["n"]) != int(r["numeral"]) and not _is_compound(r["label"])]
+    assert wrong == []
+
+
+def _is_compound(label: str) -> bool:
+    """四纵四横一管网 has three parts (四纵, 四横, 一管网), not four: its numeral is its first."""
+    import re
+
+    return len(re.findall(r"[一二两三四五六七八九十]", label)) > 1

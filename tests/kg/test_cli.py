@@ -1,0 +1,90 @@
+"""The ``policykg`` command, run as users run it, and the atomicity of builds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from policykg.kg.build import build
+from policykg.kg.read import ReportError
+from policykg.kg.store import open_store
+
+SEED = Path(__file__).resolve().parents[2] / "kg" / "sources" / "zhanhe-district_2023_plan-report.txt"
+
+
+def policykg(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "policykg.kg.cli", *args], capture_output=True, text=True, check=check
+    )
+
+
+def test_failed_build_leaves_the_previous_store_untouched(seed_store_dir, tmp_path):
+    store_dir = tmp_path / "store"
+    build([SEED], store_dir, dumps=False)
+    before = len(open_store(store_dir).oxigraph)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(ReportError, match="empty.txt"):
+        build([SEED, empty], store_dir, dumps=False)
+    assert len(open_store(store_dir).oxigraph) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "store"]
+
+
+def test_build_of_a_binary_file_fails_with_its_name(tmp_path):
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(bytes(range(256)) * 20)
+    result = policykg("build", str(binary), "--store", str(tmp_path / "s"), check=False)
+    assert result.returncode == 1
+    assert "scan.txt" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_query_as_json_and_csv(seed_store_dir):
+    q = 'SELECT ?part WHERE { ?s rdfs:label "四主链"@zh ; pol:hasComponent/rdfs:label ?part }'
+    rows = json.loads(policykg("query", "--store", str(seed_store_dir), "--format", "json", q).stdout)
+    assert {r["part"] for r in rows} >= {"电气装备制造业", "医药健康产业"}
+    table = list(csv.DictReader(io.StringIO(policykg("query", "--store", str(seed_store_dir), "--format", "csv", q).stdout)))
+    assert len(table) == len(rows)
+
+
+def test_query_syntax_error_names_the_position(seed_store_dir):
+    result = policykg("query", "--store", str(seed_store_dir), "SELECT ?x WHERE {", check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ":" in result.stderr
+
+
+@pytest.mark.parametrize(("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt"), ("nq", "nquads"), ("trig", "trig"), ("jsonld", "json-ld"), ("rdfxml", "xml")])
+def test_dump_in_every_format_parses(seed_store_dir, tmp_path, fmt, parser):
+    out = tmp_path / f"kg.{fmt}"
+    policykg("dump", "--store", str(seed_store_dir), "--format", fmt, "-o", str(out))
+    graph = rdflib.Dataset() if parser in ("nquads", "trig") else rdflib.Graph()
+    graph.parse(out, format=parser)
+    assert len(graph) > 1000 or sum(len(g) for g in graph.graphs()) > 1000
+
+
+def test_load_puts_a_file_into_a_named_graph(seed_store_dir, tmp_path):
+    store_dir = tmp_path / "store"
+    build([SEED], store_dir, dumps=False)
+    extra = tmp_path / "extra.ttl"
+    extra.write_text('<https://example.org/a> <https://example.org/b> "c" .\n')
+    policykg("load", str(extra), "--graph", "https://example.org/g", "--store", str(store_dir))
+    store = open_store(store_dir)
+    assert store.oxigraph.contains_named_graph(ox.NamedNode("https://example.org/g"))
+
+
+def test_stats_counts_classes(seed_store_dir):
+    out = policykg("stats", "--store", str(seed_store_dir)).stdout
+    assert "GlossaryEntry" in out and "Slogan" in out and "quads" in out
+
+
+def test_help_teaches_with_examples():
+    out = policykg("--help").stdout
+    assert "examples:" in out and "policykg build" in out
