@@ -1,0 +1,231 @@
+"""Downloadable dumps of the whole knowledge graph, with checksums and a VoID description.
+
+Written once by ``policykg build`` / ``policykg dump``, never per request; the service only
+lists and serves the files. One call writes, into ``out_dir``::
+
+    policykg.nq.gz      N-Quads   every quad, named graphs kept
+    policykg.trig.gz    TriG      every quad, named graphs kept
+    policykg.ttl.gz     Turtle    the union of all graphs (distinct triples)
+    policykg.nt.gz      N-Triples the union of all graphs
+    policykg.jsonld.gz  JSON-LD   every quad, named graphs kept
+    policykg.rdf.gz     RDF/XML   the union of all graphs
+    void.ttl            VoID: void:Dataset, void:triples, void:dataDump, one subset per graph
+    SHA256SUMS          ``sha256sum -c`` compatible checksums of all the files above
+    dumps.json          the same listing as JSON, for the service's /dumps/ page
+
+The VoID dataset counts distinct triples of the union graph, which is what the SPARQL service
+answers by default; each named graph is a ``void:subset`` whose IRI is the graph IRI itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pyoxigraph as ox
+
+DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+STEM = "policykg"
+VOID_FILE = "void.ttl"
+SUMS_FILE = "SHA256SUMS"
+MANIFEST_FILE = "dumps.json"
+
+# (file suffix, format, whether the format keeps named graphs)
+FORMATS: list[tuple[str, ox.RdfFormat, bool]] = [
+    ("nq", ox.RdfFormat.N_QUADS, True),
+    ("trig", ox.RdfFormat.TRIG, True),
+    ("ttl", ox.RdfFormat.TURTLE, False),
+    ("nt", ox.RdfFormat.N_TRIPLES, False),
+    ("jsonld", ox.RdfFormat.JSON_LD, True),
+    ("rdf", ox.RdfFormat.RDF_XML, False),
+]
+
+_NS = {
+    "void": "http://rdfs.org/ns/void#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "pol": "https://w3id.org/policykg/ontology#",
+}
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """One written dump: ``triples`` counts the statements it holds (quads or triples)."""
+
+    name: str
+    format: str
+    path: Path
+    sha256: str
+    triples: int
+
+
+def site_root(base_iri: str) -> str:
+    """The root the entity base hangs from: ``https://w3id.org/policykg/id/`` → ``…/policykg/``."""
+    return urljoin(base_iri, "../") if base_iri.rstrip("/").endswith("/id") else base_iri
+
+
+def dataset_iri(base_iri: str) -> str:
+    """IRI of the VoID dataset: the VoID document at ``/.well-known/void`` with a fragment."""
+    return site_root(base_iri) + ".well-known/void#policykg"
+
+
+def write_dumps(
+    store: ox.Store,
+    out_dir: Path,
+    base_iri: str,
+    *,
+    license: str = DEFAULT_LICENSE,
+    modified: dt.date | None = None,
+) -> list[DumpFile]:
+    """Write every dump, ``void.ttl``, ``SHA256SUMS`` and ``dumps.json`` into ``out_dir``.
+
+    ``base_iri`` is the entity base (``https://w3id.org/policykg/id/``); dumps are announced
+    under ``{site}/dumps/`` beside it. Returns the data dumps (not ``void.ttl``).
+
+    :raises OSError: if ``out_dir`` cannot be written.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    union = _union_triples(store)
+    dumps = [
+        _write_one(store, union, out_dir, base_iri, suffix, fmt, keeps_graphs)
+        for suffix, fmt, keeps_graphs in FORMATS
+    ]
+    void = _void_quads(store, union, dumps, base_iri, license, modified or dt.date.today())
+    void_path = out_dir / VOID_FILE
+    void_path.write_bytes(ox.serialize(void, format=ox.RdfFormat.TURTLE, prefixes=_NS))
+    _write_sums(out_dir, [*(d.path for d in dumps), void_path])
+    (out_dir / MANIFEST_FILE).write_text(
+        json.dumps([_manifest_row(d) for d in dumps], ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+    return dumps
+
+
+def read_manifest(out_dir: Path) -> list[DumpFile]:
+    """The dumps listed in ``dumps.json`` (empty when no dump was written)."""
+    path = Path(out_dir) / MANIFEST_FILE
+    if not path.is_file():
+        return []
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        DumpFile(
+            row["name"], row["format"], Path(out_dir) / row["name"], row["sha256"], row["triples"]
+        )
+        for row in rows
+    ]
+
+
+def _union_triples(store: ox.Store) -> list[ox.Triple]:
+    """Distinct triples over all graphs, in a stable order so that dumps are reproducible."""
+    seen = {q.triple for q in store.quads_for_pattern(None, None, None, None)}
+    return sorted(seen, key=str)
+
+
+def _write_one(store, union, out_dir, base_iri, suffix, fmt, keeps_graphs) -> DumpFile:
+    name = f"{STEM}.{suffix}.gz"
+    path = out_dir / name
+    prefixes = _prefixes(base_iri) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    # mtime=0: the same store gives byte-identical files and checksums.
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+        if keeps_graphs:
+            quads = sorted(store.quads_for_pattern(None, None, None, None), key=str)
+            ox.serialize(quads, out, fmt, prefixes=prefixes)
+            count = len(quads)
+        else:
+            ox.serialize(union, out, fmt, prefixes=prefixes)
+            count = len(union)
+    return DumpFile(name, fmt.media_type, path, _sha256(path), count)
+
+
+def _prefixes(base_iri: str) -> dict[str, str]:
+    return {
+        "pol": _NS["pol"],
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "prov": "http://www.w3.org/ns/prov#",
+        "dcterms": _NS["dcterms"],
+        "xsd": _NS["xsd"],
+    }
+
+
+def _void_quads(store, union, dumps, base_iri, license, modified) -> list[ox.Triple]:
+    def v(term: str) -> ox.NamedNode:
+        return ox.NamedNode(_NS["void"] + term)
+
+    def dc(term: str) -> ox.NamedNode:
+        return ox.NamedNode(_NS["dcterms"] + term)
+
+    rdf_type = ox.NamedNode(_NS["rdf"] + "type")
+    ds = ox.NamedNode(dataset_iri(base_iri))
+    root = site_root(base_iri)
+    date = ox.Literal(modified.isoformat(), datatype=ox.NamedNode(_NS["xsd"] + "date"))
+    out = [
+        ox.Triple(ds, rdf_type, v("Dataset")),
+        ox.Triple(ds, dc("title"), ox.Literal("PolicyKG", language="en")),
+        ox.Triple(ds, dc("license"), ox.NamedNode(license)),
+        ox.Triple(ds, dc("modified"), date),
+        ox.Triple(ds, v("triples"), _integer(len(union))),
+        ox.Triple(ds, v("uriSpace"), ox.Literal(base_iri)),
+        ox.Triple(ds, v("sparqlEndpoint"), ox.NamedNode(root + "sparql")),
+        ox.Triple(ds, v("vocabulary"), ox.NamedNode(_NS["pol"])),
+        *(ox.Triple(ds, v("dataDump"), ox.NamedNode(root + "dumps/" + d.name)) for d in dumps),
+    ]
+    for graph in sorted(store.named_graphs(), key=str):
+        if not isinstance(graph, ox.NamedNode):
+            continue
+        count = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+        out += [
+            ox.Triple(ds, v("subset"), graph),
+            ox.Triple(graph, rdf_type, v("Dataset")),
+            ox.Triple(graph, v("triples"), _integer(count)),
+            ox.Triple(graph, dc("license"), ox.NamedNode(license)),
+            ox.Triple(graph, dc("modified"), date),
+            *_report_of(store, graph, base_iri),
+        ]
+    return out
+
+
+def _report_of(store: ox.Store, graph: ox.NamedNode, base_iri: str) -> Iterable[ox.Triple]:
+    """A report graph's subset names its report as source and carries the report's title."""
+    prefix = base_iri + "graph/report/"
+    if not graph.value.startswith(prefix):
+        return []
+    report = ox.NamedNode(base_iri + "report/" + graph.value[len(prefix) :])
+    title = ox.NamedNode(_NS["dcterms"] + "title")
+    triples = [ox.Triple(graph, ox.NamedNode(_NS["dcterms"] + "source"), report)]
+    for q in store.quads_for_pattern(report, title, None, graph):
+        triples.append(ox.Triple(graph, title, q.object))
+        break
+    return triples
+
+
+def _integer(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=ox.NamedNode(_NS["xsd"] + "integer"))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_sums(out_dir: Path, paths: list[Path]) -> None:
+    lines = [f"{_sha256(p)}  {p.name}\n" for p in paths]
+    (out_dir / SUMS_FILE).write_text("".join(lines), encoding="ascii")
+
+
+def _manifest_row(dump: DumpFile) -> dict:
+    row = asdict(dump)
+    row["path"] = dump.path.name
+    row["size"] = dump.path.stat().st_size
+    return row
