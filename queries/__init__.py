@@ -1,1 +1,331 @@
-"""PolicyKG queries."""
+"""The catalogue of named queries: one ``.rq`` file per question, its metadata in its header.
+
+A named query answers one question about the graph (a chain's enterprises, plan against actual)
+without the user knowing SPARQL or IRIs. It is served at ``/queries``, ``/api/queries/<name>``
+and by ``policykg query --named NAME param=value``.
+
+Header format: the comment lines at the top of the file, one ``# key: value`` per line::
+
+    # title@zh: 产业链的产业与企业
+    # title@en: A chain's industries and their enterprises
+    # description: One paragraph saying what the rows are.
+    # param: chain string — the chain slogan: its Chinese label (四主链) or its IRI
+    # param: limit integer 100 — at most this many rows
+    # example: chain=四主链
+
+- ``title@zh``, ``title@en``, ``description`` and ``example`` are required, once each;
+  ``example`` lists ``name=value`` pairs separated by spaces (empty for a query without
+  parameters) and must give every parameter without a default.
+- ``param`` (any number): ``NAME TYPE [DEFAULT] — HELP`` (``--`` may stand for ``—``).
+  TYPE is one of :data:`PARAM_TYPES`: ``iri`` (an absolute http(s) IRI), ``string``,
+  ``year`` (four digits, bound as ``xsd:gYear``), ``integer``.
+
+Parameters are bound, never pasted into the query text: each parameter ``NAME`` is the variable
+``?NAME``, which must appear in the outermost ``SELECT`` (pyoxigraph substitutes only projected
+variables; a remote store joins a trailing ``VALUES`` on them). Queries therefore never test a
+parameter in a ``FILTER``: a term given by label is resolved by computing the candidate's label
+into the parameter's variable, which the bound value then has to equal::
+
+    { ?slogan rdfs:label|skos:altLabel ?name . BIND(STR(?name) AS ?chain) }
+    UNION { ?slogan a pol:Slogan . BIND(STR(?slogan) AS ?chain) }     # or the IRI itself
+
+Exceptions::
+
+    CatalogueError
+    ├── QueryFileError   a .rq file is malformed (names the file and line)
+    ├── UnknownQuery     no query of that name (also a LookupError)
+    └── ParameterError   a parameter is missing, unknown or not of its type (also a ValueError)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from policykg.kg.store import Row, Store, Term
+
+CATALOGUE_DIR = Path(__file__).parent
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PARAM_TYPES = {
+    "iri": "an absolute http(s) IRI, e.g. https://w3id.org/policykg/id/slogan/si-zhu-lian",
+    "string": "text, e.g. a Chinese label such as 四主链",
+    "year": "a year of four digits, e.g. 2022",
+    "integer": "a whole number, e.g. 10",
+}
+REQUIRED_KEYS = ("title@zh", "title@en", "description", "example")
+MAX_STRING = 500
+
+_IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+\Z")
+_PATTERNS = {
+    "iri": _IRI,
+    "string": re.compile(r".+\Z", re.S),
+    "year": re.compile(r"\d{4}\Z"),
+    "integer": re.compile(r"[+-]?\d{1,18}\Z"),
+}
+_HEADER_LINE = re.compile(r"#\s*([\w@-]+)\s*:\s?(.*)\Z")
+_PARAM = re.compile(
+    r"(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?:\s+(?P<default>\S+))?\s+(?:—|--)\s*(?P<help>.+)\Z"
+)
+
+
+class CatalogueError(Exception):
+    """Base of every error raised by the catalogue."""
+
+
+class QueryFileError(CatalogueError):
+    """A ``.rq`` file is malformed: its header or its SPARQL."""
+
+
+class UnknownQuery(CatalogueError, LookupError):
+    """No named query has that name."""
+
+
+class ParameterError(CatalogueError, ValueError):
+    """A parameter value is missing, unknown or not of its declared type; ``param`` names it."""
+
+    def __init__(self, param: str, message: str):
+        super().__init__(message)
+        self.param = param
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter of a named query."""
+
+    name: str
+    type: str
+    default: str | None
+    help: str
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+    def to_term(self, value: str) -> Term:
+        """The bound term for ``value``, checked against the type.
+
+        >>> Param("year", "year", None, "").to_term("2022")
+        <Literal value=2022 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#gYear>>
+
+        :raises ParameterError: if ``value`` is not of the type.
+        """
+        value = value.strip()
+        if not _PATTERNS[self.type].match(value) or len(value) > MAX_STRING:
+            raise ParameterError(
+                self.name, f"parameter {self.name}={value!r} is not {PARAM_TYPES[self.type]}"
+            )
+        if self.type == "iri":
+            return ox.NamedNode(value)
+        if self.type == "year":
+            return ox.Literal(value, datatype=ox.NamedNode(XSD + "gYear"))
+        if self.type == "integer":
+            return ox.Literal(int(value))
+        return ox.Literal(value)
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A question with a name, its metadata and its SPARQL."""
+
+    name: str
+    title_zh: str
+    title_en: str
+    description: str
+    params: tuple[Param, ...]
+    example: dict[str, str]
+    sparql: str
+    variables: tuple[str, ...] = ()
+
+    def bind(self, params: Mapping[str, object]) -> dict[str, Term]:
+        """The terms to bind for ``params`` (values as given by a user: strings or numbers).
+
+        Missing or empty values take the default.
+
+        >>> q = load_catalogue()["year-targets"]
+        >>> q.bind({"year": "2023"})["year"].value
+        '2023'
+
+        :raises ParameterError: for an unknown parameter, a missing required one, or a value
+            not of its type.
+        """
+        declared = {p.name: p for p in self.params}
+        for name in params:
+            if name not in declared:
+                known = ", ".join(declared) or "no parameters"
+                raise ParameterError(
+                    name, f"{self.name} has no parameter {name} (it takes {known})"
+                )
+        bound = {}
+        for p in self.params:
+            value = params.get(p.name)
+            text = "" if value is None else str(value).strip()
+            if not text and p.default is None:
+                raise ParameterError(p.name, f"{self.name} needs parameter {p.name}: {p.help}")
+            bound[p.name] = p.to_term(text or str(p.default))
+        return bound
+
+    def run(self, store: Store, **params: object) -> list[Row]:
+        """Rows of the query on ``store`` with ``params`` bound.
+
+        >>> from policykg.kg.store import MemoryStore
+        >>> load_catalogue()["slogan-parts"].run(MemoryStore(), slogan="四主链")
+        []
+
+        :raises ParameterError: if a parameter is missing, unknown or ill-typed.
+        """
+        return store.select(self.sparql, **self.bind(params))
+
+
+def load_catalogue(directory: str | Path | None = None) -> dict[str, NamedQuery]:
+    """Every named query in ``directory`` (default: the bundled catalogue), by name.
+
+    The name is the file stem: ``chain-enterprises.rq`` → ``chain-enterprises``.
+
+    :raises QueryFileError: if a file's header or SPARQL is malformed.
+    """
+    if directory is None:
+        return dict(_bundled())
+    return _load(Path(directory))
+
+
+@functools.cache
+def _bundled() -> dict[str, NamedQuery]:
+    return _load(CATALOGUE_DIR)
+
+
+def _load(directory: Path) -> dict[str, NamedQuery]:
+    return {path.stem: parse_query_file(path) for path in sorted(directory.glob("*.rq"))}
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    """Read one ``.rq`` file: header metadata and SPARQL (checked to parse).
+
+    :raises QueryFileError: naming the file and line of the first problem.
+    """
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            break
+        match = _HEADER_LINE.match(line.strip())
+        if not match:
+            raise QueryFileError(f"{path}:{number}: expected '# key: value', got {line!r}")
+        key, value = match.group(1), match.group(2).strip()
+        if key == "param":
+            params.append(_parse_param(value, f"{path}:{number}"))
+        elif key in REQUIRED_KEYS and key not in fields:
+            fields[key] = value
+        else:
+            raise QueryFileError(f"{path}:{number}: unknown or repeated header key {key!r}")
+    missing = [k for k in REQUIRED_KEYS if k not in fields]
+    if missing:
+        raise QueryFileError(f"{path}: header lacks {', '.join(missing)}")
+    query = NamedQuery(
+        name=path.stem,
+        title_zh=fields["title@zh"],
+        title_en=fields["title@en"],
+        description=fields["description"],
+        params=tuple(params),
+        example=_parse_example(fields["example"], path),
+        sparql=text,
+    )
+    return _checked(query, path)
+
+
+def _parse_param(value: str, where: str) -> Param:
+    match = _PARAM.match(value)
+    if not match:
+        raise QueryFileError(
+            f"{where}: expected 'param: NAME TYPE [DEFAULT] — HELP', got {value!r}"
+        )
+    if match["type"] not in PARAM_TYPES:
+        raise QueryFileError(
+            f"{where}: type {match['type']!r} is not one of {', '.join(PARAM_TYPES)}"
+        )
+    return Param(match["name"], match["type"], match["default"], match["help"].strip())
+
+
+def _parse_example(value: str, path: Path) -> dict[str, str]:
+    pairs = [item.split("=", 1) for item in value.split()]
+    if any(len(pair) != 2 for pair in pairs):
+        raise QueryFileError(f"{path}: example must be name=value pairs, got {value!r}")
+    return dict(pairs)  # type: ignore[arg-type]
+
+
+def _checked(query: NamedQuery, path: Path) -> NamedQuery:
+    """Check that the SPARQL parses, binds the example, and projects every parameter."""
+    try:
+        bindings = query.bind(query.example)
+    except ParameterError as e:
+        raise QueryFileError(f"{path}: example: {e}") from None
+    try:
+        result = ox.Store().query(
+            query.sparql, substitutions={ox.Variable(k): v for k, v in bindings.items()}
+        )
+    except SyntaxError as e:
+        raise QueryFileError(f"{path}: {e}") from None
+    except RuntimeError as e:  # a parameter missing from the SELECT projection
+        raise QueryFileError(f"{path}: {e}") from None
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryFileError(f"{path}: a named query must be a SELECT query")
+    variables = tuple(v.value for v in result.variables)
+    return dataclasses.replace(query, variables=variables)
+
+
+def parse_args(args: list[str]) -> dict[str, str]:
+    """``["chain=四主链", "year=2022"]`` → ``{"chain": "四主链", "year": "2022"}``.
+
+    :raises ParameterError: for an argument without ``=``.
+    """
+    params = {}
+    for arg in args:
+        name, sep, value = arg.partition("=")
+        if not sep or not name:
+            raise ParameterError(arg, f"expected name=value, got {arg!r}")
+        params[name.strip()] = value
+    return params
+
+
+def get_query(name: str) -> NamedQuery:
+    """The bundled named query ``name``.
+
+    :raises UnknownQuery: listing the names there are.
+    """
+    catalogue = _bundled()
+    if name not in catalogue:
+        raise UnknownQuery(f"no named query {name!r}; there are: {', '.join(catalogue)}")
+    return catalogue[name]
+
+
+def run_named(store: Store, name: str, args: list[str]) -> list[Row]:
+    """Run the bundled query ``name`` with ``name=value`` arguments (what the CLI calls).
+
+    ``policykg query --named chain-enterprises chain=四主链`` →
+    ``run_named(store, "chain-enterprises", ["chain=四主链"])``.
+
+    :raises UnknownQuery: if there is no such query.
+    :raises ParameterError: if an argument is malformed, unknown, missing or ill-typed.
+    """
+    return get_query(name).run(store, **parse_args(args))
+
+
+__all__ = [
+    "PARAM_TYPES",
+    "CatalogueError",
+    "NamedQuery",
+    "Param",
+    "ParameterError",
+    "QueryFileError",
+    "UnknownQuery",
+    "get_query",
+    "load_catalogue",
+    "parse_args",
+    "parse_query_file",
+    "run_named",
+]
