@@ -147,6 +147,23 @@ class OxigraphStore(Store):
         except OSError as e:
             raise StoreUnavailable(str(e)) from e
 
+    def execute(
+        self,
+        sparql: str,
+        *,
+        bindings: Bindings | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples:
+        """Run a query and return pyoxigraph's lazy result, for callers that stream or cut it.
+
+        Same dataset rules and errors as :meth:`query`; ``named_graphs=[]`` means none.
+
+        :raises QuerySyntaxError: if the query does not parse.
+        :raises StoreUnavailable: if the store cannot be read.
+        """
+        return self._run(sparql, bindings, default_graphs, named_graphs)
+
     def query(self, sparql, *, bindings=None, default_graphs=None, named_graphs=None):
         result = self._run(sparql, bindings, default_graphs, named_graphs)
         if isinstance(result, ox.QueryBoolean):
