@@ -1,0 +1,636 @@
+"""Indicators and their observations: the 主要指标 table and the figures in running text.
+
+Pure functions on normalised report text; every record carries offsets into that text.
+Indicator names are canonicalised through ``lexicons/indicators.tsv`` (生产总值 → 地区生产总值),
+units come from ``lexicons/units.tsv``.
+
+    >>> [(r.indicator, r.period, r.value_kind, r.measure, str(r.value))
+    ...  for r in find_text_figures("一、2022年计划执行情况\\n全年地区生产总值增长3.8%。")]
+    [('地区生产总值', 2022, 'actual', 'growth', '3.8')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+LEXICONS = Path(__file__).parent / "lexicons"
+
+ValueKind = Literal["actual", "target"]
+Measure = Literal["level", "growth"]
+Bound = Literal["at_least", "at_most", "about"]
+Section = tuple[int, int, str]
+"""A report section as ``(start, end, heading)``: offsets into the text, heading as written."""
+
+
+@dataclass
+class ObservationRecord:
+    """One value of one indicator for one year: 2022年 地区生产总值 实际 增长 3.8%.
+
+    ``value`` is None for qualitative targets, whose wording is in ``target_text``
+    (完成市定目标, 与经济增长同步). ``area`` None means the report's own place.
+    ``spans`` hold every place the fact is stated (table cell, phrase in a sentence).
+    """
+
+    indicator: str
+    label: str
+    period: int
+    area: str | None
+    value_kind: ValueKind
+    measure: Measure
+    value: Decimal | None
+    unit: str | None
+    bound: Bound | None
+    target_text: str | None
+    spans: list[tuple[int, int]]
+    source: Literal["table", "text"] = "text"
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A canonical indicator from the lexicon, with the names it goes by."""
+
+    name: str
+    dimension: str
+    aliases: tuple[str, ...]
+    growth_aliases: tuple[str, ...]
+    source: str
+
+
+# --- lexicons -------------------------------------------------------------------------------
+
+
+def _key(label: str) -> str:
+    """Comparison key of a name: no spaces, half-width brackets and percent sign."""
+    return re.sub(r"\s+", "", label).translate(str.maketrans("（）％", "()%"))
+
+
+def _tsv_rows(name: str) -> list[list[str]]:
+    lines = (LEXICONS / name).read_text("utf-8").splitlines()
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _names(cell: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in cell.split(";") if n.strip())
+
+
+@cache
+def indicator_lexicon() -> dict[str, Indicator]:
+    """Canonical indicators by name (pairs like 城镇…|农村… are left out: they are no indicator)."""
+    found = {}
+    for row in _tsv_rows("indicators.tsv"):
+        name, dimension, aliases, growth, source = (row + [""] * 5)[:5]
+        if "|" not in name:
+            found[name] = Indicator(name, dimension, _names(aliases), _names(growth), source)
+    return found
+
+
+@cache
+def _alias_roles() -> dict[str, tuple[str, str]]:
+    """Key of every written name → (canonical, role); role is name, growth or pair."""
+    roles: dict[str, tuple[str, str]] = {}
+    for row in _tsv_rows("indicators.tsv"):
+        name, _, aliases, growth = (row + [""] * 4)[:4]
+        if "|" in name:
+            roles.update({_key(a): (name, "pair") for a in _names(aliases)})
+            continue
+        roles.update({_key(a): (name, "name") for a in (name, *_names(aliases))})
+        roles.update({_key(a): (name, "growth") for a in _names(growth)})
+    return roles
+
+
+def canonical_indicator(label: str) -> str | None:
+    """The canonical name of an indicator as written, or None when the lexicon lacks it.
+
+    >>> canonical_indicator("生产总值"), canonical_indicator("规上工业"), canonical_indicator("产值")
+    ('地区生产总值', '规模以上工业增加值', None)
+    """
+    found = _alias_roles().get(_key(label))
+    return found[0] if found and found[1] != "pair" else None
+
+
+@cache
+def units() -> dict[str, tuple[str, Decimal]]:
+    """Every unit as written → (dimension, factor to its base unit): 亿元 → ('money', 1e8)."""
+    base: dict[str, tuple[str, Decimal]] = {}
+    prefixes: dict[str, Decimal] = {}
+    for unit, value, kind in _tsv_rows("units.tsv"):
+        if kind == "prefix":
+            prefixes[unit] = Decimal(value)
+        else:
+            base[unit] = (value, Decimal(1))
+    scaled = {p + u: (dim, f) for p, f in prefixes.items() for u, (dim, _) in base.items()}
+    return scaled | base
+
+
+def _alternation(words: Iterable[str]) -> str:
+    escaped = (re.escape(w).replace(r"\(", "[(（]").replace(r"\)", "[)）]") for w in words)
+    return "|".join(sorted(escaped, key=len, reverse=True))
+
+
+@cache
+def _alias_pattern() -> re.Pattern[str]:
+    written = set()
+    for row in _tsv_rows("indicators.tsv"):
+        name, _, aliases, growth = (row + [""] * 4)[:4]
+        written.update(_names(aliases) + _names(growth) + (() if "|" in name else (name,)))
+    return re.compile(_alternation(written))
+
+
+# --- the main-indicator table ----------------------------------------------------------------
+
+DASH = {"", "—", "——", "-", "－", "/", "…"}
+NUMBER_CELL = re.compile(r"([-－−]?\d+(?:\.\d+)?)(以上|左右|以下|以内)?")
+BOUNDS: dict[str, Bound] = {
+    "以上": "at_least",
+    "余": "at_least",
+    "多": "at_least",
+    "超过": "at_least",
+    "超": "at_least",
+    "突破": "at_least",
+    "左右": "about",
+    "约": "about",
+    "以下": "at_most",
+    "以内": "at_most",
+}
+ROW_NUMBER = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|\d+\s*[.．、]|[一二三四五六七八九十]+、)\s*"
+)
+Cell = tuple[str, int, int]
+
+
+def parse_indicator_tables(text: str) -> list[ObservationRecord]:
+    """Observations from tab-separated 主要指标 tables, one per non-empty value cell.
+
+    The header row (指标名称 / 计量单位 / 2022年计划 / 2022年实际完成 …) gives each column pair
+    its year and kind, the sub-header (绝对值 / 增长%) its measure; both may repeat after page
+    breaks. "7.5以上" is 7.5 at_least; "完成市定目标" is a target_text; "—" is no observation.
+    """
+    records: list[ObservationRecord] = []
+    columns: list[tuple[int, ValueKind] | None] | None = None
+    measures: list[Measure | None] | None = None
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        cells = _cells(line.rstrip("\r\n"), offset)
+        offset += len(line)
+        if "\t" not in line:
+            if line.strip():
+                columns = measures = None
+            continue
+        if _key(cells[0][0]) == "指标名称":
+            columns, measures = _header_columns(cells), None
+        elif columns is not None and _is_subheader(cells):
+            measures = [_column_measure(c[0]) for c in cells]
+        elif columns is not None and measures is not None:
+            records += _row_observations(cells, columns, measures)
+    return records
+
+
+def _cells(line: str, offset: int) -> list[Cell]:
+    """Tab-separated cells, stripped, with their offsets in the text."""
+    cells, start = [], 0
+    for part in line.split("\t"):
+        lead = len(part) - len(part.lstrip())
+        stripped = part.strip()
+        cells.append((stripped, offset + start + lead, offset + start + lead + len(stripped)))
+        start += len(part) + 1
+    return cells
+
+
+def _header_columns(cells: list[Cell]) -> list[tuple[int, ValueKind] | None]:
+    """Year and kind of every column; a blank header cell continues the one on its left."""
+    columns: list[tuple[int, ValueKind] | None] = [None, None]
+    current = None
+    for cell, _, _ in cells[2:]:
+        if cell:
+            current = _column_kind(_key(cell))
+        columns.append(current)
+    return columns
+
+
+def _column_kind(header: str) -> tuple[int, ValueKind] | None:
+    """'2022年计划' → (2022, 'target'); '2022年实际完成' → (2022, 'actual'); '2023年预计' → None."""
+    match = re.match(r"(\d{4})年?(.*)", header)
+    if match is None or "预计" in match.group(2):
+        return None
+    if re.search(r"实际|完成|执行", match.group(2)):
+        return int(match.group(1)), "actual"
+    if re.search(r"计划|目标|预期", match.group(2)):
+        return int(match.group(1)), "target"
+    return None
+
+
+def _column_measure(header: str) -> Measure | None:
+    if re.search(r"增长|增速|增幅", header):
+        return "growth"
+    return "level" if re.search(r"绝对值|总量|数值|绝对数", header) else None
+
+
+def _is_subheader(cells: list[Cell]) -> bool:
+    return any(_column_measure(c[0]) for c in cells) and not cells[0][0] and not cells[1][0]
+
+
+def _row_observations(
+    cells: list[Cell], columns: list[tuple[int, ValueKind] | None], measures: list[Measure | None]
+) -> list[ObservationRecord]:
+    """One row: "(一) 生产总值 | 亿元 | — | 7.5以上 | 245.24 | 3.8 | — | 7.5"."""
+    label = ROW_NUMBER.sub("", cells[0][0]).strip()
+    unit = cells[1][0] if len(cells) > 1 else ""
+    if not label or not unit or not re.search(r"[\u4e00-\u9fffA-Za-z]", label):
+        return []
+    name = canonical_indicator(label) or _key(label)
+    records = []
+    for i, (cell, start, end) in enumerate(cells[2:], start=2):
+        column = columns[i] if i < len(columns) else None
+        measure = measures[i] if i < len(measures) else None
+        if cell in DASH or column is None or measure is None:
+            continue
+        value, bound, target_text = _cell_value(cell)
+        if value is None and column[1] == "actual":
+            continue
+        record_unit = unit if measure == "level" else "%"
+        records.append(
+            ObservationRecord(
+                name, label, column[0], None, column[1], measure, value,
+                record_unit if value is not None else None, bound, target_text,
+                [(start, end)], source="table",
+            )
+        )  # fmt: skip
+    return records
+
+
+def _cell_value(cell: str) -> tuple[Decimal | None, Bound | None, str | None]:
+    match = NUMBER_CELL.fullmatch(cell)
+    if match is None:
+        return None, None, cell
+    number = match.group(1).replace("－", "-").replace("−", "-")
+    return Decimal(number), BOUNDS.get(match.group(2) or ""), None
+
+
+# --- sections: which year, and actual or target ------------------------------------------------
+
+LEVEL1 = re.compile(r"[一二三四五六七八九十]{1,3}、")
+LEVEL2 = re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)]")
+GLOSSARY = re.compile(r"附件|附录|名词解释|术语解释|注释")
+ACTUAL_CUE = re.compile(r"执行情况|完成情况|回顾|过去一年|成绩|成就")
+TARGET_CUE = re.compile(r"目标|计划|预期|任务|安排|力争|打算|思路")
+YEAR = re.compile(r"(?<![比较由从与])(\d{4})年(?!以来|来|代|前)")
+MULTI_YEAR = re.compile(
+    r"(?:——|各位代表[，,！!]?)?(?:[二三四五六七八九十]年来|过去(?:的)?[二三四五六七八九十]年"
+    r"|[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间|以来))"
+)
+SINGLE_YEAR = re.compile(r"\d{4}年|一年来|过去一年|今年|去年")
+TARGET_WORDS = re.compile(r"力争|预期目标|目标是|目标为")
+
+
+def find_sections(text: str) -> list[Section]:
+    """Fallback sections when no structure is passed: "一、…" headings and "（一）…" sub-headings.
+
+    >>> find_sections("一、2022年执行情况\\n（一）经济。正文\\n二、2023年目标\\n")
+    [(0, 24, '一、2022年执行情况'), (12, 24, '（一）经济。'), (24, 34, '二、2023年目标')]
+    """
+    found: list[tuple[int, int, str]] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip(" \t\r\n\u3000")
+        if "\t" not in line.strip() and stripped:
+            if (LEVEL1.match(stripped) and len(stripped) <= 50) or _is_glossary(stripped):
+                found.append((1, offset, stripped))
+            elif LEVEL2.match(stripped):
+                found.append((2, offset, re.match(r"[^。]{1,60}。?", stripped).group()))  # type: ignore[union-attr]
+        offset += len(line)
+    sections = []
+    for i, (level, start, heading) in enumerate(found):
+        end = next((s for lv, s, _ in found[i + 1 :] if lv <= level), len(text))
+        sections.append((start, end, heading))
+    return sections
+
+
+def _is_glossary(line: str) -> bool:
+    return len(line) <= 16 and GLOSSARY.search(line) is not None
+
+
+def _context(text: str, pos: int, sections: Sequence[Section]) -> tuple[int, ValueKind] | None:
+    """Year and kind of a figure at ``pos``, or None when it cannot be told or spans many years.
+
+    The innermost heading with a year decides (执行情况/回顾 → actual; 目标/计划/任务 → target);
+    a year written earlier in the same sentence overrides it (earlier → actual, later →
+    target), as do 力争/目标是. Figures in 五年来 paragraphs and in glossaries are skipped.
+    """
+    around = sorted((s for s in sections if s[0] <= pos < s[1]), key=lambda s: (s[0], -s[1]))
+    if any(_is_glossary(h.strip()) for _, _, h in around):
+        return None
+    clause = text[_sentence_start(text, pos) : pos]
+    own = [int(y) for y in YEAR.findall(clause)]
+    if not own and around and _in_multi_year_paragraph(text, pos, around[0]):
+        return None
+    year, kind = _heading_context([h for _, _, h in around])
+    if own:
+        if year is not None and own[-1] != year:
+            kind = "actual" if own[-1] < year else "target"
+        year = own[-1]
+    if TARGET_WORDS.search(clause):
+        kind = "target"
+    return (year, kind) if year is not None and kind is not None else None
+
+
+def _heading_context(headings: list[str]) -> tuple[int | None, ValueKind | None]:
+    """Year and kind from the innermost heading with a year, its kind cue, else any cue."""
+
+    def kind_of(heading: str) -> ValueKind | None:
+        if ACTUAL_CUE.search(heading):
+            return "actual"
+        return "target" if TARGET_CUE.search(heading) else None
+
+    for heading in reversed(headings):
+        years = YEAR.findall(heading)
+        if years:
+            cue = ACTUAL_CUE.search(heading) or TARGET_CUE.search(heading)
+            before = YEAR.findall(heading[: cue.start()]) if cue else []
+            kind = kind_of(heading) or next(filter(None, map(kind_of, reversed(headings))), None)
+            return int((before or years)[-1]), kind
+    return None, next(filter(None, map(kind_of, reversed(headings))), None)
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    return max(text.rfind(p, 0, pos) for p in "。！？；\n") + 1
+
+
+def _in_multi_year_paragraph(text: str, pos: int, outer: Section) -> bool:
+    """Whether the nearest paragraph that opens with a time cue opens with 五年来, "十四五"时期…"""
+    end = pos
+    while True:
+        start = text.rfind("\n", 0, end) + 1
+        if start < outer[0] or start <= 0 and outer[0] > 0:
+            return False
+        paragraph = text[start:end].strip(" \t\u3000")
+        if not paragraph.startswith(outer[2].strip()):
+            first = paragraph.split("。", 1)[0]
+            if MULTI_YEAR.match(first):
+                return True
+            if SINGLE_YEAR.search(first):
+                return False
+        if start == 0:
+            return False
+        end = start - 1
+
+
+# --- figures in running text -----------------------------------------------------------------
+
+LEFT_CLEAN = re.compile(
+    r"(?:\d{4}年)?(?:全年|全区|全市|全省|全县|全旗|全州|实现|完成|其中|今年|当年|年末|预计|力争|共)*"
+)
+CONNECT = r"(?:\s|[（(][^（()）\n]{1,12}[）)]|[，,]?(?:按可比价计算|按可比口径计算|同比|比上年|较上年)[，,]?)*"
+VERB = (
+    r"(?P<verb>年均增长|年均递增|年均|增速达到|增速达|增速为|增速|同比增长|增长|递增|下降|降低|减少"
+    r"|达到|达|完成|实现|为|突破|超过|超|保持在|稳定在|约|)"
+)
+GROWTH_VERBS = ("增长", "递增", "增速", "同比增长", "下降", "降低", "减少")
+DECREASE = ("下降", "降低", "减少")
+QUALITATIVE = re.compile(r"(?:增长)?(?:与|和|同)经济增长(?:基本|协调)?同步")
+NOUN_STOP = re.compile(r"^[再又增减新]|[的了和及与等为比较在由从是到将]|增长|下降")
+
+
+@cache
+def _number() -> str:
+    unit = _alternation(units())
+    return (
+        rf"(?P<num>-?\d+(?:\.\d+)?)(?P<approx>余|多)?\s*(?P<unit>{unit})"
+        r"(?P<bound>以上|左右|以内|以下)?"
+    )
+
+
+@cache
+def _value_pattern() -> re.Pattern[str]:
+    return re.compile(CONNECT + VERB + r"\s*" + _number())
+
+
+@cache
+def _chain_pattern() -> re.Pattern[str]:
+    verb = r"(?P<verb>同比增长|增长|下降|降低|增速为|达到|达)"
+    return re.compile(r"[，,]\s*" + CONNECT + verb + r"\s*" + _number())
+
+
+@cache
+def _pair_pattern() -> re.Pattern[str]:
+    second = _number().replace("?P<", "?P<b_")
+    return re.compile(
+        r"(?:[，,]\s*)?(?:同比)?分别(?:同比)?" + VERB + _number() + r"(?:、|和|与)" + second
+    )
+
+
+@cache
+def _new_item_pattern() -> re.Pattern[str]:
+    return re.compile(r"(?P<noun>[\u4e00-\u9fff“”]{2,14}?)" + _number())
+
+
+def find_text_figures(
+    text: str, sections: Sequence[Section] | None = None
+) -> list[ObservationRecord]:
+    """Figures stated in sentences, when the indicator is a lexicon name or 新增+noun.
+
+    "全年地区生产总值增长3.8%" in 一、2022年…执行情况 → 2022 actual growth 3.8 %;
+    "全年新增国家高新技术企业7家以上" in 四、2023年…主要任务 → 2023 target level 7 家 at_least.
+    ``sections`` are ``(start, end, heading)`` tuples, from the structure step or, when None,
+    from :func:`find_sections`. Figures whose year or kind cannot be told are left out, as are
+    multi-year figures (年均增长, 五年来) and anything in a table line or a glossary.
+    """
+    sections = find_sections(text) if sections is None else sections
+    records: list[ObservationRecord] = []
+    taken: list[tuple[int, int]] = []
+    for match in _alias_pattern().finditer(text):
+        if _fenced(text, match.start()):
+            continue
+        context = _context(text, match.start(), sections)
+        if context is not None:
+            found = _lexicon_figures(text, match, context)
+            records += found
+            taken += [span for r in found for span in r.spans]
+    for match in re.finditer("新增", text):
+        if _fenced(text, match.start()) or any(s <= match.start() < e for s, e in taken):
+            continue
+        context = _context(text, match.start(), sections)
+        if context is not None:
+            records += _new_items(text, match.end(), context, match.start())
+    return sorted(records, key=lambda r: r.spans[0])
+
+
+def _fenced(text: str, pos: int) -> bool:
+    """A mention that is no subject of its own clause (占规上工业增加值比重) or sits in a table."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    if "\t" in text[line_start : line_end if line_end >= 0 else len(text)]:
+        return True
+    clause = max(text.rfind(p, 0, pos) for p in "，,。；;：:、“”（(）)！？\n\u3000 ") + 1
+    return LEFT_CLEAN.fullmatch(text[clause:pos]) is None
+
+
+def _lexicon_figures(
+    text: str, alias: re.Match[str], context: tuple[int, ValueKind]
+) -> list[ObservationRecord]:
+    """The figures right after a lexicon name: level, growth, chained (…亿元，增长5.5%), pairs."""
+    name, role = _alias_roles()[_key(alias.group())]
+    if role == "pair":
+        return _pair_figures(text, alias, name, context)
+    qualitative = QUALITATIVE.match(text, alias.end())
+    if qualitative and context[1] == "target":
+        span = (alias.start(), qualitative.end())
+        return [_record(name, alias.group(), context, "growth", None, None, None, span,
+                        target_text=qualitative.group())]  # fmt: skip
+    value = _value_pattern().match(text, alias.end())
+    first = value and _figure(name, alias.group(), role, value, context, alias.start())
+    if not first:
+        return []
+    found = [first]
+    chained = _chain_pattern().match(text, value.end())  # type: ignore[union-attr]
+    second = chained and _figure(name, alias.group(), "name", chained, context, alias.start())
+    if second and second.measure != first.measure:
+        found.append(second)
+    return found
+
+
+def _figure(
+    name: str,
+    label: str,
+    role: str,
+    match: re.Match[str],
+    context: tuple[int, ValueKind],
+    start: int,
+    prefix: str = "",
+) -> ObservationRecord | None:
+    """One figure from a value match, if its unit fits the indicator and its verb one year.
+
+    ``prefix`` picks the second value of a pair match (``b_num``, ``b_unit``); both values
+    share the pair's verb.
+    """
+    verb = match.group("verb") or "" if "verb" in match.re.groupindex else ""
+    if verb.startswith("年均"):
+        return None
+    unit = match.group(prefix + "unit")
+    value = Decimal(match.group(prefix + "num"))
+    growth = role == "growth" or verb.startswith(GROWTH_VERBS)
+    if growth:
+        if units()[unit][0] != "percent":
+            return None
+        value = -value if verb in DECREASE else value
+    elif units()[unit][0] != _dimension(name):
+        return None
+    written_bound = match.group(prefix + "bound")
+    bound = BOUNDS.get(written_bound or match.group(prefix + "approx") or verb)
+    end = match.end(prefix + "bound") if written_bound else match.end(prefix + "unit")
+    measure: Measure = "growth" if growth else "level"
+    return _record(name, label, context, measure, value, unit, bound, (start, end))
+
+
+def _dimension(name: str) -> str | None:
+    indicator = indicator_lexicon().get(name)
+    return indicator.dimension if indicator else None
+
+
+def _record(
+    name: str, label: str, context: tuple[int, ValueKind], measure: Measure,
+    value: Decimal | None, unit: str | None, bound: Bound | None, span: tuple[int, int],
+    target_text: str | None = None,
+) -> ObservationRecord:  # fmt: skip
+    year, kind = context
+    return ObservationRecord(
+        name, label, year, None, kind, measure, value, unit, bound, target_text, [span]
+    )
+
+
+def _pair_figures(
+    text: str, alias: re.Match[str], names: str, context: tuple[int, ValueKind]
+) -> list[ObservationRecord]:
+    """Both halves of a pair: 城乡…收入分别完成37820元、28104元，同比分别增长6.5%、9.4%."""
+    first_name, second_name = names.split("|")
+    found: list[ObservationRecord] = []
+    end = alias.end()
+    while (match := _pair_pattern().match(text, end)) is not None:
+        first = _figure(first_name, alias.group(), "name", match, context, alias.start())
+        if match.group("bound") is None and match.group("b_bound"):
+            first = first and replace(first, bound=BOUNDS[match.group("b_bound")])
+        second = _figure(second_name, alias.group(), "name", match, context, alias.start(), "b_")
+        if not first or not second:
+            break
+        found += [first, second]
+        end = match.end()
+    return found
+
+
+def _new_items(
+    text: str, pos: int, context: tuple[int, ValueKind], start: int
+) -> list[ObservationRecord]:
+    """ "新增市场主体5284户", and each further "、noun+number+unit" of the same list."""
+    found = []
+    while (match := _new_item_pattern().match(text, pos)) is not None:
+        noun = match.group("noun")
+        dimension = units()[match.group("unit")][0]
+        if NOUN_STOP.search(noun) or dimension in ("percent", "points", "ratio"):
+            break
+        bare = noun.replace("“", "").replace("”", "")
+        name = "新增" + (canonical_indicator(bare) or bare)
+        bound = BOUNDS.get(match.group("bound") or match.group("approx") or "")
+        span = (start, match.end())
+        found.append(_record(name, "新增" + noun, context, "level",
+                             Decimal(match.group("num")), match.group("unit"), bound, span))  # fmt: skip
+        if not text.startswith("、", match.end()):
+            break
+        pos = start = match.end() + 1
+    return found
+
+
+# --- one observation per fact ----------------------------------------------------------------
+
+
+def merge_observations(records: Iterable[ObservationRecord]) -> list[ObservationRecord]:
+    """One record per (indicator, area, period, kind, measure), with every span that states it.
+
+    Names meet through the lexicon (生产总值 in the table, 地区生产总值 in the text). Values
+    agree when equal after unit scaling and rounding (24290万元 ~ 2.4亿元). When they do not,
+    the table's value is kept and the record gets a warning naming the other statement.
+    """
+    merged: dict[tuple[str, str | None, int, str, str], ObservationRecord] = {}
+    for record in sorted(records, key=lambda r: r.source != "table"):
+        name = canonical_indicator(record.indicator) or record.indicator
+        key = (name, record.area, record.period, record.value_kind, record.measure)
+        kept = merged.get(key)
+        if kept is None:
+            merged[key] = replace(record, indicator=name, spans=list(record.spans),
+                                  warnings=list(record.warnings))  # fmt: skip
+        elif _agree(kept, record):
+            kept.spans += [s for s in record.spans if s not in kept.spans]
+            kept.bound = kept.bound or record.bound
+        else:
+            kept.warnings.append(
+                f"{record.source} at {record.spans[0]} states {record.value or record.target_text}"
+                f"{record.unit or ''}, kept {kept.value or kept.target_text}{kept.unit or ''}"
+            )
+    return sorted(merged.values(), key=lambda r: r.spans[0])
+
+
+def _agree(a: ObservationRecord, b: ObservationRecord) -> bool:
+    if a.value is None or b.value is None:
+        return (
+            a.value is None
+            and b.value is None
+            and _key(a.target_text or "") == _key(b.target_text or "")
+        )
+    if a.unit is None or b.unit is None or a.unit not in units() or b.unit not in units():
+        return a.value == b.value and a.unit == b.unit
+    (dim_a, scale_a), (dim_b, scale_b) = units()[a.unit], units()[b.unit]
+    if dim_a != dim_b:
+        return False
+    in_b = a.value * scale_a / scale_b
+    in_a = b.value * scale_b / scale_a
+    return _rounds_to(in_b, b.value) or _rounds_to(in_a, a.value)
+
+
+def _rounds_to(precise: Decimal, written: Decimal) -> bool:
+    """Whether ``precise`` rounded to the decimals of ``written`` is ``written``: 2.429 → 2.4."""
+    return precise.quantize(written, rounding=ROUND_HALF_UP) == written
