@@ -1,0 +1,20 @@
+"""A small hand-written store (tests/fixtures/mini.trig) for the catalogue's own logic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from policykg.kg.store import OxigraphStore
+
+MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini.trig"
+
+
+@pytest.fixture(scope="session")
+def mini_store() -> OxigraphStore:
+    """An in-memory store loaded from ``mini.trig`` (facts and offsets from the founding report)."""
+    store = ox.Store()
+    store.load(path=str(MINI), format=ox.RdfFormat.TRIG)
+    return OxigraphStore(store)
