@@ -1,0 +1,502 @@
+"""The shape of a report: front matter, section tree, tables, appendix, paragraphs, sentences.
+
+:func:`parse_structure` reads a normalised :class:`~policykg.kg.document.Document` (one
+paragraph, heading or table row a line) and returns offsets into ``doc.text``:
+
+- front matter: ``title``, ``date`` (of the dateline "——2023年10月17日在…会议上"), ``place``
+  and its GB/T 2260 code (via the ``cpca`` tables) with its parent, ``issuer``, ``years``;
+- the section tree of numbered headings ``一、`` → ``（一）`` → ``1.``; a heading followed by
+  text in the same paragraph ("（一）聚焦实体经济，推动产业发展实现新提升。坚持…") ends at
+  its first 。;
+- ``tables`` (runs of tab-separated lines) and the ``appendix`` (附件, 名词解释…);
+- ``paragraphs`` and ``sentences`` (split on 。！？； and line ends, never inside “…”).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .document import Document
+
+LEXICONS = Path(__file__).parent / "lexicons"
+
+NUMERALS = "一二三四五六七八九十"
+HEADING = re.compile(
+    rf"^(?:(?P<l1>[{NUMERALS}]{{1,3}})、|(?P<l2>（[{NUMERALS}]{{1,3}}）)|(?P<l3>\d{{1,2}})[.、](?!\d)) *"
+)
+DATELINE = re.compile(r"^—*\s*(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在(?P<meeting>.*)$")
+CONGRESS = re.compile(rf"^(?P<place>.{{2,20}}?)第[{NUMERALS}百]+届人民代表大会")
+SALUTATION = re.compile(r"^各位(代表|委员)")
+ON_BEHALF = re.compile(r"我(?:受.{1,10}?委托，?)?代表(?P<body>[^，。、：“”]{0,24}?人民政府)")
+SENTENCE_END = "。！？；"
+OPENING = {"“": "”", "‘": "’", "《": "》"}
+FRONT_LINES = 8  # the front matter is at most this many lines
+
+
+@dataclass
+class Section:
+    """A numbered heading and the text up to the next heading of the same or a higher level.
+
+    ``number`` is printed as in the contract: "一", "（一）", "1."; ``heading`` has no number
+    and no final 。; ``path`` is "1", "1-2", "1-2-3"; ``start``/``end`` are offsets into
+    ``doc.text`` (``start`` at the number), ``heading_start``/``heading_end`` those of the
+    heading words.
+    """
+
+    number: str
+    heading: str
+    level: int
+    start: int
+    end: int
+    heading_start: int
+    heading_end: int
+    path: str = ""
+    children: list[Section] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """``doc.text[start:end]``: one sentence, without surrounding whitespace."""
+
+    start: int
+    end: int
+    section_path: str | None
+
+
+@dataclass
+class Structure:
+    """Everything :func:`parse_structure` finds; offsets are into ``doc.text``."""
+
+    title: str | None = None
+    title_span: tuple[int, int] | None = None
+    date: dt.date | None = None
+    place: str | None = None
+    place_code: str | None = None
+    parent_place: str | None = None
+    parent_place_code: str | None = None
+    issuer: str | None = None
+    years: tuple[int, ...] = ()
+    sections: list[Section] = field(default_factory=list)
+    appendix: tuple[int, int] | None = None
+    tables: list[tuple[int, int]] = field(default_factory=list)
+    paragraphs: list[tuple[int, int]] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+
+    def walk(self) -> Iterator[Section]:
+        """Every section, depth first, in text order."""
+        stack = list(reversed(self.sections))
+        while stack:
+            section = stack.pop()
+            yield section
+            stack.extend(reversed(section.children))
+
+    def section_at(self, offset: int) -> Section | None:
+        """The innermost section holding ``offset``, or None (front matter, appendix)."""
+        found = None
+        for section in self.walk():
+            if section.start <= offset < section.end:
+                found = section
+        return found
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence holding ``offset``, or None (between sentences, in a table)."""
+        i = bisect.bisect_right([s.start for s in self.sentences], offset) - 1
+        if i >= 0 and self.sentences[i].start <= offset < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+
+def parse_structure(doc: Document) -> Structure:
+    """The structure of a normalised report.
+
+    >>> from pathlib import Path
+    >>> text = "关于某区工作的报告\\n一、总体要求\\n坚持稳中求进。推动发展；\\n（一）聚焦项目。抓好“三个一批”。"
+    >>> s = parse_structure(Document(Path("x.txt"), text, text, list(range(len(text) + 1))))
+    >>> s.title, [(x.path, x.number, x.heading) for x in s.walk()]
+    ('关于某区工作的报告', [('1', '一', '总体要求'), ('1-1', '（一）', '聚焦项目')])
+    >>> [text[x.start:x.end] for x in s.sentences][2:]
+    ['坚持稳中求进。', '推动发展；', '（一）聚焦项目。', '抓好“三个一批”。']
+    """
+    text = doc.text
+    lines = list(_lines(text))
+    structure = Structure()
+    structure.tables = find_tables(lines)
+    structure.appendix = find_appendix(lines, structure.tables)
+    body_end = structure.appendix[0] if structure.appendix else len(text)
+    structure.sections = find_sections(lines, structure.tables, body_end)
+    read_front_matter(structure, text, lines)
+    structure.paragraphs = [
+        (s, e) for s, e, line in lines if line.strip() and not _in_any(s, structure.tables)
+    ]
+    structure.sentences = [
+        Sentence(s, e, _path_at(structure, s))
+        for ps, pe in structure.paragraphs
+        for s, e in split_sentences(text, ps, pe)
+    ]
+    return structure
+
+
+def _lines(text: str) -> Iterator[tuple[int, int, str]]:
+    start = 0
+    for line in text.split("\n"):
+        yield start, start + len(line), line
+        start += len(line) + 1
+
+
+def _in_any(offset: int, regions: list[tuple[int, int]]) -> bool:
+    return any(s <= offset < e for s, e in regions)
+
+
+def _path_at(structure: Structure, offset: int) -> str | None:
+    section = structure.section_at(offset)
+    return section.path if section else None
+
+
+# --- regions ----------------------------------------------------------------------------------
+
+
+def find_tables(lines: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Runs of two or more consecutive tab-separated lines: (start of the first, end of the last)."""
+    tables: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    for start, end, line in [*lines, (0, 0, "")]:
+        if "\t" in line:
+            run.append((start, end))
+            continue
+        if len(run) >= 2:
+            tables.append((run[0][0], run[-1][1]))
+        run = []
+    return tables
+
+
+@cache
+def appendix_headings() -> tuple[re.Pattern[str], ...]:
+    """Lines that open the back matter: 附件, 名词解释… (lexicons/report_parts.txt)."""
+    return tuple(re.compile(p) for p in _lexicon_lines("report_parts.txt"))
+
+
+def find_appendix(
+    lines: list[tuple[int, int, str]], tables: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """From the first appendix heading after the body's sections to the end of the text.
+
+    Only the second half of the text counts, so that a 附件 cited early is no appendix.
+    """
+    total = lines[-1][1] if lines else 0
+    for start, _end, line in lines:
+        if start < total / 2 or _in_any(start, tables):
+            continue
+        if any(p.fullmatch(line.strip()) for p in appendix_headings()):
+            return (start, total)
+    return None
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def find_sections(
+    lines: list[tuple[int, int, str]], tables: list[tuple[int, int]], body_end: int
+) -> list[Section]:
+    """The tree of numbered headings before ``body_end``; numbering must run 一, 二, 三…"""
+    top: list[Section] = []
+    open_sections: list[Section] = []  # the current section at each depth
+    for start, _end, line in lines:
+        if start >= body_end or "\t" in line or _in_any(start, tables):
+            continue
+        heading = read_heading(line, start)
+        if heading is None:
+            continue
+        while open_sections and open_sections[-1].level >= heading.level:
+            open_sections.pop()
+        siblings = open_sections[-1].children if open_sections else top
+        if _numeral_value(heading) != len(siblings) + 1:
+            continue  # out of sequence: a numbered list in running text, not a heading
+        heading.path = (
+            f"{open_sections[-1].path}-{len(siblings) + 1}"
+            if open_sections
+            else str(len(siblings) + 1)
+        )
+        siblings.append(heading)
+        open_sections.append(heading)
+    _close(top, body_end)
+    return top
+
+
+def read_heading(line: str, start: int) -> Section | None:
+    """A heading at the start of ``line``: "一、2022年…执行情况", "（一）聚焦实体经济，…。坚持…"."""
+    m = HEADING.match(line)
+    if m is None:
+        return None
+    level = 1 if m["l1"] else 2 if m["l2"] else 3
+    number = m["l1"] or m["l2"] or f"{m['l3']}."
+    rest = line[m.end() :]
+    cut = min((i for i in (rest.find(c) for c in SENTENCE_END) if i >= 0), default=len(rest))
+    words = rest[:cut].rstrip()
+    if not words or len(words) > 60:
+        return None
+    h_start = start + m.end()
+    return Section(number, words, level, start, start + len(line), h_start, h_start + len(words))
+
+
+def _numeral_value(section: Section) -> int:
+    digits = section.number.strip("（）.")
+    return int(digits) if digits.isdigit() else chinese_numeral(digits)
+
+
+def chinese_numeral(numeral: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (up to 九十九).
+
+    >>> [chinese_numeral(n) for n in ("五", "十", "十一", "二十", "二十三")]
+    [5, 10, 11, 20, 23]
+    """
+    values = {ch: i for i, ch in enumerate(NUMERALS[:9], start=1)}
+    if "十" not in numeral:
+        return values.get(numeral, 0)
+    tens, _, units = numeral.partition("十")
+    return values.get(tens, 1) * 10 + values.get(units, 0) if tens in values or not tens else 0
+
+
+def _close(sections: list[Section], end: int) -> None:
+    """Each section ends where its next sibling starts; the last one where its parent ends."""
+    for i, section in enumerate(sections):
+        section.end = sections[i + 1].start if i + 1 < len(sections) else end
+        _close(section.children, section.end)
+
+
+# --- front matter -----------------------------------------------------------------------------
+
+
+def read_front_matter(structure: Structure, text: str, lines: list[tuple[int, int, str]]) -> None:
+    """Title, date, place, issuer and years from the lines before the first heading."""
+    first = structure.sections[0].start if structure.sections else len(text)
+    front = [ln for ln in lines[:FRONT_LINES] if ln[0] < first and ln[2].strip()]
+    dateline = next((ln for ln in front if DATELINE.match(ln[2])), None)
+    structure.title_span = _title_span(front, dateline)
+    if structure.title_span:
+        structure.title = text[slice(*structure.title_span)].replace("\n", "")
+    if dateline:
+        m = DATELINE.match(dateline[2])
+        assert m is not None
+        structure.date = _date(int(m["y"]), int(m["m"]), int(m["d"]))
+    read_place(structure, text, dateline[2] if dateline else "")
+    structure.issuer = find_issuer(structure, text, front)
+    structure.years = covered_years(structure)
+
+
+def _title_span(front: list[tuple[int, int, str]], dateline) -> tuple[int, int] | None:
+    """The first line, and up to two more before the dateline when the title is split."""
+    if not front or front[0] == dateline or not _title_continues(front[0][2]):
+        return None
+    end = front[0][1]
+    if dateline is not None:
+        for _start, line_end, line in front[1 : front.index(dateline)][:2]:
+            if not _title_continues(line):
+                break
+            end = line_end
+    return (front[0][0], end)
+
+
+def _title_continues(line: str) -> bool:
+    return not (
+        SALUTATION.match(line) or HEADING.match(line) or "。" in line or line.startswith("—")
+    )
+
+
+def _date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def covered_years(structure: Structure) -> tuple[int, ...]:
+    """Years named in the title and the top-level headings ("一、2022年…执行情况",
+    "三、2026年工作安排"), kept within a few years of the report's date."""
+    texts = [structure.title or ""] + [s.heading for s in structure.sections]
+    years = {int(y) for t in texts for y in re.findall(r"(?<!\d)(\d{4})年", t)}
+    if structure.date:
+        years = {y for y in years if structure.date.year - 3 <= y <= structure.date.year + 1}
+    return tuple(sorted(y for y in years if 1949 <= y <= 2100))
+
+
+# --- place and issuer -------------------------------------------------------------------------
+
+
+def read_place(structure: Structure, text: str, dateline: str) -> None:
+    """The place a report is about: the congress it was given to ("在湛河区第六届人民代表大会"),
+    else the title; resolved to a GB/T 2260 code, with its parent."""
+    m = DATELINE.match(dateline)
+    congress = CONGRESS.match(m["meeting"]) if m else None
+    for candidate in (congress["place"] if congress else "", structure.title or ""):
+        place = resolve_place(candidate, text)
+        if place is not None:
+            break
+    else:
+        return
+    structure.place, structure.place_code = place.name, place.code
+    parent = place.parent()
+    if parent is not None:
+        structure.parent_place, structure.parent_place_code = parent.name, parent.code
+
+
+@dataclass(frozen=True)
+class Place:
+    """A division of GB/T 2260: 湛河区 410411 (level 2: county), 平顶山市 410400, 河南省 410000."""
+
+    name: str
+    code: str
+
+    @property
+    def level(self) -> int:
+        return 0 if self.code.endswith("0000") else 1 if self.code.endswith("00") else 2
+
+    def parent(self) -> Place | None:
+        """The city of a county, the province of a city (skipping codes cpca does not list)."""
+        codes = divisions()[1]
+        for candidate in (self.code[:4] + "00", self.code[:2] + "0000"):
+            if candidate != self.code and candidate in codes and self.level > 0:
+                return codes[candidate]
+        return None
+
+
+@cache
+def divisions() -> tuple[dict[str, list[Place]], dict[str, Place]]:
+    """The GB/T 2260 divisions as the cpca package ships them: by name and by code."""
+    import cpca
+
+    by_name: dict[str, list[Place]] = {}
+    by_code: dict[str, Place] = {}
+    for info in cpca.ad_2_addr_dict.values():
+        place = Place(info.name, info.adcode[:6])
+        by_code[place.code] = place
+        by_name.setdefault(place.name, []).append(place)
+    return by_name, by_code
+
+
+def resolve_place(candidate: str, context: str) -> Place | None:
+    """The most specific division named in ``candidate``; a name two divisions share is told
+    apart by the parent named in ``candidate`` or, failing that, most often in ``context``.
+
+    >>> resolve_place("呼伦贝尔市海拉尔区", "")
+    Place(name='海拉尔区', code='150702')
+    """
+    by_name, by_code = divisions()
+    names = [n for n in by_name if n in candidate]
+    names = [n for n in names if not any(n != o and n in o for o in names)]
+    options = [p for n in names for p in by_name[n]]
+    if not options:
+        return None
+    deepest = max(p.level for p in options)
+    options = [p for p in options if p.level == deepest]
+    if len(options) == 1:
+        return options[0]
+
+    def support(place: Place) -> tuple[int, int]:
+        ancestors = [
+            by_code[c].name
+            for c in {place.code[:4] + "00", place.code[:2] + "0000"}
+            if c in by_code and c != place.code
+        ]
+        return (sum(a in candidate for a in ancestors), sum(context.count(a) for a in ancestors))
+
+    ranked = sorted(options, key=support, reverse=True)
+    return ranked[0] if support(ranked[0]) > support(ranked[1]) else None
+
+
+@cache
+def body_lexicon() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Suffixes of body names and titles of office-holders (lexicons/report_signatures.txt)."""
+    suffixes, roles = [], []
+    for entry in _lexicon_lines("report_signatures.txt"):
+        kind, word = entry.split()
+        (suffixes if kind == "suffix" else roles).append(word)
+    return tuple(sorted(suffixes, key=len, reverse=True)), tuple(
+        sorted(roles, key=len, reverse=True)
+    )
+
+
+def find_issuer(structure: Structure, text: str, front: list[tuple[int, int, str]]) -> str | None:
+    """The issuing body: a signature line of the front matter ("湛河区发展和改革委员会",
+    "四川省人民政府省长施小琳"), else "我代表省人民政府" completed with the place."""
+    suffixes, roles = body_lexicon()
+    alternatives = "|".join(map(re.escape, suffixes))
+    signature = re.compile(
+        rf"^(?P<body>[^，。：；“”]+?(?:{alternatives}))(?:{'|'.join(map(re.escape, roles))})?[^，。：；“”]{{0,5}}$"
+    )
+    for _start, _end, line in front[1:]:
+        m = signature.match(line)
+        if m and not DATELINE.match(line) and not HEADING.match(line):
+            return _local_name(m["body"], structure)
+    m = ON_BEHALF.search(text[:2000])
+    if m is None:
+        return None
+    body = m["body"]
+    if body[0] in "省市区县州旗盟" and structure.place and structure.place[-1] == body[0]:
+        body = structure.place + body[1:]  # 我代表省人民政府 → 四川省人民政府
+    return _local_name(body, structure)
+
+
+def _local_name(body: str, structure: Structure) -> str:
+    """呼伦贝尔市海拉尔区人民政府 → 海拉尔区人民政府: one name per body across reports."""
+    if (
+        structure.parent_place
+        and structure.place
+        and body.startswith(structure.parent_place + structure.place)
+    ):
+        return body[len(structure.parent_place) :]
+    return body
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of ``text[start:end]`` (one paragraph): split after 。！？； but not inside
+    “…” or 《…》; a quote that closes right after a full stop ("…。”") ends the sentence.
+
+    >>> t = "确保企业和群众“进一扇门，能办所有事。”设置专区；增设大厅。"
+    >>> [t[s:e] for s, e in split_sentences(t, 0, len(t))]
+    ['确保企业和群众“进一扇门，能办所有事。”', '设置专区；', '增设大厅。']
+    """
+    cuts = _cuts(text, start, end, quotes=True)
+    if cuts is None:  # unbalanced quotes: fall back to plain punctuation
+        cuts = _cuts(text, start, end, quotes=False) or []
+    spans = []
+    for s, e in zip([start, *cuts], [*cuts, end], strict=True):
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    return spans
+
+
+def _cuts(text: str, start: int, end: int, quotes: bool) -> list[int] | None:
+    """Offsets after which a sentence ends; None when quotes do not balance."""
+    cuts: list[int] = []
+    closing: list[str] = []
+    for i in range(start, end):
+        ch = text[i]
+        if quotes and ch in OPENING:
+            closing.append(OPENING[ch])
+        elif quotes and closing and ch == closing[-1]:
+            closing.pop()
+            if not closing and text[i - 1] in SENTENCE_END:
+                cuts.append(i + 1)
+        elif ch in SENTENCE_END and not closing:
+            cuts.append(i + 1)
+    if closing:
+        return None
+    return [c for c in cuts if c < end]
+
+
+def _lexicon_lines(name: str) -> list[str]:
+    lines = (LEXICONS / name).read_text("utf-8").splitlines()
+    return [s.strip() for s in lines if s.strip() and not s.lstrip().startswith("#")]
