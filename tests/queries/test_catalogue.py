@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
 from policykg.kg.store import _values_clause
 from policykg.queries import (
     CATALOGUE_DIR,
@@ -58,7 +57,9 @@ def test_bound_and_values_clause_give_the_same_rows(path: Path, mini_store):
     query = CATALOGUE[path.stem]
     bindings = query.bind(query.example)
     substituted = query.run(mini_store, **query.example)
-    appended = mini_store.query(query.sparql + _values_clause(bindings)) if bindings else substituted
+    appended = (
+        mini_store.query(query.sparql + _values_clause(bindings)) if bindings else substituted
+    )
     key = sorted(sorted((k, v.value) for k, v in row.items()) for row in appended)
     assert key == sorted(sorted((k, v.value) for k, v in row.items()) for row in substituted)
     assert substituted, f"{query.name} answers nothing on its own example"
@@ -85,7 +86,9 @@ def test_a_parameter_missing_from_the_projection_is_caught(tmp_path):
 
 def test_a_syntax_error_names_the_file(tmp_path):
     bad = tmp_path / "broken.rq"
-    bad.write_text("# title@zh: 坏\n# title@en: b\n# description: d.\n# example:\nSELEC ?s\n", "utf-8")
+    bad.write_text(
+        "# title@zh: 坏\n# title@en: b\n# description: d.\n# example:\nSELEC ?s\n", "utf-8"
+    )
     with pytest.raises(QueryFileError, match="broken.rq"):
         parse_query_file(bad)
 
@@ -93,9 +96,17 @@ def test_a_syntax_error_names_the_file(tmp_path):
 @pytest.mark.parametrize(
     ("kind", "value", "term"),
     [
-        ("year", "2022", ox.Literal("2022", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear"))),
+        (
+            "year",
+            "2022",
+            ox.Literal("2022", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")),
+        ),
         ("integer", "10", ox.Literal(10)),
-        ("iri", "https://w3id.org/policykg/id/slogan/si-zhu-lian", ox.NamedNode("https://w3id.org/policykg/id/slogan/si-zhu-lian")),
+        (
+            "iri",
+            "https://w3id.org/policykg/id/slogan/si-zhu-lian",
+            ox.NamedNode("https://w3id.org/policykg/id/slogan/si-zhu-lian"),
+        ),
         ("string", "四主链", ox.Literal("四主链")),
     ],
 )
@@ -107,8 +118,15 @@ def test_values_are_bound_as_terms_of_their_type(kind, value, term):
 
 @pytest.mark.parametrize(
     ("kind", "value"),
-    [("year", "22"), ("year", "2022年"), ("integer", "ten"), ("iri", "si-zhu-lian"),
-     ("iri", "ftp://example.org/x"), ("iri", "http://a b"), ("string", "")],
+    [
+        ("year", "22"),
+        ("year", "2022年"),
+        ("integer", "ten"),
+        ("iri", "si-zhu-lian"),
+        ("iri", "ftp://example.org/x"),
+        ("iri", "http://a b"),
+        ("string", ""),
+    ],
 )
 def test_ill_typed_values_are_refused_naming_the_parameter(kind, value):
     from policykg.queries import Param

@@ -1,0 +1,119 @@
+"""The named-query catalogue on the web: ``/queries`` (pages) and ``/api/queries/<name>`` (data).
+
+- ``GET /queries``: every named query with its titles, description, parameters and a form.
+- ``GET /queries/<name>?param=…``: one query, its SPARQL, its form and, when the parameters are
+  given (or it takes none), its answer as a table.
+- ``GET /api/queries/<name>?param=…``: the answer as JSON (default) or CSV (``?format=csv`` or
+  ``Accept: text/csv``)::
+
+      {"query": "chain-enterprises", "params": {"chain": "四主链"},
+       "variables": ["chain", "slogan", ...], "rows": [{"industryLabel": "医药健康产业", ...}],
+       "count": 5, "truncated": false}
+
+  Cells are strings (IRIs and literal values); a variable left unbound is absent from its row.
+
+Unknown names answer 404; a missing, unknown or ill-typed parameter answers 400 naming it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from ..kg.store import Row, results_to_json
+from ..queries import NamedQuery, ParameterError, UnknownQuery, get_query, load_catalogue
+from .db import get_store
+from .errors import ServiceError
+
+bp = Blueprint("catalogue", __name__)
+
+FORMAT_PARAM = "format"
+DEFAULT_MAX_ROWS = 10_000
+
+
+@bp.get("/queries")
+def index() -> str:
+    """The catalogue page: one card per query with a form pre-filled with its example."""
+    return render_template("queries.html", queries=list(load_catalogue().values()))
+
+
+@bp.get("/queries/<name>")
+def page(name: str) -> str:
+    """One query: description, form, SPARQL and, once its parameters are given, its rows."""
+    query = _lookup(name)
+    params = _params()
+    rows, truncated = None, False
+    if params or not any(p.required for p in query.params):
+        rows, truncated = _run(query, params)
+    return render_template(
+        "query.html",
+        query=query,
+        params=params,
+        rows=None if rows is None else results_to_json(rows),
+        truncated=truncated,
+    )
+
+
+@bp.get("/api/queries/<name>")
+def api(name: str) -> Response:
+    """The answer of one named query as JSON or CSV."""
+    query = _lookup(name)
+    params = _params()
+    rows, truncated = _run(query, params)
+    if _wants_csv():
+        return _csv(query, rows)
+    return jsonify(
+        query=query.name,
+        params=params,
+        variables=list(query.variables),
+        rows=results_to_json(rows),
+        count=len(rows),
+        truncated=truncated,
+    )
+
+
+def _lookup(name: str) -> NamedQuery:
+    try:
+        return get_query(name)
+    except UnknownQuery as e:
+        raise ServiceError(str(e), 404) from None
+
+
+def _params() -> dict[str, str]:
+    """The query-string parameters meant for the query (``format`` is ours)."""
+    return {k: v for k, v in request.args.items() if k != FORMAT_PARAM}
+
+
+def _run(query: NamedQuery, params: dict[str, str]) -> tuple[list[Row], bool]:
+    """Rows of ``query``, cut at the app's ``MAX_ROWS``; a bad parameter is the client's 400."""
+    try:
+        rows = query.run(get_store(), **params)
+    except ParameterError as e:
+        raise ServiceError(str(e), 400) from None
+    limit = current_app.config.get("MAX_ROWS", DEFAULT_MAX_ROWS)
+    return rows[:limit], len(rows) > limit
+
+
+def _wants_csv() -> bool:
+    wanted = request.args.get(FORMAT_PARAM)
+    if wanted:
+        if wanted not in ("json", "csv"):
+            raise ServiceError(f"format={wanted} is not one of json, csv", 400)
+        return wanted == "csv"
+    best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
+    return best == "text/csv"
+
+
+def _csv(query: NamedQuery, rows: list[Row]) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(query.variables)
+    for row in results_to_json(rows):
+        writer.writerow([row.get(v, "") for v in query.variables])
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'inline; filename="{query.name}.csv"'},
+    )

@@ -1,0 +1,118 @@
+"""/queries and /api/queries/<name> over the hand-written mini store."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from flask import Flask
+from policykg.kg.store import OxigraphStore
+from policykg.service.db import EXTENSION, Backend
+
+MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini.trig"
+
+
+@pytest.fixture(scope="module")
+def client():
+    store = ox.Store()
+    store.load(path=str(MINI), format=ox.RdfFormat.TRIG)
+    app = _app()
+    # the store without the query workers: named queries run on the web process's store
+    app.extensions[EXTENSION] = Backend(OxigraphStore(store), None, frozenset())  # type: ignore[arg-type]
+    return app.test_client()
+
+
+def _app() -> Flask:
+    try:
+        from policykg.service import create_app
+    except ImportError:  # until service/__init__.py has its app factory
+        return _bare_app()
+    return create_app({"TESTING": True})
+
+
+def _bare_app() -> Flask:
+    from jinja2 import ChoiceLoader, DictLoader
+    from policykg.service import catalogue, errors
+
+    app = Flask(
+        "policykg.service", template_folder=str(Path(catalogue.__file__).parent / "templates")
+    )
+    app.jinja_loader = ChoiceLoader(  # type: ignore[assignment]
+        [app.jinja_loader, DictLoader({"base.html": "{% block content %}{% endblock %}"})]
+    )
+    errors.init_app(app)
+    app.register_blueprint(catalogue.bp)
+    return app
+
+
+def test_the_catalogue_page_lists_every_query_with_a_form(client):
+    page = client.get("/queries", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "产业链的产业与企业" in page and "A chain&#39;s industries" in page
+    assert 'action="/queries/chain-enterprises"' in page
+    assert 'name="chain"' in page and 'value="四主链"' in page
+    assert "/api/queries/plan-vs-actual?year=2022" in page
+    assert page.count('class="named-query"') >= 12
+
+
+def test_a_query_page_runs_the_query_as_a_table(client):
+    page = client.get("/queries/slogan-parts?slogan=四纵四横一管网").get_data(as_text=True)
+    assert "<th>partLabel</th>" in page
+    assert "<td>嵩山路</td>" in page
+    assert "6 rows" in page
+
+
+def test_the_api_answers_json_by_default(client):
+    answer = client.get("/api/queries/chain-enterprises?chain=四主链").get_json()
+    assert answer["query"] == "chain-enterprises" and answer["params"] == {"chain": "四主链"}
+    assert {r["industryLabel"] for r in answer["rows"]} == {
+        "新能源储能（含氢能）产业",
+        "电气装备制造业",
+        "医药健康产业",
+        "尼龙材料制造业",
+    }
+    assert {"平高集团", "双鹤华利药业"} <= {r.get("enterpriseLabel") for r in answer["rows"]}
+    assert answer["count"] == len(answer["rows"]) and answer["truncated"] is False
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [({"year": "2022", "format": "csv"}, "*/*"), ({"year": "2022"}, "text/csv")],
+)
+def test_the_api_answers_csv_when_asked(client, query, accept):
+    response = client.get(
+        "/api/queries/plan-vs-actual", query_string=query, headers={"Accept": accept}
+    )
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    gdp = [r for r in rows if r["indicatorLabel"] == "地区生产总值" and r["target"]]
+    assert [(r["actual"], r["target"], r["missed"]) for r in gdp] == [("3.8", "7.5", "true")]
+
+
+def test_an_unknown_query_is_404(client):
+    response = client.get("/api/queries/no-such-query")
+    assert response.status_code == 404
+    assert "chain-enterprises" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("url", "param"),
+    [
+        ("/api/queries/plan-vs-actual?year=22", "year"),
+        ("/api/queries/plan-vs-actual", "year"),
+        ("/api/queries/plan-vs-actual?year=2022&colour=red", "colour"),
+        ("/api/queries/chain-enterprises?chain=", "chain"),
+    ],
+)
+def test_a_bad_parameter_is_400_naming_it(client, url, param):
+    response = client.get(url)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["ok"] is False and param in body["error"]
+
+
+def test_an_unknown_format_is_400(client):
+    response = client.get("/api/queries/glossary?format=xml")
+    assert response.status_code == 400 and "format" in response.get_json()["error"]
