@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 LEXICONS = Path(__file__).parent / "lexicons"
 
@@ -26,6 +26,14 @@ Measure = Literal["level", "growth"]
 Bound = Literal["at_least", "at_most", "about"]
 Section = tuple[int, int, str]
 """A report section as ``(start, end, heading)``: offsets into the text, heading as written."""
+
+
+class SectionLike(Protocol):
+    """Any section object with offsets and a heading (``kg.structure.Section`` is one)."""
+
+    start: int
+    end: int
+    heading: str
 
 
 @dataclass
@@ -293,7 +301,7 @@ def find_sections(text: str) -> list[Section]:
     """Fallback sections when no structure is passed: "一、…" headings and "（一）…" sub-headings.
 
     >>> find_sections("一、2022年执行情况\\n（一）经济。正文\\n二、2023年目标\\n")
-    [(0, 24, '一、2022年执行情况'), (12, 24, '（一）经济。'), (24, 34, '二、2023年目标')]
+    [(0, 21, '一、2022年执行情况'), (12, 21, '（一）经济'), (21, 31, '二、2023年目标')]
     """
     found: list[tuple[int, int, str]] = []
     offset = 0
@@ -303,7 +311,7 @@ def find_sections(text: str) -> list[Section]:
             if (LEVEL1.match(stripped) and len(stripped) <= 50) or _is_glossary(stripped):
                 found.append((1, offset, stripped))
             elif LEVEL2.match(stripped):
-                found.append((2, offset, re.match(r"[^。]{1,60}。?", stripped).group()))  # type: ignore[union-attr]
+                found.append((2, offset, stripped.split("。", 1)[0][:60]))
         offset += len(line)
     sections = []
     for i, (level, start, heading) in enumerate(found):
@@ -367,7 +375,7 @@ def _in_multi_year_paragraph(text: str, pos: int, outer: Section) -> bool:
     end = pos
     while True:
         start = text.rfind("\n", 0, end) + 1
-        if start < outer[0] or start <= 0 and outer[0] > 0:
+        if start < outer[0]:
             return False
         paragraph = text[start:end].strip(" \t\u3000")
         if not paragraph.startswith(outer[2].strip()):
@@ -431,17 +439,18 @@ def _new_item_pattern() -> re.Pattern[str]:
 
 
 def find_text_figures(
-    text: str, sections: Sequence[Section] | None = None
+    text: str, sections: Iterable[Section | SectionLike] | None = None
 ) -> list[ObservationRecord]:
     """Figures stated in sentences, when the indicator is a lexicon name or 新增+noun.
 
     "全年地区生产总值增长3.8%" in 一、2022年…执行情况 → 2022 actual growth 3.8 %;
     "全年新增国家高新技术企业7家以上" in 四、2023年…主要任务 → 2023 target level 7 家 at_least.
-    ``sections`` are ``(start, end, heading)`` tuples, from the structure step or, when None,
-    from :func:`find_sections`. Figures whose year or kind cannot be told are left out, as are
-    multi-year figures (年均增长, 五年来) and anything in a table line or a glossary.
+    ``sections`` are ``(start, end, heading)`` tuples or objects with those attributes (pass
+    every level, e.g. ``structure.walk()``); when None, :func:`find_sections` finds them.
+    Figures whose year or kind cannot be told are left out, as are multi-year figures
+    (年均增长, 五年来) and anything in a table line or a glossary.
     """
-    sections = find_sections(text) if sections is None else sections
+    sections = find_sections(text) if sections is None else [_as_section(s) for s in sections]
     records: list[ObservationRecord] = []
     taken: list[tuple[int, int]] = []
     for match in _alias_pattern().finditer(text):
@@ -459,6 +468,12 @@ def find_text_figures(
         if context is not None:
             records += _new_items(text, match.end(), context, match.start())
     return sorted(records, key=lambda r: r.spans[0])
+
+
+def _as_section(section: Section | SectionLike) -> Section:
+    if isinstance(section, tuple):
+        return section
+    return section.start, section.end, section.heading
 
 
 def _fenced(text: str, pos: int) -> bool:

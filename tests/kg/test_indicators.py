@@ -1,0 +1,252 @@
+"""Indicator observations read from the bundled reports: the 主要指标 table and running text.
+
+Expected values are read by hand from the reports in kg/sources.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import pytest
+from policykg.kg.indicators import (
+    ObservationRecord,
+    canonical_indicator,
+    find_text_figures,
+    merge_observations,
+    parse_indicator_tables,
+)
+
+SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
+ZHANHE = "zhanhe-district_2023_plan-report"
+OTHERS = [
+    "henan-province_2026_gov-work-report",
+    "sichuan-province_2026_gov-work-report",
+    "hailaer-district_2016_gov-work-report",
+    "hailaer-district_2019_gov-work-report",
+]
+
+
+@cache
+def text_of(name: str) -> str:
+    """The report's normalised text (kg.read once it is there, the file as read until then)."""
+    path = SOURCES / f"{name}.txt"
+    try:
+        from policykg.kg.read import read_report
+    except ImportError:
+        return path.read_text("utf-8")
+    return read_report(path).text
+
+
+@cache
+def observations(name: str) -> tuple[ObservationRecord, ...]:
+    text = text_of(name)
+    return tuple(merge_observations(parse_indicator_tables(text) + find_text_figures(text)))
+
+
+def one(records, indicator, period, kind, measure) -> ObservationRecord:
+    found = [
+        r
+        for r in records
+        if (r.indicator, r.period, r.value_kind, r.measure) == (indicator, period, kind, measure)
+    ]
+    assert len(found) == 1, (indicator, period, kind, measure, found)
+    return found[0]
+
+
+def quote(name: str, span: tuple[int, int]) -> str:
+    return text_of(name)[span[0] : span[1]]
+
+
+# --- the founding report's table ---------------------------------------------------------------
+
+
+def test_table_rows_parse_across_repeated_headers():
+    table = parse_indicator_tables(text_of(ZHANHE))
+    labels = {r.label.translate(str.maketrans("（）", "()")) for r in table}  # either width
+    numbered = {
+        "第一产业", "第二产业", "第三产业", "人均生产总值", "固定资产投资", "社会消费品零售总额",
+        "一般公共预算收入", "一般公共预算支出", "每万人口发明专利拥有量", "九年义务教育巩固率",
+        "常住人口城镇化率", "煤炭消费总量", "万元生产总值能耗降低率", "营造林面积",
+        "空气质量优良天数", "细微颗粒物(PM2.5)平均浓度", "可吸入颗粒物(PM10)平均浓度",
+        "城市生活垃圾无害化清运率", "外贸进出口总额", "实际利用境外资金", "城镇新增就业人数",
+        "城镇居民人均可支配收入", "农村居民人均可支配收入", "常住人口",
+        "参加城镇企业职工基本养老保险人数", "参加城乡居民基本养老保险人数",
+    }  # fmt: skip
+    assert len(numbered) == 26
+    assert labels == numbered | {"生产总值", "规上工业"}
+    assert not labels & {"综合类", "投资", "投 资", "科技", "创新发展"}
+
+
+def test_gdp_2022_actual_growth_against_its_target():
+    table = parse_indicator_tables(text_of(ZHANHE))
+    actual = one(table, "地区生产总值", 2022, "actual", "growth")
+    target = one(table, "地区生产总值", 2022, "target", "growth")
+    assert (actual.value, actual.unit, actual.bound) == (Decimal("3.8"), "%", None)
+    assert (target.value, target.bound, quote(ZHANHE, target.spans[0])) == (
+        Decimal("7.5"),
+        "at_least",
+        "7.5以上",
+    )
+    level = one(table, "地区生产总值", 2022, "actual", "level")
+    assert (level.value, level.unit) == (Decimal("245.24"), "亿元")
+
+
+def test_table_cells_give_bounds_texts_and_signs():
+    table = parse_indicator_tables(text_of(ZHANHE))
+    jobs = one(table, "城镇新增就业人数", 2023, "target", "level")
+    assert (jobs.value, jobs.unit, jobs.bound) == (Decimal("8850"), "人", None)
+    population = one(table, "常住人口", 2022, "target", "level")
+    assert (population.value, population.unit, population.bound) == (Decimal(35), "万人", "about")
+    spending = one(table, "一般公共预算支出", 2023, "target", "growth")
+    assert spending.value == Decimal("-16.8")
+    urban = one(table, "常住人口城镇化率", 2022, "target", "level")
+    assert (urban.value, urban.unit, urban.target_text) == (None, None, "完成市定目标")
+    income = one(table, "农村居民人均可支配收入", 2022, "target", "growth")
+    assert income.target_text == "与经济增长协调同步"
+    # "—" cells are no observation: no GDP level target for 2023, no 2022 actual energy level
+    assert not [r for r in table if r.indicator == "地区生产总值" and r.measure == "level"
+                and r.value_kind == "target"]  # fmt: skip
+    assert all(quote(ZHANHE, r.spans[0]) not in ("", "—") for r in table)
+
+
+# --- the founding report's running text ------------------------------------------------------
+
+
+def test_figures_in_the_review_are_2022_actuals():
+    figures = find_text_figures(text_of(ZHANHE))
+    gdp = one(figures, "地区生产总值", 2022, "actual", "growth")
+    assert (gdp.value, quote(ZHANHE, gdp.spans[0])) == (Decimal("3.8"), "地区生产总值增长3.8%")
+    firms = one(figures, "新增市场主体", 2022, "actual", "level")
+    assert (firms.value, firms.unit, firms.label) == (Decimal(5284), "户", "新增市场主体")
+    high_tech = one(figures, "新增国家高新技术企业", 2022, "actual", "level")
+    assert (high_tech.value, high_tech.unit) == (Decimal(5), "家")
+
+
+def test_figures_in_the_plan_are_2023_targets():
+    figures = find_text_figures(text_of(ZHANHE))
+    high_tech = one(figures, "新增国家高新技术企业", 2023, "target", "level")
+    assert (high_tech.value, high_tech.unit, high_tech.bound) == (Decimal(7), "家", "at_least")
+    expected = {
+        "地区生产总值": "7.5",
+        "规模以上工业增加值": "8.5",
+        "固定资产投资": "12",
+        "社会消费品零售总额": "9",
+        "一般公共预算收入": "9",
+    }
+    for indicator, value in expected.items():
+        assert one(figures, indicator, 2023, "target", "growth").value == Decimal(value)
+    income = one(figures, "居民人均可支配收入", 2023, "target", "growth")
+    assert (income.value, income.target_text, income.label) == (None, "与经济增长同步", "居民收入")
+
+
+def test_same_fact_in_table_and_text_is_one_observation_with_both_spans():
+    merged = observations(ZHANHE)
+    gdp = one(merged, "地区生产总值", 2022, "actual", "growth")
+    assert [quote(ZHANHE, s) for s in gdp.spans] == ["3.8", "地区生产总值增长3.8%"]
+    assert gdp.source == "table" and not gdp.warnings
+    target = one(merged, "地区生产总值", 2023, "target", "growth")
+    assert [quote(ZHANHE, s) for s in target.spans] == ["7.5", "地区生产总值增长7.5%"]
+    # 外贸进出口总额 24290万元 in the table is the text's 2.4亿元
+    trade = one(merged, "进出口总额", 2022, "actual", "level")
+    assert (trade.value, trade.unit, len(trade.spans)) == (Decimal(24290), "万元", 2)
+    assert one(merged, "新增技能人才", 2022, "actual", "level").spans.__len__() == 2
+
+
+def test_glossary_and_table_lines_give_no_text_figures():
+    text = text_of(ZHANHE)
+    glossary = text.index("部分名词和专用术语解释")
+    table = text.index("主要指标（草案）")
+    assert all(r.spans[0][0] < table for r in find_text_figures(text))
+    assert glossary > table
+
+
+# --- the other reports: no table, figures in the text ---------------------------------------
+
+
+def test_sichuan_2025_results_and_2026_targets():
+    name = "sichuan-province_2026_gov-work-report"
+    merged = observations(name)
+    gdp = one(merged, "地区生产总值", 2025, "actual", "level")
+    assert (gdp.value, gdp.unit) == (Decimal(67665), "亿元")
+    assert quote(name, gdp.spans[0]) == "地区生产总值67665亿元"
+    assert one(merged, "地区生产总值", 2025, "actual", "growth").value == Decimal("5.5")
+    assert one(merged, "城镇居民人均可支配收入", 2025, "actual", "growth").value == Decimal("4.4")
+    assert one(merged, "农村居民人均可支配收入", 2025, "actual", "growth").value == Decimal("5.6")
+    target = one(merged, "地区生产总值", 2026, "target", "growth")
+    assert (target.value, target.bound) == (Decimal("5.5"), "about")
+    revenue = one(merged, "一般公共预算收入", 2026, "target", "growth")
+    assert (revenue.label, revenue.value) == ("地方一般公共预算收入", Decimal(2))
+
+
+def test_henan_targets_and_no_five_year_totals():
+    merged = observations("henan-province_2026_gov-work-report")
+    growth = one(merged, "地区生产总值", 2026, "target", "growth")
+    assert (growth.label, growth.value, growth.bound) == ("经济增长", Decimal(5), "about")
+    jobs = one(merged, "城镇新增就业人数", 2026, "target", "level")
+    assert (jobs.value, jobs.unit, jobs.bound) == (Decimal(110), "万人", "at_least")
+    assert one(merged, "地区生产总值", 2025, "actual", "growth").value == Decimal("5.6")
+    # "过去的五年…生产总值6.66万亿元", "城镇新增就业603.7万人" are five-year figures: left out
+    assert not [r for r in merged if r.value in (Decimal("6.66"), Decimal("603.7"))]
+
+
+def test_hailaer_pairs_chains_and_no_average_growth():
+    name = "hailaer-district_2019_gov-work-report"
+    merged = observations(name)
+    gdp = one(merged, "地区生产总值", 2018, "actual", "growth")
+    assert gdp.value == Decimal("6.0")
+    assert quote(name, gdp.spans[0]).endswith("按可比价计算，同比增长6.0%")
+    assert one(merged, "城镇居民人均可支配收入", 2018, "actual", "level").value == 37820
+    assert one(merged, "农村居民人均可支配收入", 2018, "actual", "level").value == 28104
+    assert one(merged, "农村居民人均可支配收入", 2018, "actual", "growth").value == Decimal("9.4")
+    rural = one(merged, "农村居民人均可支配收入", 2019, "target", "growth")
+    assert (rural.value, rural.bound) == (Decimal(8), "about")
+    older = observations("hailaer-district_2016_gov-work-report")
+    assert one(older, "地区生产总值", 2016, "target", "level").value == 309
+    assert not [r for r in older if r.value == Decimal("12.1")]  # 年均增长12.1%
+
+
+@pytest.mark.parametrize("name", [ZHANHE, *OTHERS])
+def test_every_observation_names_its_indicator_and_quotes_a_number(name):
+    text = text_of(name)
+    for record in observations(name):
+        assert re.search(r"[\u4e00-\u9fffA-Za-z]", record.indicator), record
+        assert record.spans and all(0 <= s < e <= len(text) for s, e in record.spans)
+        assert (record.value is None) == (record.target_text is not None), record
+        if record.value is not None:
+            assert re.search(r"\d", quote(name, record.spans[0])), record
+        assert 2010 <= record.period <= 2030
+
+
+# --- merging --------------------------------------------------------------------------------
+
+
+def test_disagreeing_text_keeps_the_table_value_with_a_warning():
+    def record(indicator, value, source, span):
+        return ObservationRecord(
+            indicator, indicator, 2022, None, "actual", "growth", Decimal(value), "%", None,
+            None, [span], source=source,
+        )  # fmt: skip
+
+    merged = merge_observations(
+        [
+            record("地区生产总值", "3.9", "text", (50, 60)),
+            record("生产总值", "3.8", "table", (1, 4)),
+        ]
+    )
+    assert len(merged) == 1
+    assert (merged[0].indicator, merged[0].value, merged[0].spans) == (
+        "地区生产总值",
+        Decimal("3.8"),
+        [(1, 4)],
+    )
+    assert merged[0].warnings and "3.9" in merged[0].warnings[0]
+
+
+def test_aliases_meet_in_one_canonical_name():
+    assert canonical_indicator("生产总值") == canonical_indicator("地区生产总值") == "地区生产总值"
+    assert canonical_indicator("规上工业") == "规模以上工业增加值"
+    assert canonical_indicator("经营主体") == "市场主体"
+    assert canonical_indicator("城乡居民人均可支配收入") is None  # a pair, not one indicator
