@@ -144,7 +144,7 @@ def _alternation(words: Iterable[str]) -> str:
 
 @cache
 def _alias_pattern() -> re.Pattern[str]:
-    written = set()
+    written: set[str] = set()
     for row in _tsv_rows("indicators.tsv"):
         name, _, aliases, growth = (row + [""] * 4)[:4]
         written.update(_names(aliases) + _names(growth) + (() if "|" in name else (name,)))
