@@ -412,7 +412,8 @@ def resolve_place(candidate: str, context: str) -> Place | None:
 @cache
 def body_lexicon() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Suffixes of body names and titles of office-holders (lexicons/report_signatures.txt)."""
-    suffixes, roles = [], []
+    suffixes: list[str] = []
+    roles: list[str] = []
     for entry in _lexicon_lines("report_signatures.txt"):
         kind, word = entry.split()
         (suffixes if kind == "suffix" else roles).append(word)
