@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from .document import Document
-from .structure import HEADING
+from .structure import DATELINE, HEADING
 
 LEXICONS = Path(__file__).parent / "lexicons"
 
@@ -42,7 +42,6 @@ TERMINAL = "。！？；：…!?;:"
 CLOSERS = "”’」』）》】)\"'"
 RUNNING_PUNCTUATION = re.compile(r"[，、；：“”‘’（）《》。]")
 LIST_ITEM = re.compile(r"^(?:[▲△■□●○◆◇★☆•·\-*]|——|[①-⑳]|（\d{1,2}）)")
-DATELINE = re.compile(r"^—*\s*\d{4}年\d{1,2}月\d{1,2}日在")
 RUNNING_LENGTH = 25  # a line this long is running text even without punctuation
 
 
@@ -83,6 +82,8 @@ def decode(path: Path, data: bytes) -> str:
     """
     if not data.strip():
         raise ReportError(path, "is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReportError(path, "is UTF-16 text: save it as UTF-8 (or GB18030) and try again")
     if b"\x00" in data:
         raise ReportError(path, "is a binary file (it holds NUL bytes), not a text report")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -347,7 +348,7 @@ def is_open(text: str) -> bool:
     if "\t" in text:
         return False
     if DATELINE.match(text):
-        return not text.endswith("上")
+        return not text.rstrip(CLOSERS).endswith("上")
     if _heading_only(text):
         return False
     if text.count("“") > text.count("”"):

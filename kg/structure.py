@@ -30,7 +30,10 @@ NUMERALS = "一二三四五六七八九十"
 HEADING = re.compile(
     rf"^(?:(?P<l1>[{NUMERALS}]{{1,3}})、|(?P<l2>（[{NUMERALS}]{{1,3}}）)|(?P<l3>\d{{1,2}})[.、](?!\d)) *"
 )
-DATELINE = re.compile(r"^—*\s*(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在(?P<meeting>.*)$")
+# "——2023年10月17日在湛河区第六届人民代表大会第三次会议上", also in brackets "（2025年1月8日在…）"
+DATELINE = re.compile(
+    r"^[—（(]*\s*(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在(?P<meeting>[^）)]*)[）)]?$"
+)
 CONGRESS = re.compile(rf"^(?P<place>.{{2,20}}?)第[{NUMERALS}百]+届人民代表大会")
 SALUTATION = re.compile(r"^各位(代表|委员)")
 ON_BEHALF = re.compile(r"我(?:受.{1,10}?委托，?)?代表(?P<body>[^，。、：“”]{0,24}?人民政府)")
@@ -87,6 +90,7 @@ class Structure:
     tables: list[tuple[int, int]] = field(default_factory=list)
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def walk(self) -> Iterator[Section]:
         """Every section, depth first, in text order."""
@@ -106,7 +110,9 @@ class Structure:
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence holding ``offset``, or None (between sentences, in a table)."""
-        i = bisect.bisect_right([s.start for s in self.sentences], offset) - 1
+        if len(self._starts) != len(self.sentences):
+            self._starts = [s.start for s in self.sentences]
+        i = bisect.bisect_right(self._starts, offset) - 1
         if i >= 0 and self.sentences[i].start <= offset < self.sentences[i].end:
             return self.sentences[i]
         return None
@@ -333,7 +339,12 @@ def read_place(structure: Structure, text: str, dateline: str) -> None:
     else the title; resolved to a GB/T 2260 code, with its parent."""
     m = DATELINE.match(dateline)
     congress = CONGRESS.match(m["meeting"]) if m else None
-    for candidate in (congress["place"] if congress else "", structure.title or ""):
+    candidates = (
+        congress["place"] if congress else "",
+        m["meeting"] if m else "",
+        structure.title or "",
+    )
+    for candidate in candidates:
         place = resolve_place(candidate, text)
         if place is not None:
             break

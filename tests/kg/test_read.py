@@ -63,14 +63,15 @@ def test_crlf_line_ends_give_the_same_text_and_quotes_keep_the_cr(tmp_path):
         (b"", "is empty"),
         (b"  \n\n \t\n", "is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
-        (b"\xff\xfe\xfa" * 300, "neither UTF-8 nor GB18030"),
+        (b"\xfa\xff\xfe" * 300, "neither UTF-8 nor GB18030"),
+        ("政府工作报告".encode("utf-16"), "is UTF-16 text"),
         (
             b"This is a plain English text about nothing in particular.\n" * 50,
             "Chinese characters",
         ),
         (("今天天气很好，我们去公园散步，看见许多花草树木和小鸟。" * 20).encode(), "not a report"),
     ],
-    ids=["empty", "blank", "binary", "undecodable", "english", "chinese-not-a-report"],
+    ids=["empty", "blank", "binary", "undecodable", "utf-16", "english", "chinese-not-a-report"],
 )
 def test_files_that_are_not_reports_are_refused_by_name(tmp_path, content, problem):
     path = tmp_path / "bad-input.txt"

@@ -252,3 +252,13 @@ def test_split_sentences_on_a_quoted_full_stop_and_unbalanced_quotes():
         "提出“四保要求。",
         "继续推进。",
     ]
+
+
+def test_a_bracketed_dateline_with_an_abbreviated_congress():
+    text = "政府工作报告\n（2025年1月8日在平顶山市湛河区六届人大三次会议上）\n各位代表：\n现在，我代表区人民政府向大会报告工作。\n一、2024年工作回顾\n二、2025年工作安排"
+    s = parse_structure(Document(Path("x.txt"), text, text, list(range(len(text) + 1))))
+    assert s.title == "政府工作报告"
+    assert s.date == dt.date(2025, 1, 8)
+    assert (s.place, s.place_code, s.parent_place) == ("湛河区", "410411", "平顶山市")
+    assert s.issuer == "湛河区人民政府"
+    assert s.years == (2024, 2025)
