@@ -1,1 +1,78 @@
-"""PolicyKG service."""
+"""The PolicyKG web service: a read-only SPARQL 1.1 endpoint, the query page, and term pages.
+
+    >>> app = create_app({"STORE_PATH": "var/store"})     # doctest: +SKIP
+
+Each URL area is one blueprint; to add one, append its import path to :data:`BLUEPRINTS`.
+Settings and limits are declared once, in ``settings.py``.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from flask import Flask, Response, current_app, url_for
+
+from . import db, errors, settings
+
+# "module:attribute" of every blueprint, registered in this order.
+BLUEPRINTS = [
+    "policykg.service.sparql:bp",
+    "policykg.service.catalogue:bp",
+    "policykg.service.terms:bp",
+    "policykg.service.entities:bp",
+    "policykg.service.dumps:bp",
+]
+
+# The site's navigation: (endpoint, label); entries whose blueprint is not registered are hidden.
+NAV = [
+    ("sparql.endpoint", "SPARQL 查询"),
+    ("terms.search_page", "术语"),
+    ("entities.ontology", "本体"),
+    ("dumps.listing", "数据下载"),
+]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """A configured app; ``config`` overrides the defaults of ``settings.SETTINGS``.
+
+    :raises ValueError: if ``config`` names an unknown setting or a value of the wrong type.
+    :raises StoreUnavailable: if ``STORE_PATH`` holds no store.
+    """
+    app = Flask(__name__)
+    app.config.update(settings.resolve(config, frozenset(app.config)))
+    # Flask stops reading a body at this size (413); the endpoint checks Content-Length first.
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    errors.init_app(app)
+    db.init_app(app)
+    for path in BLUEPRINTS:
+        module, attribute = path.split(":")
+        app.register_blueprint(getattr(import_module(module), attribute))
+    app.after_request(cors_headers)
+    app.context_processor(lambda: {"nav_links": nav_links})
+    return app
+
+
+def nav_links() -> list[tuple[str, str]]:
+    """(href, label) of the navigation entries this app serves."""
+    return [
+        (url_for(endpoint), label)
+        for endpoint, label in NAV
+        if endpoint in current_app.view_functions
+    ]
+
+
+def cors_headers(response: Response) -> Response:
+    """Let browser clients on other origins call the service (``CORS_ORIGIN``)."""
+    origin = current_app.config["CORS_ORIGIN"]
+    if origin:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers["Access-Control-Expose-Headers"] = "X-Result-Truncated, Retry-After"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+__all__ = ["BLUEPRINTS", "NAV", "create_app"]

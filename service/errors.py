@@ -1,0 +1,97 @@
+"""One error handler for the whole app: JSON for programs, an HTML page for browsers.
+
+Every error a request can cause is a :class:`ServiceError` (or one of werkzeug's HTTP errors)
+and answers with the same JSON shape, pinned by ``tests/service/test_error_shape.py``::
+
+    {"ok": false, "status": 400, "title": "Bad Request",
+     "error": "error at 1:6: expected ...", "line": 1, "column": 6}
+
+``line`` and ``column`` are 1-based and ``null`` unless the error points into the query text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+class ServiceError(Exception):
+    """An error the client can act on, with its HTTP status and, for queries, a position."""
+
+    def __init__(
+        self,
+        message: str,
+        status: int = 400,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.line = line
+        self.column = column
+        self.headers = headers or {}
+
+
+TITLES = {
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+def payload(error: ServiceError) -> dict[str, Any]:
+    """The JSON body of an error answer."""
+    return {
+        "ok": False,
+        "status": error.status,
+        "title": TITLES.get(error.status, "Error"),
+        "error": error.message,
+        "line": error.line,
+        "column": error.column,
+    }
+
+
+def wants_html() -> bool:
+    """True when the client is a browser (prefers text/html) or asked for ``format=html``."""
+    if request.args.get("format") == "html":
+        return True
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
+def respond(error: ServiceError) -> Response:
+    """Answer ``error`` as an HTML page or as JSON, following the request's Accept header."""
+    if wants_html():
+        html = render_template("error.html", error=payload(error))
+        response = current_app.response_class(html, status=error.status, mimetype="text/html")
+    else:
+        response = jsonify(payload(error))
+        response.status_code = error.status
+    response.headers.update(error.headers)
+    return response
+
+
+def from_http_exception(e: HTTPException) -> ServiceError:
+    """A werkzeug HTTP error (404, 405, 413...) as a :class:`ServiceError`, keeping its headers."""
+    if isinstance(e, InternalServerError):
+        # Never leak a traceback or an internal message to the client.
+        return ServiceError("the server failed to answer this request", 500)
+    headers = {k: v for k, v in e.get_headers() if k.lower() not in ("content-type",)}
+    return ServiceError(e.description or e.name, e.code or 500, headers=headers)
+
+
+def init_app(app: Flask) -> None:
+    """Register the one error handler on ``app``."""
+    app.register_error_handler(ServiceError, respond)
+    app.register_error_handler(HTTPException, lambda e: respond(from_http_exception(e)))

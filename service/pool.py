@@ -1,0 +1,281 @@
+"""Query worker processes: the only way to really stop a pyoxigraph query.
+
+pyoxigraph has no cancellation, so user queries never run in the web process. Each worker is
+a process that opens the store read-only, drops its network access, and answers jobs
+(:class:`~.results.Job`) over a pipe. A job that passes its deadline gets its worker killed
+(SIGKILL) and a fresh one started in the background; the other workers keep answering, and the
+pool stays warm so a common query never pays a process start.
+
+Exceptions::
+
+    PoolError
+    ├── PoolBusy       more queries than ``max_queries`` at once: try again later
+    ├── QueryTimeout   no answer before the deadline; the worker was killed and replaced
+    ├── WorkerLost     the worker died while answering (it is replaced)
+    └── QueryFailed    the engine refused the query: status, message, line, column
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import multiprocessing as mp
+import queue
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..kg.store import QuerySyntaxError, StoreError, StoreUnavailable, open_store, oxigraph_dir
+from .results import Answer, Job, NotAcceptable, evaluate
+
+log = logging.getLogger(__name__)
+
+START_TIMEOUT = 60.0  # seconds a new worker may take to import and open the store
+
+
+class PoolError(Exception):
+    """Base of the errors raised by :meth:`QueryPool.run`."""
+
+
+class PoolBusy(PoolError):
+    """As many queries as the pool admits are already running or waiting."""
+
+
+class QueryTimeout(PoolError):
+    """The query had no answer before its deadline."""
+
+
+class WorkerLost(PoolError):
+    """The worker process died while answering."""
+
+
+@dataclass
+class Failure:
+    """Why the engine refused a job; an HTTP status and a message a user can act on."""
+
+    status: int
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+
+class QueryFailed(PoolError):
+    """The engine refused the query (syntax error, no acceptable format...)."""
+
+    def __init__(self, failure: Failure):
+        super().__init__(failure.message)
+        self.failure = failure
+
+
+# ---------------------------------------------------------------- the worker process
+
+
+def drop_network() -> bool:
+    """Move this process into an empty network namespace (Linux): no socket can reach anything.
+
+    Tried as root (CAP_SYS_ADMIN) and then through an unprivileged user namespace. Returns
+    whether it worked; the screen in ``screening.py`` still refuses SERVICE when it did not.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    clone_newuser, clone_newnet = 0x10000000, 0x40000000
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    return any(libc.unshare(flags) == 0 for flags in (clone_newnet, clone_newuser | clone_newnet))
+
+
+def worker_main(conn, store_path: str, prefixes: dict[str, str]) -> None:
+    """Body of a worker process: answer jobs from ``conn`` until it closes."""
+    isolated = drop_network()  # before the store starts its own threads
+    try:
+        store = open_store(store_path)
+    except StoreError as e:
+        conn.send(("failed", str(e)))
+        return
+    conn.send(("ready", isolated))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        conn.send(answer(store, job, prefixes))
+
+
+def answer(store, job: Job, prefixes: dict[str, str]) -> Answer | Failure:
+    """The answer to ``job``, or the :class:`Failure` that explains why there is none."""
+    try:
+        return evaluate(store, job, prefixes)
+    except QuerySyntaxError as e:
+        return Failure(400, str(e), e.line, e.column)
+    except NotAcceptable as e:
+        return Failure(406, f"the client accepts no format for {e.form} results")
+    except (StoreError, OSError) as e:
+        return Failure(503, f"the store cannot be read: {e}")
+    except (ValueError, TypeError) as e:
+        return Failure(400, str(e))
+    except Exception as e:  # the engine's own failure: report it, keep the worker
+        return Failure(500, f"the query engine failed: {type(e).__name__}")
+
+
+# ---------------------------------------------------------------- the pool, in the web process
+
+
+class Worker:
+    """A started worker process and the parent's end of its pipe."""
+
+    def __init__(self, context, store_path: str, prefixes: dict[str, str]):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=worker_main, args=(child, store_path, prefixes), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.isolated = False
+
+    def wait_ready(self, timeout: float) -> None:
+        """Block until the worker has opened the store.
+
+        :raises StoreUnavailable: if it could not, or did not say within ``timeout``.
+        """
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise StoreUnavailable(f"a query worker did not start within {timeout:.0f} s")
+        try:
+            status, detail = self.conn.recv()
+        except (EOFError, OSError):
+            status, detail = "failed", "the worker exited"
+        if status != "ready":
+            self.kill()
+            raise StoreUnavailable(detail)
+        self.isolated = bool(detail)
+
+    def kill(self) -> None:
+        """SIGKILL the process and reap it."""
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class QueryPool:
+    """``size`` warm worker processes over the read-only store at ``store_path``.
+
+    At most ``max_queries`` jobs are admitted at once (running or waiting for a worker).
+
+    >>> pool = QueryPool("var/store", 2)                       # doctest: +SKIP
+    >>> pool.run(Job("ASK {}", "text/csv", None, 100), timeout=5).body   # doctest: +SKIP
+    b'true'
+    """
+
+    def __init__(
+        self,
+        store_path: str | Path,
+        size: int,
+        prefixes: dict[str, str] | None = None,
+        *,
+        max_queries: int = 32,
+    ):
+        self._admitted = threading.BoundedSemaphore(max_queries)
+        self.store_path = str(oxigraph_dir(store_path))
+        self.prefixes = dict(prefixes or {})
+        self._context = mp.get_context("spawn")  # never fork a threaded server
+        self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+        self._live: set[Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        workers = [Worker(self._context, self.store_path, self.prefixes) for _ in range(size)]
+        try:
+            for worker in workers:
+                worker.wait_ready(START_TIMEOUT)
+        except StoreUnavailable:
+            for worker in workers:
+                worker.kill()
+            raise
+        for worker in workers:
+            self._add(worker)
+        self.network_isolated = all(w.isolated for w in workers)
+
+    def run(self, job: Job, timeout: float) -> Answer:
+        """Answer ``job`` within ``timeout`` seconds (waiting for a free worker included).
+
+        :raises PoolBusy: if ``max_queries`` jobs are already admitted.
+        :raises QueryTimeout: if no answer came in time (the worker is killed and replaced).
+        :raises WorkerLost: if the worker died while answering.
+        :raises QueryFailed: if the engine refused the query.
+        """
+        if not self._admitted.acquire(blocking=False):
+            raise PoolBusy("too many queries at once")
+        try:
+            return self._run(job, time.monotonic() + timeout, timeout)
+        finally:
+            self._admitted.release()
+
+    def _run(self, job: Job, deadline: float, timeout: float) -> Answer:
+        worker = self._take(deadline)
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._retire(worker)
+                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+            reply = worker.conn.recv()
+        except (EOFError, OSError) as e:
+            self._retire(worker)
+            raise WorkerLost("the query worker stopped while answering") from e
+        self._idle.put(worker)
+        if isinstance(reply, Failure):
+            raise QueryFailed(reply)
+        return reply
+
+    def _take(self, deadline: float) -> Worker:
+        """An idle, living worker; dead ones found on the way are replaced."""
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise QueryTimeout("no query worker became free before the deadline") from None
+            if worker.process.is_alive():
+                return worker
+            self._retire(worker)
+
+    def _add(self, worker: Worker) -> None:
+        with self._lock:
+            self._live.add(worker)
+        self._idle.put(worker)
+
+    def _retire(self, worker: Worker) -> None:
+        """Kill ``worker`` now and start its replacement in the background."""
+        with self._lock:
+            self._live.discard(worker)
+        worker.kill()
+        if not self._closed:
+            threading.Thread(target=self._replace, name="policykg-respawn", daemon=True).start()
+
+    def _replace(self) -> None:
+        try:
+            worker = Worker(self._context, self.store_path, self.prefixes)
+            worker.wait_ready(START_TIMEOUT)
+        except (StoreUnavailable, OSError) as e:
+            log.error("could not replace a query worker: %s", e)
+            return
+        if self._closed:
+            worker.kill()
+        else:
+            self._add(worker)
+
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (for tests and status pages)."""
+        with self._lock:
+            return sorted(w.process.pid for w in self._live if w.process.pid)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        with self._lock:
+            workers, self._live = list(self._live), set()
+        for worker in workers:
+            worker.kill()

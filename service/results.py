@@ -1,0 +1,279 @@
+"""Run one SPARQL job on a store and serialise its answer, cut at the row cap.
+
+This is what a query worker does (see ``pool.py``); it is plain Python so it can be tested
+without processes. SELECT and ASK answers are written here (JSON, XML, CSV, TSV, or a table
+for the HTML page) because pyoxigraph cannot serialise a cut list of solutions; graphs are
+written by pyoxigraph.
+
+    >>> from policykg.kg.store import MemoryStore
+    >>> job = Job("SELECT ?x WHERE { VALUES ?x { 1 2 3 } }", max_rows=2,
+    ...           tabular_type="text/csv", graph_type=None)
+    >>> answer = evaluate(MemoryStore(), job)
+    >>> answer.body, answer.truncated
+    (b'x\\r\\n1\\r\\n2\\r\\n', True)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from itertools import islice
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from ..kg.store import GRAPH_FORMATS, OxigraphStore
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+TABULAR_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "text/html",
+)
+GRAPH_TYPES = (*GRAPH_FORMATS, "text/html")
+
+Cell = tuple[
+    str, str, str | None, str | None
+]  # kind (iri, bnode, literal, triple), value, datatype, lang
+
+
+@dataclass
+class Job:
+    """One query to run: the text, the protocol dataset, and the media type chosen per form."""
+
+    sparql: str
+    tabular_type: str | None  # for SELECT and ASK; None: the client accepts none
+    graph_type: str | None  # for CONSTRUCT and DESCRIBE
+    max_rows: int
+    default_graphs: list[str] | None = None  # None: the union of all graphs
+    named_graphs: list[str] | None = None
+
+
+@dataclass
+class Table:
+    """Rows for the HTML page: variable names and one cell (or None) per variable."""
+
+    variables: list[str]
+    rows: list[list[Cell | None]] = field(default_factory=list)
+    boolean: bool | None = None  # the answer of an ASK query
+    graph: bool = False  # rows are the triples of a CONSTRUCT or DESCRIBE
+
+
+@dataclass
+class Answer:
+    """A serialised answer; ``table`` instead of ``body`` for ``text/html``."""
+
+    media_type: str
+    body: bytes = b""
+    truncated: bool = False
+    table: Table | None = None
+
+
+class NotAcceptable(Exception):
+    """The client accepts no media type that can carry this form of result."""
+
+    def __init__(self, form: str):
+        super().__init__(form)
+        self.form = form
+
+
+def evaluate(store: OxigraphStore, job: Job, prefixes: dict[str, str] | None = None) -> Answer:
+    """Run ``job`` on ``store``: the answer in the media type chosen for the query's form.
+
+    :raises QuerySyntaxError: if the query does not parse.
+    :raises NotAcceptable: if the job has no media type for the form of the query.
+    """
+    result = store.execute(
+        job.sparql, default_graphs=job.default_graphs, named_graphs=job.named_graphs
+    )
+    if isinstance(result, ox.QueryTriples):
+        if job.graph_type is None:
+            raise NotAcceptable("CONSTRUCT/DESCRIBE")
+        triples = list(islice(result, job.max_rows + 1))
+        truncated = len(triples) > job.max_rows
+        return graph_answer(triples[: job.max_rows], job.graph_type, truncated, prefixes)
+    if job.tabular_type is None:
+        raise NotAcceptable("SELECT/ASK")
+    if isinstance(result, ox.QueryBoolean):
+        return boolean_answer(bool(result), job.tabular_type)
+    variables = [v.value for v in result.variables]
+    solutions = list(islice(result, job.max_rows + 1))
+    truncated = len(solutions) > job.max_rows
+    rows = [[s[v] for v in variables] for s in solutions[: job.max_rows]]
+    return tabular_answer(variables, rows, job.tabular_type, truncated)
+
+
+def graph_answer(
+    triples: list[ox.Triple], media_type: str, truncated: bool, prefixes: dict[str, str] | None
+) -> Answer:
+    """Triples as ``media_type`` (a key of ``GRAPH_FORMATS``, or ``text/html`` for a table)."""
+    if media_type == "text/html":
+        rows = [[cell(t.subject), cell(t.predicate), cell(t.object)] for t in triples]
+        table = Table(["subject", "predicate", "object"], rows, graph=True)
+        return Answer(media_type, truncated=truncated, table=table)
+    rdf_format = GRAPH_FORMATS[media_type]
+    data: list = triples
+    if rdf_format.supports_datasets:  # TriG, N-Quads: the triples go in the default graph
+        data = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    body = ox.serialize(data, format=rdf_format, prefixes=prefixes or None)
+    return Answer(media_type, body=body, truncated=truncated)
+
+
+def boolean_answer(value: bool, media_type: str) -> Answer:
+    """An ASK result."""
+    text = "true" if value else "false"
+    if media_type == "application/sparql-results+json":
+        body = b'{"head":{},"boolean":' + text.encode() + b"}"
+    elif media_type == "application/sparql-results+xml":
+        body = (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{text}</boolean></sparql>\n"
+        ).encode()
+    elif media_type == "text/html":
+        return Answer(media_type, table=Table([], boolean=value))
+    else:  # CSV and TSV have no boolean form; one word is what other stores send
+        body = text.encode()
+    return Answer(media_type, body=body)
+
+
+def tabular_answer(
+    variables: list[str], rows: list[list], media_type: str, truncated: bool
+) -> Answer:
+    """SELECT solutions (rows of terms or None) as ``media_type``."""
+    if media_type == "text/html":
+        table = Table(variables, [[cell(t) if t is not None else None for t in r] for r in rows])
+        return Answer(media_type, truncated=truncated, table=table)
+    writer = WRITERS[media_type]
+    return Answer(media_type, body=writer(variables, rows), truncated=truncated)
+
+
+def cell(term) -> Cell:
+    """A term as plain strings for templates."""
+    if isinstance(term, ox.NamedNode):
+        return ("iri", term.value, None, None)
+    if isinstance(term, ox.BlankNode):
+        return ("bnode", term.value, None, None)
+    if isinstance(term, ox.Literal):
+        return ("literal", term.value, term.datatype.value, term.language)
+    return ("triple", str(term), None, None)
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        if term.datatype.value == XSD_STRING:
+            return {"type": "literal", "value": term.value}
+        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+    return {
+        "type": "triple",
+        "value": {
+            "subject": _json_term(term.subject),
+            "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
+        },
+    }
+
+
+def write_json(variables: list[str], rows: list[list]) -> bytes:
+    """SPARQL 1.1 Query Results JSON."""
+    bindings = [
+        {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        for row in rows
+    ]
+    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _xml_term(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            attribute = f" xml:lang={quoteattr(term.language)}"
+        elif term.datatype.value != XSD_STRING:
+            attribute = f" datatype={quoteattr(term.datatype.value)}"
+        else:
+            attribute = ""
+        return f"<literal{attribute}>{escape(term.value)}</literal>"
+    return (
+        f"<triple><subject>{_xml_term(term.subject)}</subject>"
+        f"<predicate>{_xml_term(term.predicate)}</predicate>"
+        f"<object>{_xml_term(term.object)}</object></triple>"
+    )
+
+
+def write_xml(variables: list[str], rows: list[list]) -> bytes:
+    """SPARQL Query Results XML."""
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+    out += [f"<variable name={quoteattr(v)}/>" for v in variables]
+    out.append("</head><results>")
+    for row in rows:
+        out.append("<result>")
+        for v, t in zip(variables, row, strict=True):
+            if t is not None:
+                out.append(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
+        out.append("</result>")
+    out.append("</results></sparql>\n")
+    return "".join(out).encode()
+
+
+def _csv_value(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    return str(term)
+
+
+def write_csv(variables: list[str], rows: list[list]) -> bytes:
+    """SPARQL 1.1 Query Results CSV (values only, CRLF line ends)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(variables)
+    writer.writerows([_csv_value(t) for t in row] for row in rows)
+    return buffer.getvalue().encode()
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _tsv_term(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        text = '"' + term.value.translate(_TSV_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype.value == XSD_STRING:
+            return text
+        return f"{text}^^<{term.datatype.value}>"
+    return str(term)
+
+
+def write_tsv(variables: list[str], rows: list[list]) -> bytes:
+    """SPARQL 1.1 Query Results TSV (terms in Turtle syntax)."""
+    lines = ["\t".join("?" + v for v in variables)]
+    lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+WRITERS = {
+    "application/sparql-results+json": write_json,
+    "application/sparql-results+xml": write_xml,
+    "text/csv": write_csv,
+    "text/tab-separated-values": write_tsv,
+}

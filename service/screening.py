@@ -1,0 +1,119 @@
+"""Look at a SPARQL request's text before it reaches the engine: what would it do?
+
+The engine (pyoxigraph) would happily fetch ``SERVICE <http://...>`` over the network and
+evaluate any update it is given. :func:`screen` reads the query with a small lexer (comments,
+strings and IRIs are skipped, ``\\u`` escapes decoded as the SPARQL grammar says) and reports
+what the service refuses: updates, ``SERVICE``, and ``FROM``/``FROM NAMED`` graphs the store does
+not hold (another engine would fetch those from the web). The query workers also run without
+any network (see ``pool.py``), so the screen is the clear message, not the only wall.
+
+    >>> screen("PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:p ?o }").form
+    'SELECT'
+    >>> screen("INSERT DATA { <a> <b> <c> }").form
+    'INSERT'
+    >>> screen("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }").uses_service
+    True
+    >>> screen('SELECT * { ?s ?p "SERVICE" } # SERVICE').uses_service
+    False
+    >>> screen("BASE <http://a/> SELECT * FROM <g1> FROM NAMED <http://b/g2> {}").from_graphs
+    ['http://a/g1', 'http://b/g2']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+UPDATE_FORMS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n\r]*)
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+        |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][\w\u00B7\u00C0-\uFFFF]+)
+    | (?P<word>[\w\u00B7\u00C0-\uFFFF.:%\\\-]+)
+    | (?P<open>[{(\[])
+    | (?P<close>[})\]])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass
+class Screened:
+    """What a request's text would do."""
+
+    form: str | None = None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or the update keyword
+    uses_service: bool = False
+    from_graphs: list[str] = field(default_factory=list)
+    depth: int = 0  # deepest nesting of (), {}, []
+
+    @property
+    def is_update(self) -> bool:
+        return self.form in UPDATE_FORMS
+
+
+def unescape(text: str) -> str:
+    r"""Decode ``\uXXXX`` and ``\UXXXXXXXX`` as SPARQL does before parsing (so ``\u0053ERVICE`` is
+    ``SERVICE``)."""
+    return _ESCAPE.sub(lambda m: _codepoint(m.group(1) or m.group(2)), text)
+
+
+def _codepoint(hex_digits: str) -> str:
+    value = int(hex_digits, 16)
+    return chr(value) if value <= 0x10FFFF else "\ufffd"
+
+
+def screen(text: str) -> Screened:
+    """Read ``text`` (a query or an update) and report its form, SERVICE use, FROM graphs, depth."""
+    result = Screened()
+    prefixes: dict[str, str] = {}
+    base = ""
+    depth = 0
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(unescape(text))]
+    for i, (kind, value) in enumerate(tokens):
+        if kind == "open":
+            depth += 1
+            result.depth = max(result.depth, depth)
+        elif kind == "close":
+            depth -= 1
+        elif kind == "word":
+            keyword = value.upper()
+            if keyword == "SERVICE":
+                result.uses_service = True
+            elif keyword == "PREFIX" and _kinds(tokens, i + 1, 2) == ("word", "iri"):
+                prefixes[tokens[i + 1][1].rstrip(":")] = urljoin(base, tokens[i + 2][1][1:-1])
+            elif keyword == "BASE" and _kinds(tokens, i + 1, 1) == ("iri",):
+                base = urljoin(base, tokens[i + 1][1][1:-1])
+            elif keyword == "FROM":
+                result.from_graphs.append(_graph_after(tokens, i + 1, prefixes, base))
+            elif result.form is None and keyword in QUERY_FORMS | UPDATE_FORMS:
+                result.form = keyword
+    return result
+
+
+def _kinds(tokens: list[tuple[str | None, str]], start: int, n: int) -> tuple[str | None, ...]:
+    return tuple(kind for kind, _ in tokens[start : start + n])
+
+
+def _graph_after(tokens, i: int, prefixes: dict[str, str], base: str) -> str:
+    """The IRI named after ``FROM`` or ``FROM NAMED`` (``""`` when it cannot be read)."""
+    if i < len(tokens) and tokens[i][0] == "word" and tokens[i][1].upper() == "NAMED":
+        i += 1
+    if i >= len(tokens):
+        return ""
+    kind, value = tokens[i]
+    if kind == "iri":
+        return urljoin(base, value[1:-1])
+    if kind == "word" and ":" in value:
+        prefix, local = value.split(":", 1)
+        if prefix in prefixes:
+            return prefixes[prefix] + local
+    return ""

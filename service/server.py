@@ -1,0 +1,92 @@
+"""Run the service with waitress, a production WSGI server (never Flask's development server).
+
+    policykg serve --store var/store --port 5000 --query-timeout 30
+    python -m policykg.service.server --store var/store --port 0 --setting MAX_ROWS 500
+
+With ``--port 0`` the system picks a free port; the first line printed names the URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import waitress
+
+from . import create_app, db
+from .settings import BY_NAME, SETTINGS
+
+
+def serve(
+    store_path: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 5000,
+    query_timeout: float = 30.0,
+    *,
+    workers: int | None = None,
+    config: dict[str, Any] | None = None,
+) -> None:
+    """Serve the store at ``store_path`` until interrupted (Ctrl-C or SIGTERM).
+
+    ``config`` sets any other setting of ``settings.SETTINGS``.
+
+    :raises StoreUnavailable: if ``store_path`` holds no store.
+    """
+    values = {**(config or {}), "STORE_PATH": str(store_path), "QUERY_TIMEOUT": query_timeout}
+    if workers:
+        values["WORKERS"] = workers
+    app = create_app(values)
+    server = waitress.create_server(
+        app,
+        host=host,
+        port=port,
+        threads=app.config["THREADS"],
+        # waitress buffers a body before the app sees it; the app answers 413 below twice this
+        max_request_body_size=2 * app.config["MAX_BODY_BYTES"],
+        ident="policykg",
+        clear_untrusted_proxy_headers=True,
+    )
+    signal.signal(signal.SIGTERM, _stop)
+    url = f"http://{host}:{server.effective_port}/sparql"  # type: ignore[union-attr]
+    print(f"PolicyKG SPARQL endpoint at {url}", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        db.close(app)
+
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m policykg.service.server``: the same as ``policykg serve``, plus ``--setting``."""
+    parser = argparse.ArgumentParser(prog="python -m policykg.service.server")
+    parser.add_argument("--store", required=True, help="store directory (built by policykg build)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000, help="0: any free port")
+    parser.add_argument("--query-timeout", type=float, default=BY_NAME["QUERY_TIMEOUT"].default)
+    parser.add_argument(
+        "--setting",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="any setting: " + ", ".join(s.name for s in SETTINGS),
+    )
+    args = parser.parse_args(argv)
+    unknown = [name for name, _ in args.setting if name not in BY_NAME]
+    if unknown:
+        parser.error(f"unknown setting {unknown[0]}; known: {', '.join(BY_NAME)}")
+    serve(args.store, args.host, args.port, args.query_timeout, config=dict(args.setting))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""Every setting and limit of the service, declared once with its default and its help text.
+
+``create_app(config)`` starts from :func:`defaults` and overrides with ``config``; a name that is
+not declared here is an error, so a typo never silently falls back to a default::
+
+    >>> defaults()["QUERY_TIMEOUT"]
+    30.0
+    >>> coerce("MAX_ROWS", "500")
+    500
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, default value and a sentence a user can act on."""
+
+    name: str
+    default: Any
+    help: str
+    type: type = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("STORE_PATH", None, "Directory of the Oxigraph store to serve; opened read-only."),
+    Setting(
+        "DUMPS_DIR",
+        None,
+        "Directory of the dumps written by `policykg build` (default: STORE_PATH/dumps), "
+        "served at /dumps/ and described at /.well-known/void.",
+    ),
+    Setting(
+        "BASE_IRI",
+        "https://w3id.org/policykg/id/",
+        "Base of the graph's resource IRIs; IRIs under it link to this server's /id/ pages.",
+    ),
+    Setting(
+        "QUERY_TIMEOUT",
+        30.0,
+        "Seconds a SPARQL query may run (waiting for a worker included) before it is cut with 503.",
+        float,
+    ),
+    Setting(
+        "MAX_ROWS",
+        10_000,
+        "Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer; longer results are "
+        "cut and carry the header X-Result-Truncated.",
+        int,
+    ),
+    Setting(
+        "MAX_BODY_BYTES",
+        1_000_000,
+        "Largest request body accepted; a larger one gets 413.",
+        int,
+    ),
+    Setting(
+        "MAX_CONCURRENT_QUERIES",
+        32,
+        "SPARQL queries admitted at once (running or waiting for a worker); more get 429.",
+        int,
+    ),
+    Setting(
+        "WORKERS",
+        0,
+        "Query worker processes kept warm (0: one per CPU core, at least 2). A worker whose "
+        "query times out is killed and replaced.",
+        int,
+    ),
+    Setting(
+        "THREADS",
+        0,
+        "Waitress threads answering requests (0: MAX_CONCURRENT_QUERIES + 4, so that pages and "
+        "429 answers never wait behind queries).",
+        int,
+    ),
+    Setting(
+        "MAX_QUERY_DEPTH",
+        64,
+        "Deepest nesting of brackets and braces accepted in a query; deeper queries get 400.",
+        int,
+    ),
+    Setting(
+        "RETRY_AFTER",
+        5,
+        "Seconds sent in the Retry-After header of 429 and 503 answers.",
+        int,
+    ),
+    Setting(
+        "CORS_ORIGIN",
+        "*",
+        "Value of Access-Control-Allow-Origin for browser clients; empty to send no CORS headers.",
+    ),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def defaults() -> dict[str, Any]:
+    """Every setting at its default value."""
+    return {s.name: s.default for s in SETTINGS}
+
+
+def coerce(name: str, value: Any) -> Any:
+    """``value`` converted to the declared type of setting ``name`` (strings come from the CLI).
+
+    :raises KeyError: if no setting is called ``name``.
+    :raises ValueError: if ``value`` cannot be read as the setting's type.
+    """
+    setting = BY_NAME[name]
+    if value is None or isinstance(value, setting.type):
+        return value
+    if setting.type is str and isinstance(value, os.PathLike):
+        return os.fspath(value)
+    try:
+        return setting.type(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"setting {name} needs a {setting.type.__name__}, not {value!r}") from None
+
+
+def resolve(
+    config: dict[str, Any] | None, passthrough: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """Defaults overridden by ``config``, each value coerced, derived defaults filled in.
+
+    Names in ``passthrough`` (Flask's own keys such as ``TESTING``) are kept as given.
+
+    :raises ValueError: if ``config`` names a setting that does not exist.
+    """
+    values = defaults()
+    for name, value in (config or {}).items():
+        if name in passthrough:
+            values[name] = value
+        elif name in BY_NAME:
+            values[name] = coerce(name, value)
+        else:
+            raise ValueError(f"unknown setting {name}; known: {', '.join(BY_NAME)}")
+    if not values["WORKERS"]:
+        values["WORKERS"] = max(2, os.cpu_count() or 2)
+    if not values["THREADS"]:
+        values["THREADS"] = values["MAX_CONCURRENT_QUERIES"] + 4
+    if not values["BASE_IRI"].endswith(("/", "#")):
+        raise ValueError(f"BASE_IRI must end with / or #, not {values['BASE_IRI']!r}")
+    return values
