@@ -23,6 +23,7 @@ half-width, and quotation marks are ignored (四保白名单 finds “四保”�
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -314,3 +315,22 @@ def terms_from_store(store: Store) -> list[Term]:
         others = tuple(sorted((labels[iri] | alts[iri]) - {label}))
         terms.append(Term(iri, label, kind, others, definitions.get(iri, "")))
     return terms
+
+
+_BUILD_LOCK = threading.Lock()
+
+
+def term_index() -> TermIndex:
+    """The current app's term index, built from its store on first use."""
+    from flask import current_app
+
+    index = current_app.extensions.get("policykg.terms")
+    if index is None:
+        with _BUILD_LOCK:
+            index = current_app.extensions.get("policykg.terms")
+            if index is None:
+                from .db import get_store
+
+                index = TermIndex.from_store(get_store())
+                current_app.extensions["policykg.terms"] = index
+    return index

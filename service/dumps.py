@@ -1,0 +1,144 @@
+"""The dumps written by ``policykg build`` (never per request), listed at ``/dumps/``, and their
+VoID description at ``/.well-known/void``.
+
+The files live in ``DUMPS_DIR`` (default: ``dumps/`` inside the store directory, where
+:func:`policykg.kg.dumps.write_dumps` puts them at build time)::
+
+    GET /dumps/                      the listing: HTML, or JSON for ``Accept: application/json``
+    GET /dumps/policykg.nq.gz        one dump (also SHA256SUMS, void.ttl)
+    GET /.well-known/void            VoID as Turtle (or JSON-LD, RDF/XML, N-Triples; HTML → /dumps/)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_from_directory,
+)
+
+from ..kg.dumps import MANIFEST_FILE, SUMS_FILE, VOID_FILE, read_manifest
+from . import entities as ent
+
+bp = Blueprint("dumps", __name__)
+
+_SUFFIX_TYPES = {".gz": "application/gzip", ".ttl": "text/turtle", "SUMS": "text/plain"}
+
+
+def dumps_dir() -> Path:
+    """``DUMPS_DIR``, else ``dumps/`` beside the Oxigraph files (``DIR/dumps`` of a build)."""
+    configured = current_app.config.get("DUMPS_DIR")
+    if configured:
+        return Path(configured)
+    store_path = Path(current_app.config.get("STORE_PATH") or ".")
+    beside = store_path.parent / "dumps"
+    if store_path.name == "oxigraph" and beside.is_dir():
+        return beside
+    return store_path / "dumps"
+
+
+def _missing() -> None:
+    abort(
+        404,
+        description=f"no dumps in {dumps_dir()}: they are written by `policykg build` "
+        "(or `policykg dump`); set DUMPS_DIR if they live elsewhere",
+    )
+
+
+def _void_triples() -> list[ox.Triple]:
+    path = dumps_dir() / VOID_FILE
+    if not path.is_file():
+        _missing()
+    return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+
+
+def void_summary(triples: list[ox.Triple]) -> dict:
+    """The dataset's total, licence and date, and one row per subset (graph) with its count."""
+    void = "http://rdfs.org/ns/void#"
+    dcterms = "http://purl.org/dc/terms/"
+    by_subject: dict[str, dict[str, list[str]]] = {}
+    for t in triples:
+        by_subject.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(
+            t.object.value
+        )
+    dataset = next(
+        (s for s, props in by_subject.items() if void + "subset" in props),
+        next(iter(by_subject), ""),
+    )
+    props = by_subject.get(dataset, {})
+
+    def one(p: dict, name: str) -> str:
+        return (p.get(name) or [""])[0]
+
+    subsets = []
+    for graph in sorted(props.get(void + "subset", [])):
+        g = by_subject.get(graph, {})
+        subsets.append(
+            {
+                "graph": ent.graph_link(graph),
+                "triples": int(one(g, void + "triples") or 0),
+                "title": one(g, dcterms + "title"),
+            }
+        )
+    return {
+        "iri": dataset,
+        "triples": int(one(props, void + "triples") or 0),
+        "license": one(props, dcterms + "license"),
+        "modified": one(props, dcterms + "modified"),
+        "subsets": subsets,
+    }
+
+
+def _rows() -> list[dict]:
+    return [
+        {
+            "name": f.name,
+            "format": f.format,
+            "triples": f.triples,
+            "sha256": f.sha256,
+            "bytes": f.path.stat().st_size if f.path.is_file() else None,
+        }
+        for f in read_manifest(dumps_dir())
+    ]
+
+
+@bp.route("/dumps/")
+def listing():
+    """Every dump with its format, statement count, size and sha256."""
+    rows = _rows()
+    if not rows:
+        _missing()
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+        return jsonify({"dumps": rows, "sha256sums": SUMS_FILE, "void": "/.well-known/void"})
+    return render_template("dumps.html", rows=rows, void=void_summary(_void_triples()))
+
+
+@bp.route("/dumps/<name>")
+def download(name: str):
+    """One file of the dumps directory: a dump, SHA256SUMS or void.ttl."""
+    allowed = {f.name for f in read_manifest(dumps_dir())} | {SUMS_FILE, VOID_FILE, MANIFEST_FILE}
+    if name not in allowed or not (dumps_dir() / name).is_file():
+        abort(404, description=f"no dump called {name!r}; see /dumps/")
+    mimetype = next((t for s, t in _SUFFIX_TYPES.items() if name.endswith(s)), None)
+    return send_from_directory(
+        dumps_dir(), name, mimetype=mimetype, as_attachment=name.endswith(".gz")
+    )
+
+
+@bp.route("/.well-known/void")
+def void():
+    """The VoID description: RDF by content negotiation; browsers get the dumps page."""
+    triples = _void_triples()
+    media_type = ent.negotiate(prefer="text/turtle")
+    if media_type == "text/html":
+        return render_template("dumps.html", rows=_rows(), void=void_summary(triples))
+    response = ent.rdf_response(triples, media_type, "void")
+    response.vary.add("Accept")
+    return response

@@ -1,0 +1,701 @@
+"""Every IRI dereferences: ``/id/…`` pages for people, RDF for machines, and ``/ontology``.
+
+The configured base (``https://w3id.org/policykg/id/``) maps onto this server's ``/id/``, so
+``https://w3id.org/policykg/id/enterprise/ping-gao-ji-tuan`` is served at
+``/id/enterprise/ping-gao-ji-tuan``. One URL answers in five forms, chosen by ``?format=`` or
+else by the ``Accept`` header (``Vary: Accept``)::
+
+    html    text/html               the page, with schema.org JSON-LD embedded
+    ttl     text/turtle             the resource's statements (every graph)
+    jsonld  application/ld+json
+    rdf     application/rdf+xml
+    nt      application/n-triples
+
+Pages show where every statement comes from (the named graph: a report, the lexicon or the
+reasoner) and every place the resource is mentioned, with the quote inside its sentence and a
+link to the highlighted passage in the report text. Reports show their whole text with the
+extracted spans marked; indicators a chart of targets against actual values.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from html import escape
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup
+
+from ..kg.store import Store
+from . import search
+from .charts import Point, indicator_chart
+from .db import get_store
+
+bp = Blueprint("entities", __name__)
+
+POL = "https://w3id.org/policykg/ontology#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+FORMATS = {
+    "html": "text/html",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "nt": "application/n-triples",
+}
+_RDF_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+}
+# What Accept may ask for, best first when the client does not mind; aliases map onto FORMATS.
+_OFFERED = [
+    "text/html",
+    "application/xhtml+xml",
+    "text/turtle",
+    "application/ld+json",
+    "application/json",
+    "application/rdf+xml",
+    "application/n-triples",
+    "text/plain",
+]
+_ALIASES = {
+    "application/xhtml+xml": "text/html",
+    "application/json": "application/ld+json",
+    "text/plain": "application/n-triples",
+}
+PREFIXES = {
+    "pol": POL,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "oa": "http://www.w3.org/ns/oa#",
+}
+# Names of the W3C properties the graph uses, for pages; the ontology names its own.
+_W3C_LABELS = {
+    RDF_TYPE: "类型 type",
+    RDFS_LABEL: "名称 label",
+    PREFIXES["rdfs"] + "comment": "说明 comment",
+    PREFIXES["skos"] + "prefLabel": "首选名称 preferred label",
+    PREFIXES["skos"] + "altLabel": "别名 alternative label",
+    PREFIXES["skos"] + "definition": "定义 definition",
+    PREFIXES["skos"] + "broader": "上位 broader",
+    PREFIXES["skos"] + "closeMatch": "近似 close match",
+    PREFIXES["skos"] + "inScheme": "所属体系 in scheme",
+    PREFIXES["prov"] + "wasDerivedFrom": "出处 derived from",
+    PREFIXES["dcterms"] + "title": "标题 title",
+    PREFIXES["dcterms"] + "date": "日期 date",
+    PREFIXES["dcterms"] + "isPartOf": "属于 part of",
+    PREFIXES["dcterms"] + "spatial": "地域 spatial",
+    PREFIXES["dcterms"] + "creator": "发布者 creator",
+    PREFIXES["dcterms"] + "issued": "发布日期 issued",
+}
+# schema.org types for the JSON-LD embedded in pages.
+_SCHEMA_TYPES = {
+    "Report": "Report",
+    "Enterprise": "Organization",
+    "GovernmentBody": "GovernmentOrganization",
+    "Place": "Place",
+    "PolicyDocument": "CreativeWork",
+    "Project": "Project",
+    "Indicator": "StatisticalVariable",
+    "Observation": "Observation",
+}
+
+_Q_DESCRIBE = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+_Q_EXISTS = "ASK { { ?s ?p ?o } UNION { ?x ?p ?s } }"
+_Q_OUT = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?s ?p ?o ?g ?label WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  OPTIONAL { ?o rdfs:label ?label }
+}
+"""
+_Q_IN_COUNTS = "SELECT ?s ?p (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x ?p ?s } GROUP BY ?s ?p"
+_Q_IN = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?s ?p ?x ?label WHERE { ?x ?p ?s OPTIONAL { ?x rdfs:label ?label } }
+ORDER BY ?label ?x LIMIT 20
+"""
+_Q_MENTIONS = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?s ?span ?quote ?start ?end ?report ?title ?sq ?ss ?se WHERE {
+  ?s prov:wasDerivedFrom ?span .
+  ?span pol:quote ?quote ; pol:start ?start ; pol:end ?end ; pol:inReport ?report .
+  OPTIONAL { ?report dcterms:title ?title }
+  OPTIONAL { ?span pol:inSentence ?sentence .
+             ?sentence pol:quote ?sq ; pol:start ?ss ; pol:end ?se }
+}
+ORDER BY ?report ?start ?end
+"""
+_Q_VOCAB_LABELS = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+SELECT ?x ?label WHERE { ?x rdfs:label ?label FILTER(STRSTARTS(STR(?x), STR(pol:))) }
+"""
+_Q_REPORT_SPANS = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?report ?start ?end ?thing ?label WHERE {
+  ?span pol:inReport ?report ; pol:start ?start ; pol:end ?end .
+  FILTER NOT EXISTS { ?span a pol:Sentence }
+  OPTIONAL { ?thing prov:wasDerivedFrom ?span OPTIONAL { ?thing rdfs:label ?label } }
+}
+"""
+_Q_OBSERVATIONS = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?s ?obs ?period ?kind ?measure ?value ?unit ?bound ?text ?area ?areaLabel WHERE {
+  ?obs pol:indicator ?s ; pol:period ?period ; pol:valueKind ?kind ; pol:measure ?measure .
+  OPTIONAL { ?obs pol:value ?value }
+  OPTIONAL { ?obs pol:unit ?unit }
+  OPTIONAL { ?obs pol:bound ?bound }
+  OPTIONAL { ?obs pol:targetText ?text }
+  OPTIONAL { ?obs pol:refArea ?area OPTIONAL { ?area rdfs:label ?areaLabel } }
+}
+ORDER BY ?areaLabel ?measure ?period ?kind
+"""
+
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Link:
+    """A resource as shown on a page: its IRI, where it lives here, and its label."""
+
+    iri: str
+    href: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place a resource is mentioned: ``quote`` inside ``before``…``after`` of its sentence."""
+
+    report: Link
+    start: int
+    end: int
+    quote: str
+    before: str
+    after: str
+    href: str  # the highlighted passage in the report text
+
+
+@dataclass
+class Statement:
+    """The values of one property, each with the graphs that state it."""
+
+    prop: Link
+    values: list[tuple[Link | str, list[Link]]] = field(default_factory=list)
+
+
+@dataclass
+class Description:
+    """What a page shows about one resource."""
+
+    iri: str
+    label: str
+    types: list[Link]
+    statements: list[Statement]
+    incoming: list[tuple[Link, int, list[Link]]]
+    mentions: list[Mention]
+
+
+# ---------------------------------------------------------------- store access
+
+
+def store() -> Store:
+    """The app's read-only store."""
+    return get_store()
+
+
+def base_iri() -> str:
+    return current_app.config["BASE_IRI"]
+
+
+def local_href(iri: str) -> str:
+    """Where an IRI is served on this server; other IRIs are returned as they are.
+
+    ``https://w3id.org/policykg/id/slogan/si-zhu-lian`` → ``/id/slogan/si-zhu-lian``;
+    ``https://w3id.org/policykg/ontology#Slogan`` → ``/ontology#Slogan``.
+    """
+    base = base_iri()
+    if iri.startswith(base):
+        return url_for("entities.entity", key=iri[len(base) :])
+    if iri.startswith(POL):
+        return url_for("entities.ontology") + "#" + iri[len(POL) :]
+    from ..kg.dumps import site_root
+
+    root = site_root(base)
+    if root != base and iri.startswith(root):
+        return "/" + iri[len(root) :]
+    return iri
+
+
+def vocab_labels() -> dict[str, dict[str, str]]:
+    """``{iri: {lang: label}}`` for the ontology's terms, read once per app."""
+    cache = current_app.extensions.setdefault("policykg.vocab_labels", {})
+    if not cache:
+        for row in store().select(_Q_VOCAB_LABELS):
+            lang = getattr(row["label"], "language", None) or ""
+            cache.setdefault(row["x"].value, {})[lang] = row["label"].value
+        cache.setdefault(POL, {})
+    return cache
+
+
+def vocab_label(iri: str) -> str:
+    """``数字式提法 numbered slogan`` for pol:Slogan; prefixed name for anything unnamed."""
+    if iri in _W3C_LABELS:
+        return _W3C_LABELS[iri]
+    labels = vocab_labels().get(iri, {})
+    text = " ".join(dict.fromkeys(v for k in ("zh", "en") if (v := labels.get(k))))
+    return text or prefixed(iri)
+
+
+def prefixed(iri: str) -> str:
+    """``pol:Slogan`` for the IRI of pol:Slogan; the IRI itself outside the known prefixes."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def link(iri: str, label: str | None = None) -> Link:
+    return Link(iri, local_href(iri), label or _fallback_label(iri))
+
+
+def _fallback_label(iri: str) -> str:
+    if iri.startswith(POL) or iri in _W3C_LABELS:
+        return vocab_label(iri)
+    base = base_iri()
+    return iri[len(base) :] if iri.startswith(base) else prefixed(iri)
+
+
+def _zh_first(labels: Iterable[ox.Literal]) -> str | None:
+    ordered = sorted(labels, key=lambda lit: (lit.language != "zh", lit.language or "", lit.value))
+    return ordered[0].value if ordered else None
+
+
+# ---------------------------------------------------------------- descriptions
+
+
+def describe(iri: str) -> Description | None:
+    """Everything a page shows about ``iri``; None if the graph does not know it."""
+    node = ox.NamedNode(iri)
+    if not store().query(_Q_EXISTS, bindings={"s": node}):
+        return None
+    values: dict[str, dict[str, tuple[ox.Term, set[str], list[ox.Literal]]]] = defaultdict(dict)
+    for row in store().query(_Q_OUT, bindings={"s": node}):
+        key = str(row["o"])
+        entry = values[row["p"].value].setdefault(key, (row["o"], set(), []))
+        entry[1].add(row["g"].value)
+        if "label" in row:
+            entry[2].append(row["label"])
+    own_labels = [o for o, _, _ in values.get(RDFS_LABEL, {}).values() if isinstance(o, ox.Literal)]
+    types = [link(t.value) for t, _, _ in values.get(RDF_TYPE, {}).values()]
+    statements = [_statement(p, vals) for p, vals in sorted(values.items(), key=_prop_order)]
+    return Description(
+        iri=iri,
+        label=_zh_first(own_labels) or _fallback_label(iri),
+        types=sorted(types, key=lambda t: (not t.iri.startswith(POL), t.iri)),
+        statements=statements,
+        incoming=incoming(node),
+        mentions=mentions(iri),
+    )
+
+
+def _prop_order(item) -> tuple:
+    p = item[0]
+    first = [RDF_TYPE, RDFS_LABEL, PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "definition"]
+    return (first.index(p) if p in first else len(first), p == POL + "text", vocab_label(p))
+
+
+def _statement(prop: str, vals) -> Statement:
+    out = Statement(link(prop, vocab_label(prop)))
+    for obj, graphs, labels in sorted(vals.values(), key=lambda v: str(v[0])):
+        value: Link | str = (
+            link(obj.value, _zh_first(labels)) if isinstance(obj, ox.NamedNode) else obj.value
+        )
+        out.values.append((value, [graph_link(g) for g in sorted(graphs)]))
+    return out
+
+
+def graph_link(graph: str) -> Link:
+    """A named graph as a source: a report graph links to its report, others to VoID."""
+    base = base_iri()
+    report_prefix = base + "graph/report/"
+    if graph.startswith(report_prefix):
+        report = base + "report/" + graph[len(report_prefix) :]
+        return Link(graph, local_href(report), "报告 " + graph[len(report_prefix) :])
+    names = {"lexicon": "词表 lexicon", "inferred": "推理 inferred", "ontology": "本体 ontology"}
+    name = graph[len(base) + len("graph/") :] if graph.startswith(base + "graph/") else graph
+    return Link(graph, url_for("dumps.void"), names.get(name, name))
+
+
+def incoming(node: ox.NamedNode) -> list[tuple[Link, int, list[Link]]]:
+    """Resources pointing at ``node``: per property, the count and the first twenty."""
+    out = []
+    counts = store().query(_Q_IN_COUNTS, bindings={"s": node})
+    for row in sorted(counts, key=lambda r: vocab_label(r["p"].value)):
+        prop = row["p"]
+        rows = store().query(_Q_IN, bindings={"s": node, "p": prop})
+        subjects: dict[str, list[ox.Literal]] = {}
+        for r in rows:
+            if isinstance(r["x"], ox.NamedNode):
+                subjects.setdefault(r["x"].value, []).extend([r["label"]] if "label" in r else [])
+        out.append(
+            (
+                link(prop.value, vocab_label(prop.value)),
+                int(row["n"].value),
+                [link(x, _zh_first(labels)) for x, labels in subjects.items()],
+            )
+        )
+    return out
+
+
+def mentions(iri: str) -> list[Mention]:
+    """Every span ``iri`` was derived from, with its sentence, in report and text order."""
+    out = []
+    for row in store().query(_Q_MENTIONS, bindings={"s": ox.NamedNode(iri)}):
+        start, end, quote = int(row["start"].value), int(row["end"].value), row["quote"].value
+        before = after = ""
+        if "sq" in row:
+            sentence, offset = row["sq"].value, int(row["ss"].value)
+            if sentence[start - offset : end - offset] == quote:
+                before, after = sentence[: start - offset], sentence[end - offset :]
+        report = row["report"].value
+        title = row["title"].value if "title" in row else None
+        out.append(
+            Mention(
+                report=link(report, title),
+                start=start,
+                end=end,
+                quote=quote,
+                before=before,
+                after=after,
+                href=f"{local_href(report)}?hl={start}-{end}#span-{start}-{end}",
+            )
+        )
+    return out
+
+
+def schema_org(desc: Description, definition: str = "") -> Markup:
+    """schema.org JSON-LD for the page head: name, type, identifier, description, mentions."""
+    kinds = [t.iri[len(POL) :] for t in desc.types if t.iri.startswith(POL)]
+    schema_type = next((_SCHEMA_TYPES[k] for k in kinds if k in _SCHEMA_TYPES), "DefinedTerm")
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": schema_type,
+        "@id": desc.iri,
+        "name": desc.label,
+        "inLanguage": "zh",
+        "url": request.base_url,
+    }
+    if definition:
+        data["description"] = definition
+    if desc.mentions:
+        data["subjectOf"] = [
+            {"@type": "Report", "@id": iri, "name": label}
+            for iri, label in dict.fromkeys((m.report.iri, m.report.label) for m in desc.mentions)
+        ]
+    text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return Markup(f'<script type="application/ld+json">{text}</script>')
+
+
+# ---------------------------------------------------------------- report text
+
+
+def report_text(report: str, text: str, highlight: tuple[int, int] | None) -> Markup:
+    """The report's text as HTML, every extracted span marked and linked to what it names.
+
+    ``highlight`` (from ``?hl=start-end``) is marked as the target; anchors ``span-S-E`` sit at
+    each span's start so ``#span-S-E`` scrolls to it.
+    """
+    spans: dict[tuple[int, int], list[Link]] = defaultdict(list)
+    for row in store().query(_Q_REPORT_SPANS, bindings={"report": ox.NamedNode(report)}):
+        key = (int(row["start"].value), int(row["end"].value))
+        if "thing" in row:
+            spans[key].append(
+                link(row["thing"].value, row["label"].value if "label" in row else None)
+            )
+        else:
+            spans.setdefault(key, [])
+    if highlight:
+        spans.setdefault(highlight, [])
+    return Markup(_mark(text, spans, highlight))
+
+
+def _mark(text: str, spans: dict[tuple[int, int], list[Link]], target) -> str:
+    cuts = sorted({0, len(text), *(p for s in spans for p in s if 0 <= p <= len(text))})
+    starts: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for s in spans:
+        starts[s[0]].append(s)
+    out = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        out.extend(f'<span class="anchor" id="span-{s}-{e}"></span>' for s, e in sorted(starts[a]))
+        covering = [s for s in spans if s[0] <= a and b <= s[1]]
+        piece = escape(text[a:b])
+        if not covering:
+            out.append(piece)
+            continue
+        things = list(dict.fromkeys(t for s in covering for t in spans[s]))
+        title = escape(" · ".join(t.label for t in things), quote=True)
+        cls = "mention target" if target and target[0] <= a and b <= target[1] else "mention"
+        out.append(f'<mark class="{cls}" title="{title}">{piece}</mark>')
+    return "".join(out)
+
+
+def _parse_highlight(value: str | None) -> tuple[int, int] | None:
+    try:
+        start, end = (int(x) for x in (value or "").split("-", 1))
+    except ValueError:
+        return None
+    return (start, end) if 0 <= start <= end else None
+
+
+# ---------------------------------------------------------------- indicators
+
+
+@dataclass
+class Series:
+    """The observations of one indicator for one area and one measure (level or growth)."""
+
+    area: str
+    measure: str
+    unit: str
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def chart(self) -> Markup:
+        points = [
+            Point(int(r["period"]), r["kind"], float(r["value"]))
+            for r in self.rows
+            if r["value"] is not None
+        ]
+        title = f"{self.area} {'增长 growth' if self.measure == 'GrowthRate' else '总量 level'}"
+        return Markup(indicator_chart(points, self.unit, title))
+
+
+_BOUNDS = {"AtLeast": "≥", "AtMost": "≤", "About": "≈"}
+
+
+def indicator_series(iri: str) -> list[Series]:
+    """Observations of an indicator, grouped by area and measure, for charts and tables."""
+    groups: dict[tuple[str, str], Series] = {}
+    for row in store().query(_Q_OBSERVATIONS, bindings={"s": ox.NamedNode(iri)}):
+        area = row["areaLabel"].value if "areaLabel" in row else ""
+        measure = row["measure"].value.rsplit("#", 1)[-1]
+        unit = row["unit"].value if "unit" in row else ""
+        series = groups.setdefault((area, measure), Series(area, measure, unit))
+        series.rows.append(
+            {
+                "obs": link(row["obs"].value),
+                "period": row["period"].value[:4],
+                "kind": row["kind"].value.rsplit("#", 1)[-1],
+                "value": _decimal(row["value"].value) if "value" in row else None,
+                "bound": _BOUNDS.get(row["bound"].value.rsplit("#", 1)[-1], "")
+                if "bound" in row
+                else "",
+                "text": row["text"].value if "text" in row else "",
+                "unit": unit,
+            }
+        )
+    return list(groups.values())
+
+
+def _decimal(value: str) -> Decimal | None:
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        return None
+
+
+# ---------------------------------------------------------------- negotiation
+
+
+def negotiate(prefer: str = "text/html") -> str:
+    """The media type to answer with: ``?format=`` first, then ``Accept``; 406 if none fits.
+
+    ``prefer`` answers clients that take anything (``*/*`` or no Accept header).
+    """
+    fmt = request.args.get("format")
+    if fmt:
+        if fmt in FORMATS:
+            return FORMATS[fmt]
+        if fmt in FORMATS.values():
+            return fmt
+        abort(400, description=f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    accept = request.accept_mimetypes
+    if not accept:
+        return prefer
+    best = accept.best_match([prefer, *(t for t in _OFFERED if t != prefer)])
+    if best is None:
+        abort(406, description="this resource is available as " + ", ".join(FORMATS.values()))
+    return _ALIASES.get(best, best)
+
+
+def rdf_response(triples: list[ox.Triple], media_type: str, filename: str) -> Response:
+    """Triples serialised as ``media_type`` with readable prefixes."""
+    fmt = _RDF_FORMATS[media_type]
+    prefixes = PREFIXES | {"id": base_iri()} if fmt != ox.RdfFormat.N_TRIPLES else None
+    body = ox.serialize(triples, format=fmt, prefixes=prefixes)
+    response = Response(body, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}.{fmt.file_extension}"'
+    return response
+
+
+def data_links(path: str) -> list[tuple[str, str]]:
+    """(label, href) of the downloadable forms of the page at ``path``."""
+    return [(key, f"{path}?format={key}") for key in FORMATS if key != "html"]
+
+
+@bp.after_request
+def _vary(response: Response) -> Response:
+    response.vary.add("Accept")
+    return response
+
+
+# ---------------------------------------------------------------- routes
+
+
+@bp.route("/id/<path:key>")
+def entity(key: str):
+    """The resource ``{BASE_IRI}{key}`` as a page or as RDF."""
+    iri = base_iri() + key
+    media_type = negotiate()
+    if media_type != "text/html":
+        triples = store().query(_Q_DESCRIBE, bindings={"s": ox.NamedNode(iri)})
+        if not triples:
+            abort(404, description=f"nothing is known about <{iri}>")
+        return rdf_response(triples, media_type, key.rsplit("/", 1)[-1])
+    desc = describe(iri)
+    if desc is None:
+        abort(404, description=f"nothing is known about <{iri}>")
+    kinds = {t.iri[len(POL) :] for t in desc.types if t.iri.startswith(POL)}
+    term = search.term_index().get(iri)
+    context = {
+        "d": desc,
+        "kinds": kinds,
+        "term": term,
+        "data_links": data_links(request.path),
+        "jsonld": schema_org(desc, term.definition if term else ""),
+    }
+    if "Report" in kinds:
+        text = next(
+            (v for s in desc.statements if s.prop.iri == POL + "text" for v, _ in s.values), ""
+        )
+        hl = _parse_highlight(request.args.get("hl"))
+        context["text"] = report_text(iri, str(text), hl)
+        context["statements"] = [s for s in desc.statements if s.prop.iri != POL + "text"]
+        return render_template("report.html", **context)
+    if "Indicator" in kinds:
+        context["series"] = indicator_series(iri)
+    return render_template("entity.html", **context)
+
+
+@bp.route("/ontology")
+def ontology():
+    """Documentation of every class and property; the OWL itself by content negotiation."""
+    graph = base_iri() + "graph/ontology"
+    media_type = negotiate()
+    if media_type != "text/html":
+        triples = store().query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[graph])
+        return rdf_response(triples, media_type, "policykg")
+    return render_template(
+        "ontology.html", doc=ontology_document(graph), data_links=data_links(request.path)
+    )
+
+
+# ---------------------------------------------------------------- ontology documentation
+
+_Q_ONTOLOGY_TERMS = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?x ?p ?o ?member WHERE {
+  ?x a ?kind .
+  FILTER(isIRI(?x) && ?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
+                                owl:AnnotationProperty, rdf:Property))
+  ?x ?p ?o .
+  OPTIONAL { ?o owl:unionOf/rdf:rest*/rdf:first ?member }
+}
+"""
+_DOC_KINDS = {
+    "http://www.w3.org/2002/07/owl#Class": "class",
+    "http://www.w3.org/2002/07/owl#ObjectProperty": "property",
+    "http://www.w3.org/2002/07/owl#DatatypeProperty": "property",
+    "http://www.w3.org/2002/07/owl#AnnotationProperty": "property",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property": "property",
+}
+_OWL = "http://www.w3.org/2002/07/owl#"
+_RDFS = PREFIXES["rdfs"]
+_DOC_LINKS = {
+    _RDFS + "domain": "domains",
+    _RDFS + "range": "ranges",
+    _RDFS + "subClassOf": "parents",
+    _RDFS + "subPropertyOf": "parents",
+    _OWL + "inverseOf": "inverse",
+    _OWL + "disjointWith": "disjoint",
+    _OWL + "equivalentClass": "equivalent",
+}
+
+
+@dataclass
+class VocabularyTerm:
+    """One class or property of the ontology, as documented on ``/ontology``."""
+
+    iri: str
+    name: str
+    kind: str  # class | property
+    labels: dict[str, str] = field(default_factory=dict)
+    comments: list[tuple[str, str]] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    links: dict[str, list[Link]] = field(default_factory=lambda: defaultdict(list))
+
+
+def ontology_document(graph: str) -> dict[str, list[VocabularyTerm]]:
+    """Classes and properties of the ontology graph, each sorted by name."""
+    terms: dict[str, VocabularyTerm] = {}
+    rows = store().query(_Q_ONTOLOGY_TERMS, default_graphs=[graph])
+    for row in rows:
+        iri, p, o = row["x"].value, row["p"].value, row["o"]
+        term = terms.setdefault(iri, VocabularyTerm(iri, prefixed(iri), "property"))
+        if p == RDF_TYPE:
+            term.types.append(prefixed(o.value))
+            if _DOC_KINDS.get(o.value) == "class":
+                term.kind = "class"
+        elif p == RDFS_LABEL and isinstance(o, ox.Literal):
+            term.labels[o.language or ""] = o.value
+        elif p in (_RDFS + "comment", PREFIXES["skos"] + "definition") and isinstance(
+            o, ox.Literal
+        ):
+            term.comments.append((o.language or "", o.value))
+        elif p in _DOC_LINKS:
+            target = row.get("member", o)
+            if isinstance(target, ox.NamedNode):
+                found = term.links[_DOC_LINKS[p]]
+                if all(x.iri != target.value for x in found):
+                    found.append(
+                        Link(target.value, local_href(target.value), prefixed(target.value))
+                    )
+    out: dict[str, list[VocabularyTerm]] = {"class": [], "property": []}
+    for term in sorted(terms.values(), key=lambda t: t.name):
+        term.comments = sorted(set(term.comments), key=lambda c: (c[0] != "zh", c))
+        term.types = sorted(set(term.types))
+        out[term.kind].append(term)
+    return out

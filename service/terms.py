@@ -1,0 +1,531 @@
+"""Term lookup: one search box over every named thing, a page per term, a JSON API beside them.
+
+Pages (``/terms``) work without JavaScript: the search box is a GET form answered on the
+server; ``static/terms.js`` only adds results as you type, from the same JSON API. The API is
+shaped after Skosmos REST::
+
+    GET /api/terms?q=主链[&kind=Slogan][&limit=20]   search: {"uri": "", "q", "results": [...]}
+    GET /api/terms/index                             terms grouped by pinyin initial
+    GET /api/terms/slogan/si-zhu-lian                one term: definition, parts, mentions...
+
+A term's key is its IRI after the configured base (``slogan/si-zhu-lian``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+import pyoxigraph as ox
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+
+from . import entities as ent
+from .search import EXACT, PINYIN, PREFIX, SUBSTRING, Term, term_index
+
+bp = Blueprint("terms", __name__)
+
+MAX_LIMIT = 100
+MATCH_NAMES = {EXACT: "exact", PREFIX: "prefix", SUBSTRING: "substring", PINYIN: "pinyin"}
+KIND_NAMES = {
+    "Slogan": "提法",
+    "Policy": "政策",
+    "Industry": "产业",
+    "Enterprise": "企业",
+    "Project": "项目",
+    "Indicator": "指标",
+    "PolicyDocument": "文件",
+    "GovernmentBody": "机构",
+    "Place": "地点",
+    "Concept": "概念",
+    "GlossaryEntry": "名词解释",
+}
+SKOSMOS_CONTEXT = {
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "pol": ent.POL,
+    "uri": "@id",
+    "type": "@type",
+    "prefLabel": "skos:prefLabel",
+    "altLabel": "skos:altLabel",
+    "definition": "skos:definition",
+    "results": {"@id": "pol:results", "@container": "@list"},
+}
+
+_PREFIXES = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+_Q_DEFINITIONS = (
+    _PREFIXES
+    + """
+SELECT DISTINCT ?t ?e ?label ?number ?def ?report ?title WHERE {
+  { ?t pol:definedIn ?e } UNION { ?e pol:explains ?t } UNION { ?t a pol:GlossaryEntry BIND(?t AS ?e) }
+  ?e skos:definition ?def .
+  OPTIONAL { ?e rdfs:label ?label }
+  OPTIONAL { ?e pol:number ?number }
+  OPTIONAL { ?e pol:inReport ?report OPTIONAL { ?report dcterms:title ?title } }
+}
+"""
+)
+_Q_PARTS = (
+    _PREFIXES
+    + """
+SELECT DISTINCT ?t ?parent ?part ?label ?type WHERE {
+  ?t pol:hasComponent* ?parent .
+  ?parent pol:hasComponent ?part .
+  OPTIONAL { ?part rdfs:label ?label }
+  OPTIONAL { ?part a ?type FILTER(STRSTARTS(STR(?type), STR(pol:))) }
+}
+"""
+)
+# Enterprises and projects of the industries in a term's tree (or of the term, an industry),
+# counting those filed under a variant name or a narrower industry.
+_Q_MEMBERS = (
+    _PREFIXES
+    + """
+SELECT DISTINCT ?t ?industry ?x ?label ?kind WHERE {
+  ?t pol:hasComponent* ?industry .
+  ?industry a pol:Industry .
+  ?industry (skos:closeMatch|^skos:closeMatch|^skos:broader)* ?variant .
+  ?x pol:inIndustry ?variant ; a ?kind .
+  FILTER(?kind IN (pol:Enterprise, pol:Project))
+  OPTIONAL { ?x rdfs:label ?label }
+}
+"""
+)
+_Q_LEADERS = (
+    _PREFIXES
+    + "SELECT DISTINCT ?t ?x ?label WHERE { ?t pol:leadingEnterprise ?x OPTIONAL { ?x rdfs:label ?label } }"
+)
+_Q_RELATED_SLOGANS = (
+    _PREFIXES
+    + """
+SELECT DISTINCT ?t ?s ?label ?why WHERE {
+  ?s a pol:Slogan .
+  { ?s pol:hasComponent+ ?t BIND("contains" AS ?why) }
+  UNION { ?t pol:definedIn ?e . ?s pol:definedIn ?e BIND("glossary" AS ?why) }
+  UNION { ?e pol:explains ?t . ?e pol:explains ?s BIND("glossary" AS ?why) }
+  UNION { ?t pol:hasComponent ?shared . ?s pol:hasComponent ?shared BIND("shares" AS ?why) }
+  FILTER(?s != ?t)
+  OPTIONAL { ?s rdfs:label ?label }
+}
+"""
+)
+# Other things a term is tied to by the ontology's own properties (enterprise → industry...).
+_Q_LINKS = (
+    _PREFIXES
+    + """
+SELECT DISTINCT ?t ?p ?x ?label ?dir WHERE {
+  { ?t ?p ?x BIND("out" AS ?dir) } UNION { ?x ?p ?t BIND("in" AS ?dir) }
+  FILTER(isIRI(?x) && STRSTARTS(STR(?p), STR(pol:)))
+  FILTER(?p NOT IN (pol:hasComponent, pol:isComponentOf, pol:hasPart, pol:definedIn,
+                    pol:explains, pol:leadingEnterprise, pol:inReport, pol:indicator))
+  ?x rdfs:label ?label .
+}
+ORDER BY ?p ?label
+"""
+)
+_Q_REPORTS = (
+    _PREFIXES
+    + """
+SELECT ?r ?title (COUNT(DISTINCT ?e) AS ?entries) WHERE {
+  ?r a pol:Report .
+  OPTIONAL { ?r dcterms:title ?title }
+  OPTIONAL { ?e a pol:GlossaryEntry ; pol:inReport ?r }
+} GROUP BY ?r ?title ORDER BY ?r
+"""
+)
+_Q_GLOSSARY = (
+    _PREFIXES
+    + """
+SELECT ?report ?e ?number ?label ?def ?x ?xlabel WHERE {
+  ?e a pol:GlossaryEntry ; pol:inReport ?report .
+  OPTIONAL { ?e pol:number ?number }
+  OPTIONAL { ?e rdfs:label ?label }
+  OPTIONAL { ?e skos:definition ?def }
+  OPTIONAL { ?e pol:explains ?x OPTIONAL { ?x rdfs:label ?xlabel } }
+}
+"""
+)
+
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass
+class Node:
+    """One part in a term's tree; industries carry their enterprises and projects."""
+
+    link: ent.Link
+    kind: str
+    children: list[Node] = field(default_factory=list)
+    enterprises: list[ent.Link] = field(default_factory=list)
+    projects: list[ent.Link] = field(default_factory=list)
+
+
+@dataclass
+class Definition:
+    """A glossary entry that defines the term, in the report that prints it."""
+
+    entry: ent.Link
+    number: str
+    definition: str
+    report: ent.Link | None
+
+
+@dataclass
+class TermDetails:
+    """Everything a term page shows."""
+
+    term: Term
+    key: str
+    definitions: list[Definition]
+    tree: Node
+    leaders: list[ent.Link]
+    related: list[tuple[ent.Link, str]]
+    links: list[tuple[ent.Link, str, list[ent.Link]]]
+    mentions: list[ent.Mention]
+
+
+# ---------------------------------------------------------------- reading the store
+
+
+def term_details(term: Term, key: str) -> TermDetails:
+    """Read the term's page from the store."""
+    node = ox.NamedNode(term.iri)
+    return TermDetails(
+        term=term,
+        key=key,
+        definitions=definitions(node),
+        tree=parts_tree(term),
+        leaders=_links(ent.store().query(_Q_LEADERS, bindings={"t": node}), "x"),
+        related=related_slogans(node),
+        links=linked(node),
+        mentions=ent.mentions(term.iri),
+    )
+
+
+def definitions(node: ox.NamedNode) -> list[Definition]:
+    out = []
+    for row in ent.store().query(_Q_DEFINITIONS, bindings={"t": node}):
+        report = row.get("report")
+        out.append(
+            Definition(
+                entry=ent.link(row["e"].value, _value(row, "label")),
+                number=_value(row, "number") or "",
+                definition=row["def"].value,
+                report=ent.link(report.value, _value(row, "title")) if report else None,
+            )
+        )
+    return sorted(out, key=lambda d: (d.report.iri if d.report else "", _number(d.number)))
+
+
+def parts_tree(term: Term) -> Node:
+    """The term and its parts at every depth: 四纵四横一管网 → 四纵 → 嵩山路 …"""
+    node = ox.NamedNode(term.iri)
+    children: dict[str, list[str]] = defaultdict(list)
+    labels: dict[str, str] = {term.iri: term.label}
+    kinds: dict[str, str] = {term.iri: term.kind}
+    for row in ent.store().query(_Q_PARTS, bindings={"t": node}):
+        parent, part = row["parent"].value, row["part"].value
+        if part not in children[parent]:
+            children[parent].append(part)
+        if "label" in row:
+            labels.setdefault(part, row["label"].value)
+        if "type" in row:
+            kind = row["type"].value[len(ent.POL) :]
+            if kind in KIND_NAMES:
+                kinds[part] = kind
+    members = _industry_members(node)
+
+    def build(iri: str, seen: frozenset[str]) -> Node:
+        n = Node(ent.link(iri, labels.get(iri)), kinds.get(iri, ""))
+        n.enterprises, n.projects = members.get(iri, ([], []))
+        n.children = [build(c, seen | {c}) for c in children.get(iri, []) if c not in seen]
+        return n
+
+    return build(term.iri, frozenset({term.iri}))
+
+
+def _industry_members(node: ox.NamedNode) -> dict[str, tuple[list[ent.Link], list[ent.Link]]]:
+    found: dict[str, tuple[dict[str, ent.Link], dict[str, ent.Link]]] = defaultdict(
+        lambda: ({}, {})
+    )
+    for row in ent.store().query(_Q_MEMBERS, bindings={"t": node}):
+        x = row["x"].value
+        which = 0 if row["kind"].value == ent.POL + "Enterprise" else 1
+        found[row["industry"].value][which][x] = ent.link(x, _value(row, "label"))
+    return {iri: (_sorted(e.values()), _sorted(p.values())) for iri, (e, p) in found.items()}
+
+
+def related_slogans(node: ox.NamedNode) -> list[tuple[ent.Link, str]]:
+    """Slogans that contain the term, share its glossary entry or share a part with it."""
+    reasons = {"contains": "包含此项 contains it", "glossary": "同一解释 same entry",
+               "shares": "共有部分 shares parts"}  # fmt: skip
+    seen: dict[str, tuple[ent.Link, str]] = {}
+    for row in ent.store().query(_Q_RELATED_SLOGANS, bindings={"t": node}):
+        iri = row["s"].value
+        seen.setdefault(iri, (ent.link(iri, _value(row, "label")), reasons[row["why"].value]))
+    return sorted(seen.values(), key=lambda r: r[0].label)
+
+
+def linked(node: ox.NamedNode) -> list[tuple[ent.Link, str, list[ent.Link]]]:
+    """(property, direction, things) for the term's other ties in the ontology's terms."""
+    groups: dict[tuple[str, str], dict[str, ent.Link]] = defaultdict(dict)
+    for row in ent.store().query(_Q_LINKS, bindings={"t": node}):
+        x = row["x"].value
+        groups[(row["p"].value, row["dir"].value)].setdefault(x, ent.link(x, row["label"].value))
+    return [
+        (ent.link(p, ent.vocab_label(p)), direction, list(things.values()))
+        for (p, direction), things in groups.items()
+    ]
+
+
+def reports() -> list[tuple[ent.Link, str, int]]:
+    """(report, slug, glossary entries) for every report in the store."""
+    out = []
+    prefix = ent.base_iri() + "report/"
+    for row in ent.store().query(_Q_REPORTS):
+        iri = row["r"].value
+        slug = iri[len(prefix) :] if iri.startswith(prefix) else ""
+        out.append((ent.link(iri, _value(row, "title")), slug, int(row["entries"].value)))
+    return out
+
+
+def glossary(report_iri: str) -> list[dict]:
+    """The glossary of one report in printed order, each entry with the terms it explains."""
+    entries: dict[str, dict] = {}
+    for row in ent.store().query(_Q_GLOSSARY, bindings={"report": ox.NamedNode(report_iri)}):
+        iri = row["e"].value
+        entry = entries.setdefault(
+            iri,
+            {
+                "entry": ent.link(iri, _value(row, "label")),
+                "number": _value(row, "number") or "",
+                "definition": _value(row, "def") or "",
+                "explains": {},
+            },
+        )
+        if "x" in row:
+            x = row["x"].value
+            entry["explains"][x] = term_link(x, _value(row, "xlabel"))
+    for entry in entries.values():
+        entry["explains"] = list(entry["explains"].values())
+    return sorted(entries.values(), key=lambda e: (_number(e["number"]), e["entry"].label))
+
+
+def term_link(iri: str, label: str | None = None) -> ent.Link:
+    """A link to the term page when ``iri`` is a term, else to its ``/id/`` page."""
+    term = term_index().get(iri)
+    base = ent.base_iri()
+    if term and iri.startswith(base):
+        return ent.Link(iri, url_for("terms.term", key=iri[len(base) :]), label or term.label)
+    return ent.link(iri, label)
+
+
+def _links(rows, var: str) -> list[ent.Link]:
+    return _sorted(
+        {r[var].value: ent.link(r[var].value, _value(r, "label")) for r in rows}.values()
+    )
+
+
+def _sorted(links) -> list[ent.Link]:
+    return sorted(links, key=lambda link: (link.label, link.iri))
+
+
+def _value(row: dict, name: str) -> str | None:
+    term = row.get(name)
+    return term.value if term is not None else None
+
+
+def _number(text: str) -> tuple[int, str]:
+    digits = "".join(c for c in text if c.isdigit())
+    return (int(digits) if digits else 1 << 30, text)
+
+
+def _key_of(iri: str) -> str:
+    base = ent.base_iri()
+    return iri[len(base) :] if iri.startswith(base) else iri
+
+
+def _lookup(key: str) -> Term:
+    """The term for ``key``; 404 (or a redirect to /id/ when the IRI is not a term)."""
+    iri = ent.base_iri() + key
+    term = term_index().get(iri)
+    if term is None:
+        if ent.describe(iri) is not None:
+            abort(redirect(url_for("entities.entity", key=key)))
+        abort(404, description=f"no term <{iri}>; search at {url_for('terms.search_page')}")
+    return term
+
+
+# ---------------------------------------------------------------- JSON shapes
+
+
+def hit_json(hit) -> dict:
+    """One search result, Skosmos-style (``uri``, ``type``, ``prefLabel``, ``lang``)."""
+    t = hit.term
+    row = {
+        "uri": t.iri,
+        "type": [f"pol:{t.kind}"],
+        "prefLabel": t.label,
+        "lang": "zh",
+        "pinyin": t.pinyin,
+        "definition": t.snippet,
+        "match": MATCH_NAMES[hit.rank],
+        "href": url_for("terms.term", key=_key_of(t.iri)),
+    }
+    if hit.matched != t.label:
+        row["altLabel"] = hit.matched
+    return row
+
+
+def details_json(d: TermDetails) -> dict:
+    def node(n: Node) -> dict:
+        return {
+            "uri": n.link.iri,
+            "prefLabel": n.link.label,
+            "type": f"pol:{n.kind}" if n.kind else None,
+            "enterprises": [_link_json(x) for x in n.enterprises],
+            "projects": [_link_json(x) for x in n.projects],
+            "parts": [node(c) for c in n.children],
+        }
+
+    return {
+        "@context": SKOSMOS_CONTEXT,
+        "uri": d.term.iri,
+        "type": [f"pol:{d.term.kind}"],
+        "prefLabel": d.term.label,
+        "altLabel": list(d.term.alt_labels),
+        "lang": "zh",
+        "pinyin": d.term.pinyin,
+        "definition": [
+            {
+                "entry": d.entry.iri,
+                "label": d.entry.label,
+                "number": d.number,
+                "text": d.definition,
+                "report": d.report.iri if d.report else None,
+            }
+            for d in d.definitions
+        ],
+        "parts": [node(c) for c in d.tree.children],
+        "enterprises": [_link_json(x) for x in d.tree.enterprises],
+        "projects": [_link_json(x) for x in d.tree.projects],
+        "leadingEnterprises": [_link_json(x) for x in d.leaders],
+        "relatedSlogans": [_link_json(x) | {"why": why} for x, why in d.related],
+        "mentions": [
+            {k: v for k, v in asdict(m).items() if k != "report"} | {"report": m.report.iri}
+            for m in d.mentions
+        ],
+    }
+
+
+def _link_json(link: ent.Link) -> dict:
+    return {"uri": link.iri, "prefLabel": link.label}
+
+
+def _limit() -> int:
+    raw = request.args.get("limit", "20")
+    try:
+        limit = int(raw)
+    except ValueError:
+        abort(400, description=f"limit must be a whole number, not {raw!r}")
+    return max(1, min(limit, MAX_LIMIT))
+
+
+def _kind() -> str | None:
+    kind = request.args.get("kind") or None
+    if kind and kind not in KIND_NAMES:
+        abort(400, description=f"unknown kind {kind!r}: use one of {', '.join(KIND_NAMES)}")
+    return kind
+
+
+# ---------------------------------------------------------------- routes
+
+
+@bp.route("/terms")
+def search_page():
+    """The search box; with ``q`` the results, without it the index and the reports."""
+    q = request.args.get("q", "").strip()
+    kind = _kind()
+    hits = term_index().search(q, limit=_limit() if "limit" in request.args else 50, kind=kind)
+    return render_template(
+        "terms.html",
+        q=q,
+        kind=kind,
+        hits=hits,
+        kinds=KIND_NAMES,
+        match_names=MATCH_NAMES,
+        index=term_index().by_initial() if not q else {},
+        reports=reports() if not q else [],
+        key_of=_key_of,
+    )
+
+
+@bp.route("/terms/glossary/<slug>")
+def glossary_page(slug: str):
+    """A report's glossary (名词解释), entry by entry, linked to the terms it explains."""
+    report = ent.base_iri() + "report/" + slug
+    entries = glossary(report)
+    found = [r for r in reports() if r[0].iri == report]
+    if not found:
+        abort(404, description=f"no report <{report}>")
+    return render_template("terms_glossary.html", report=found[0][0], entries=entries)
+
+
+@bp.route("/terms/<path:key>")
+def term(key: str):
+    """A term's page: label, definition, parts, members, related slogans, mentions, data."""
+    details = term_details(_lookup(key), key)
+    desc = ent.Description(details.term.iri, details.term.label, [], [], [], details.mentions)
+    desc.types = [ent.link(ent.POL + details.term.kind)]
+    return render_template(
+        "terms_term.html",
+        d=details,
+        kinds=KIND_NAMES,
+        term_link=term_link,
+        data_links=ent.data_links(url_for("entities.entity", key=key)),
+        api=url_for("terms.api_term", key=key),
+        jsonld=ent.schema_org(desc, details.term.definition),
+    )
+
+
+@bp.route("/api/terms")
+def api_search():
+    """Skosmos-style search: ``{"uri": "", "q": …, "results": [{"uri", "prefLabel", …}]}``."""
+    q = request.args.get("q", "")
+    hits = term_index().search(q, limit=_limit(), kind=_kind())
+    return jsonify(
+        {"@context": SKOSMOS_CONTEXT, "uri": "", "q": q, "results": [hit_json(h) for h in hits]}
+    )
+
+
+@bp.route("/api/terms/index")
+def api_index():
+    """Every term grouped by the first letter of its pinyin."""
+    return jsonify(
+        {
+            "@context": SKOSMOS_CONTEXT,
+            "indexLetters": list(term_index().by_initial()),
+            "index": {
+                letter: [
+                    {
+                        "uri": t.iri,
+                        "prefLabel": t.label,
+                        "type": [f"pol:{t.kind}"],
+                        "pinyin": t.pinyin,
+                    }
+                    for t in terms
+                ]
+                for letter, terms in term_index().by_initial().items()
+            },
+        }
+    )
+
+
+@bp.route("/api/terms/<path:key>")
+def api_term(key: str):
+    """One term as JSON: definitions, parts tree, members, related slogans, mentions."""
+    return jsonify(details_json(term_details(_lookup(key), key)))
