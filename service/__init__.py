@@ -19,6 +19,9 @@ from . import db, errors, settings
 BLUEPRINTS = [
     "policykg.service.sparql:bp",
     "policykg.service.catalogue:bp",
+    "policykg.service.terms:bp",
+    "policykg.service.entities:bp",
+    "policykg.service.dumps:bp",
 ]
 
 # The site's navigation: (endpoint, label); entries whose blueprint is not registered are hidden.
