@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from flask import Flask
 from policykg.kg.store import OxigraphStore
+from policykg.service import create_app
 from policykg.service.db import EXTENSION, Backend
 
 MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini.trig"
@@ -19,33 +19,10 @@ MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini.trig"
 def client():
     store = ox.Store()
     store.load(path=str(MINI), format=ox.RdfFormat.TRIG)
-    app = _app()
+    app = create_app({"TESTING": True})
     # the store without the query workers: named queries run on the web process's store
     app.extensions[EXTENSION] = Backend(OxigraphStore(store), None, frozenset())  # type: ignore[arg-type]
     return app.test_client()
-
-
-def _app() -> Flask:
-    try:
-        from policykg.service import create_app
-    except ImportError:  # until service/__init__.py has its app factory
-        return _bare_app()
-    return create_app({"TESTING": True})
-
-
-def _bare_app() -> Flask:
-    from jinja2 import ChoiceLoader, DictLoader
-    from policykg.service import catalogue, errors
-
-    app = Flask(
-        "policykg.service", template_folder=str(Path(catalogue.__file__).parent / "templates")
-    )
-    app.jinja_loader = ChoiceLoader(  # type: ignore[assignment]
-        [app.jinja_loader, DictLoader({"base.html": "{% block content %}{% endblock %}"})]
-    )
-    errors.init_app(app)
-    app.register_blueprint(catalogue.bp)
-    return app
 
 
 def test_the_catalogue_page_lists_every_query_with_a_form(client):
