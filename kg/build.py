@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 
 from ..ontology import check
 from . import extract
@@ -92,7 +93,7 @@ def build(
             store, minter.graph("ontology"), None, minter.graph("inferred")
         )
         progress("checking SHACL shapes")
-        report = check.validate_store(store)
+        report = check.validate_shapes(_union_graph(store, minter))
         if not report.conforms:
             raise BuildError(f"the graph fails its SHACL shapes:\n{report.text[:4000]}")
         store.flush()
@@ -125,6 +126,17 @@ def load_background(store: ox.Store, minter: Minter) -> None:
         # lexicons are written under the default base; a configured base moves them with it
         data = path.read_text("utf-8").replace(DEFAULT_BASE, minter.base)
         store.load(data, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(minter.graph("lexicon")))
+
+
+def _union_graph(store: ox.Store, minter: Minter) -> rdflib.Graph:
+    """Report, lexicon and inferred graphs as one rdflib graph, for pyshacl."""
+    ontology = ox.NamedNode(minter.graph("ontology"))
+    triples = (
+        ox.Triple(q.subject, q.predicate, q.object) for q in store if q.graph_name != ontology
+    )
+    data = rdflib.Graph()
+    data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return data
 
 
 def _swap(work: Path, store_dir: Path) -> None:

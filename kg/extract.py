@@ -12,7 +12,7 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from . import entities, glossary, graph, indicators, policies, slogans
+from . import entities, glossary, graph, indicators, industries, policies, slogans
 from .document import Document
 from .iri import Minter
 from .structure import parse_structure
@@ -30,7 +30,7 @@ class ReportResult:
 
 @cache
 def taxonomy():
-    return entities.load_industries()
+    return industries.load_industries()
 
 
 def report_quads(doc: Document, minter: Minter) -> ReportResult:
@@ -52,18 +52,16 @@ def report_quads(doc: Document, minter: Minter) -> ReportResult:
 
     observations = indicators.merge_observations(
         indicators.parse_indicator_tables(doc.text)
-        + indicators.find_text_figures(doc.text, structure.sections)
+        + indicators.find_text_figures(doc.text, structure.walk())
     )
     graph.write_observations(rg, observations)
 
-    counts = graph.write_entities(rg, doc.text, structure, entries, found_slogans, taxonomy())
     counts = {
         "glossary": len(entries),
         "slogans": len(found_slogans),
         "policies": len(found_policies),
         "documents": len(documents),
         "observations": len(observations),
-        **counts,
     }
     warnings = [w for s in found_slogans for w in getattr(s, "warnings", [])]
     return ReportResult(rg.graph.value, rg.quads, counts, warnings)

@@ -169,7 +169,8 @@ def write_slogans(rg: ReportGraph, slogans, taxonomy) -> dict[str, Node]:
     for slogan in slogans:
         node = rg.entity(rg.minter.entity("slogan", slogan.label), POL.Slogan, slogan.label, slogan.mentions)
         rg.add(node, RDF.type, SKOS.Concept)
-        if slogan.numeral is not None:
+        # a compound (四纵四横一管网) counts nothing itself: each of its segments has a numeral
+        if slogan.numeral is not None and slogan.form == "count":
             rg.add(node, POL.numeral, typed(slogan.numeral, XSD.integer))
         iris[slogan.label] = node
         for part in slogan.components:
