@@ -1,0 +1,575 @@
+"""Named things in report text: enterprises, government bodies, projects, and who works in which
+industry.
+
+Every function takes the normalised ``Document.text`` and returns records with offsets into it::
+
+    >>> text = "以辖区平高集团、姚电公司等企业为龙头，加快推进双鹤华利药业BFS生产线等项目。"
+    >>> [e.label for e in find_enterprises(text)]
+    ['平高集团', '姚电公司', '双鹤华利药业']
+    >>> [(p.label, p.owner) for p in find_projects(text, find_enterprises(text))]
+    [('双鹤华利药业BFS生产线', '双鹤华利药业')]
+
+Names are found by their endings (``lexicons/enterprise_suffixes.txt``,
+``lexicons/government_bodies.txt``) and cut on the left at word boundaries (jieba, with the
+report's own terms added): 辖区平高集团 gives 平高集团. Precision comes first: a name must hold a
+word that names something (a proper noun or a word outside the dictionary), so 城市医疗集团,
+上市公司 and 重点项目 are never names.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+import jieba
+import jieba.posseg as posseg
+
+from .industries import Industry, IndustryTaxonomy, load_industries
+
+__all__ = [
+    "BodyRecord",
+    "EnterpriseRecord",
+    "Industry",
+    "IndustryTaxonomy",
+    "Leaders",
+    "ProjectRecord",
+    "enterprise_industries",
+    "find_enterprises",
+    "find_government_bodies",
+    "find_leading_enterprises",
+    "find_projects",
+    "load_industries",
+]
+
+LEXICONS = Path(__file__).parent / "lexicons"
+
+# A clause: what lies between two marks of punctuation; names never cross one.
+CLAUSE_BREAK = re.compile(r"[，。；：！？、,;:!?\s“”\"‘’《》【】…—]")
+CJK_OR_LATIN = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+# Parts of speech (jieba / ICTCLAS) of words that introduce a name but never belong to it:
+# verbs, prepositions, adverbs, conjunctions, particles, time, pronouns, locatives, numerals,
+# measure words, idioms.
+LEAD_TAGS = ("v", "p", "d", "c", "u", "t", "r", "f", "m", "q", "l", "i", "y", "e", "o", "ad")
+NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "nt", "eng"}
+PROPER_TAGS = {"nr", "nrt", "nrfg", "ns", "nt"}
+CONJUNCTIONS = {"和", "与", "及", "同", "并", "或"}
+FUNCTION_CHARS = "以为对向由把被在从和与及将给同让跟"
+
+
+# ---------------------------------------------------------------------------------- records
+
+
+@dataclass
+class EnterpriseRecord:
+    """One enterprise: ``label`` is its name as most often written (平高集团), ``names`` every
+    form seen (full legal name and short forms), ``mentions`` the offsets of each."""
+
+    label: str
+    names: list[str]
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class BodyRecord:
+    """A government or Party body (湛河区发展和改革委员会, 国务院办公厅)."""
+
+    label: str
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class ProjectRecord:
+    """A named project. ``owner`` is the label of the enterprise whose name starts the project's
+    (双鹤华利药业BFS生产线 → 双鹤华利药业); ``industries`` the taxonomy IRIs its name holds."""
+
+    label: str
+    names: list[str]
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    owner: str | None = None
+    industries: list[str] = field(default_factory=list)
+
+
+class Leaders(NamedTuple):
+    """Enterprises a report names as leaders (龙头): ``labels, span = leaders``."""
+
+    labels: list[str]
+    span: tuple[int, int]
+
+
+# --------------------------------------------------------------------------------- lexicons
+
+
+@cache
+def lexicon(name: str) -> dict[str, list[str]]:
+    """A lexicon file as ``{section: [entries]}`` (entries before any ``[section]`` go under "")."""
+    sections: dict[str, list[str]] = {"": []}
+    current = ""
+    for line in (LEXICONS / name).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            sections.setdefault(current, [])
+        elif line:
+            sections[current].append(line)
+    return sections
+
+
+def _words(name: str, section: str = "") -> frozenset[str]:
+    return frozenset(lexicon(name)[section])
+
+
+def _ending_pattern(endings: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(e) for e in sorted(endings, key=len, reverse=True)))
+
+
+# ----------------------------------------------------------------------------- segmentation
+
+
+class Token(NamedTuple):
+    word: str
+    tag: str
+    start: int
+    end: int
+
+
+@cache
+def _base_dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ, jieba.dt.total, posseg.dt.word_tag_tab
+
+
+class Segmenter:
+    """jieba with the report's own terms (glossary headings, quoted phrases) as extra words.
+
+    The shared jieba dictionary is copied, never changed, so reports do not leak into each other.
+    """
+
+    def __init__(self, extra_terms: Iterable[str] = ()):
+        freq, total, tags = _base_dictionary()
+        tokenizer = jieba.Tokenizer()
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(freq), total, True
+        self.pos = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
+        self.pos.tokenizer, self.pos.word_tag_tab = tokenizer, dict(tags)
+        self.freq = tokenizer.FREQ
+        self.extra = {t for t in extra_terms if 2 <= len(t) <= 20 and not CLAUSE_BREAK.search(t)}
+        for term in self.extra:
+            tokenizer.add_word(term, tag="nz")
+        self.context = _words("entity_context_words.txt")
+        self.generic = _words("entity_generic_words.txt") | self.context
+
+    def tokens(self, text: str, start: int = 0, end: int | None = None) -> list[Token]:
+        """The words of ``text[start:end]`` with offsets into ``text``."""
+        out, offset = [], start
+        for word, tag in self.pos.cut(text[start:end]):
+            out.append(Token(word, tag, offset, offset + len(word)))
+            offset += len(word)
+        return out
+
+    def known(self, word: str) -> bool:
+        return self.freq.get(word, 0) > 0
+
+    def is_lead(self, token: Token) -> bool:
+        """A word that introduces a name: 辖区, 推动, 为, 先后, 以 (dictionary words only)."""
+        if token.word in self.context:
+            return True
+        return self.known(token.word) and token.tag.startswith(LEAD_TAGS) and token.tag != "vn"
+
+    def name_start(self, tokens: Sequence[Token]) -> int | None:
+        """Where a name ending after ``tokens`` starts: after leading context words, and after the
+        last conjunction, particle or context word (平高集团和|平高电气, 规模最大的|姚电公司,
+        以辖区|平高集团). ``None`` if nothing is left."""
+        i = 0
+        while i < len(tokens) and self.is_lead(tokens[i]):
+            i += 1
+        if i == len(tokens):
+            return None
+        start = tokens[i].start
+        for token in tokens[i + 1 :]:
+            if self.is_cut(token):
+                start = token.end
+            elif not self.known(token.word) and token.word[0] in CONJUNCTIONS:
+                start = token.start + 1  # jieba glues 和 to an unknown name: 华能|和双良|公司
+        first = tokens[i]
+        if start == first.start and not self.known(first.word) and first.word[0] in FUNCTION_CHARS:
+            start += 1  # 以海|乳集团
+        return start if start < tokens[-1].end else None
+
+    def is_cut(self, token: Token) -> bool:
+        """A word no name runs across: 和, 的, 了, 辖区."""
+        return (
+            token.word in CONJUNCTIONS
+            or token.word in self.context
+            or (token.tag.startswith("u") and self.known(token.word))
+        )
+
+    def is_name_word(self, word: str, tag: str) -> bool:
+        if word in self.extra:
+            return True
+        if word in self.generic or not CJK_OR_LATIN.search(word) or self._generic_head(word):
+            return False
+        # jieba's own nz words are too mixed (城市更新/nz); the report's terms are trusted
+        return tag in NAME_TAGS or not self.known(word)
+
+    def _generic_head(self, word: str) -> bool:
+        """城市交通, 城市更新: a dictionary word made on a generic word is no name either."""
+        return self.known(word) and any(word.startswith(g) for g in self.generic if len(g) >= 2)
+
+    def has_name_word(self, stem: str) -> bool:
+        """Whether ``stem`` names something: 平高, 双鹤华利 yes; 城市医疗, 国有融资平台 no."""
+        return any(self.is_name_word(t.word, t.tag) for t in self.tokens(stem))
+
+    def starts_with_name_word(self, name: str) -> bool:
+        """Whether the first two words of ``name`` hold a name word (神马|博列麦…, 湛河区…)."""
+        return any(self.is_name_word(t.word, t.tag) for t in self.tokens(name)[:2])
+
+
+def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The clauses of ``text[start:end]`` as ``(start, end)`` offsets."""
+    end = len(text) if end is None else end
+    out, begin = [], start
+    for m in CLAUSE_BREAK.finditer(text, start, end):
+        if m.start() > begin:
+            out.append((begin, m.start()))
+        begin = m.end()
+    if begin < end:
+        out.append((begin, end))
+    return out
+
+
+def _occurrences(text: str, forms: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+    """Where each form occurs, longer forms first and without overlap."""
+    taken: list[bool] = [False] * (len(text) + 1)
+    found: dict[str, list[tuple[int, int]]] = {}
+    for form in sorted(set(forms), key=len, reverse=True):
+        for m in re.finditer(re.escape(form), text):
+            if not any(taken[m.start() : m.end()]):
+                found.setdefault(form, []).append(m.span())
+                taken[m.start() : m.end()] = [True] * len(form)
+    return found
+
+
+# ------------------------------------------------------------------------ government bodies
+
+
+def _body_names() -> frozenset[str]:
+    return _words("government_bodies.txt", "names")
+
+
+@cache
+def _body_pattern() -> re.Pattern[str]:
+    places = "|".join(sorted(lexicon("government_bodies.txt")["places"], key=len, reverse=True))
+    suffixes = _ending_pattern(lexicon("government_bodies.txt")["suffixes"]).pattern
+    # place (2+ characters before its level: 湛河区, 河南省), a department, a body ending
+    return re.compile(
+        rf"(?P<place>(?:[\u4e00-\u9fff]{{2,8}}?(?:{places}))+?)"
+        rf"(?P<dept>[\u4e00-\u9fff]{{0,12}}?)(?P<suffix>{suffixes})"
+    )
+
+
+def find_government_bodies(text: str) -> list[BodyRecord]:
+    """Government and Party bodies named in ``text``, in order of first mention.
+
+    A body is a central body of ``government_bodies.txt`` [names] (国务院办公厅, 司法部) or a
+    place followed by a body ending (湛河区发展和改革委员会, 河南省委). Bodies named relative to
+    the report's own place (区政府, 市委) are left out: their place is the reader's inference.
+    """
+    seg = Segmenter()
+    names = set(_words("government_bodies.txt", "names"))
+    for begin, end in clauses(text):
+        names.update(_bodies_in_clause(text, begin, end, seg))
+    found = _occurrences(text, names)
+    records = [BodyRecord(name, spans) for name, spans in found.items()]
+    return sorted(records, key=lambda r: r.mentions[0])
+
+
+def _bodies_in_clause(text: str, begin: int, end: int, seg: Segmenter) -> list[str]:
+    out: list[str] = []
+    if not _body_pattern().search(text, begin, end):
+        return out
+    tokens = seg.tokens(text, begin, end)
+    starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
+    for m in _body_pattern().finditer(text, begin, end):
+        suffix_start = m.start("suffix")
+        # the body is one word (河南省委/nt), or starts at its place (代表|海拉尔区|人民政府)
+        whole = next((t for t in tokens if t.start < suffix_start < t.end == m.end()), None)
+        if whole is not None and whole.tag in ("nt", "ns"):
+            place: Token | None = whole
+        elif m.end() not in ends or (len(m.group("suffix")) == 1 and not _own_ending(m, starts)):
+            continue  # 格局: 局 inside a longer word is not an ending of its own
+        else:
+            place = next(
+                (t for t in tokens if m.start() <= t.start < suffix_start and _is_place(t, seg)),
+                None,
+            )
+        body = _body_pattern().fullmatch(text, place.start, m.end()) if place else None
+        if body and not re.search(r"第.+[届次]", body.group("dept")):
+            out.append(body.group())
+    return out
+
+
+def _own_ending(m: re.Match[str], starts: set[int]) -> bool:
+    """A one-character ending (委, 局) starts a word, or closes a 省委/市委/区委-like word."""
+    levels = lexicon("government_bodies.txt")["places"]
+    return m.start("suffix") in starts or (
+        m.start("suffix") - 1 in starts and m.string[m.start("suffix") - 1] in levels
+    )
+
+
+def _is_place(token: Token, seg: Segmenter) -> bool:
+    """A named place, 湛河区 or 河南省 (not 全区, 辖区, 自治区: those depend on the reader)."""
+    levels = tuple(lexicon("government_bodies.txt")["places"])
+    if len(token.word) < 2 or token.word in seg.generic or token.word[0] in "全我本该各":
+        return False
+    return token.tag == "ns" or (not seg.known(token.word) and token.word.endswith(levels))
+
+
+def is_government_body(name: str) -> bool:
+    """Whether ``name`` as a whole names a government body (国务院办公厅, 湛河区人民政府)."""
+    return name in _body_names() or bool(_body_pattern().fullmatch(name))
+
+
+# ------------------------------------------------------------------------------ enterprises
+
+
+@cache
+def _enterprise_endings() -> tuple[re.Pattern[str], frozenset[str]]:
+    sections = lexicon("enterprise_suffixes.txt")
+    return _ending_pattern(sections["full"] + sections["short"]), frozenset(sections["full"])
+
+
+def find_enterprises(text: str, extra_terms: Iterable[str] = ()) -> list[EnterpriseRecord]:
+    """Enterprises named in ``text``, in order of first mention.
+
+    Three ways a report names an enterprise: a legal name (平顶山冠宏矿山技术装备有限公司), a
+    short form (平高集团, 姚电公司, 双鹤华利药业), or an item of a list in apposition to 企业
+    (古纳河酒业、贝伦公司等企业; 超聚变、中创智领等一批行业领军企业). ``extra_terms`` are the
+    report's own words (glossary headings, quoted phrases) that help jieba cut names.
+    Government bodies, institutions (区人民医院) and kinds (上市公司, 金融机构) are never
+    enterprises.
+    """
+    seg = Segmenter(extra_terms)
+    names: list[str] = []
+    for begin, end in clauses(text):
+        names.extend(_suffixed_names(text, begin, end, seg))
+    names.extend(name for items, _ in _enterprise_lists(text, seg) for name in items)
+    return _group_enterprises(text, names)
+
+
+def _suffixed_names(text: str, begin: int, end: int, seg: Segmenter) -> list[str]:
+    """Names in one clause that end with an enterprise suffix, cut at their left word boundary."""
+    endings, full = _enterprise_endings()
+    hits = [m for m in endings.finditer(text, begin, end) if text[m.end() : m.end() + 1] != "化"]
+    if not hits:
+        return []
+    tokens = seg.tokens(text, begin, end)
+    ends = {t.end for t in tokens}
+    found: list[tuple[int, int]] = []
+    for m in hits:
+        if m.end() not in ends and m.group() not in full:
+            continue  # 公司 inside a longer word
+        start = seg.name_start(_before(tokens, m.start()))
+        if start is None or start >= m.start():
+            continue
+        if _is_enterprise_name(text[start : m.end()], text[start : m.start()], seg):
+            found.append((start, m.end()))
+    # 平煤神马集团尼龙科技有限公司 holds 平煤神马集团: keep the longest
+    return [
+        text[s:e]
+        for s, e in found
+        if not any(o != (s, e) and o[0] <= s and e <= o[1] for o in found)
+    ]
+
+
+def _before(tokens: list[Token], offset: int) -> list[Token]:
+    """The tokens before ``offset``, the last one cut there (平高|电气 from 平高电气)."""
+    out = [t for t in tokens if t.end <= offset]
+    out += [
+        Token(t.word[: offset - t.start], t.tag, t.start, offset)
+        for t in tokens
+        if t.start < offset < t.end
+    ]
+    return out
+
+
+def _is_enterprise_name(name: str, stem: str, seg: Segmenter) -> bool:
+    return (
+        len(stem) >= 2
+        and not re.search(r"\d", stem)
+        and seg.has_name_word(stem)
+        and not is_government_body(name)
+    )
+
+
+@cache
+def _list_pattern(head: str) -> re.Pattern[str]:
+    # "甲、乙等企业" / "甲、乙等19家企业" / "甲、乙等一批行业领军企业": the items before 等
+    return re.compile(
+        rf"([^，。；：！？\n]{{2,120}}?)等(?:[\d一二三四五六七八九十百多]+家|一批)?([\u4e00-\u9fff]{{0,6}}?){head}"
+    )
+
+
+def _enterprise_lists(text: str, seg: Segmenter) -> list[tuple[list[str], tuple[int, int]]]:
+    """Lists in apposition to 企业: their items that read as names, with the list's span."""
+    out = []
+    for m in _list_pattern("企业").finditer(text):
+        items = _list_items(text, m.start(1), m.end(1), seg)
+        names = [text[s:e] for s, e in items if _is_enterprise_name(text[s:e], text[s:e], seg)]
+        names = [
+            n for n in names if not n.endswith(("企业", "单位", "机构", "产业", "行业", "项目"))
+        ]
+        if names:
+            out.append((names, (m.start(), m.end())))
+    return out
+
+
+def _list_items(text: str, begin: int, end: int, seg: Segmenter) -> list[tuple[int, int]]:
+    """The items of "甲、乙和丙" in ``text[begin:end]``: the first cut after its lead-in words
+    (推动|湛河区智能装备制造产业园), the last split at a conjunction (卓翔金属新材料|和|神马…).
+    Items with quotes or titles (“城市双修”工程) are terms, not names, and are left out."""
+    parts, start = [], begin
+    for m in re.finditer("、", text[begin:end]):
+        parts.append((start, begin + m.start()))
+        start = begin + m.end()
+    parts.append((start, end))
+    first = seg.tokens(text, *parts[0])
+    lead = seg.name_start(first) if first else None
+    parts = parts[1:] if lead is None else [(lead, parts[0][1]), *parts[1:]]
+    items = parts[:-1] + (_split_conjunction(text, *parts[-1], seg) if parts else [])
+    return [(s, e) for s, e in items if e > s and not re.search(r"[“”\"《》]", text[s:e])]
+
+
+def _split_conjunction(text: str, begin: int, end: int, seg: Segmenter) -> list[tuple[int, int]]:
+    tokens = seg.tokens(text, begin, end)
+    cuts = [t for t in tokens[1:] if t.word in CONJUNCTIONS and t.tag == "c"]
+    if len(cuts) != 1:
+        return [(begin, end)]
+    return [(begin, cuts[0].start), (cuts[0].end, end)]
+
+
+def _group_enterprises(text: str, names: list[str]) -> list[EnterpriseRecord]:
+    """One record per enterprise: a short form joins the one legal name that holds its stem."""
+    endings, full = _enterprise_endings()
+    legal = {n for n in names if any(n.endswith(f) for f in full)}
+    groups: dict[str, set[str]] = {n: {n} for n in legal}
+    for name in set(names) - legal:
+        stem = endings.sub("", name) if endings.search(name) else name
+        owners = [n for n in legal if len(stem) >= 2 and stem in n]
+        groups.setdefault(owners[0] if len(owners) == 1 else name, set()).add(name)
+    spans = _occurrences(text, [n for forms in groups.values() for n in forms])
+    records = []
+    for forms in groups.values():
+        counts = Counter({f: len(spans.get(f, [])) for f in forms})
+        mentions = sorted(s for f in forms for s in spans.get(f, []))
+        if mentions:
+            label = min(forms, key=lambda f: (-counts[f], len(f), f))
+            records.append(EnterpriseRecord(label, sorted(forms, key=len), mentions))
+    return sorted(records, key=lambda r: r.mentions[0])
+
+
+# --------------------------------------------------------------------------------- projects
+
+PROJECT_WORD = "项目"
+_PAREN = str.maketrans("()", "（）")
+
+
+def find_projects(
+    text: str,
+    enterprises: Sequence[EnterpriseRecord] = (),
+    taxonomy: IndustryTaxonomy | None = None,
+    extra_terms: Iterable[str] = (),
+) -> list[ProjectRecord]:
+    """Named projects, in order of first mention, with their owner and industries.
+
+    Two ways a report names projects: a list closed by 等…项目 (双鹤华利药业BFS生产线、
+    姚电绿能智慧新能源综合利用、中骏世界城商业综合体等重大项目) and a name ending in 项目
+    (姚电公司独立储能示范项目). "…综合利用" and "…综合利用项目" are one project. Kinds of
+    projects (重点项目, 房地产项目, 城乡供水一体化项目) are not names and are left out.
+    """
+    seg = Segmenter(extra_terms)
+    taxonomy = taxonomy or load_industries()
+    names = [
+        text[s:e] for s, e in _listed_projects(text, seg) + _single_projects(text, seg, enterprises)
+    ]
+    names = [n for n in names if _is_project_name(n, enterprises, seg)]
+    groups: dict[str, set[str]] = {}
+    for name in names:
+        groups.setdefault(_project_key(name), set()).add(name)
+    records = [_project_record(text, forms, enterprises, taxonomy) for forms in groups.values()]
+    return sorted((r for r in records if r.mentions), key=lambda r: r.mentions[0])
+
+
+def _listed_projects(text: str, seg: Segmenter) -> list[tuple[int, int]]:
+    return [
+        item
+        for m in _list_pattern(PROJECT_WORD).finditer(text)
+        for item in _list_items(text, m.start(1), m.end(1), seg)
+    ]
+
+
+def _single_projects(
+    text: str, seg: Segmenter, enterprises: Sequence[EnterpriseRecord]
+) -> list[tuple[int, int]]:
+    """ "X项目" outside a list and a title: X runs back to the clause start, after its lead-in."""
+    out = []
+    for m in re.finditer(PROJECT_WORD, text):
+        begin = max(
+            (c.end() for c in CLAUSE_BREAK.finditer(text, max(0, m.start() - 40), m.start())),
+            default=0,
+        )
+        before = text[begin : m.start()]
+        if "等" in before or text[m.start() - 1 : m.start()] in "（(" or _in_title(text, m.start()):
+            continue  # a list (_listed_projects reads it), 企业（项目）, 《…项目…办法》
+        tokens = [t for t in seg.tokens(text, begin, m.end()) if t.end <= m.start()]
+        start = seg.name_start(tokens) if tokens else None
+        if start is not None and not re.search(r"\d", text[start : m.start()]):
+            first = next(t for t in tokens if t.end > start)
+            # alone, a project needs a proper name first: 姚电公司…, 湛河区…, not 用能设备更新
+            owned = any(text.startswith(n, start) for e in enterprises for n in e.names)
+            if owned or (first.tag in PROPER_TAGS and seg.is_name_word(first.word, first.tag)):
+                out.append((start, m.end()))
+    return out
+
+
+def _in_title(text: str, offset: int) -> bool:
+    return text.rfind("《", 0, offset) > text.rfind("》", 0, offset)
+
+
+def _is_project_name(name: str, enterprises: Sequence[EnterpriseRecord], seg: Segmenter) -> bool:
+    """A project name starts with a name (平高集团…, 湛河区…, 中骏世界城…), not a kind."""
+    core = _project_key(name)
+    if (
+        len(core) < 4
+        or core.endswith(("企业", "产业", "行业"))
+        or core.count("（") != core.count("）")
+    ):
+        return False
+    if any(core.startswith(n) for e in enterprises for n in e.names):
+        return True
+    return seg.starts_with_name_word(core) and not is_government_body(core)
+
+
+def _project_key(name: str) -> str:
+    name = name.translate(_PAREN)
+    return name[: -len(PROJECT_WORD)] if name.endswith(PROJECT_WORD) else name
+
+
+def _project_record(
+    text: str, forms: set[str], enterprises: Sequence[EnterpriseRecord], taxonomy: IndustryTaxonomy
+) -> ProjectRecord:
+    key = _project_key(next(iter(forms)))
+    pattern = re.escape(key).replace("（", "[（(]").replace("）", "[）)]")
+    spans = [m.span() for m in re.finditer(rf"{pattern}(?:{PROJECT_WORD})?", text)]
+    written = Counter(text[s:e] for s, e in spans)
+    label = min(written, key=lambda w: (-written[w], spans[[text[s:e] for s, e in spans].index(w)]))
+    owners = [(len(n), e.label) for e in enterprises for n in e.names if key.startswith(n)]
+    industries = list(dict.fromkeys(iri for iri, _, _ in taxonomy.find_mentions(key)))
+    return ProjectRecord(
+        label, sorted(written), spans, max(owners)[1] if owners else None, industries
+    )
