@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-WIDTH, HEIGHT = 420, 200
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+WIDTH, HEIGHT = 440, 210
+LEFT, RIGHT, TOP, BOTTOM = 56, 36, 26, 40
 SERIES = {  # kind → (label, colour, dash)
     "Target": ("目标 target", "#c0392b", "5 3"),
     "Actual": ("实际 actual", "#1f5fa8", ""),
@@ -74,7 +74,7 @@ def _axes(years, low, high, x, y, unit) -> list[str]:
     out = [
         f'<line x1="{LEFT}" y1="{y(low):.1f}" x2="{LEFT}" y2="{TOP}" stroke="#888"/>',
         f'<line x1="{LEFT}" y1="{y(0):.1f}" x2="{WIDTH - RIGHT}" y2="{y(0):.1f}" stroke="#888"/>',
-        f'<text x="4" y="{TOP + 4}" font-size="11">{escape(unit)}</text>',
+        f'<text x="{LEFT}" y="{TOP - 12}" font-size="11" text-anchor="middle">{escape(unit)}</text>',
     ]
     for tick in _ticks(low, high):
         out.append(

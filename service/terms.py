@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
+from ..kg.iri import slug
 from . import entities as ent
 from .search import EXACT, PINYIN, PREFIX, SUBSTRING, Term, term_index
 
@@ -242,7 +243,9 @@ def parts_tree(term: Term) -> Node:
     def build(iri: str, seen: frozenset[str]) -> Node:
         n = Node(ent.link(iri, labels.get(iri)), kinds.get(iri, ""))
         n.enterprises, n.projects = members.get(iri, ([], []))
-        n.children = [build(c, seen | {c}) for c in children.get(iri, []) if c not in seen]
+        # the graph does not keep the parts' printed order: show them by pinyin
+        parts = sorted(children.get(iri, []), key=lambda c: (slug(labels.get(c, c)), c))
+        n.children = [build(c, seen | {c}) for c in parts if c not in seen]
         return n
 
     return build(term.iri, frozenset({term.iri}))

@@ -1,0 +1,222 @@
+"""Term lookup: the index (Chinese substrings, pinyin, initials, traditional characters), the
+/terms pages without JavaScript, and the Skosmos-shaped JSON API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from policykg.kg.store import OxigraphStore
+from policykg.service import create_app
+from policykg.service.db import EXTENSION, Backend
+from policykg.service.search import EXACT, PINYIN, PREFIX, SUBSTRING, Term, TermIndex
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "terms_mini.trig"
+FOUR_CHAINS = {"新能源储能产业", "电气装备制造业", "医药健康产业", "尼龙材料制造业"}
+
+
+@pytest.fixture(scope="module")
+def store() -> OxigraphStore:
+    oxigraph = ox.Store()
+    oxigraph.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    return OxigraphStore(oxigraph)
+
+
+@pytest.fixture(scope="module")
+def index(store) -> TermIndex:
+    return TermIndex.from_store(store)
+
+
+@pytest.fixture(scope="module")
+def client(store):
+    app = create_app({"TESTING": True})
+    app.extensions[EXTENSION] = Backend(store, None, frozenset())  # type: ignore[arg-type]
+    return app.test_client()
+
+
+def labels(hits) -> list[str]:
+    return [h.term.label for h in hits]
+
+
+# ---------------------------------------------------------------- the index
+
+
+def test_a_chinese_substring_finds_the_slogan(index):
+    hits = index.search("主链")
+    assert labels(hits) == ["四主链"]
+    assert hits[0].rank == SUBSTRING and hits[0].term.kind == "Slogan"
+
+
+def test_one_character_is_enough(index):
+    assert set(labels(index.search("链"))) >= {"四主链", "三副链"}
+
+
+def test_full_pinyin_and_initials_find_the_slogan(index):
+    for query in ("sizhulian", "szl", "SiZhuLian", "zhulian"):
+        hits = index.search(query)
+        assert labels(hits)[:1] == ["四主链"], query
+        assert hits[0].rank == PINYIN
+
+
+def test_pinyin_does_not_match_inside_a_syllable(index):
+    # "hulian" sits inside si-zhu-lian but starts mid-syllable (zHU)
+    assert "四主链" not in labels(index.search("hulian"))
+
+
+def test_traditional_characters_are_folded_to_simplified(index):
+    hits = index.search("四主鏈")
+    assert labels(hits)[:1] == ["四主链"] and hits[0].rank == EXACT
+    assert labels(index.search("平高集團"))[:1] == ["平高集团"]
+
+
+def test_an_alternative_label_is_found_and_named(index):
+    hits = index.search("生产总值")
+    assert hits[0].term.label == "地区生产总值"
+    assert hits[0].matched == "生产总值" and hits[0].rank == EXACT
+
+
+def test_latin_letters_inside_a_chinese_name_are_searchable(index):
+    assert labels(index.search("BFS")) == ["双鹤华利药业BFS生产线"]
+
+
+def test_ranking_is_exact_then_prefix_then_substring_then_pinyin():
+    index = TermIndex(
+        [
+            Term("x:1", "四主链", "Slogan"),
+            Term("x:2", "主链招商", "Concept"),
+            Term("x:3", "主链", "Concept"),
+            Term("x:4", "主连", "Concept"),  # same pinyin as 主链, other characters
+        ]
+    )
+    hits = index.search("主链")
+    assert labels(hits) == ["主链", "主链招商", "四主链"]
+    assert [h.rank for h in hits] == [EXACT, PREFIX, SUBSTRING]
+    by_pinyin = labels(index.search("zhulian"))
+    assert set(by_pinyin[:2]) == {"主链", "主连"}  # whole pinyin, then pinyin prefix, then later
+    assert by_pinyin[2:] == ["主链招商", "四主链"]
+
+
+def test_quotation_marks_are_ignored():
+    index = TermIndex([Term("x:1", "“四保”白名单", "GlossaryEntry")])
+    assert labels(index.search("四保白名单")) == ["“四保”白名单"]
+
+
+def test_a_glossary_entry_that_explains_a_term_is_not_a_second_hit(index):
+    kinds = [h.term.kind for h in index.search("四主链")]
+    assert kinds == ["Slogan"]
+    assert labels(index.search("双减")) == ["双减"]  # explains nothing: the entry is the term
+
+
+def test_the_definition_snippet_comes_from_the_glossary(index):
+    term = index.search("四主链")[0].term
+    assert term.definition.startswith("湛河区提出的产业招商分类")
+    assert term.snippet.endswith("…") and len(term.snippet) <= 80
+
+
+def test_the_index_groups_terms_by_pinyin_initial(index):
+    groups = index.by_initial()
+    assert list(groups) == sorted(groups)
+    assert "四主链" in [t.label for t in groups["S"]]
+    assert "平高集团" in [t.label for t in groups["P"]]
+
+
+def test_an_empty_query_finds_nothing(index):
+    assert index.search("   ") == []
+
+
+# ---------------------------------------------------------------- pages (no JavaScript)
+
+
+def test_the_search_form_answers_on_the_server(client):
+    page = client.get("/terms?q=主链").get_data(as_text=True)
+    assert '<html lang="zh">' in page
+    assert '<form class="term-search" action="/terms" method="get"' in page
+    assert 'href="/terms/slogan/si-zhu-lian">四主链</a>' in page
+    assert "湛河区提出的产业招商分类" in page  # the definition snippet
+
+
+def test_the_landing_page_lists_reports_and_the_pinyin_index(client):
+    page = client.get("/terms").get_data(as_text=True)
+    assert 'href="/terms/glossary/zhanhe-district-2023-plan-report"' in page
+    assert 'id="letter-S"' in page and 'href="#letter-P"' in page
+
+
+def test_a_term_page_shows_definition_parts_members_and_mentions(client):
+    page = client.get("/terms/slogan/si-zhu-lian").get_data(as_text=True)
+    assert '<h1 lang="zh">四主链</h1>' in page
+    assert "“四主链”是指新能源储能（含氢能）产业" in page
+    for industry in FOUR_CHAINS:
+        assert f">{industry}</a>" in page
+    assert ">平高集团</a>" in page
+    assert '<mark class="quote">四主链</mark>' in page
+    assert "/id/report/zhanhe-district-2023-plan-report?hl=10453-10456#span-10453-10456" in page
+    assert "?format=ttl" in page and "/api/terms/slogan/si-zhu-lian" in page
+    assert '<script type="application/ld+json">' in page
+
+
+def test_parts_are_shown_at_every_depth(client):
+    tree = client.get("/api/terms/slogan/si-zong-si-heng-yi-guan-wang").get_json()["parts"]
+    assert {p["prefLabel"] for p in tree} == {"四纵", "四横", "污水主管网"}
+    zong = next(p for p in tree if p["prefLabel"] == "四纵")
+    assert {p["prefLabel"] for p in zong["parts"]} == {
+        "嵩山路",
+        "恒山路",
+        "河山南路",
+        "开源路高速引线",
+    }
+
+
+def test_a_report_glossary_page_lists_its_entries_in_order(client):
+    page = client.get("/terms/glossary/zhanhe-district-2023-plan-report").get_data(as_text=True)
+    assert (
+        page.index("四纵四横一管网") < page.index("双减") < page.index("“四主链”+“三副链”招商体系")
+    )
+    assert 'href="/terms/slogan/si-zhu-lian"' in page
+
+
+def test_an_unknown_term_is_404_and_a_non_term_redirects_to_its_entity_page(client):
+    assert client.get("/terms/slogan/no-such-thing").status_code == 404
+    answer = client.get("/terms/report/zhanhe-district-2023-plan-report")
+    assert answer.status_code == 302
+    assert answer.headers["Location"].endswith("/id/report/zhanhe-district-2023-plan-report")
+
+
+# ---------------------------------------------------------------- the JSON API
+
+
+def test_api_search_is_shaped_after_skosmos(client):
+    answer = client.get("/api/terms?q=主链").get_json()
+    assert answer["uri"] == "" and answer["q"] == "主链"
+    first = answer["results"][0]
+    assert first["uri"] == "https://w3id.org/policykg/id/slogan/si-zhu-lian"
+    assert first["prefLabel"] == "四主链" and first["lang"] == "zh"
+    assert first["type"] == ["pol:Slogan"] and first["match"] == "substring"
+    assert first["pinyin"] == "si zhu lian" and first["href"] == "/terms/slogan/si-zhu-lian"
+
+
+def test_api_search_by_initials_and_kind(client):
+    assert [
+        r["prefLabel"]
+        for r in client.get("/api/terms?q=pgjt&kind=Enterprise").get_json()["results"]
+    ] == ["平高集团"]
+    assert client.get("/api/terms?q=pg&kind=Nonsense").status_code == 400
+    assert client.get("/api/terms?q=pg&limit=many").status_code == 400
+
+
+def test_api_term_carries_parts_members_and_mentions(client):
+    answer = client.get("/api/terms/slogan/si-zhu-lian").get_json()
+    assert {p["prefLabel"] for p in answer["parts"]} == FOUR_CHAINS
+    electrical = next(p for p in answer["parts"] if p["prefLabel"] == "电气装备制造业")
+    assert [e["prefLabel"] for e in electrical["enterprises"]] == ["平高集团"]
+    assert [e["prefLabel"] for e in answer["leadingEnterprises"]] == ["平高集团"]
+    assert {s["prefLabel"] for s in answer["relatedSlogans"]} == {"三副链"}
+    assert answer["definition"][0]["number"] == "21"
+    mention = answer["mentions"][0]
+    assert mention["quote"] == "四主链" and "招商体系" in mention["after"]
+
+
+def test_api_index_groups_by_letter(client):
+    answer = client.get("/api/terms/index").get_json()
+    assert "S" in answer["indexLetters"]
+    assert "四主链" in [t["prefLabel"] for t in answer["index"]["S"]]
