@@ -573,3 +573,129 @@ def _project_record(
     return ProjectRecord(
         label, sorted(written), spans, max(owners)[1] if owners else None, industries
     )
+
+
+# ------------------------------------------------------------------- enterprises' industries
+
+SENTENCE_END = re.compile(r"[。！？；\n]")
+CLAUSE_END = re.compile(r"[，；,;：:]")
+# what makes a name an industry's: 装备制造|产业集群, 生物医药|产业规模, 电气装备制造|业
+INDUSTRY_TAIL = re.compile(r"(?:产业|行业|业)(?![园基区带城化])")
+NAMED_AS_INDUSTRY = re.compile(r"(?:产业|行业|业)$")
+
+Span = tuple[int, int]
+
+
+def enterprise_industries(
+    text: str,
+    sentences: Iterable[object] | None,
+    enterprises: Sequence[EnterpriseRecord],
+    projects: Sequence[ProjectRecord],
+    taxonomy: IndustryTaxonomy,
+) -> dict[str, dict[str, Span]]:
+    """``{enterprise label: {industry iri: evidence span}}``: the industries each enterprise is in.
+
+    Two kinds of evidence, both tight: the industries of the enterprise's own projects
+    (平高集团智慧新能源产业基地 → 新能源), and an industry named as such (…产业, …产业集群,
+    …产业规模, …业) in the same clause as the enterprise or the clause before, in one sentence:
+    "打造装备制造产业集群，延伸平高集团上下游产业链" → 平高集团 in 装备制造. ``sentences`` are
+    ``kg.structure.Sentence``-like (``.start``/``.end``) or ``(start, end)`` pairs; ``None``
+    splits ``text`` at 。！？；.
+    """
+    links: dict[str, dict[str, Span]] = {}
+    for project in projects:
+        for iri in project.industries if project.owner else ():
+            links.setdefault(project.owner, {}).setdefault(iri, project.mentions[0])
+    mentions = sorted((s, e, r.label) for r in enterprises for s, e in r.mentions)
+    names = [(s, e) for s, e, _ in mentions] + [m for p in projects for m in p.mentions]
+    for begin, end in _sentence_spans(text, sentences):
+        named = [  # 药业 in 双鹤华利药业 names the enterprise, not an industry
+            n
+            for n in _industries_named(text, begin, end, taxonomy)
+            if not any(s < n[2] and n[1] < e for s, e in names)
+        ]
+        if not named:
+            continue
+        clause_of = _clause_index(text, begin, end)
+        for start, stop, label in (m for m in mentions if begin <= m[0] < end):
+            near = [
+                n for n in named if n[1] < start and 0 <= clause_of(start) - clause_of(n[1]) <= 1
+            ]
+            if near:
+                iri, industry_start, _ = max(near, key=lambda n: n[1])
+                links.setdefault(label, {}).setdefault(iri, (industry_start, stop))
+    return links
+
+
+def _sentence_spans(text: str, sentences: Iterable[object] | None) -> list[Span]:
+    if sentences is None:
+        return clauses_between(text, SENTENCE_END)
+    return [
+        (s.start, s.end) if hasattr(s, "start") else (int(s[0]), int(s[1]))  # type: ignore[index, attr-defined]
+        for s in sentences
+    ]
+
+
+def clauses_between(
+    text: str, breaks: re.Pattern[str], begin: int = 0, end: int | None = None
+) -> list[Span]:
+    """``text[begin:end]`` cut at ``breaks``, as non-empty ``(start, end)`` spans."""
+    end = len(text) if end is None else end
+    cuts = [begin, *(m.end() for m in breaks.finditer(text, begin, end)), end]
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _clause_index(text: str, begin: int, end: int):
+    starts = [s for s, _ in clauses_between(text, CLAUSE_END, begin, end)]
+    return lambda offset: sum(1 for s in starts if s <= offset) - 1
+
+
+def _industries_named(
+    text: str, begin: int, end: int, taxonomy: IndustryTaxonomy
+) -> list[tuple[str, int, int]]:
+    """Industry mentions in ``text[begin:end]`` written as an industry (…产业, not …产业园)."""
+    out = []
+    for iri, s, e in taxonomy.find_mentions(text[begin:end]):
+        s, e = s + begin, e + begin
+        tail = INDUSTRY_TAIL.match(text, e)
+        if tail or (
+            NAMED_AS_INDUSTRY.search(text[s:e]) and not re.match(r"[园基区带城化]", text[e : e + 1])
+        ):
+            out.append((iri, s, e))
+    return out
+
+
+# ----------------------------------------------------------------------- leading enterprises
+
+LEADER_FRAME = re.compile(
+    r"以([^，。；！？\n]{2,80}?)(?:等[\u4e00-\u9fff]{0,6}企业)?为(?:龙头|引领|骨干)"
+)
+LEADER_WORDS = ("龙头", "领军", "链主", "骨干")
+
+
+def find_leading_enterprises(
+    text: str, enterprises: Sequence[EnterpriseRecord] = (), extra_terms: Iterable[str] = ()
+) -> list[Leaders]:
+    """Enterprises named as leaders, with the span of the phrase that says so.
+
+    "以辖区平高集团、姚电公司等企业为龙头" → ``Leaders(["平高集团", "姚电公司"], span)``;
+    "牧原、宇通、华兰等一批龙头企业" likewise. Items are given as the label of the matching
+    record of ``enterprises`` when there is one.
+    """
+    seg = Segmenter(extra_terms)
+    by_name = {n: r.label for r in enterprises for n in r.names}
+    found = [(m.start(1), m.end(1), m.span()) for m in LEADER_FRAME.finditer(text)]
+    found += [
+        (m.start(1), m.end(1), m.span())
+        for m in _list_pattern("企业").finditer(text)
+        if any(w in m.group(2) for w in LEADER_WORDS)
+    ]
+    out = []
+    for begin, end, span in sorted(found):
+        items = [text[s:e] for s, e in _list_items(text, begin, end, seg)]
+        labels = [
+            by_name.get(i, i) for i in items if i in by_name or _is_enterprise_name(i, i, seg)
+        ]
+        if labels:
+            out.append(Leaders(list(dict.fromkeys(labels)), span))
+    return out
