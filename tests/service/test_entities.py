@@ -1,0 +1,146 @@
+"""Every IRI dereferences, against the running server: pages for browsers, RDF by Accept or
+?format=, Vary: Accept, 404 for unknown IRIs, provenance on every page, /ontology."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+from policykg.kg.dumps import write_dumps
+from policykg.service.testing import LiveServer
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "terms_mini.trig"
+BASE = "https://w3id.org/policykg/id/"
+SLOGAN = BASE + "slogan/si-zhu-lian"
+RDF_FORMATS = {
+    "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
+    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+    "rdf": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+}
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("entities") / "store"
+    (path / "oxigraph").mkdir(parents=True)
+    store = ox.Store(str(path / "oxigraph"))
+    store.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    write_dumps(store, path / "dumps", BASE)
+    store.flush()
+    del store
+    return path
+
+
+@pytest.fixture(scope="module")
+def url(store_dir) -> str:
+    with LiveServer(store_dir, WORKERS=1) as live:
+        yield live.url
+
+
+def parse(body: bytes, fmt: ox.RdfFormat) -> set[ox.Triple]:
+    return {q.triple for q in ox.parse(body, format=fmt)}
+
+
+@pytest.mark.parametrize("key", list(RDF_FORMATS))
+def test_each_rdf_format_by_accept_and_by_format_parameter(url, key):
+    media_type, fmt = RDF_FORMATS[key]
+    by_accept = requests.get(f"{url}/id/slogan/si-zhu-lian", headers={"Accept": media_type})
+    by_param = requests.get(f"{url}/id/slogan/si-zhu-lian", params={"format": key})
+    for answer in (by_accept, by_param):
+        assert answer.status_code == 200
+        assert answer.headers["Content-Type"].startswith(media_type)
+        assert "Accept" in answer.headers["Vary"]
+    triples = parse(by_accept.content, fmt)
+    assert triples == parse(by_param.content, fmt)
+    parts = {t.object.value for t in triples if t.predicate.value.endswith("#hasComponent")}
+    assert len(parts) == 4 and all(t.subject.value == SLOGAN for t in triples)
+
+
+def test_a_browser_gets_a_chinese_page_with_schema_org(url):
+    answer = requests.get(f"{url}/id/enterprise/ping-gao-ji-tuan", headers={"Accept": BROWSER})
+    assert answer.headers["Content-Type"].startswith("text/html")
+    assert "Accept" in answer.headers["Vary"]
+    page = answer.text
+    assert '<html lang="zh">' in page and '<h1 lang="zh">平高集团</h1>' in page
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1]
+    )
+    assert data["@type"] == "Organization" and data["name"] == "平高集团"
+    assert data["@id"] == BASE + "enterprise/ping-gao-ji-tuan"
+
+
+def test_a_page_names_the_graph_behind_each_statement_and_quotes_each_mention(url):
+    page = requests.get(f"{url}/id/enterprise/ping-gao-ji-tuan", headers={"Accept": BROWSER}).text
+    # pol:inIndustry stated by the report's graph, linked to the report
+    row = re.search(r"所属产业.*?</tr>", page, re.S)[0]
+    assert ">电气装备制造业</a>" in row
+    assert 'href="/id/report/zhanhe-district-2023-plan-report"' in row
+    assert page.count('<mark class="quote">平高集团</mark>') == 5  # every mention, in its sentence
+    assert "?hl=" in page and "#span-" in page
+
+
+def test_unknown_iris_are_404_in_every_format(url):
+    for accept in (BROWSER, "text/turtle", "application/ld+json"):
+        answer = requests.get(f"{url}/id/enterprise/no-such-company", headers={"Accept": accept})
+        assert answer.status_code == 404, accept
+    assert (
+        requests.get(f"{url}/id/enterprise/no-such-company", params={"format": "nt"}).status_code
+        == 404
+    )
+
+
+def test_unservable_formats_are_refused(url):
+    assert (
+        requests.get(f"{url}/id/slogan/si-zhu-lian", headers={"Accept": "image/png"}).status_code
+        == 406
+    )
+    answer = requests.get(f"{url}/id/slogan/si-zhu-lian", params={"format": "xlsx"})
+    assert answer.status_code == 400 and "ttl" in answer.json()["error"]
+
+
+def test_the_report_shows_its_text_with_the_followed_quote_marked(url):
+    answer = requests.get(
+        f"{url}/id/report/zhanhe-district-2023-plan-report",
+        params={"hl": "10453-10456"},
+        headers={"Accept": BROWSER},
+    )
+    page = answer.text
+    assert 'id="span-10453-10456"' in page
+    assert re.search(r'<mark class="mention target"[^>]*>四主链</mark>', page)
+    assert page.count('class="mention') > 15  # other extracted spans are marked too
+    assert "我受区政府委托" in page and "“八五”普法" in page  # the whole text
+
+
+def test_an_indicator_shows_target_against_actual_as_svg(url):
+    page = requests.get(
+        f"{url}/id/indicator/di-qu-sheng-chan-zong-zhi", headers={"Accept": BROWSER}
+    ).text
+    svg = re.search(r"<svg.*?</svg>", page, re.S)[0]
+    assert "series-target" in svg and "series-actual" in svg
+    assert ">3.8<" in svg and ">7.5<" in svg and ">2022<" in svg and ">2023<" in svg
+    assert "≥7.5 %" in page  # the 2022 target was 7.5% 以上
+
+
+def test_the_ontology_documents_classes_and_properties(url):
+    page = requests.get(f"{url}/ontology", headers={"Accept": BROWSER}).text
+    slogan = re.search(r'<article class="vocab-term" id="Slogan">.*?</article>', page, re.S)[0]
+    assert "数字式提法" in slogan and "numbered slogan" in slogan
+    component = re.search(
+        r'<article class="vocab-term" id="hasComponent">.*?</article>', page, re.S
+    )[0]
+    assert 'href="/ontology#Slogan"' in component  # its domain
+
+
+def test_the_ontology_itself_by_content_negotiation(url):
+    answer = requests.get(f"{url}/ontology", headers={"Accept": "text/turtle"})
+    assert answer.headers["Content-Type"].startswith("text/turtle")
+    triples = parse(answer.content, ox.RdfFormat.TURTLE)
+    classes = {t.subject.value for t in triples if t.object.value.endswith("owl#Class")}
+    assert "https://w3id.org/policykg/ontology#Slogan" in classes
+    assert not any("zhanhe" in t.subject.value for t in triples)  # only the ontology graph
