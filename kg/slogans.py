@@ -1,0 +1,829 @@
+"""Numbered slogans (数字式提法) and the parts the report says they name.
+
+Pure functions on normalised report text; every offset is into that text.
+
+A slogan is a numbered abbreviation: “四保”, “两个确保”, “十大战略”, “三个一批”, a compound of
+numbered segments (“四纵四横一管网” = 四纵 + 四横 + 一管网), a five-year-plan ordinal (“八五”,
+no count), or an abbreviation of one character per part (放管服效 = 简政放权、放管结合、优化服务、
+提高效能). Parts come from the report's own definitions (“四纵”指嵩山路、恒山路…, the glossary)
+and are kept only when their number agrees with the numeral: a slogan whose definition cannot
+be split that way keeps no parts and carries a warning instead.
+
+    >>> text = "建立“四保”白名单。“四保”即保生产经营、保物流畅通、保政策助力、保防疫安全。"
+    >>> s = find_slogans(text, [])[0]
+    >>> s.label, s.numeral, [c.label for c in s.components], s.mentions
+    ('四保', 4, ['保生产经营', '保物流畅通', '保政策助力', '保防疫安全'], [(3, 5), (11, 13)])
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .glossary import GlossaryEntry
+
+LEXICONS = Path(__file__).parent / "lexicons"
+CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+OPENERS = "“（(【《「『‘"
+CLOSERS = "”）)】》」』’"
+QUOTED = re.compile(r"“([^“”\n]{1,20})”")
+FORBIDDEN_IN_PART = set("。；;！？!?“”‘’「」『』\n\t ")
+MAX_PART = 30
+Span = tuple[int, int]
+
+
+@dataclass
+class Component:
+    """A part a slogan names: ``text[start:end] == label``.
+
+    ``kind`` is ``slogan`` (a nested numbered slogan, whose own parts are ``components``),
+    ``industry``, ``place`` or ``concept``.
+    """
+
+    label: str
+    start: int
+    end: int
+    kind: str
+    components: list[Component] = field(default_factory=list)
+
+
+@dataclass
+class Slogan:
+    """A numbered slogan as the report uses it.
+
+    ``numeral`` is the count (四保 → 4; a compound's first segment: 四纵四横一管网 → 4;
+    ``None`` for plan ordinals and abbreviations). ``mentions`` are every occurrence of the
+    label in the text (each ``text[s:e] == label``). ``defined_by`` is the number of the
+    glossary entry that defines it; ``definition_span`` the clause its parts were read from.
+    ``form`` is ``count``, ``compound``, ``ordinal`` or ``abbreviation``.
+    """
+
+    label: str
+    numeral: int | None
+    components: list[Component] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
+    defined_by: int | None = None
+    definition_span: Span | None = None
+    form: str = "count"
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One numbered segment of a slogan label: 四纵 in 四纵四横一管网 (offset 0)."""
+
+    label: str
+    numeral: int
+    body: str
+    offset: int
+
+
+# --- lexicons ---------------------------------------------------------------------------------
+
+
+def _toml(name: str) -> dict:
+    with open(LEXICONS / name, "rb") as f:
+        return tomllib.load(f)
+
+
+@cache
+def numerals() -> dict:
+    """``lexicons/numerals.toml``: numeral values, measure words, quantity units."""
+    return _toml("numerals.toml")
+
+
+@cache
+def grammar() -> dict:
+    """``lexicons/slogan_grammar.toml``: definition markers, list words, stoplist."""
+    return _toml("slogan_grammar.toml")
+
+
+@cache
+def component_kinds() -> dict:
+    """``lexicons/slogan_component_kinds.toml``: suffixes of places and industries."""
+    return _toml("slogan_component_kinds.toml")
+
+
+@cache
+def numbered_places() -> tuple[str, ...]:
+    """Provinces and prefectures whose names start with a numeral (四川, 三门峡, 十堰).
+
+    Read from the GB/T 2260 table that ``cpca`` ships, so that 四川云教 is not a count of four.
+    """
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        return ()
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+    suffix = "|".join(grammar()["admin_suffixes"])
+    names = set()
+    with open(path, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["adcode"].endswith("00000000") and row["name"][0] in numerals()["values"]:
+                names.add(re.sub(f"(?:{suffix})$", "", row["name"]))
+    return tuple(sorted(names))
+
+
+# --- reading labels ---------------------------------------------------------------------------
+
+
+def parse_label(label: str) -> list[Segment] | None:
+    """The numbered segments of a slogan label, or ``None`` when it is not a counted slogan.
+
+    >>> [(s.label, s.numeral) for s in parse_label("四纵四横一管网")]
+    [('四纵', 4), ('四横', 4), ('一管网', 1)]
+    >>> [(s.label, s.numeral) for s in parse_label("四个一批")]
+    [('四个一批', 4)]
+    >>> parse_label("万人助万企"), parse_label("十四五"), parse_label("15分钟社区生活圈")
+    (None, None, None)
+    """
+    if not 2 <= len(label) <= 12 or not re.fullmatch(f"[0-9{CJK}]+", label):
+        return None
+    if label in grammar()["stoplist"] or "的" in label or is_plan_ordinal(label):
+        return None
+    if any(label.startswith(p) and label != p for p in numbered_places()):
+        return None
+    if label.startswith(tuple(grammar()["ordinal_prefixes"])):
+        return None
+    segments: list[Segment] = []
+    i = 0
+    while i < len(label):
+        segment = _segment(label, i)
+        if segment is None:
+            return None
+        segments.append(segment)
+        i = segment.offset + len(segment.label)
+    return segments
+
+
+def _segment(label: str, i: int) -> Segment | None:
+    values = numerals()["values"]
+    chars = numerals()["chars"]
+    m = re.compile(r"\d+|[两双]|[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九]")
+    number = m.match(label, i)
+    if number is None:
+        return None
+    j = number.end()
+    if j >= len(label) or label[j] == chars["plan_ordinal"]:
+        return None
+    if label[j] in chars["measure_words"]:
+        k = len(label)
+    else:
+        k = j + 1 if label[j] == "一" else j
+        while k < len(label) and label[k] not in values and not label[k].isdigit():
+            k += 1
+    body = label[j:k]
+    if len(body) == 1 and not number.group().isdigit() and _value(number.group(), values) > 10:
+        return None  # 十四冬, 十九大: ordinals of events, not counts
+    if k == j or any(body.startswith(u) for u in numerals()["words"]["quantity_units"]):
+        return None
+    if len(body) > 1 and all(c in chars["large"] + chars["zero"] for c in body):
+        return None
+    return Segment(label[i:k], _value(number.group(), values), body, i)
+
+
+def _value(numeral: str, values: dict[str, int]) -> int:
+    if numeral.isdigit():
+        return int(numeral)
+    if "十" in numeral:
+        tens, _, units = numeral.partition("十")
+        return values.get(tens, 1) * 10 + values.get(units, 0)
+    return values[numeral]
+
+
+def is_plan_ordinal(label: str) -> bool:
+    """Five-year-plan ordinals: 十四五, 八五 (an ordinal, not a count).
+
+    >>> is_plan_ordinal("十四五"), is_plan_ordinal("八五"), is_plan_ordinal("五星")
+    (True, True, False)
+    """
+    digits = "一二三四五六七八九十"
+    return bool(re.fullmatch(f"[{digits}]{{1,2}}五", label)) and label[:-1] != "十十"
+
+
+# --- finding slogans --------------------------------------------------------------------------
+
+
+def find_slogans(text: str, glossary: list[GlossaryEntry]) -> list[Slogan]:
+    """Every numbered slogan of a report, with its mentions and, when defined, its parts.
+
+    Candidates are numbered labels in “” quotes, the glossary's terms, and the segments of
+    compound slogans; abbreviations (放管服效) count when a definition confirms one part per
+    character, or when quoted before 改革. Ordered by first mention.
+    """
+    labels = _candidate_labels(text, glossary)
+    defs = _Definitions(text, glossary)
+    slogans = []
+    for label, entry in labels.items():
+        slogan = _slogan(defs, label, None if entry is _SEGMENT else entry)
+        if slogan is not None:
+            slogans.append(slogan)
+    _share_segment_parts(slogans)
+    slogans = [s for s in slogans if labels[s.label] is not _SEGMENT or s.components]
+    return sorted(slogans, key=lambda s: s.mentions[0] if s.mentions else (len(text), 0))
+
+
+_SEGMENT = GlossaryEntry(0, "", 0, 0, 0, 0, "", 0, 0)  # marks a segment seen only in a compound
+
+
+def _candidate_labels(text: str, glossary: list[GlossaryEntry]) -> dict[str, GlossaryEntry | None]:
+    """Label → the glossary entry whose terms include it, ``None``, or ``_SEGMENT``."""
+    labels: dict[str, GlossaryEntry | None] = {}
+    for entry in glossary:
+        for term in entry.terms:
+            labels.setdefault(term, entry)
+    followers = tuple(grammar()["abbreviation_followers"])
+    for m in QUOTED.finditer(text):
+        parts = m.group(1).split("、")
+        if len(parts) > 1 and not all(parse_label(p) for p in parts):
+            continue
+        for part in parts:
+            reform = len(parts) == 1 and 3 <= len(part) <= 4 and text.startswith(followers, m.end())
+            if parse_label(part) or is_plan_ordinal(part) or reform:
+                labels.setdefault(part, None)
+    for label in list(labels):
+        for segment in parse_label(label) or []:
+            if segment.label != label:
+                labels.setdefault(segment.label, _SEGMENT)
+    return labels
+
+
+def _slogan(defs: _Definitions, label: str, entry: GlossaryEntry | None) -> Slogan | None:
+    text, glossary = defs.text, defs.glossary
+    if re.search(r"[\s“”‘’\"']", label):
+        return None
+    mentions = find_mentions(text, label)
+    segments = parse_label(label)
+    if segments is None and is_plan_ordinal(label):
+        slogan = Slogan(label, None, mentions=mentions, form="ordinal")
+        _define_by_heading(slogan, glossary)
+        return slogan
+    if segments is None:
+        return _abbreviation(defs, label, entry, mentions)
+    form = "compound" if len(segments) > 1 else "count"
+    slogan = Slogan(label, segments[0].numeral, mentions=mentions, form=form)
+    if entry is not None:
+        slogan.defined_by = entry.number
+    if form == "compound":
+        _decompose_compound(defs, slogan, segments, entry)
+    else:
+        _decompose(defs, slogan, segments[0], entry)
+    return slogan
+
+
+def find_mentions(text: str, label: str) -> list[Span]:
+    """Every occurrence of ``label`` not glued to a longer number (二十四五 is not 十四五).
+
+    >>> find_mentions("“四保”白名单，第四保", "四保")
+    [(1, 3)]
+    """
+    digits = "0123456789一二三四五六七八九十两双百千万第"
+    out = []
+    for m in re.finditer(re.escape(label), text):
+        before = text[m.start() - 1] if m.start() else ""
+        if before and before in digits:
+            continue
+        out.append((m.start(), m.end()))
+    return out
+
+
+def _define_by_heading(slogan: Slogan, glossary: list[GlossaryEntry]) -> None:
+    """An ordinal quoted in a heading (“八五”普法) is defined by that entry."""
+    for entry in glossary:
+        if f"“{slogan.label}”" in entry.heading:
+            slogan.defined_by = entry.number
+            slogan.definition_span = (entry.definition_start, entry.definition_end)
+            return
+
+
+def _share_segment_parts(slogans: list[Slogan]) -> None:
+    """A segment decomposed inside its compound (三化 in 三化三制) gets those parts too."""
+    by_label = {s.label: s for s in slogans}
+    for slogan in slogans:
+        if slogan.form != "compound":
+            continue
+        for part in slogan.components:
+            own = by_label.get(part.label)
+            if own is not None and not own.components and part.components:
+                own.components = part.components
+                own.warnings = []
+                own.defined_by = own.defined_by or slogan.defined_by
+
+
+# --- where definitions are --------------------------------------------------------------------
+
+
+def _intro_pattern(label: str) -> re.Pattern[str]:
+    markers = "|".join(grammar()["markers"])
+    quoted = f"“{re.escape(label)}”(?:[^\\s，。；“”、：]{{0,6}}?[，]?(?:{markers})[：]?|：)"
+    bare = f"(?<![{CJK}“]){re.escape(label)}(?:{markers}|：)[：]?"
+    return re.compile(f"{quoted}|{bare}")
+
+
+SIBLING = re.compile(
+    r"[，；]\s*(?:“[^”]{1,12}”|[0-9一二三四五六七八九十两双][^，。；“”、]{0,8}?)(?:是指|指|即)"
+)
+
+
+def _intros(text: str, label: str, glossary: list[GlossaryEntry]) -> list[tuple[Span, Span]]:
+    """(label span, clause span) of clauses defining ``label`` by name: “四纵”指…; glossary first."""
+    found = []
+    for m in _intro_pattern(label).finditer(text):
+        at = m.start() + (text[m.start()] == "“")
+        end = _clause_end(text, m.end(), "。；\n")
+        sibling = SIBLING.search(text, m.end(), end)
+        found.append(((at, at + len(label)), (m.end(), sibling.start() if sibling else end)))
+    return sorted(found, key=lambda f: (_entry_at(glossary, f[1][0]) is None, f[1][0]))
+
+
+def _clause_end(text: str, start: int, stops: str) -> int:
+    depth = 0
+    for i in range(start, len(text)):
+        c = text[i]
+        if c in OPENERS:
+            depth += 1
+        elif c in CLOSERS:
+            depth = max(0, depth - 1)
+        elif c == "\n" or (depth == 0 and c in stops):
+            return i
+    return len(text)
+
+
+def _entry_at(glossary: list[GlossaryEntry], pos: int) -> GlossaryEntry | None:
+    for entry in glossary:
+        if entry.definition_start <= pos < entry.definition_end:
+            return entry
+    return None
+
+
+def _marked_clauses(text: str, entry: GlossaryEntry) -> list[Span]:
+    """Clauses of a definition that open with a marker (指…, 即…, 包括：…), to the sentence end."""
+    markers = "|".join(grammar()["markers"])
+    pattern = re.compile(f"(?:(?<=^)|(?<=[”，：。；\\s]))(?:{markers})[：]?")
+    start, end = entry.definition_start, entry.definition_end
+    spans = []
+    for m in pattern.finditer(text, start, end):
+        spans.append((m.end(), _clause_end(text, m.end(), "。")))
+    return spans
+
+
+def _heading_tail(entry: GlossaryEntry, label: str) -> str:
+    """What a heading puts after its quoted term: 工程 in 重大慢性病防治“四早”工程."""
+    quoted = f"“{label}”"
+    at = entry.heading.find(quoted)
+    return entry.heading[at + len(quoted) :].strip() if at >= 0 else ""
+
+
+def _abbreviation_clauses(text: str, entry: GlossaryEntry, label: str) -> list[Span]:
+    """Clauses saying what the label abbreviates: “双违”是违法建设和违法占地的简称."""
+    nouns = "|".join(grammar()["abbreviation_nouns"])
+    closing = re.compile(f"(?:“{re.escape(label)}”)?的(?:{nouns})")
+    spans = []
+    for sentence in _sentences(text, entry):
+        for clause in split_top(text, sentence, "，"):
+            if closing.search(text, clause[0], clause[1]):
+                spans.append(clause)
+    return spans
+
+
+def _sentences(text: str, entry: GlossaryEntry) -> list[Span]:
+    spans, s = [], entry.definition_start
+    while s < entry.definition_end:
+        e = min(_clause_end(text, s, "。！？"), entry.definition_end)
+        spans.append((s, e))
+        s = e + 1
+    return spans
+
+
+def _expansions(text: str, span: Span) -> Iterator[Span]:
+    """A clause, its ；-parts, its ，-subclauses and its quotes: places a list may stand."""
+    yield span
+    for seps in ("；", "，"):
+        parts = split_top(text, span, seps)
+        if len(parts) > 1:
+            yield from parts
+    for m in QUOTED.finditer(text, span[0], span[1]):
+        yield (m.start(1), m.end(1))
+
+
+# --- splitting lists --------------------------------------------------------------------------
+
+
+def split_top(text: str, span: Span, seps: str) -> list[Span]:
+    """``text[span]`` split on any of ``seps`` outside quotes and brackets."""
+    parts, depth, s = [], 0, span[0]
+    for i in range(span[0], span[1]):
+        c = text[i]
+        if c in OPENERS:
+            depth += 1
+        elif c in CLOSERS:
+            depth = max(0, depth - 1)
+        elif depth == 0 and c in seps:
+            parts.append((s, i))
+            s = i + 1
+    parts.append((s, span[1]))
+    return parts
+
+
+def _split_conjunction(text: str, span: Span) -> list[Span] | None:
+    """``A和B`` → [A, B] when exactly one conjunction stands outside brackets."""
+    for word in grammar()["conjunctions"]:
+        hits = [
+            i
+            for i in range(span[0], span[1] - len(word) + 1)
+            if text.startswith(word, i) and _depth(text, span[0], i) == 0
+        ]
+        if len(hits) == 1 and span[0] < hits[0] and hits[0] + len(word) < span[1]:
+            return [(span[0], hits[0]), (hits[0] + len(word), span[1])]
+        if hits:
+            return None
+    return None
+
+
+def _depth(text: str, start: int, pos: int) -> int:
+    depth = 0
+    for c in text[start:pos]:
+        if c in OPENERS:
+            depth += 1
+        elif c in CLOSERS:
+            depth = max(0, depth - 1)
+    return depth
+
+
+def _raw_splits(text: str, span: Span, n: int) -> Iterator[tuple[str, list[Span]]]:
+    """Ways of cutting ``span`` into ``n`` items: on 、 (last pair maybe joined by 和), ，, ；."""
+    for seps in ("、", "，", "；"):
+        parts = split_top(text, span, seps)
+        if seps == "、" and len(parts) == n - 1:
+            last = _split_conjunction(text, parts[-1])
+            if last:
+                parts = parts[:-1] + last
+        if len(parts) == n:
+            yield seps, parts
+
+
+@dataclass
+class _Split:
+    items: list[Span]
+    signal: bool  # a recap (…等6个工程), 的简称 or the label itself closed the list
+
+
+def split_into(
+    text: str, span: Span, n: int, label: str, body: str = "", tail: str = ""
+) -> _Split | None:
+    """``text[span]`` as a list of exactly ``n`` clean items, or ``None``.
+
+    The numeral chooses the separator (、, then ，, then ；); the last two items may be joined by
+    和/及/以及; words governing the whole list are trimmed from the first and last items, and
+    so is ``tail``, the word a glossary heading puts after the label (“四早”工程).
+
+    >>> t = "即创新驱动、科教兴省、人才强省战略，优势再造战略，数字化转型战略"
+    >>> [t[s:e] for s, e in split_into(t, (1, len(t)), 3, "三大战略").items]
+    ['创新驱动、科教兴省、人才强省战略', '优势再造战略', '数字化转型战略']
+    """
+    if n == 1:
+        item = _trim_first(text, [_strip(text, span)], body, label)[0]
+        ok = 0 < item[1] - item[0] <= 15 and _valid(text, item, "、")
+        ok = ok and not re.search("[、，]", text[item[0] : item[1]])
+        return _Split([item], False) if ok else None
+    for seps, parts in _raw_splits(text, span, n):
+        parts = [_strip(text, p) for p in parts]
+        if any(p[0] >= p[1] for p in parts):
+            continue
+        parts, signal = _trim_last(text, parts, n, label, tail)
+        parts = _unquote(text, _trim_first(text, parts, body, label))
+        if all(_valid(text, p, seps) for p in parts) and _parallel(text, parts):
+            return _Split(parts, signal)
+    return None
+
+
+def _strip(text: str, span: Span) -> Span:
+    s, e = span
+    junk = " \t\n，、：；。,:;"
+    while s < e and text[s] in junk:
+        s += 1
+    while e > s and text[e - 1] in junk:
+        e -= 1
+    return s, e
+
+
+def _chinese_number(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n <= 10:
+        return "十" if n == 10 else digits[n]
+    tens, units = divmod(n, 10)
+    return (digits[tens] if tens > 1 else "") + "十" + (digits[units] if units else "")
+
+
+def _trim_last(
+    text: str, parts: list[Span], n: int, label: str, tail: str = ""
+) -> tuple[list[Span], bool]:
+    """Cut what closes the list from its last item: 等…, a recap (三个主导产业), 的简称, “label”."""
+    s, e = parts[-1]
+    item = text[s:e]
+    nouns = "|".join(grammar()["abbreviation_nouns"])
+    number = f"(?:{n}|{_chinese_number(n)}{'|两' if n == 2 else ''})"
+    closers = [
+        f"(?:“{re.escape(label)}”)?的?(?:{nouns})$",
+        f"“{re.escape(label)}”[{CJK}]{{0,6}}$",
+        "等[^、，]{0,10}$",
+        f"{number}(?:个|大|项|条|类|种|方面)?[{CJK}]{{0,8}}$",
+    ]
+    if tail:
+        closers.append(f"{re.escape(tail)}$")
+    signal = False
+    for closer in closers:
+        m = re.search(closer, item)
+        if m and m.start() >= 2:
+            item, signal = item[: m.start()], True
+    inner = item.find(label)
+    if not signal and inner > 0 and item.rfind("的", 0, inner) >= 2:
+        item, signal = item[: item.rfind("的", 0, inner)], True
+    item = _common_end(text, parts, item)
+    return parts[:-1] + [(s, s + len(item))], signal
+
+
+def _common_end(text: str, parts: list[Span], item: str) -> str:
+    """市场化的管理团队 → 市场化 when the other items all end in 化 (劳动教育全面发展 → 劳动教育)."""
+    ends = {text[e - 1] for _, e in parts[:-1]}
+    if len(parts) < 3 or len(ends) != 1:
+        return item
+    c = ends.pop()
+    cut = item.rfind(c)
+    tail = item[cut + 1 :]
+    if cut >= 1 and (tail.startswith("的") or tail in grammar()["distributive_tails"]):
+        return item[: cut + 1]
+    return item
+
+
+def _trim_first(text: str, parts: list[Span], body: str, label: str) -> list[Span]:
+    """Cut what opens the list from its first item: markers, 在…中, a verb that governs all."""
+    s, e = parts[0]
+    g = grammar()
+    markers = "|".join(g["markers"])
+    leads = [f"“{re.escape(label)}”(?:是|为)?", f"(?:{markers})[：]?", *g["leading_phrases"]]
+    changed = True
+    while changed:
+        changed = False
+        for lead in leads:
+            m = re.match(lead, text[s:e])
+            if m and m.end() < e - s:
+                s, changed = s + m.end(), True
+    others = parts[1:]
+    starts = {text[a] for a, _ in others}
+    if len(parts) >= 3 and len(starts) == 1:
+        c = starts.pop()
+        cut = text.rfind(c, s, e)
+        if text[s] != c and cut > s:
+            s = cut
+    heads = [*g["distributive_heads"], body.lstrip(numerals()["chars"]["measure_words"])]
+    if others and not any(text.startswith(tuple(h for h in heads if h), a) for a, _ in others):
+        while head := next((h for h in heads if h and text.startswith(h, s, e - 1)), None):
+            s += len(head)
+    return [(s, e), *others]
+
+
+def _unquote(text: str, parts: list[Span]) -> list[Span]:
+    """以“红色引擎”为抓手、以“全科网格”为终端… → the quoted names, when every item has one."""
+    inner = [list(QUOTED.finditer(text, s, e)) for s, e in parts]
+    if all(len(found) == 1 for found in inner):
+        return [(found[0].start(1), found[0].end(1)) for found in inner]
+    return parts
+
+
+def _valid(text: str, span: Span, seps: str) -> bool:
+    item = text[span[0] : span[1]]
+    if not 1 <= len(item) <= MAX_PART or FORBIDDEN_IN_PART & set(item):
+        return False
+    if seps != "，" and "，" in item or not re.search(f"[{CJK}]", item):
+        return False
+    depth = 0
+    for c in item:
+        depth += (c in OPENERS) - (c in CLOSERS)
+        if depth < 0:
+            return False
+    return depth == 0 and item[0] not in CLOSERS + "，、"
+
+
+def _parallel(text: str, parts: list[Span]) -> bool:
+    """Items of one list look alike: distinct, and the first not swollen by a preamble."""
+    labels = [text[s:e] for s, e in parts]
+    longest_other = max(len(x) for x in labels[1:])
+    return len(set(labels)) == len(labels) and len(labels[0]) <= 2 * longest_other + 2
+
+
+def _body_ok(text: str, items: list[Span], body: str) -> bool:
+    """Each item shares a character with the slogan's body (三化: 专业化, 国际化, 市场化)."""
+    chars = set(body) - set(numerals()["chars"]["measure_words"])
+    return not chars or all(chars & set(text[s:e]) for s, e in items)
+
+
+def _spells(text: str, items: list[Span], label: str) -> bool:
+    """Item i holds the label's character i: 简政放权、放管结合、优化服务、提高效能 → 放管服效."""
+    return len(items) == len(label) and all(
+        c in text[s:e] for c, (s, e) in zip(label, items, strict=True)
+    )
+
+
+# --- decomposing ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    clause: Span
+    items: list[Span]
+    label_at: Span | None = None  # where the defining clause names the slogan
+
+
+class _Definitions:
+    """Where a report defines its slogans, searched in order of trust.
+
+    1. clauses naming the label (“四主链”是指…), glossary first;
+    2. clauses of the defining glossary entry that open with a marker (指…, 即…, 包括：…);
+    3. any sentence of that entry, when the list agrees with the slogan's body or is closed
+       by a recap (…等6个工程) or 的简称.
+    An entry defining two terms (四张图谱、四个拜访) gives them its lists in order.
+    """
+
+    def __init__(self, text: str, glossary: list[GlossaryEntry]):
+        self.text = text
+        self.glossary = glossary
+        self.cursor: dict[int, int] = {}
+
+    def find(self, label: str, n: int, body: str, entry: GlossaryEntry | None, accept=None):
+        """The first clause that splits into ``n`` parts ``accept`` takes (default: any)."""
+        for label_at, clause in _intros(self.text, label, self.glossary):
+            for span in _expansions(self.text, clause) if n > 1 else [clause]:
+                split = split_into(self.text, span, n, label, body)
+                if split and (accept is None or accept(split.items)):
+                    return _Found(span, split.items, label_at)
+        if entry is None or n == 1:
+            return None
+        after = self.cursor.get(entry.number, entry.definition_start)
+        tail = _heading_tail(entry, label)
+        for span, trusted in self._entry_candidates(entry, label, after):
+            split = split_into(self.text, span, n, label, body, tail)
+            if split is None or not (accept or trusted or split.signal or self.fits(split, body)):
+                continue
+            if accept is None or accept(split.items):
+                self.cursor[entry.number] = span[1]
+                return _Found(span, split.items)
+        return None
+
+    def fits(self, split: _Split, body: str) -> bool:
+        return _body_ok(self.text, split.items, body)
+
+    def _entry_candidates(
+        self, entry: GlossaryEntry, label: str, after: int
+    ) -> Iterator[tuple[Span, bool]]:
+        for clause in _abbreviation_clauses(self.text, entry, label):
+            if clause[0] >= after:
+                yield clause, True
+        for clause in _marked_clauses(self.text, entry):
+            for span in _expansions(self.text, clause):
+                if span[0] >= after:
+                    yield span, True
+        for sentence in _sentences(self.text, entry):
+            for span in _expansions(self.text, sentence):
+                if span[0] >= after:
+                    yield span, False
+
+
+def _decompose(defs: _Definitions, slogan: Slogan, segment: Segment, entry) -> None:
+    found = defs.find(slogan.label, segment.numeral, segment.body, entry)
+    if found is None:
+        if entry is not None or _intros(defs.text, slogan.label, defs.glossary):
+            slogan.warnings.append(
+                f"{slogan.label}: its definition does not split into {segment.numeral} parts"
+            )
+        return
+    slogan.components = [_component(defs.text, s) for s in found.items]
+    _record_definition(defs, slogan, found.clause)
+
+
+def _record_definition(defs: _Definitions, slogan: Slogan, clause: Span) -> None:
+    slogan.definition_span = clause
+    if slogan.defined_by is None:
+        entry = _entry_at(defs.glossary, clause[0])
+        slogan.defined_by = entry.number if entry else None
+
+
+def _decompose_compound(defs: _Definitions, slogan: Slogan, segments: list[Segment], entry) -> None:
+    """四纵四横一管网 → [四纵, 四横, 一管网], each with its own parts when the report names them."""
+    found: dict[str, _Found] = {}
+    for seg in segments:
+        by_name = defs.find(seg.label, seg.numeral, seg.body, None)
+        if by_name is not None:
+            found[seg.label] = by_name
+    if not found and entry is not None:
+        found = _in_order(defs, segments, entry) or _flat(defs, segments, entry)
+    if not found and entry is None:
+        return  # an undefined compound: its segments are in its label, nothing more is known
+    anchor = _anchor(slogan, entry)
+    for seg in segments:
+        f = found.get(seg.label)
+        at = (
+            f.label_at
+            if f and f.label_at
+            else (anchor + seg.offset, anchor + len(seg.label) + seg.offset)
+        )
+        parts = [_component(defs.text, s) for s in f.items] if f else []
+        slogan.components.append(Component(seg.label, at[0], at[1], "slogan", parts))
+        if f is None and (found or entry is not None):
+            slogan.warnings.append(f"{slogan.label}: no parts found for {seg.label}")
+    if found:
+        clauses = [f.clause for f in found.values()]
+        _record_definition(defs, slogan, (min(c[0] for c in clauses), max(c[1] for c in clauses)))
+
+
+def _anchor(slogan: Slogan, entry: GlossaryEntry | None) -> int:
+    if entry is not None and slogan.label in entry.heading:
+        return entry.heading_start + entry.heading.index(slogan.label)
+    return slogan.mentions[0][0]
+
+
+def _in_order(defs: _Definitions, segments: list[Segment], entry) -> dict[str, _Found]:
+    """三化三制 → 专业化、国际化、市场化 then 任期制、聘任制、薪酬制: one list per segment, in order."""
+    found = {}
+    for seg in segments:
+        f = defs.find(seg.label, seg.numeral, seg.body, entry, _fits_body(defs, seg.body))
+        if f is None:
+            defs.cursor.pop(entry.number, None)
+            return {}
+        found[seg.label] = f
+    return found
+
+
+def _flat(defs: _Definitions, segments: list[Segment], entry) -> dict[str, _Found]:
+    """双随机一公开 → one list of 2 + 1 items, shared out in order when the bodies agree."""
+    total = sum(seg.numeral for seg in segments)
+
+    def groups(items: list[Span]) -> list[list[Span]]:
+        out, i = [], 0
+        for seg in segments:
+            out.append(items[i : i + seg.numeral])
+            i += seg.numeral
+        return out
+
+    def accept(items: list[Span]) -> bool:
+        return all(
+            _body_ok(defs.text, g, s.body) for g, s in zip(groups(items), segments, strict=True)
+        )
+
+    f = defs.find(segments[0].label + "…", total, "", entry, accept)
+    if f is None:
+        return {}
+    return {s.label: _Found(f.clause, g) for s, g in zip(segments, groups(f.items), strict=True)}
+
+
+def _fits_body(defs: _Definitions, body: str):
+    return lambda items: _body_ok(defs.text, items, body)
+
+
+def _component(text: str, span: Span) -> Component:
+    label = text[span[0] : span[1]]
+    return Component(label, span[0], span[1], component_kind(label))
+
+
+def component_kind(label: str) -> str:
+    """``slogan``, ``place``, ``industry`` or ``concept``, from the part's own words.
+
+    >>> [component_kind(x) for x in ["嵩山路", "电气装备制造业", "规模以上服务业企业", "四横"]]
+    ['place', 'industry', 'concept', 'slogan']
+    """
+    if parse_label(label):
+        return "slogan"
+    core = re.sub(r"（[^）]*）|\([^)]*\)", "", label)
+    kinds = component_kinds()
+    place, industry = kinds["place"], kinds["industry"]
+    if core.endswith(tuple(place["suffixes"])) and not core.endswith(tuple(place["not_suffixes"])):
+        return "place"
+    if core.endswith(tuple(industry["words"])):
+        return "industry"
+    if core.endswith(tuple(industry["suffixes"])) and not core.endswith(
+        tuple(industry["not_suffixes"])
+    ):
+        return "industry"
+    return "concept"
+
+
+def _abbreviation(defs: _Definitions, label: str, entry, mentions: list[Span]) -> Slogan | None:
+    """放管服效: a slogan when a definition gives one part per character, in order."""
+    if not 2 <= len(label) <= 6 or not re.fullmatch(f"[{CJK}]+", label):
+        return None
+    text = defs.text
+    found = defs.find(label, len(label), "", entry, lambda items: _spells(text, items, label))
+    if found is None:
+        return (
+            Slogan(label, None, mentions=mentions, form="abbreviation") if entry is None else None
+        )
+    slogan = Slogan(label, None, mentions=mentions, form="abbreviation")
+    slogan.defined_by = entry.number if entry else None
+    slogan.components = [_component(text, s) for s in found.items]
+    _record_definition(defs, slogan, found.clause)
+    return slogan
