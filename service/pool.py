@@ -117,7 +117,9 @@ def answer(store, job: Job, prefixes: dict[str, str]) -> Answer | Failure:
         return Failure(406, f"the client accepts no format for {e.form} results")
     except (StoreError, OSError) as e:
         return Failure(503, f"the store cannot be read: {e}")
-    except (ValueError, TypeError) as e:
+    except (ValueError, TypeError, RuntimeError) as e:
+        # pyoxigraph raises RuntimeError for evaluation errors the query causes
+        # ("The custom function <urn:f> is not supported")
         return Failure(400, str(e))
     except Exception as e:  # the engine's own failure: report it, keep the worker
         return Failure(500, f"the query engine failed: {type(e).__name__}")

@@ -15,8 +15,9 @@ any network (see ``pool.py``), so the screen is the clear message, not the only 
     True
     >>> screen('SELECT * { ?s ?p "SERVICE" } # SERVICE').uses_service
     False
-    >>> screen("BASE <http://a/> SELECT * FROM <g1> FROM NAMED <http://b/g2> {}").from_graphs
-    ['http://a/g1', 'http://b/g2']
+    >>> screened = screen("BASE <http://a/> SELECT * FROM <g1> FROM NAMED <http://b/g2> {}")
+    >>> screened.from_graphs, screened.from_named_graphs
+    (['http://a/g1'], ['http://b/g2'])
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ class Screened:
 
     form: str | None = None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or the update keyword
     uses_service: bool = False
-    from_graphs: list[str] = field(default_factory=list)
+    from_graphs: list[str] = field(default_factory=list)  # FROM ("" when unreadable)
+    from_named_graphs: list[str] = field(default_factory=list)  # FROM NAMED
     depth: int = 0  # deepest nesting of (), {}, []
 
     @property
@@ -93,7 +95,11 @@ def screen(text: str) -> Screened:
             elif keyword == "BASE" and _kinds(tokens, i + 1, 1) == ("iri",):
                 base = urljoin(base, tokens[i + 1][1][1:-1])
             elif keyword == "FROM":
-                result.from_graphs.append(_graph_after(tokens, i + 1, prefixes, base))
+                named = (
+                    _kinds(tokens, i + 1, 1) == ("word",) and tokens[i + 1][1].upper() == "NAMED"
+                )
+                graph = _graph_after(tokens, i + 2 if named else i + 1, prefixes, base)
+                (result.from_named_graphs if named else result.from_graphs).append(graph)
             elif result.form is None and keyword in QUERY_FORMS | UPDATE_FORMS:
                 result.form = keyword
     return result
@@ -104,9 +110,7 @@ def _kinds(tokens: list[tuple[str | None, str]], start: int, n: int) -> tuple[st
 
 
 def _graph_after(tokens, i: int, prefixes: dict[str, str], base: str) -> str:
-    """The IRI named after ``FROM`` or ``FROM NAMED`` (``""`` when it cannot be read)."""
-    if i < len(tokens) and tokens[i][0] == "word" and tokens[i][1].upper() == "NAMED":
-        i += 1
+    """The IRI at ``tokens[i]``, after ``FROM`` or ``FROM NAMED`` (``""`` when unreadable)."""
     if i >= len(tokens):
         return ""
     kind, value = tokens[i]

@@ -78,15 +78,8 @@ def run(operation: Operation, tabular: str | None, graph: str | None) -> Answer:
     backend = get_backend()
     config = current_app.config
     query = operation.query or ""
-    check_query(query, operation, backend)
-    job = Job(
-        query,
-        tabular,
-        graph,
-        config["MAX_ROWS"],
-        operation.default_graphs,
-        operation.named_graphs,
-    )
+    default_graphs, named_graphs = check_query(query, operation, backend)
+    job = Job(query, tabular, graph, config["MAX_ROWS"], default_graphs, named_graphs)
     retry = {"Retry-After": str(config["RETRY_AFTER"])}
     try:
         return backend.pool.run(job, config["QUERY_TIMEOUT"])
@@ -105,8 +98,14 @@ def run(operation: Operation, tabular: str | None, graph: str | None) -> Answer:
         raise ServiceError(message, f.status, line=f.line, column=f.column) from None
 
 
-def check_query(query: str, operation: Operation, backend: Backend) -> None:
-    """Refuse updates, SERVICE, over-deep nesting and FROM graphs the store does not hold."""
+def check_query(
+    query: str, operation: Operation, backend: Backend
+) -> tuple[list[str] | None, list[str] | None]:
+    """Refuse updates, SERVICE, over-deep nesting and FROM graphs the store does not hold.
+
+    Returns the dataset to run the query on (default graphs, named graphs): the protocol's,
+    else the query's FROM / FROM NAMED, else None for the union of all graphs.
+    """
     screened = screen(query)
     if screened.is_update:
         raise ServiceError(READ_ONLY, 403)
@@ -115,14 +114,19 @@ def check_query(query: str, operation: Operation, backend: Backend) -> None:
     limit = current_app.config["MAX_QUERY_DEPTH"]
     if screened.depth > limit:
         raise ServiceError(f"the query nests deeper than {limit} levels", 400)
-    if operation.default_graphs is None:  # a protocol dataset overrides FROM
-        for graph in screened.from_graphs:
-            if graph not in backend.graphs:
-                raise ServiceError(
-                    f"FROM <{graph}> names no graph in this store, and this endpoint never "
-                    "fetches data from the web; the service description lists the graphs",
-                    400,
-                )
+    if operation.default_graphs is not None:  # a protocol dataset overrides FROM
+        return operation.default_graphs, operation.named_graphs
+    if not (screened.from_graphs or screened.from_named_graphs):
+        return None, None
+    for graph in screened.from_graphs + screened.from_named_graphs:
+        if graph not in backend.graphs:
+            raise ServiceError(
+                f"FROM <{graph}> names no graph in this store, and this endpoint never "
+                "fetches data from the web; the service description lists the graphs",
+                400,
+            )
+    # Given explicitly, because the engine's union default graph would hide FROM.
+    return screened.from_graphs, screened.from_named_graphs
 
 
 def result_response(answer: Answer) -> Response:

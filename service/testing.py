@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+import requests
 
 W3C_GRAPH = "http://kasei.us/2009/09/sparql/data/data{n}.rdf"
 BASE = "https://w3id.org/policykg/id/"
@@ -21,6 +22,9 @@ TEST_GRAPH = BASE + "graph/test"
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SLOGAN = ox.NamedNode("https://w3id.org/policykg/ontology#Slogan")
+JSON = "application/sparql-results+json"
+# A four-way cross product: over a store of build_protocol_store() it never ends on its own.
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
 def build_protocol_store(path: Path, w3c_dir: Path, filler: int = 1500) -> Path:
@@ -105,3 +109,16 @@ class LiveServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(5)
+
+
+def select_json(endpoint: str, query: str, **params: Any) -> dict:
+    """The SPARQL JSON answer of ``query`` (GET), asserting it succeeded."""
+    response = requests.get(endpoint, params={"query": query, **params}, headers={"Accept": JSON})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def select_count(endpoint: str, query: str, **params: Any) -> int:
+    """The ``?n`` of a one-row SELECT such as ``SELECT (COUNT(*) AS ?n) ...``."""
+    bindings = select_json(endpoint, query, **params)["results"]["bindings"]
+    return int(bindings[0]["n"]["value"])

@@ -1,0 +1,39 @@
+"""Every error answers with the same JSON shape (and an HTML page for browsers)."""
+
+from __future__ import annotations
+
+import requests
+
+SHAPE = {"ok", "status", "title", "error", "line", "column"}
+
+
+def test_syntax_error_shape(sparql):
+    response = requests.get(sparql, params={"query": "ASK {"})
+    body = response.json()
+    assert response.headers["Content-Type"] == "application/json"
+    assert set(body) == SHAPE
+    assert body["ok"] is False
+    assert body["status"] == response.status_code == 400
+    assert body["title"] == "Bad Request"
+    assert (body["line"], body["column"]) == (1, 6)
+    assert body["error"].startswith("error at 1:6")
+
+
+def test_http_errors_share_the_shape(server, sparql):
+    not_found = requests.get(server.url + "/no/such/page")
+    not_allowed = requests.put(sparql, params={"query": "ASK {}"})
+    unsupported = requests.post(sparql, data=b"ASK {}", headers={"Content-Type": "text/plain"})
+    for response, status in ((not_found, 404), (not_allowed, 405), (unsupported, 415)):
+        body = response.json()
+        assert set(body) == SHAPE
+        assert body["status"] == response.status_code == status
+        assert body["line"] is None and body["column"] is None
+        assert body["error"]
+
+
+def test_browsers_get_the_error_as_a_page(server):
+    response = requests.get(server.url + "/no/such/page", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert '<html lang="zh">' in response.text
+    assert "404 Not Found" in response.text

@@ -1,0 +1,170 @@
+"""The SPARQL 1.1 Protocol at /sparql, against the running server."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+import requests
+from policykg.service.testing import JSON
+from policykg.service.testing import select_count as count
+
+DOCS = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://xmlns.com/foaf/0.1/Document> }"
+DATA = "http://kasei.us/2009/09/sparql/data/data{}.rdf"
+LABEL = (
+    "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+    'FILTER(?label = "四主链"@zh) }'
+)
+CONSTRUCT = "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }"  # 3 documents + 1 slogan
+
+
+def test_get_post_form_and_post_direct_give_the_same_answer(sparql):
+    accept = {"Accept": JSON}
+    by_get = requests.get(sparql, params={"query": LABEL}, headers=accept)
+    by_form = requests.post(sparql, data={"query": LABEL}, headers=accept)
+    by_body = requests.post(
+        sparql,
+        data=LABEL.encode(),
+        headers={**accept, "Content-Type": "application/sparql-query"},
+    )
+    answers = [r.json()["results"]["bindings"] for r in (by_get, by_form, by_body)]
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0] == [
+        {
+            "s": {"type": "uri", "value": "https://w3id.org/policykg/id/slogan/si-zhu-lian"},
+            "label": {"type": "literal", "value": "四主链", "xml:lang": "zh"},
+        }
+    ]
+
+
+def test_default_graph_is_the_union_of_all_graphs(sparql):
+    assert count(sparql, DOCS) == 3
+
+
+def test_protocol_dataset_replaces_the_union(sparql):
+    assert count(sparql, DOCS, **{"default-graph-uri": DATA.format(1)}) == 1
+    named = {"named-graph-uri": [DATA.format(1), DATA.format(2)]}
+    in_named = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert count(sparql, in_named, **named) == 2
+    # with only named graphs given, the default graph is empty
+    assert count(sparql, DOCS, **named) == 0
+
+
+@pytest.mark.parametrize(
+    "media_type, results_format",
+    [
+        ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+        ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+    ],
+)
+def test_select_answers_parse_in_each_format(sparql, media_type, results_format):
+    response = requests.get(sparql, params={"query": LABEL}, headers={"Accept": media_type})
+    assert response.headers["Content-Type"].split(";")[0] == media_type
+    solutions = list(ox.parse_query_results(response.content, format=results_format))
+    assert [s["label"] for s in solutions] == [ox.Literal("四主链", language="zh")]
+
+
+def test_select_as_csv(sparql):
+    response = requests.get(sparql, params={"query": LABEL}, headers={"Accept": "text/csv"})
+    assert response.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows == [["s", "label"], ["https://w3id.org/policykg/id/slogan/si-zhu-lian", "四主链"]]
+
+
+@pytest.mark.parametrize(
+    "media_type",
+    [
+        "text/turtle",
+        "application/n-triples",
+        "application/ld+json",
+        "application/rdf+xml",
+        "application/trig",
+        "application/n-quads",
+    ],
+)
+def test_construct_answers_parse_in_each_format(sparql, media_type):
+    response = requests.get(sparql, params={"query": CONSTRUCT}, headers={"Accept": media_type})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].split(";")[0] == media_type
+    parsed = list(ox.parse(response.content, format=ox.RdfFormat.from_media_type(media_type)))
+    assert len(parsed) == 4
+
+
+def test_ask_answers_true_and_false(sparql):
+    yes = requests.get(sparql, params={"query": "ASK { ?s a ?t }"}, headers={"Accept": JSON})
+    no = requests.get(sparql, params={"query": "ASK { ?s a <urn:none> }"}, headers={"Accept": JSON})
+    assert (yes.json()["boolean"], no.json()["boolean"]) == (True, False)
+
+
+def test_accept_q_values_choose_the_format(sparql):
+    accept = "application/sparql-results+json;q=0.2, text/csv;q=0.9, */*;q=0.1"
+    response = requests.get(sparql, params={"query": LABEL}, headers={"Accept": accept})
+    assert response.headers["Content-Type"].startswith("text/csv")
+    accept = "text/turtle;q=0.3, application/n-triples"
+    response = requests.get(sparql, params={"query": CONSTRUCT}, headers={"Accept": accept})
+    assert response.headers["Content-Type"] == "application/n-triples"
+
+
+def test_format_parameter_overrides_accept(sparql):
+    response = requests.get(
+        sparql, params={"query": LABEL, "format": "tsv"}, headers={"Accept": JSON}
+    )
+    assert response.headers["Content-Type"].startswith("text/tab-separated-values")
+    response = requests.get(sparql, params={"query": CONSTRUCT, "format": "jsonld"})
+    assert response.headers["Content-Type"] == "application/ld+json"
+
+
+def test_nothing_acceptable_is_406(sparql):
+    response = requests.get(sparql, params={"query": LABEL}, headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    # CSV cannot carry a graph
+    response = requests.get(sparql, params={"query": CONSTRUCT, "format": "csv"})
+    assert response.status_code == 406
+
+
+def test_unknown_format_is_400(sparql):
+    response = requests.get(sparql, params={"query": LABEL, "format": "yaml"})
+    assert response.status_code == 400
+    assert "format=yaml" in response.json()["error"]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", None, "application/json"])
+def test_wrong_content_type_is_415(sparql, content_type):
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = requests.post(sparql, data=b"ASK {}", headers=headers)
+    assert response.status_code == 415
+    assert "application/sparql-query" in response.json()["error"]
+
+
+def test_syntax_error_is_400_with_line_and_column(sparql):
+    query = "SELECT ?s\nWHERE {\n  ?s ?p\n}"
+    response = requests.get(sparql, params={"query": query}, headers={"Accept": JSON})
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["line"], body["column"]) == (4, 2)
+
+
+def test_service_description_for_rdf_clients(sparql):
+    response = requests.get(sparql, headers={"Accept": "text/turtle"})
+    assert response.headers["Content-Type"].split(";")[0] == "text/turtle"
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    services = list(graph.subjects(rdflib.RDF.type, sd.Service))
+    assert len(services) == 1
+    assert graph.value(services[0], sd.endpoint) == rdflib.URIRef(sparql)
+    names = {str(n) for n in graph.objects(None, sd.name)}
+    assert names == {DATA.format(n) for n in (1, 2, 3)} | {
+        "https://w3id.org/policykg/id/graph/test"
+    }
+
+
+def test_browsers_get_the_query_page(sparql):
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = requests.get(sparql, headers={"Accept": accept})
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert '<html lang="zh">' in response.text
+    assert '<textarea id="query" name="query"' in response.text

@@ -1,0 +1,268 @@
+"""Safe by default: read-only, no outbound connections, timeouts that stop the work, caps."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+
+import pytest
+import requests
+from policykg.service.pool import QueryFailed, QueryPool, QueryTimeout
+from policykg.service.results import Job
+from policykg.service.testing import HEAVY, JSON
+from policykg.service.testing import select_count as count
+
+ALL_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+UPDATES = [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "CLEAR ALL",
+    "DROP GRAPH <http://kasei.us/2009/09/sparql/data/data1.rdf>",
+    "PREFIX ex: <http://example.org/> WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "CREATE GRAPH <urn:new>",
+    "COPY DEFAULT TO <urn:copy>",
+]
+
+
+@pytest.fixture
+def listener():
+    """A loopback TCP listener that records every connection made to it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    sock.settimeout(0.2)
+    seen: list[tuple] = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, address = sock.accept()
+            except OSError:
+                continue
+            seen.append(address)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}", seen
+    stop.set()
+    thread.join()
+    sock.close()
+
+
+def test_every_update_is_refused_and_changes_nothing(sparql):
+    before = count(sparql, ALL_QUADS)
+    for update in UPDATES:
+        attempts = [
+            requests.post(sparql, data={"update": update}),
+            requests.post(
+                sparql, data=update.encode(), headers={"Content-Type": "application/sparql-update"}
+            ),
+            requests.get(sparql, params={"update": update}),
+            requests.get(sparql, params={"query": update}),  # an update disguised as a query
+        ]
+        for response in attempts:
+            assert 400 <= response.status_code < 500, (update, response.status_code)
+        assert attempts[0].status_code == 403
+        assert "read-only" in attempts[0].json()["error"]
+    assert count(sparql, ALL_QUADS) == before
+
+
+def test_service_load_and_remote_from_never_connect(sparql, listener):
+    url, seen = listener
+    attempts = {
+        "service": f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        "silent": f"SELECT * WHERE {{ SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} }}",
+        "escaped": f"SELECT * WHERE {{ \\u0053ERVICE <{url}/x> {{ ?s ?p ?o }} }}",
+        "from": f"SELECT * FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}",
+        "from named": f"SELECT * FROM NAMED <{url}/g.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        "load": f"LOAD <{url}/data.ttl>",
+    }
+    for name, text in attempts.items():
+        response = requests.post(sparql, data={"query": text}, headers={"Accept": JSON})
+        assert 400 <= response.status_code < 500, name
+        message = response.json()["error"]
+        assert any(word in message for word in ("SERVICE", "FROM", "read-only")), message
+    time.sleep(0.5)
+    assert seen == []
+
+
+def test_from_a_graph_in_the_store_is_dataset_selection(sparql):
+    query = (
+        "SELECT (COUNT(*) AS ?n) FROM <http://kasei.us/2009/09/sparql/data/data1.rdf> "
+        "WHERE { ?s ?p ?o }"
+    )
+    assert count(sparql, query) == 1
+
+
+def test_workers_have_no_network_even_past_the_screen(protocol_store, listener):
+    url, seen = listener
+    pool = QueryPool(protocol_store, 1)
+    try:
+        assert pool.network_isolated
+        job = Job(f"SELECT * WHERE {{ SERVICE <{url}/s> {{ ?s ?p ?o }} }}", JSON, None, 10)
+        with pytest.raises(QueryFailed):
+            pool.run(job, timeout=10)
+    finally:
+        pool.close()
+    time.sleep(0.5)
+    assert seen == []
+
+
+def test_timeout_kills_the_worker_and_a_fresh_one_takes_its_place(protocol_store):
+    pool = QueryPool(protocol_store, 1)
+    try:
+        [before] = pool.pids()
+        with pytest.raises(QueryTimeout):
+            pool.run(Job(HEAVY, JSON, None, 10), timeout=1)
+        with pytest.raises(ProcessLookupError):
+            os.kill(before, 0)  # the process that ran the query is gone
+        answer = pool.run(Job("ASK {}", JSON, None, 10), timeout=30)
+        assert answer.body == b'{"head":{},"boolean":true}'
+        assert pool.pids() != [before]
+    finally:
+        pool.close()
+
+
+def test_slow_query_gets_503_while_other_queries_are_answered(sparql):
+    heavy: dict = {}
+
+    def run_heavy():
+        heavy["response"] = requests.get(sparql, params={"query": HEAVY})
+
+    thread = threading.Thread(target=run_heavy)
+    thread.start()
+    time.sleep(0.3)
+    answered_while_heavy_ran = []
+    for _ in range(5):
+        assert count(sparql, "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }") == 4
+        answered_while_heavy_ran.append(thread.is_alive())
+    thread.join()
+    assert all(answered_while_heavy_ran)
+    response = heavy["response"]
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "7"
+    assert "stopped" in response.json()["error"]
+
+
+def test_too_many_queries_at_once_get_429(sparql, limits):
+    responses: list = []
+    threads = [
+        threading.Thread(
+            target=lambda: responses.append(requests.get(sparql, params={"query": HEAVY}))
+        )
+        for _ in range(limits["MAX_CONCURRENT_QUERIES"])
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(1)
+    extra = requests.get(sparql, params={"query": "ASK {}"})
+    for thread in threads:
+        thread.join()
+    assert extra.status_code == 429
+    assert extra.headers["Retry-After"] == "7"
+    assert sorted(r.status_code for r in responses) == [503] * limits["MAX_CONCURRENT_QUERIES"]
+
+
+def test_row_cap_cuts_long_answers_and_says_so(sparql, limits):
+    everything = requests.get(
+        sparql, params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": JSON}
+    )
+    assert len(everything.json()["results"]["bindings"]) == limits["MAX_ROWS"]
+    assert everything.headers["X-Result-Truncated"] == f"true; max-rows={limits['MAX_ROWS']}"
+    graph = requests.get(
+        sparql,
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert len(graph.text.strip().splitlines()) == limits["MAX_ROWS"]
+    assert "X-Result-Truncated" in graph.headers
+    few = requests.get(sparql, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"})
+    assert "X-Result-Truncated" not in few.headers
+
+
+def test_body_over_the_cap_is_413(sparql, limits):
+    padding = "#" * limits["MAX_BODY_BYTES"]
+    response = requests.post(sparql, data={"query": "ASK {}\n" + padding})
+    assert response.status_code == 413
+    direct = requests.post(
+        sparql,
+        data=("ASK {}\n" + padding).encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert direct.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        ("ASK {}".encode("utf-16"), "application/sparql-query; charset=UTF-16"),
+        ('ASK { ?s ?p "caf\xe9" }'.encode("latin-1"), "application/sparql-query"),
+        (b"query=ASK%20%7B%22%FF%22%7D", "application/x-www-form-urlencoded"),
+        (b"query=ASK {\xff}", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_bodies_that_are_not_utf8_are_400(sparql, body, content_type):
+    response = requests.post(sparql, data=body, headers={"Content-Type": content_type})
+    assert response.status_code == 400
+    assert "UTF-8" in response.json()["error"]
+
+
+def test_urls_that_are_not_utf8_are_400(sparql):
+    response = requests.get(sparql + "?query=ASK%20%7B%22%FF%22%7D")
+    assert response.status_code == 400
+
+
+def test_cors_for_browser_clients(sparql):
+    response = requests.get(
+        sparql, params={"query": "ASK {}"}, headers={"Origin": "https://example.org"}
+    )
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "X-Result-Truncated" in response.headers["Access-Control-Expose-Headers"]
+    preflight = requests.options(
+        sparql,
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
+
+
+MALFORMED = [
+    ("GET", {"query": ""}, None, {}),
+    ("GET", {"query": "\x00"}, None, {}),
+    ("GET", {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 99999999999999999999999"}, None, {}),
+    ("GET", {"query": "(" * 5000}, None, {}),
+    ("GET", {"query": "SELECT * WHERE " + "{" * 3000 + "}" * 3000}, None, {}),
+    ("GET", {"query": 'SELECT * WHERE { ?s ?p """unterminated }'}, None, {}),
+    ("GET", {"query": "ASK {}", "default-graph-uri": "not an iri"}, None, {}),
+    ("GET", {"query": "ASK {}", "named-graph-uri": "<>"}, None, {}),
+    ("GET", {"query": "ASK {}", "format": "../../etc/passwd"}, None, {}),
+    ("GET", {"query": "ASK {}"}, None, {"Accept": ";;;q=x,,/"}),
+    ("GET", {"query": "ASK {}"}, None, {"Accept": "text/html;q=abc"}),
+    ("GET", {"query": ["ASK {}", "ASK {}"]}, None, {}),
+    ("GET", {"query": "ASK {}", "update": "CLEAR ALL"}, None, {}),
+    ("GET", {"query": "SELECT (<urn:f>(?x) AS ?y) WHERE { BIND(1 AS ?x) }"}, None, {}),
+    ("POST", {}, b"", {"Content-Type": "application/x-www-form-urlencoded"}),
+    ("POST", {}, b"", {"Content-Type": "application/sparql-query"}),
+    ("POST", {}, b"query=%", {"Content-Type": "application/x-www-form-urlencoded"}),
+    ("POST", {}, b"&&&==&", {"Content-Type": "application/x-www-form-urlencoded"}),
+    ("POST", {}, b"ASK {}", {"Content-Type": "application/sparql-query; charset="}),
+    ("POST", {}, b"ASK {}", {"Content-Type": ";;"}),
+    ("POST", {"query": "ASK {}"}, b"ASK {}", {"Content-Type": "application/sparql-query"}),
+    ("DELETE", {"query": "ASK {}"}, None, {}),
+    ("PATCH", {}, b"x", {}),
+]
+
+
+@pytest.mark.parametrize("method, params, body, headers", MALFORMED)
+def test_malformed_requests_never_get_5xx(sparql, method, params, body, headers):
+    response = requests.request(method, sparql, params=params, data=body, headers=headers)
+    assert response.status_code < 500, response.text
