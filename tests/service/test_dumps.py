@@ -1,0 +1,160 @@
+"""Dumps: six gzipped formats that each parse and hold the VoID triple count, checksums that
+verify, a VoID description with one subset per graph; /dumps/ and /.well-known/void serve them."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from policykg.kg.dumps import write_dumps
+from policykg.kg.store import OxigraphStore
+from policykg.service import create_app
+from policykg.service.db import EXTENSION, Backend
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "terms_mini.trig"
+BASE = "https://w3id.org/policykg/id/"
+VOID = "http://rdfs.org/ns/void#"
+DCTERMS = "http://purl.org/dc/terms/"
+REPORT_GRAPH = BASE + "graph/report/zhanhe-district-2023-plan-report"
+QUAD_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD}
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    return store
+
+
+@pytest.fixture(scope="module")
+def dumps_dir(store, tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("dumps")
+
+
+@pytest.fixture(scope="module")
+def dumps(store, dumps_dir):
+    return write_dumps(store, dumps_dir, BASE)
+
+
+@pytest.fixture(scope="module")
+def void(dumps, dumps_dir) -> dict[tuple[str, str], list[ox.Term]]:
+    props: dict[tuple[str, str], list[ox.Term]] = {}
+    for q in ox.parse(path=str(dumps_dir / "void.ttl"), format=ox.RdfFormat.TURTLE):
+        props.setdefault((q.subject.value, q.predicate.value), []).append(q.object)
+    return props
+
+
+def dataset(void) -> str:
+    return next(s for s, p in void if p == VOID + "dataDump")
+
+
+def count(void, subject: str) -> int:
+    return int(void[(subject, VOID + "triples")][0].value)
+
+
+def parsed(dump) -> list[ox.Quad]:
+    fmt = ox.RdfFormat.from_media_type(dump.format)
+    return list(ox.parse(gzip.decompress(dump.path.read_bytes()), format=fmt))
+
+
+def test_six_formats_are_written_gzipped(dumps):
+    assert sorted(d.name for d in dumps) == sorted(
+        f"policykg.{s}.gz" for s in ("nq", "trig", "ttl", "nt", "jsonld", "rdf")
+    )
+    assert all(d.path.read_bytes()[:2] == b"\x1f\x8b" for d in dumps)
+
+
+def test_every_dump_parses_and_holds_the_void_triple_count(dumps, void):
+    total = count(void, dataset(void))
+    for dump in dumps:
+        quads = parsed(dump)
+        assert len({q.triple for q in quads}) == total, dump.name
+        assert len(quads) == dump.triples, dump.name
+
+
+def test_dumps_with_graphs_hold_each_subset_count(dumps, void):
+    subsets = [s.value for s in void[(dataset(void), VOID + "subset")]]
+    assert REPORT_GRAPH in subsets and BASE + "graph/ontology" in subsets
+    for dump in dumps:
+        if ox.RdfFormat.from_media_type(dump.format) not in QUAD_FORMATS:
+            continue
+        quads = parsed(dump)
+        for graph in subsets:
+            in_graph = sum(1 for q in quads if q.graph_name.value == graph)
+            assert in_graph == count(void, graph), (dump.name, graph)
+
+
+def test_void_names_licence_date_dumps_and_the_report(dumps, void):
+    ds = dataset(void)
+    assert void[(ds, DCTERMS + "license")][0].value.startswith("https://creativecommons.org/")
+    assert void[(ds, DCTERMS + "modified")][0].datatype.value.endswith("#date")
+    links = {t.value for t in void[(ds, VOID + "dataDump")]}
+    assert links == {f"https://w3id.org/policykg/dumps/{d.name}" for d in dumps}
+    assert (
+        void[(REPORT_GRAPH, DCTERMS + "source")][0].value
+        == BASE + "report/zhanhe-district-2023-plan-report"
+    )
+
+
+def test_checksums_verify(dumps, dumps_dir):
+    sums = dict(
+        reversed(line.split("  ")) for line in (dumps_dir / "SHA256SUMS").read_text().splitlines()
+    )
+    assert set(sums) == {d.name for d in dumps} | {"void.ttl"}
+    for name, digest in sums.items():
+        assert hashlib.sha256((dumps_dir / name).read_bytes()).hexdigest() == digest
+    assert all(sums[d.name] == d.sha256 for d in dumps)
+
+
+def test_the_same_store_gives_the_same_files(store, dumps, tmp_path):
+    again = write_dumps(store, tmp_path, BASE)
+    assert [d.sha256 for d in again] == [d.sha256 for d in dumps]
+
+
+# ---------------------------------------------------------------- served
+
+
+@pytest.fixture(scope="module")
+def client(store, dumps, dumps_dir):
+    app = create_app({"TESTING": True, "DUMPS_DIR": str(dumps_dir)})
+    app.extensions[EXTENSION] = Backend(OxigraphStore(store), None, frozenset())  # type: ignore[arg-type]
+    return app.test_client()
+
+
+def test_the_listing_shows_every_dump_with_its_checksum(client, dumps):
+    page = client.get("/dumps/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    for d in dumps:
+        assert f'href="/dumps/{d.name}"' in page and d.sha256 in page
+    listing = client.get("/dumps/", headers={"Accept": "application/json"}).get_json()
+    assert {r["name"]: r["triples"] for r in listing["dumps"]} == {d.name: d.triples for d in dumps}
+
+
+def test_a_dump_downloads_byte_for_byte(client, dumps):
+    dump = dumps[0]
+    answer = client.get(f"/dumps/{dump.name}")
+    assert answer.status_code == 200 and answer.mimetype == "application/gzip"
+    assert hashlib.sha256(answer.data).hexdigest() == dump.sha256
+    assert client.get("/dumps/../../etc/passwd").status_code == 404
+    assert client.get("/dumps/other.nq.gz").status_code == 404
+
+
+def test_well_known_void_answers_rdf_by_content_negotiation(client, void):
+    answer = client.get("/.well-known/void")
+    assert answer.mimetype == "text/turtle" and "Accept" in answer.headers["Vary"]
+    triples = {q.triple for q in ox.parse(answer.data, format=ox.RdfFormat.TURTLE)}
+    assert len(triples) == sum(len(v) for v in void.values())
+    as_jsonld = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
+    assert as_jsonld.mimetype == "application/ld+json"
+    assert {q.triple for q in ox.parse(as_jsonld.data, format=ox.RdfFormat.JSON_LD)} == triples
+    page = client.get("/.well-known/void", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert str(count(void, dataset(void))) in page
+
+
+def test_without_dumps_the_pages_say_how_to_make_them(store, tmp_path):
+    app = create_app({"TESTING": True, "DUMPS_DIR": str(tmp_path / "none")})
+    app.extensions[EXTENSION] = Backend(OxigraphStore(store), None, frozenset())  # type: ignore[arg-type]
+    answer = app.test_client().get("/dumps/", headers={"Accept": "application/json"})
+    assert answer.status_code == 404 and "policykg build" in answer.get_json()["error"]
