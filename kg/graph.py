@@ -51,13 +51,11 @@ class ReportGraph:
         key = (start, end)
         if key in self._spans:
             return self._spans[key]
-        evidence = self.doc.span(start, end)
-        node = Node(self.minter.in_report(self.report.value, "span", f"{evidence.start}-{evidence.end}"))
-        self._spans[key] = node
-        self.add(node, RDF.type, POL.TextSpan)
-        self._locate(node, evidence)
         sentence = self.structure.sentence_at(start)
-        if sentence is not None and (sentence.start, sentence.end) != key:
+        if sentence is not None and (sentence.start, sentence.end) == key:
+            return self.sentence(sentence)
+        node = self._new_span(key, POL.TextSpan)
+        if sentence is not None:
             self.add(node, POL.inSentence, self.sentence(sentence))
         return node
 
@@ -65,21 +63,22 @@ class ReportGraph:
         key = (sentence.start, sentence.end)
         if key in self._spans:
             return self._spans[key]
-        evidence = self.doc.span(sentence.start, sentence.end)
-        node = Node(self.minter.in_report(self.report.value, "span", f"{evidence.start}-{evidence.end}"))
-        self._spans[key] = node
-        self.add(node, RDF.type, POL.Sentence)
+        node = self._new_span(key, POL.Sentence)
         self.add(node, RDF.type, POL.TextSpan)
-        self._locate(node, evidence)
         if sentence.section_path:
             self.add(node, POL.inSection, self.section_iri(sentence.section_path))
         return node
 
-    def _locate(self, node: Node, evidence) -> None:
+    def _new_span(self, key: tuple[int, int], cls: Node) -> Node:
+        evidence = self.doc.span(*key)
+        iri = self.minter.in_report(self.report.value, "span", f"{evidence.start}-{evidence.end}")
+        node = self._spans[key] = Node(iri)
+        self.add(node, RDF.type, cls)
         self.add(node, POL.quote, ox.Literal(evidence.quote))
         self.add(node, POL.start, typed(evidence.start, XSD.integer))
         self.add(node, POL.end, typed(evidence.end, XSD.integer))
         self.add(node, POL.inReport, self.report)
+        return node
 
     def section_iri(self, path: str) -> Node:
         return Node(self.minter.in_report(self.report.value, "section", path))

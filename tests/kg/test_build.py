@@ -91,7 +91,7 @@ def test_2023_targets(seed_store):
 def test_projects_undertaken_by(seed_store, enterprise, project):
     rows = select(
         seed_store,
-        """SELECT ?project WHERE {
+        """SELECT ?project ?name WHERE {
              ?p a pol:Project ; pol:undertakenBy/rdfs:label ?name ; rdfs:label ?project }""",
         name=ox.Literal(enterprise, language="zh"),
     )
