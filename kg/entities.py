@@ -44,6 +44,7 @@ __all__ = [
     "find_government_bodies",
     "find_leading_enterprises",
     "find_projects",
+    "is_government_body",
     "load_industries",
 ]
 
@@ -604,8 +605,9 @@ def enterprise_industries(
     """
     links: dict[str, dict[str, Span]] = {}
     for project in projects:
-        for iri in project.industries if project.owner else ():
-            links.setdefault(project.owner, {}).setdefault(iri, project.mentions[0])
+        for iri in project.industries:
+            if project.owner is not None:
+                links.setdefault(project.owner, {}).setdefault(iri, project.mentions[0])
     mentions = sorted((s, e, r.label) for r in enterprises for s, e in r.mentions)
     names = [(s, e) for s, e, _ in mentions] + [m for p in projects for m in p.mentions]
     for begin, end in _sentence_spans(text, sentences):

@@ -161,6 +161,6 @@ def load_industries(path: Path = TAXONOMY_FILE) -> IndustryTaxonomy:
                 broader=values(node, SKOS.broader),
                 close_matches=values(node, SKOS.closeMatch),
             )
-            for node in sorted(graph.subjects(RDF.type, POL_INDUSTRY))
+            for node in sorted(graph.subjects(RDF.type, POL_INDUSTRY), key=str)
         ]
     )
