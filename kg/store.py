@@ -130,8 +130,8 @@ class OxigraphStore(Store):
         """The underlying pyoxigraph store, for bulk work in ``kg.build``."""
         return self._store
 
-    def _run(self, sparql: str, bindings, default_graphs, named_graphs):
-        kwargs: dict[str, Any] = {}
+    def _run(self, sparql: str, bindings, default_graphs, named_graphs, base_iri=None):
+        kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
         if default_graphs is None:
             kwargs["use_default_graph_as_union"] = True
         else:
@@ -154,15 +154,17 @@ class OxigraphStore(Store):
         bindings: Bindings | None = None,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples:
         """Run a query and return pyoxigraph's lazy result, for callers that stream or cut it.
 
         Same dataset rules and errors as :meth:`query`; ``named_graphs=[]`` means none.
+        ``base_iri`` resolves the query's relative IRIs (``<s>``) when it declares no BASE.
 
         :raises QuerySyntaxError: if the query does not parse.
         :raises StoreUnavailable: if the store cannot be read.
         """
-        return self._run(sparql, bindings, default_graphs, named_graphs)
+        return self._run(sparql, bindings, default_graphs, named_graphs, base_iri)
 
     def query(self, sparql, *, bindings=None, default_graphs=None, named_graphs=None):
         result = self._run(sparql, bindings, default_graphs, named_graphs)
@@ -173,7 +175,9 @@ class OxigraphStore(Store):
             return [{n: s[n] for n in names if s[n] is not None} for s in result]
         return list(result)
 
-    def serialize(self, sparql, media_type, *, bindings=None, default_graphs=None, named_graphs=None):
+    def serialize(
+        self, sparql, media_type, *, bindings=None, default_graphs=None, named_graphs=None
+    ):
         result = self._run(sparql, bindings, default_graphs, named_graphs)
         if isinstance(result, ox.QueryTriples):
             if media_type not in GRAPH_FORMATS:
@@ -211,7 +215,9 @@ def open_store(path: str | Path, *, read_only: bool = True) -> OxigraphStore:
     """
     path = oxigraph_dir(path)
     if read_only and not path.is_dir():
-        raise StoreUnavailable(f"no store at {path}: run `policykg build REPORT.txt --store {path}`")
+        raise StoreUnavailable(
+            f"no store at {path}: run `policykg build REPORT.txt --store {path}`"
+        )
     try:
         store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError as e:
@@ -261,7 +267,9 @@ class RemoteStore(Store):
     def query(self, sparql, *, bindings=None, default_graphs=None, named_graphs=None):
         form = _query_form(sparql)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            data = self._request(sparql, "application/n-triples", bindings, default_graphs, named_graphs)
+            data = self._request(
+                sparql, "application/n-triples", bindings, default_graphs, named_graphs
+            )
             return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         data = self._request(
             sparql, "application/sparql-results+json", bindings, default_graphs, named_graphs
@@ -272,7 +280,9 @@ class RemoteStore(Store):
         names = [v.value for v in parsed.variables]
         return [{n: s[n] for n in names if s[n] is not None} for s in parsed]
 
-    def serialize(self, sparql, media_type, *, bindings=None, default_graphs=None, named_graphs=None):
+    def serialize(
+        self, sparql, media_type, *, bindings=None, default_graphs=None, named_graphs=None
+    ):
         return self._request(sparql, media_type, bindings, default_graphs, named_graphs)
 
 

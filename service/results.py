@@ -52,6 +52,7 @@ class Job:
     max_rows: int
     default_graphs: list[str] | None = None  # None: the union of all graphs
     named_graphs: list[str] | None = None
+    base_iri: str | None = None  # for relative IRIs; the protocol allows the endpoint's URL
 
 
 @dataclass
@@ -89,7 +90,10 @@ def evaluate(store: OxigraphStore, job: Job, prefixes: dict[str, str] | None = N
     :raises NotAcceptable: if the job has no media type for the form of the query.
     """
     result = store.execute(
-        job.sparql, default_graphs=job.default_graphs, named_graphs=job.named_graphs
+        job.sparql,
+        default_graphs=job.default_graphs,
+        named_graphs=job.named_graphs,
+        base_iri=job.base_iri,
     )
     if isinstance(result, ox.QueryTriples):
         if job.graph_type is None:

@@ -79,7 +79,9 @@ def run(operation: Operation, tabular: str | None, graph: str | None) -> Answer:
     config = current_app.config
     query = operation.query or ""
     default_graphs, named_graphs = check_query(query, operation, backend)
-    job = Job(query, tabular, graph, config["MAX_ROWS"], default_graphs, named_graphs)
+    job = Job(
+        query, tabular, graph, config["MAX_ROWS"], default_graphs, named_graphs, request.base_url
+    )
     retry = {"Retry-After": str(config["RETRY_AFTER"])}
     try:
         return backend.pool.run(job, config["QUERY_TIMEOUT"])
