@@ -400,15 +400,20 @@ def _sentences(text: str, entry: GlossaryEntry) -> list[Span]:
     return spans
 
 
-def _expansions(text: str, span: Span) -> Iterator[Span]:
-    """A clause, its ；-parts, its ，-subclauses and its quotes: places a list may stand."""
+def _expansions(text: str, span: Span, quotes: bool = True) -> Iterator[Span]:
+    """A clause, its ；-parts, its ，-subclauses and (``quotes``) its quotes: where lists stand.
+
+    Quotes are only searched in clauses that open with a marker (是指创建“零上访、零事故、零案件”村):
+    elsewhere a quoted list is usually a goal or a motto, not the slogan's parts.
+    """
     yield span
     for seps in ("；", "，"):
         parts = split_top(text, span, seps)
         if len(parts) > 1:
             yield from parts
-    for m in QUOTED.finditer(text, span[0], span[1]):
-        yield (m.start(1), m.end(1))
+    if quotes:
+        for m in QUOTED.finditer(text, span[0], span[1]):
+            yield (m.start(1), m.end(1))
 
 
 # --- splitting lists --------------------------------------------------------------------------
@@ -658,7 +663,7 @@ class _Definitions:
     def find(self, label: str, n: int, body: str, entry: GlossaryEntry | None, accept=None):
         """The first clause that splits into ``n`` parts ``accept`` takes (default: any)."""
         for label_at, clause in _intros(self.text, label, self.glossary):
-            for span in _expansions(self.text, clause) if n > 1 else [clause]:
+            for span in _expansions(self.text, clause, quotes=False) if n > 1 else [clause]:
                 split = split_into(self.text, span, n, label, body)
                 if split and (accept is None or accept(split.items)):
                     return _Found(span, split.items, label_at)
@@ -689,7 +694,7 @@ class _Definitions:
                 if span[0] >= after:
                     yield span, True
         for sentence in _sentences(self.text, entry):
-            for span in _expansions(self.text, sentence):
+            for span in _expansions(self.text, sentence, quotes=False):
                 if span[0] >= after:
                     yield span, False
 
