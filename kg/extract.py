@@ -7,6 +7,7 @@ records it needs from the ones before, and hands the records to ``kg.graph`` wri
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -56,12 +57,47 @@ def report_quads(doc: Document, minter: Minter) -> ReportResult:
     )
     graph.write_observations(rg, observations)
 
+    found = find_entities(doc.text, structure, entries, found_slogans)
+    graph.write_entities(rg, found, slogan_iris, taxonomy())
     counts = {
         "glossary": len(entries),
         "slogans": len(found_slogans),
         "policies": len(found_policies),
         "documents": len(documents),
         "observations": len(observations),
+        "enterprises": len(found.enterprises),
+        "projects": len(found.projects),
     }
-    warnings = [w for s in found_slogans for w in getattr(s, "warnings", [])]
+    warnings = [w for s in found_slogans if s.defined_by for w in s.warnings]
     return ReportResult(rg.graph.value, rg.quads, counts, warnings)
+
+
+@dataclass
+class Entities:
+    """What ``kg.entities`` finds in one report, and which slogans each paragraph names."""
+
+    enterprises: list
+    projects: list
+    bodies: list
+    enterprise_industries: dict
+    leaders: list
+    paragraph_slogans: list[tuple[int, int, list[str]]]
+
+    def chains_near(self, span: tuple[int, int]) -> list[str]:
+        """Slogans named in the paragraph that holds ``span`` (the chain that leaders lead)."""
+        return next((s for a, b, s in self.paragraph_slogans if a <= span[0] < b), [])
+
+
+def find_entities(text: str, structure, entries, found_slogans) -> Entities:
+    """Run the entity extractors with a per-report dictionary of glossary terms and quotes."""
+    terms = {t for e in entries for t in e.terms} | set(re.findall(r"“([^“”\n]{2,16})”", text))
+    enterprises = entities.find_enterprises(text, terms)
+    projects = entities.find_projects(text, enterprises, taxonomy(), terms)
+    links = entities.enterprise_industries(text, structure.sentences, enterprises, projects, taxonomy())
+    leaders = entities.find_leading_enterprises(text, enterprises, terms)
+    paragraph_slogans = [
+        (a, b, [s.label for s in found_slogans if any(a <= m < b for m, _ in s.mentions)])
+        for a, b in structure.paragraphs
+    ]
+    bodies = entities.find_government_bodies(text)
+    return Entities(enterprises, projects, bodies, links, leaders, paragraph_slogans)

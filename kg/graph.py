@@ -213,26 +213,30 @@ def industry_node(rg: ReportGraph, label: str, taxonomy, mentions) -> Node:
 
 def write_glossary(rg: ReportGraph, entries, slogans, slogan_iris: dict[str, Node]) -> None:
     """Glossary entries with their definitions and the slogans or concepts they explain."""
-    defined = {s.label: s for s in slogans}
+    defines = {}
+    for slogan in slogans:
+        if slogan.defined_by is not None:
+            defines.setdefault(slogan.defined_by, []).append(slogan_iris[slogan.label])
     for entry in entries:
         iri = rg.minter.in_report(rg.report.value, "glossary", str(entry.number))
         node = rg.entity(iri, POL.GlossaryEntry, entry.heading, [(entry.start, entry.end)])
         rg.add(node, POL.number, ox.Literal(str(entry.number)))
         rg.add(node, SKOS.definition, zh(entry.definition))
         rg.add(node, POL.inReport, rg.report)
+        explained = defines.get(entry.number, [])
         for term in entry.terms:
-            target = slogan_iris.get(term)
-            if target is None:
-                target = rg.entity(
+            if term not in slogan_iris:  # a term that is no numbered slogan: a concept
+                concept = rg.entity(
                     rg.minter.entity("concept", term),
                     POL.Concept,
                     term,
                     [(entry.heading_start, entry.heading_end)],
                 )
-                rg.add(target, RDF.type, SKOS.Concept)
+                rg.add(concept, RDF.type, SKOS.Concept)
+                explained.append(concept)
+        for target in explained:
             rg.add(node, POL.explains, target)
-            if term in defined:
-                rg.add(target, POL.definedIn, node)
+            rg.add(target, POL.definedIn, node)
             rg.add(target, SKOS.definition, zh(entry.definition))
 
 
@@ -266,3 +270,34 @@ def write_observations(rg: ReportGraph, observations) -> None:
             rg.add(node, POL.bound, BOUNDS[o.bound])
         if o.target_text:
             rg.add(node, POL.targetText, zh(o.target_text))
+
+
+def write_entities(rg: ReportGraph, found, slogan_iris: dict[str, Node], taxonomy) -> None:
+    """Enterprises, projects, bodies and their links: industries, owners, leaders."""
+    place = report_place(rg)
+    enterprise_iris: dict[str, Node] = {}
+    for e in found.enterprises:
+        node = rg.entity(rg.minter.entity("enterprise", e.label), POL.Enterprise, e.label, e.mentions)
+        add_alt_labels(rg, node, e.names, e.label)
+        enterprise_iris[e.label] = node
+        for industry in found.enterprise_industries.get(e.label, {}):
+            rg.add(node, POL.inIndustry, Node(industry))
+    for p in found.projects:
+        node = rg.entity(rg.minter.entity("project", p.label), POL.Project, p.label, p.mentions)
+        add_alt_labels(rg, node, p.names, p.label)
+        if p.owner in enterprise_iris:
+            rg.add(node, POL.undertakenBy, enterprise_iris[p.owner])
+        for industry in p.industries:
+            rg.add(node, POL.inIndustry, Node(industry))
+        if place is not None:
+            rg.add(node, POL.locatedIn, place)
+    for b in found.bodies:
+        rg.entity(rg.minter.entity("body", b.label), POL.GovernmentBody, b.label, b.mentions)
+    for leaders in found.leaders:
+        leaders_of = [place] if place is not None else []
+        leaders_of += [slogan_iris[s] for s in found.chains_near(leaders.span) if s in slogan_iris]
+        for label in leaders.labels:
+            if label in enterprise_iris:
+                rg.add(enterprise_iris[label], PROV.wasDerivedFrom, rg.span(*leaders.span))
+                for subject in leaders_of:
+                    rg.add(subject, POL.leadingEnterprise, enterprise_iris[label])
