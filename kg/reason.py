@@ -11,8 +11,8 @@ rules run as SPARQL CONSTRUCT queries over the data graphs until nothing new fol
                                                  四主链 chainEnterprise 双鹤华利药业
 
 Two OWL idioms are read the way OWL 2 means them: ``[ owl:inverseOf p ]`` in a chain walks ``p``
-backwards, and a property ``r`` with ``C ≡ ∃r.Self`` is the identity on ``C`` (so a chain can
-keep only the enterprises among the things in an industry).
+backwards, and a property ``r`` with ``C ⊑ ∃r.Self`` (never asserted itself) is the identity on
+``C``, so a chain can keep only the enterprises among the things in an industry.
 
 Left out on purpose: class membership (``rdf:type`` closure would add a triple per text span),
 datatype sub-properties (``pol:start ⊑ oa:start`` would copy every offset) and ``x p x`` from
@@ -189,17 +189,22 @@ class _Ontology:
         return items
 
     def _self_restrictions(self) -> dict[str, tuple[str, ...]]:
-        """Properties ``r`` with ``C ≡ ∃r.Self``, mapped to ``C`` and its subclasses."""
+        """Properties ``r`` with ``C ⊑ ∃r.Self`` (or ``≡``), mapped to ``C`` and its subclasses."""
         found: dict[str, set[str]] = {}
         for restriction, flag in self.pairs(OWL + "hasSelf"):
             if flag.value not in ("true", "1"):
                 continue
             for prop in self.objects(restriction, OWL + "onProperty"):
-                for a, b in self.pairs(OWL + "equivalentClass"):
-                    cls = b if a == restriction else a if b == restriction else None
-                    if isinstance(cls, ox.NamedNode):
-                        found.setdefault(prop.value, set()).update(self._subclasses(cls))
+                for cls in self._classes_with(restriction):
+                    found.setdefault(prop.value, set()).update(self._subclasses(cls))
         return {p: tuple(sorted(classes)) for p, classes in found.items()}
+
+    def _classes_with(self, restriction) -> list[ox.NamedNode]:
+        """Named classes that are subclasses of, or equivalent to, ``restriction``."""
+        classes = [a for a, b in self.pairs(RDFS + "subClassOf") if b == restriction]
+        for a, b in self.pairs(OWL + "equivalentClass"):
+            classes += [a] if b == restriction else [b] if a == restriction else []
+        return [c for c in classes if isinstance(c, ox.NamedNode)]
 
     def _subclasses(self, cls: ox.NamedNode) -> set[str]:
         seen, todo = set(), [cls]
