@@ -3,7 +3,7 @@ at the size of the founding report's graph, and at 10,000 generated terms.
 
     python bench/bench_terms.py [--store DIR]     # DIR: a store built by `policykg build`
 
-Without ``--store`` the founding report's size is stood in for by tests/fixtures/terms_mini.trig.
+Without ``--store`` the founding report is built into a temporary store first.
 Generated terms are Chinese labels of 2–12 characters drawn from the founding report's own
 text, so queries hit the same mix of characters real users type.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,7 +25,6 @@ from policykg.service.db import EXTENSION, Backend
 from policykg.service.search import _initials, _syllables
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "terms_mini.trig"
 SEED = ROOT / "kg" / "sources" / "zhanhe-district_2023_plan-report.txt"
 BASE = "https://w3id.org/policykg/id/"
 POL = "https://w3id.org/policykg/ontology#"
@@ -124,13 +124,14 @@ def main() -> None:
     parser.add_argument("--store", type=Path, help="a store built by `policykg build`")
     parser.add_argument("--queries", type=int, default=400)
     args = parser.parse_args()
-    if args.store:
-        seed_store, seed_name = open_store(args.store), f"store {args.store}"
-    else:
-        oxigraph = ox.Store()
-        oxigraph.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
-        seed_store, seed_name = OxigraphStore(oxigraph), "terms_mini.trig"
-    rows = [(f"seed ({seed_name})", measure(seed_store, args.queries))]
+    with tempfile.TemporaryDirectory() as tmp:
+        store_dir = args.store
+        if store_dir is None:
+            from policykg.kg.build import build
+
+            store_dir = Path(tmp) / "store"
+            build([SEED], store_dir, dumps=False)
+        rows = [("founding report", measure(open_store(store_dir), args.queries))]
     rows.append(("10,000 generated terms", measure(generated_store(10_000), args.queries)))
     print(
         f"{'data':40} {'terms':>6} {'build s':>8}  {'path':11} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}"

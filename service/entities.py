@@ -117,16 +117,18 @@ _SCHEMA_TYPES = {
 _Q_DESCRIBE = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 _Q_EXISTS = "ASK { { ?s ?p ?o } UNION { ?x ?p ?s } }"
 _Q_OUT = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?s ?p ?o ?g ?label WHERE {
   GRAPH ?g { ?s ?p ?o }
-  OPTIONAL { ?o rdfs:label ?label }
+  OPTIONAL { ?o (rdfs:label|skos:prefLabel) ?label }
 }
 """
 _Q_IN_COUNTS = "SELECT ?s ?p (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x ?p ?s } GROUP BY ?s ?p"
 _Q_IN = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?s ?p ?x ?label WHERE { ?x ?p ?s OPTIONAL { ?x rdfs:label ?label } }
+SELECT DISTINCT ?s ?p ?x ?label WHERE { ?x ?p ?s OPTIONAL { ?x (rdfs:label|skos:prefLabel) ?label } }
 ORDER BY ?label ?x LIMIT 20
 """
 _Q_MENTIONS = """
@@ -148,16 +150,18 @@ PREFIX pol: <https://w3id.org/policykg/ontology#>
 SELECT ?x ?label WHERE { ?x rdfs:label ?label FILTER(STRSTARTS(STR(?x), STR(pol:))) }
 """
 _Q_REPORT_SPANS = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX pol: <https://w3id.org/policykg/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?report ?start ?end ?thing ?label WHERE {
   ?span pol:inReport ?report ; pol:start ?start ; pol:end ?end .
   FILTER NOT EXISTS { ?span a pol:Sentence }
-  OPTIONAL { ?thing prov:wasDerivedFrom ?span OPTIONAL { ?thing rdfs:label ?label } }
+  OPTIONAL { ?thing prov:wasDerivedFrom ?span OPTIONAL { ?thing (rdfs:label|skos:prefLabel) ?label } }
 }
 """
 _Q_OBSERVATIONS = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX pol: <https://w3id.org/policykg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?s ?obs ?period ?kind ?measure ?value ?unit ?bound ?text ?area ?areaLabel WHERE {
@@ -166,7 +170,7 @@ SELECT ?s ?obs ?period ?kind ?measure ?value ?unit ?bound ?text ?area ?areaLabel
   OPTIONAL { ?obs pol:unit ?unit }
   OPTIONAL { ?obs pol:bound ?bound }
   OPTIONAL { ?obs pol:targetText ?text }
-  OPTIONAL { ?obs pol:refArea ?area OPTIONAL { ?area rdfs:label ?areaLabel } }
+  OPTIONAL { ?obs pol:refArea ?area OPTIONAL { ?area (rdfs:label|skos:prefLabel) ?areaLabel } }
 }
 ORDER BY ?areaLabel ?measure ?period ?kind
 """
@@ -307,7 +311,12 @@ def describe(iri: str) -> Description | None:
         entry[1].add(row["g"].value)
         if "label" in row:
             entry[2].append(row["label"])
-    own_labels = [o for o, _, _ in values.get(RDFS_LABEL, {}).values() if isinstance(o, ox.Literal)]
+    own_labels = [
+        o
+        for p in (RDFS_LABEL, PREFIXES["skos"] + "prefLabel")
+        for o, _, _ in values.get(p, {}).values()
+        if isinstance(o, ox.Literal)
+    ]
     types = [link(t.value) for t, _, _ in values.get(RDF_TYPE, {}).values()]
     statements = [_statement(p, vals) for p, vals in sorted(values.items(), key=_prop_order)]
     return Description(
@@ -444,17 +453,21 @@ def report_text(report: str, text: str, highlight: tuple[int, int] | None) -> Ma
 def _mark(text: str, spans: dict[tuple[int, int], list[Link]], target) -> str:
     cuts = sorted({0, len(text), *(p for s in spans for p in s if 0 <= p <= len(text))})
     starts: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    ends: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for s in spans:
         starts[s[0]].append(s)
+        ends[s[1]].append(s)
+    active: set[tuple[int, int]] = set()
     out = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in zip(cuts, cuts[1:], strict=False):  # a sweep: spans open at their start
+        active.difference_update(ends[a])
+        active.update(s for s in starts[a] if s[1] > s[0])
         out.extend(f'<span class="anchor" id="span-{s}-{e}"></span>' for s, e in sorted(starts[a]))
-        covering = [s for s in spans if s[0] <= a and b <= s[1]]
         piece = escape(text[a:b])
-        if not covering:
+        if not active:
             out.append(piece)
             continue
-        things = list(dict.fromkeys(t for s in covering for t in spans[s]))
+        things = list(dict.fromkeys(t for s in sorted(active) for t in spans[s]))
         title = escape(" · ".join(t.label for t in things), quote=True)
         cls = "mention target" if target and target[0] <= a and b <= target[1] else "mention"
         out.append(f'<mark class="{cls}" title="{title}">{piece}</mark>')

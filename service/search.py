@@ -6,7 +6,8 @@ Pure Python, built once per app from the store and kept in memory. A query match
     exact      四主链        the whole label
     prefix     四主          the label starts with the query
     substring  主链          anywhere in the label, from one character on
-    pinyin     sizhulian     full toneless pinyin (from a syllable boundary), or initials: szl
+    pinyin     sizhulian     full toneless pinyin (from a syllable boundary), or initials
+                             from the start: szl
 
 Traditional characters are folded to simplified (四主鏈 → 四主链), full-width forms to
 half-width, and quotation marks are ignored (四保白名单 finds “四保”白名单)::
@@ -65,7 +66,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX pol: <https://w3id.org/policykg/ontology#>
 SELECT ?t ?type ?label ?pref WHERE {
-  ?t a ?type ; rdfs:label ?label .
+  ?t a ?type ; (rdfs:label|skos:prefLabel) ?label .
   FILTER(STRSTARTS(STR(?type), STR(pol:)) && !isBlank(?t))
   OPTIONAL { ?t skos:prefLabel ?pref }
 }
@@ -148,6 +149,11 @@ class _Haystack:
             yield row, pos - self.starts[row]
             pos = self.text.find(q, pos + 1)
 
+    def starting_with(self, q: str) -> Iterator[int]:
+        """Rows whose key starts with ``q``."""
+        for row, _ in self.find(self.SEP + q):
+            yield row + 1  # the match starts on the separator before the row
+
 
 class TermIndex:
     """In-memory index over terms; :meth:`search` ranks exact → prefix → substring → pinyin.
@@ -227,11 +233,10 @@ class TermIndex:
                 yield row, (PINYIN, 0 if lengths["pinyin"][row] == len(q) else 1)
             else:
                 yield row, (PINYIN, 4)
-        for row, offset in _first_per_row(self._initials.find(q)):
-            if offset:
-                yield row, (PINYIN, 5)
-            else:
-                yield row, (PINYIN, 2 if lengths["initials"][row] == len(q) else 3)
+        # initials only from the start: inside a long name they match by accident (szl in
+        # 人才强省战略 = …rcqszl)
+        for row in self._initials.starting_with(q):
+            yield row, (PINYIN, 2 if lengths["initials"][row] == len(q) else 3)
 
     def by_initial(self) -> dict[str, list[Term]]:
         """Terms grouped by the first letter of their pinyin, letters in order, ``#`` last."""

@@ -75,7 +75,7 @@ _Q_PARTS = (
 SELECT DISTINCT ?t ?parent ?part ?label ?type WHERE {
   ?t pol:hasComponent* ?parent .
   ?parent pol:hasComponent ?part .
-  OPTIONAL { ?part rdfs:label ?label }
+  OPTIONAL { ?part (rdfs:label|skos:prefLabel) ?label }
   OPTIONAL { ?part a ?type FILTER(STRSTARTS(STR(?type), STR(pol:))) }
 }
 """
@@ -91,13 +91,13 @@ SELECT DISTINCT ?t ?industry ?x ?label ?kind WHERE {
   ?industry (skos:closeMatch|^skos:closeMatch|^skos:broader)* ?variant .
   ?x pol:inIndustry ?variant ; a ?kind .
   FILTER(?kind IN (pol:Enterprise, pol:Project))
-  OPTIONAL { ?x rdfs:label ?label }
+  OPTIONAL { ?x (rdfs:label|skos:prefLabel) ?label }
 }
 """
 )
 _Q_LEADERS = (
     _PREFIXES
-    + "SELECT DISTINCT ?t ?x ?label WHERE { ?t pol:leadingEnterprise ?x OPTIONAL { ?x rdfs:label ?label } }"
+    + "SELECT DISTINCT ?t ?x ?label WHERE { ?t pol:leadingEnterprise ?x OPTIONAL { ?x (rdfs:label|skos:prefLabel) ?label } }"
 )
 _Q_RELATED_SLOGANS = (
     _PREFIXES
@@ -109,7 +109,7 @@ SELECT DISTINCT ?t ?s ?label ?why WHERE {
   UNION { ?e pol:explains ?t . ?e pol:explains ?s BIND("glossary" AS ?why) }
   UNION { ?t pol:hasComponent ?shared . ?s pol:hasComponent ?shared BIND("shares" AS ?why) }
   FILTER(?s != ?t)
-  OPTIONAL { ?s rdfs:label ?label }
+  OPTIONAL { ?s (rdfs:label|skos:prefLabel) ?label }
 }
 """
 )
@@ -122,7 +122,7 @@ SELECT DISTINCT ?t ?p ?x ?label ?dir WHERE {
   FILTER(isIRI(?x) && STRSTARTS(STR(?p), STR(pol:)))
   FILTER(?p NOT IN (pol:hasComponent, pol:isComponentOf, pol:hasPart, pol:definedIn,
                     pol:explains, pol:leadingEnterprise, pol:inReport, pol:indicator))
-  ?x rdfs:label ?label .
+  ?x (rdfs:label|skos:prefLabel) ?label .
 }
 ORDER BY ?p ?label
 """
@@ -145,7 +145,7 @@ SELECT ?report ?e ?number ?label ?def ?x ?xlabel WHERE {
   OPTIONAL { ?e pol:number ?number }
   OPTIONAL { ?e rdfs:label ?label }
   OPTIONAL { ?e skos:definition ?def }
-  OPTIONAL { ?e pol:explains ?x OPTIONAL { ?x rdfs:label ?xlabel } }
+  OPTIONAL { ?e pol:explains ?x OPTIONAL { ?x (rdfs:label|skos:prefLabel) ?xlabel } }
 }
 """
 )

@@ -5,33 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
-from policykg.kg.dumps import write_dumps
 from policykg.service.testing import LiveServer
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "terms_mini.trig"
-BASE = "https://w3id.org/policykg/id/"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture(scope="session")
-def browser_store(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("browser") / "store"
-    (path / "oxigraph").mkdir(parents=True)
-    store = ox.Store(str(path / "oxigraph"))
-    store.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
-    write_dumps(store, path / "dumps", BASE)
-    store.flush()
-    del store
-    return path
-
-
-@pytest.fixture(scope="session")
-def site(browser_store) -> str:
-    """The running server's root URL."""
-    with LiveServer(browser_store, WORKERS=1) as live:
+def site(seed_store_dir) -> str:
+    """The running server's root URL, serving the founding report's store."""
+    with LiveServer(seed_store_dir, WORKERS=1) as live:
         yield live.url
 
 

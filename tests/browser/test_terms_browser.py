@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-FOUR_CHAINS = ["新能源储能产业", "电气装备制造业", "医药健康产业", "尼龙材料制造业"]
+FOUR_CHAINS = ["新能源储能（含氢能）产业", "电气装备制造业", "医药健康产业", "尼龙材料制造业"]
 
 
 def test_type_open_and_follow_the_quote_into_the_report(page, site):

@@ -1,26 +1,24 @@
-"""Term lookup: the index (Chinese substrings, pinyin, initials, traditional characters), the
-/terms pages without JavaScript, and the Skosmos-shaped JSON API."""
+"""Term lookup over the founding report's store: the index (Chinese substrings, pinyin,
+initials, traditional characters), the /terms pages without JavaScript, the Skosmos-shaped API."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
 
 import pyoxigraph as ox
 import pytest
-from policykg.kg.store import OxigraphStore
+from policykg.kg.store import MemoryStore, OxigraphStore, open_store
 from policykg.service import create_app
 from policykg.service.db import EXTENSION, Backend
 from policykg.service.search import EXACT, PINYIN, PREFIX, SUBSTRING, Term, TermIndex
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "terms_mini.trig"
-FOUR_CHAINS = {"新能源储能产业", "电气装备制造业", "医药健康产业", "尼龙材料制造业"}
+# the glossary's entry 21: "“四主链”是指新能源储能（含氢能）产业、电气装备制造业、医药健康产业、尼龙材料制造业"
+FOUR_CHAINS = {"新能源储能（含氢能）产业", "电气装备制造业", "医药健康产业", "尼龙材料制造业"}
 
 
 @pytest.fixture(scope="module")
-def store() -> OxigraphStore:
-    oxigraph = ox.Store()
-    oxigraph.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
-    return OxigraphStore(oxigraph)
+def store(seed_store_dir) -> OxigraphStore:
+    return open_store(seed_store_dir)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +47,11 @@ def test_a_chinese_substring_finds_the_slogan(index):
 
 
 def test_one_character_is_enough(index):
-    assert set(labels(index.search("链"))) >= {"四主链", "三副链"}
+    assert set(labels(index.search("链"))) >= {
+        "四主链",
+        "三副链",
+        "平顶山市农产品智慧冷链物流产业园项目",
+    }
 
 
 def test_full_pinyin_and_initials_find_the_slogan(index):
@@ -103,9 +105,24 @@ def test_quotation_marks_are_ignored():
 
 
 def test_a_glossary_entry_that_explains_a_term_is_not_a_second_hit(index):
-    kinds = [h.term.kind for h in index.search("四主链")]
-    assert kinds == ["Slogan"]
-    assert labels(index.search("双减")) == ["双减"]  # explains nothing: the entry is the term
+    assert [h.term.kind for h in index.search("四主链")] == ["Slogan"]
+
+
+def test_a_glossary_entry_that_explains_nothing_is_a_term_itself():
+    pol, skos = "https://w3id.org/policykg/ontology#", "http://www.w3.org/2004/02/skos/core#"
+    data = f"""
+    @prefix pol: <{pol}> . @prefix skos: <{skos}> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    <x:e1> a pol:GlossaryEntry ; rdfs:label "双减"@zh ; skos:definition "减轻负担。"@zh .
+    <x:e2> a pol:GlossaryEntry ; rdfs:label "三大改造"@zh ; pol:explains <x:s> .
+    <x:s> a pol:Slogan ; rdfs:label "三大改造"@zh .
+    """
+    index = TermIndex.from_store(MemoryStore(ox.parse(data, format=ox.RdfFormat.TURTLE)))
+    assert sorted((t.label, t.kind) for t in index) == [
+        ("三大改造", "Slogan"),
+        ("双减", "GlossaryEntry"),
+    ]
+    assert index.get("x:e1").definition == "减轻负担。"
 
 
 def test_the_definition_snippet_comes_from_the_glossary(index):
@@ -150,6 +167,7 @@ def test_a_term_page_shows_definition_parts_members_and_mentions(client):
         assert f">{industry}</a>" in page
     assert ">平高集团</a>" in page
     assert '<mark class="quote">四主链</mark>' in page
+    # 围绕我区“四主链”+“三副链”招商体系 — the running text, before the glossary
     assert "/id/report/zhanhe-district-2023-plan-report?hl=10453-10456#span-10453-10456" in page
     assert "?format=ttl" in page and "/api/terms/slogan/si-zhu-lian" in page
     assert '<script type="application/ld+json">' in page
@@ -157,7 +175,7 @@ def test_a_term_page_shows_definition_parts_members_and_mentions(client):
 
 def test_parts_are_shown_at_every_depth(client):
     tree = client.get("/api/terms/slogan/si-zong-si-heng-yi-guan-wang").get_json()["parts"]
-    assert {p["prefLabel"] for p in tree} == {"四纵", "四横", "污水主管网"}
+    assert {p["prefLabel"] for p in tree} == {"四纵", "四横", "一管网"}
     zong = next(p for p in tree if p["prefLabel"] == "四纵")
     assert {p["prefLabel"] for p in zong["parts"]} == {
         "嵩山路",
@@ -169,10 +187,13 @@ def test_parts_are_shown_at_every_depth(client):
 
 def test_a_report_glossary_page_lists_its_entries_in_order(client):
     page = client.get("/terms/glossary/zhanhe-district-2023-plan-report").get_data(as_text=True)
+    entries = re.findall(r'<li id="entry-(\d+)"', page)
+    assert entries == [str(n) for n in range(1, 26)]  # 25 entries, printed order
+    entry = re.search(r'<li id="entry-21".*?</li>', page, re.S)[0]
+    assert "“四主链”+“三副链”招商体系" in entry
     assert (
-        page.index("四纵四横一管网") < page.index("双减") < page.index("“四主链”+“三副链”招商体系")
+        'href="/terms/slogan/si-zhu-lian"' in entry and 'href="/terms/slogan/san-fu-lian"' in entry
     )
-    assert 'href="/terms/slogan/si-zhu-lian"' in page
 
 
 def test_an_unknown_term_is_404_and_a_non_term_redirects_to_its_entity_page(client):
@@ -209,11 +230,14 @@ def test_api_term_carries_parts_members_and_mentions(client):
     assert {p["prefLabel"] for p in answer["parts"]} == FOUR_CHAINS
     electrical = next(p for p in answer["parts"] if p["prefLabel"] == "电气装备制造业")
     assert [e["prefLabel"] for e in electrical["enterprises"]] == ["平高集团"]
-    assert [e["prefLabel"] for e in answer["leadingEnterprises"]] == ["平高集团"]
+    # 以辖区平高集团、姚电公司等企业为龙头
+    assert {e["prefLabel"] for e in answer["leadingEnterprises"]} == {"平高集团", "姚电公司"}
     assert {s["prefLabel"] for s in answer["relatedSlogans"]} == {"三副链"}
     assert answer["definition"][0]["number"] == "21"
+    assert [m["start"] for m in answer["mentions"]][:1] == [10453]
     mention = answer["mentions"][0]
-    assert mention["quote"] == "四主链" and "招商体系" in mention["after"]
+    assert mention["quote"] == "四主链" and mention["before"] == "围绕我区“"
+    assert mention["after"].startswith("”+“三副链”招商体系")
 
 
 def test_api_index_groups_by_letter(client):
