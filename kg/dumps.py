@@ -26,6 +26,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import IO, cast
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
@@ -95,12 +96,12 @@ def write_dumps(
     out_dir.mkdir(parents=True, exist_ok=True)
     union = _union_triples(store)
     dumps = [
-        _write_one(store, union, out_dir, base_iri, suffix, fmt, keeps_graphs)
+        _write_one(store, union, out_dir, suffix, fmt, keeps_graphs)
         for suffix, fmt, keeps_graphs in FORMATS
     ]
     void = _void_quads(store, union, dumps, base_iri, license, modified or dt.date.today())
     void_path = out_dir / VOID_FILE
-    void_path.write_bytes(ox.serialize(void, format=ox.RdfFormat.TURTLE, prefixes=_NS))
+    ox.serialize(void, str(void_path), format=ox.RdfFormat.TURTLE, prefixes=_NS)
     _write_sums(out_dir, [*(d.path for d in dumps), void_path])
     (out_dir / MANIFEST_FILE).write_text(
         json.dumps([_manifest_row(d) for d in dumps], ensure_ascii=False, indent=1),
@@ -129,12 +130,13 @@ def _union_triples(store: ox.Store) -> list[ox.Triple]:
     return sorted(seen, key=str)
 
 
-def _write_one(store, union, out_dir, base_iri, suffix, fmt, keeps_graphs) -> DumpFile:
+def _write_one(store, union, out_dir, suffix, fmt, keeps_graphs) -> DumpFile:
     name = f"{STEM}.{suffix}.gz"
     path = out_dir / name
-    prefixes = _prefixes(base_iri) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    prefixes = _prefixes() if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     # mtime=0: the same store gives byte-identical files and checksums.
-    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+        out = cast(IO[bytes], gz)
         if keeps_graphs:
             quads = sorted(store.quads_for_pattern(None, None, None, None), key=str)
             ox.serialize(quads, out, fmt, prefixes=prefixes)
@@ -145,7 +147,7 @@ def _write_one(store, union, out_dir, base_iri, suffix, fmt, keeps_graphs) -> Du
     return DumpFile(name, fmt.media_type, path, _sha256(path), count)
 
 
-def _prefixes(base_iri: str) -> dict[str, str]:
+def _prefixes() -> dict[str, str]:
     return {
         "pol": _NS["pol"],
         "rdfs": "http://www.w3.org/2000/01/rdf-schema#",

@@ -65,6 +65,8 @@ def void_summary(triples: list[ox.Triple]) -> dict:
     dcterms = "http://purl.org/dc/terms/"
     by_subject: dict[str, dict[str, list[str]]] = {}
     for t in triples:
+        if isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple):
+            continue  # no RDF-star in VoID
         by_subject.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(
             t.object.value
         )

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from ..kg.store import Store
+from ..kg.store import Store, Term
 from . import search
 from .charts import Point, indicator_chart
 from .db import get_store
@@ -304,7 +304,7 @@ def describe(iri: str) -> Description | None:
     node = ox.NamedNode(iri)
     if not store().query(_Q_EXISTS, bindings={"s": node}):
         return None
-    values: dict[str, dict[str, tuple[ox.Term, set[str], list[ox.Literal]]]] = defaultdict(dict)
+    values: dict[str, dict[str, tuple[Term, set[str], list[ox.Literal]]]] = defaultdict(dict)
     for row in store().query(_Q_OUT, bindings={"s": node}):
         key = str(row["o"])
         entry = values[row["p"].value].setdefault(key, (row["o"], set(), []))
@@ -458,7 +458,7 @@ def _mark(text: str, spans: dict[tuple[int, int], list[Link]], target) -> str:
         starts[s[0]].append(s)
         ends[s[1]].append(s)
     active: set[tuple[int, int]] = set()
-    out = []
+    out: list[str] = []
     for a, b in zip(cuts, cuts[1:], strict=False):  # a sweep: spans open at their start
         active.difference_update(ends[a])
         active.update(s for s in starts[a] if s[1] > s[0])
