@@ -126,6 +126,12 @@ def load_background(store: ox.Store, minter: Minter) -> None:
         # lexicons are written under the default base; a configured base moves them with it
         data = path.read_text("utf-8").replace(DEFAULT_BASE, minter.base)
         store.load(data, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(minter.graph("lexicon")))
+    # SKOS makes skos:prefLabel a sub-property of rdfs:label: every lexicon concept gets its label
+    store.update(
+        "INSERT { GRAPH ?g { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } } WHERE { "
+        "GRAPH ?g { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } "
+        f"FILTER(?g = <{minter.graph('lexicon')}>) }}"
+    )
 
 
 def _union_graph(store: ox.Store, minter: Minter) -> rdflib.Graph:

@@ -298,6 +298,5 @@ def write_entities(rg: ReportGraph, found, slogan_iris: dict[str, Node], taxonom
         leaders_of += [slogan_iris[s] for s in found.chains_near(leaders.span) if s in slogan_iris]
         for label in leaders.labels:
             if label in enterprise_iris:
-                rg.add(enterprise_iris[label], PROV.wasDerivedFrom, rg.span(*leaders.span))
                 for subject in leaders_of:
                     rg.add(subject, POL.leadingEnterprise, enterprise_iris[label])
