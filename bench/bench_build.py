@@ -1,6 +1,6 @@
 """Build time and peak memory per bundled report (each build in its own process).
 
-    python -m bench build        # or: make bench
+python -m bench build        # or: make bench
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ def measure(reports: list[Path]) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = subprocess.run(
             [sys.executable, "-c", CHILD, str(Path(tmp) / "store"), *map(str, reports)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -83,15 +83,19 @@ def build(
         summaries = []
         for i, doc in enumerate(docs, 1):
             progress(f"[{i}/{len(docs)}] {doc.path.name}")
-            result = extract.report_quads(doc, minter)
-            store.extend(result.quads)
+            extracted = extract.report_quads(doc, minter)
+            store.extend(extracted.quads)
             summaries.append(
-                ReportSummary(doc.name, result.graph, len(result.quads), result.counts, result.warnings)
+                ReportSummary(
+                    doc.name,
+                    extracted.graph,
+                    len(extracted.quads),
+                    extracted.counts,
+                    extracted.warnings,
+                )
             )
         progress("materialising inferences")
-        inferred = materialise(
-            store, minter.graph("ontology"), None, minter.graph("inferred")
-        )
+        inferred = materialise(store, minter.graph("ontology"), None, minter.graph("inferred"))
         progress("checking SHACL shapes")
         report = check.validate_shapes(_union_graph(store, minter))
         if not report.conforms:
@@ -104,8 +108,8 @@ def build(
 
             write_dumps(store, work / "dumps", base)
         del store
-        result = BuildResult(str(store_dir), base, summaries, total, inferred, 0.0)
-        result.seconds = round(time.perf_counter() - started, 2)
+        seconds = round(time.perf_counter() - started, 2)
+        result = BuildResult(str(store_dir), base, summaries, total, inferred, seconds)
         (work / "build.json").write_text(json.dumps(asdict(result), ensure_ascii=False, indent=2))
         _swap(work, store_dir)
     except BaseException:

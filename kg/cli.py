@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from .iri import DEFAULT_BASE
 from .store import oxigraph_dir
+from .vocab import PREFIXES
 
 DEFAULT_STORE = "var/store"
 
@@ -66,43 +67,65 @@ def parser() -> argparse.ArgumentParser:
 
     def command(name: str, run, help: str) -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=help, description=help)
-        c.add_argument("--store", default=DEFAULT_STORE, help=f"store directory (default {DEFAULT_STORE})")
+        c.add_argument(
+            "--store", default=DEFAULT_STORE, help=f"store directory (default {DEFAULT_STORE})"
+        )
         c.set_defaults(run=run)
         return c
 
     c = command("build", cmd_build, "read reports and (re)build the store atomically")
     c.add_argument("reports", nargs="+", type=Path, help="report text files (UTF-8 or GB18030)")
-    c.add_argument("--base", default=DEFAULT_BASE, help=f"base of entity IRIs (default {DEFAULT_BASE})")
+    c.add_argument(
+        "--base", default=DEFAULT_BASE, help=f"base of entity IRIs (default {DEFAULT_BASE})"
+    )
     c.add_argument("--no-dumps", action="store_true", help="skip writing the RDF dumps")
 
     c = command("load", cmd_load, "load any RDF file into a named graph of the store")
-    c.add_argument("file", type=Path, help="RDF file; format from its extension (.ttl .nt .nq .trig .jsonld .rdf)")
+    c.add_argument(
+        "file",
+        type=Path,
+        help="RDF file; format from its extension (.ttl .nt .nq .trig .jsonld .rdf)",
+    )
     c.add_argument("--graph", required=True, help="IRI of the named graph to load into")
 
     c = command("query", cmd_query, "run SPARQL (or a named catalogue query) against the store")
-    c.add_argument("sparql", nargs="*", help="query text, '-' for stdin, or NAME param=value with --named")
-    c.add_argument("--named", metavar="NAME", help="run the catalogue query NAME (see `policykg query --list`)")
+    c.add_argument(
+        "sparql", nargs="*", help="query text, '-' for stdin, or NAME param=value with --named"
+    )
+    c.add_argument(
+        "--named", metavar="NAME", help="run the catalogue query NAME (see `policykg query --list`)"
+    )
     c.add_argument("--list", action="store_true", help="list the catalogue's queries")
     c.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
     c = command("dump", cmd_dump, "write the whole store in one RDF format")
     c.add_argument("--format", choices=sorted(DUMP_FORMATS), default="nq")
-    c.add_argument("-o", "--output", type=Path, required=True, help="file to write ('-' for stdout)")
-    c.add_argument("--all", action="store_true", help="write every format, gzipped, with checksums and VoID into -o DIR")
+    c.add_argument(
+        "-o", "--output", type=Path, required=True, help="file to write ('-' for stdout)"
+    )
+    c.add_argument(
+        "--all",
+        action="store_true",
+        help="write every format, gzipped, with checksums and VoID into -o DIR",
+    )
 
     command("stats", cmd_stats, "count what the store holds, per graph and per class")
 
     c = command("serve", cmd_serve, "serve the SPARQL endpoint and pages with waitress")
     c.add_argument("--host", default="127.0.0.1")
     c.add_argument("--port", type=int, default=5000)
-    c.add_argument("--query-timeout", type=float, default=30, help="seconds before a query is cut (503)")
+    c.add_argument(
+        "--query-timeout", type=float, default=30, help="seconds before a query is cut (503)"
+    )
     return p
 
 
 def cmd_build(args) -> int:
     from .build import build
 
-    result = build(args.reports, args.store, base=args.base, dumps=not args.no_dumps, progress=_progress)
+    result = build(
+        args.reports, args.store, base=args.base, dumps=not args.no_dumps, progress=_progress
+    )
     for r in result.reports:
         counts = ", ".join(f"{k} {v}" for k, v in r.counts.items())
         print(f"{r.name}: {r.quads} quads ({counts})")
@@ -126,7 +149,6 @@ def cmd_load(args) -> int:
 def cmd_query(args) -> int:
     from ..queries import load_catalogue, run_named
     from .store import open_store
-    from .vocab import PREFIXES
 
     if args.list:
         for name, q in sorted(load_catalogue().items()):
@@ -145,7 +167,7 @@ def cmd_query(args) -> int:
             print("true" if result else "false")
             return 0
         if result and isinstance(result[0], ox.Triple):
-            sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode())
+            sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode())  # type: ignore[union-attr]
             return 0
         rows = result
     _print_rows(rows, args.format)
@@ -176,22 +198,25 @@ def cmd_dump(args) -> int:
     if args.all:
         from .dumps import write_dumps
 
-        for f in write_dumps(store, args.output, DEFAULT_BASE):
+        for f in write_dumps(store, args.output, _built_base(args.store)):
             print(f"{f.path}  {f.sha256}")
         return 0
     fmt = DUMP_FORMATS[args.format]
-    if not fmt.supports_datasets:
-        data = ox.serialize(
-            (ox.Triple(q.subject, q.predicate, q.object) for q in store), format=fmt
-        )
-    else:
-        data = store.dump(format=fmt)
-    if str(args.output) == "-":
-        sys.stdout.buffer.write(data)
-    else:
-        args.output.write_bytes(data)
-        print(f"wrote {args.output} ({len(data)} bytes)")
+    out = sys.stdout.buffer if str(args.output) == "-" else str(args.output)
+    if fmt.supports_datasets:
+        store.dump(out, format=fmt, prefixes=PREFIXES)
+    else:  # a triple format holds the union of the graphs
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
+        ox.serialize(triples, out, format=fmt, prefixes=PREFIXES)
+    if out is not sys.stdout.buffer:
+        print(f"wrote {args.output} ({args.output.stat().st_size} bytes)")
     return 0
+
+
+def _built_base(store_dir: str) -> str:
+    """The IRI base the store was built with (``build.json``), else the default."""
+    manifest = Path(store_dir) / "build.json"
+    return json.loads(manifest.read_text())["base"] if manifest.is_file() else DEFAULT_BASE
 
 
 def cmd_stats(args) -> int:

@@ -93,7 +93,9 @@ def find_entities(text: str, structure, entries, found_slogans) -> Entities:
     terms = {t for e in entries for t in e.terms} | set(re.findall(r"“([^“”\n]{2,16})”", text))
     enterprises = entities.find_enterprises(text, terms)
     projects = entities.find_projects(text, enterprises, taxonomy(), terms)
-    links = entities.enterprise_industries(text, structure.sentences, enterprises, projects, taxonomy())
+    links = entities.enterprise_industries(
+        text, structure.sentences, enterprises, projects, taxonomy()
+    )
     leaders = entities.find_leading_enterprises(text, enterprises, terms)
     paragraph_slogans = [
         (a, b, [s.label for s in found_slogans if any(a <= m < b for m, _ in s.mentions)])

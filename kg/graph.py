@@ -35,7 +35,9 @@ class ReportGraph:
     def add(self, s: Node, p: Node, o: ox.NamedNode | ox.Literal) -> None:
         self.quads.append(ox.Quad(s, p, o, self.graph))
 
-    def entity(self, iri: str, cls: Node, label: str, mentions: Iterable[tuple[int, int]] = ()) -> Node:
+    def entity(
+        self, iri: str, cls: Node, label: str, mentions: Iterable[tuple[int, int]] = ()
+    ) -> Node:
         """Declare a thing once (type and label) and tie it to each of its mentions."""
         node = Node(iri)
         self.add(node, RDF.type, cls)
@@ -140,7 +142,9 @@ def write_policies(rg: ReportGraph, policies, documents, slogan_iris: dict[str, 
     """Policies (named by slogans where one names them) and the documents about them."""
     doc_nodes = {}
     for d in documents:
-        node = rg.entity(rg.minter.entity("document", d.title), POL.PolicyDocument, d.title, d.mentions)
+        node = rg.entity(
+            rg.minter.entity("document", d.title), POL.PolicyDocument, d.title, d.mentions
+        )
         rg.add(node, DCTERMS.title, zh(d.title))
         rg.add(rg.report, DCTERMS.references, node)
         if d.issued:
@@ -166,7 +170,9 @@ def write_slogans(rg: ReportGraph, slogans, taxonomy) -> dict[str, Node]:
     """Slogans with their numerals and parts (recursively); returns label → IRI."""
     iris: dict[str, Node] = {}
     for slogan in slogans:
-        node = rg.entity(rg.minter.entity("slogan", slogan.label), POL.Slogan, slogan.label, slogan.mentions)
+        node = rg.entity(
+            rg.minter.entity("slogan", slogan.label), POL.Slogan, slogan.label, slogan.mentions
+        )
         rg.add(node, RDF.type, SKOS.Concept)
         # a compound (四纵四横一管网) counts nothing itself: each of its segments has a numeral
         if slogan.numeral is not None and slogan.form == "count":
@@ -191,7 +197,11 @@ def write_component(rg: ReportGraph, part, taxonomy) -> Node:
         node = industry_node(rg, part.label, taxonomy, mention)
     else:
         kind, cls = COMPONENT_KINDS.get(part.kind, COMPONENT_KINDS["concept"])
-        iri = rg.minter.place(part.label, None) if kind == "place" else rg.minter.entity(kind, part.label)
+        iri = (
+            rg.minter.place(part.label, None)
+            if kind == "place"
+            else rg.minter.entity(kind, part.label)
+        )
         node = rg.entity(iri, cls, part.label, mention)
         if kind != "place":
             rg.add(node, RDF.type, SKOS.Concept)
@@ -213,7 +223,7 @@ def industry_node(rg: ReportGraph, label: str, taxonomy, mentions) -> Node:
 
 def write_glossary(rg: ReportGraph, entries, slogans, slogan_iris: dict[str, Node]) -> None:
     """Glossary entries with their definitions and the slogans or concepts they explain."""
-    defines = {}
+    defines: dict[int, list[Node]] = {}
     for slogan in slogans:
         if slogan.defined_by is not None:
             defines.setdefault(slogan.defined_by, []).append(slogan_iris[slogan.label])
@@ -251,7 +261,9 @@ def write_observations(rg: ReportGraph, observations) -> None:
     if area is None:
         return
     for o in observations:
-        indicator = rg.entity(rg.minter.entity("indicator", o.indicator), POL.Indicator, o.indicator)
+        indicator = rg.entity(
+            rg.minter.entity("indicator", o.indicator), POL.Indicator, o.indicator
+        )
         if o.label != o.indicator:
             rg.add(indicator, SKOS.altLabel, zh(o.label))
         iri = rg.minter.observation(area.value, o.indicator, o.period, o.value_kind, o.measure)
@@ -277,7 +289,9 @@ def write_entities(rg: ReportGraph, found, slogan_iris: dict[str, Node], taxonom
     place = report_place(rg)
     enterprise_iris: dict[str, Node] = {}
     for e in found.enterprises:
-        node = rg.entity(rg.minter.entity("enterprise", e.label), POL.Enterprise, e.label, e.mentions)
+        node = rg.entity(
+            rg.minter.entity("enterprise", e.label), POL.Enterprise, e.label, e.mentions
+        )
         add_alt_labels(rg, node, e.names, e.label)
         enterprise_iris[e.label] = node
         for industry in found.enterprise_industries.get(e.label, {}):

@@ -35,7 +35,7 @@ def slug(label: str) -> str:
     'pm2-5-ping-jun-nong-du'
     """
     text = unicodedata.normalize("NFKC", label)
-    words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars])
+    words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: chars)
     pieces = re.findall(r"[a-z0-9]+", " ".join(words).lower().replace("ü", "v"))
     result = "-".join(pieces) or "x"
     if len(result) > MAX_SLUG:

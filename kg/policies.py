@@ -74,9 +74,7 @@ def _issue(text: str, doc_start: int) -> tuple[dt.date | None, str | None]:
     """Date and issuer from "2022年5月25日，河南省人民政府办公厅印发了《…》" right before a title."""
     sentence_start = max(text.rfind(p, 0, doc_start) for p in "。\n；") + 1
     lead = text[sentence_start:doc_start]
-    match = None
-    for match in ISSUED.finditer(lead):
-        pass
+    match = next(reversed(list(ISSUED.finditer(lead))), None)
     if match is None or match.end() != len(lead):
         return None, None
     year, month, day = (int(match.group(i)) for i in (1, 2, 3))

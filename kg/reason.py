@@ -64,7 +64,9 @@ def materialise(
     if data_graphs is None:
         skip = {ontology_graph, target_graph}
         data_graphs = [g.value for g in store.named_graphs() if g.value not in skip]
-    dataset = [ox.NamedNode(g) for g in [*data_graphs, target_graph]]
+    dataset: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+        ox.NamedNode(g) for g in [*data_graphs, target_graph]
+    ]
     target = ox.NamedNode(target_graph)
     queries = [(rule, rule_query(rule)) for rule in rules]
     total = 0
@@ -73,7 +75,7 @@ def materialise(
         for _rule, query in queries:
             new = {
                 ox.Quad(t.subject, t.predicate, t.object, target)
-                for t in store.query(query, default_graph=dataset)
+                for t in store.query(query, default_graph=dataset)  # type: ignore[union-attr]
             }
             store.extend(new)
             added += len(new)

@@ -15,7 +15,5 @@ GROUP BY ?class ORDER BY DESC(?n)
 def store_stats(store: Store) -> dict:
     """``{"quads": n, "graphs": {iri: n}, "classes": {pol:Class: n}}``."""
     graphs = {r["g"].value: int(r["n"].value) for r in store.select(GRAPHS)}
-    classes = {
-        r["class"].value.split("#")[-1]: int(r["n"].value) for r in store.select(CLASSES)
-    }
+    classes = {r["class"].value.split("#")[-1]: int(r["n"].value) for r in store.select(CLASSES)}
     return {"quads": sum(graphs.values()), "graphs": graphs, "classes": classes}

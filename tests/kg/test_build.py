@@ -6,14 +6,15 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 import pytest
-
 from policykg.kg.vocab import PREFIXES
 
 PROLOGUE = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 
 
 def select(store, sparql: str, **bindings):
-    return [{k: v.value for k, v in row.items()} for row in store.select(PROLOGUE + sparql, **bindings)]
+    return [
+        {k: v.value for k, v in row.items()} for row in store.select(PROLOGUE + sparql, **bindings)
+    ]
 
 
 def column(rows, name):
@@ -144,7 +145,9 @@ def test_every_span_quotes_the_report_text(seed_store):
         "SELECT ?text WHERE { ?r a pol:Report ; pol:text ?text }",
     )
     text = rows[0]["text"]
-    spans = select(seed_store, "SELECT ?q ?s ?e WHERE { ?x pol:quote ?q ; pol:start ?s ; pol:end ?e }")
+    spans = select(
+        seed_store, "SELECT ?q ?s ?e WHERE { ?x pol:quote ?q ; pol:start ?s ; pol:end ?e }"
+    )
     assert len(spans) > 500
     assert all(text[int(s["s"]) : int(s["e"])] == s["q"] for s in spans)
 

@@ -12,17 +12,21 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-
 from policykg.kg.build import build
 from policykg.kg.read import ReportError
 from policykg.kg.store import open_store
 
-SEED = Path(__file__).resolve().parents[2] / "kg" / "sources" / "zhanhe-district_2023_plan-report.txt"
+SEED = (
+    Path(__file__).resolve().parents[2] / "kg" / "sources" / "zhanhe-district_2023_plan-report.txt"
+)
 
 
 def policykg(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "policykg.kg.cli", *args], capture_output=True, text=True, check=check
+        [sys.executable, "-m", "policykg.kg.cli", *args],
+        capture_output=True,
+        text=True,
+        check=check,
     )
 
 
@@ -49,9 +53,17 @@ def test_build_of_a_binary_file_fails_with_its_name(tmp_path):
 
 def test_query_as_json_and_csv(seed_store_dir):
     q = 'SELECT ?part WHERE { ?s rdfs:label "四主链"@zh ; pol:hasComponent/rdfs:label ?part }'
-    rows = json.loads(policykg("query", "--store", str(seed_store_dir), "--format", "json", q).stdout)
+    rows = json.loads(
+        policykg("query", "--store", str(seed_store_dir), "--format", "json", q).stdout
+    )
     assert {r["part"] for r in rows} >= {"电气装备制造业", "医药健康产业"}
-    table = list(csv.DictReader(io.StringIO(policykg("query", "--store", str(seed_store_dir), "--format", "csv", q).stdout)))
+    table = list(
+        csv.DictReader(
+            io.StringIO(
+                policykg("query", "--store", str(seed_store_dir), "--format", "csv", q).stdout
+            )
+        )
+    )
     assert len(table) == len(rows)
 
 
@@ -61,7 +73,17 @@ def test_query_syntax_error_names_the_position(seed_store_dir):
     assert ":" in result.stderr
 
 
-@pytest.mark.parametrize(("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt"), ("nq", "nquads"), ("trig", "trig"), ("jsonld", "json-ld"), ("rdfxml", "xml")])
+@pytest.mark.parametrize(
+    ("fmt", "parser"),
+    [
+        ("ttl", "turtle"),
+        ("nt", "nt"),
+        ("nq", "nquads"),
+        ("trig", "trig"),
+        ("jsonld", "json-ld"),
+        ("rdfxml", "xml"),
+    ],
+)
 def test_dump_in_every_format_parses(seed_store_dir, tmp_path, fmt, parser):
     out = tmp_path / f"kg.{fmt}"
     policykg("dump", "--store", str(seed_store_dir), "--format", fmt, "-o", str(out))

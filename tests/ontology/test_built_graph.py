@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import rdflib
-
 from policykg.ontology import check
 
 
@@ -27,4 +26,3 @@ def test_founding_report_graph_is_consistent_under_hermit(seed_store_dir):
     report = check.check_consistency(as_rdflib(seed_store_dir))
     assert report.consistent, report.message
     assert report.unsatisfiable == []
-
