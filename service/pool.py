@@ -218,9 +218,8 @@ class QueryPool:
             self._admitted.release()
 
     def _run(self, job: Job, deadline: float, timeout: float) -> Answer:
-        worker = self._take(deadline)
+        worker = self._send(job, deadline)
         try:
-            worker.conn.send(job)
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._retire(worker)
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
@@ -233,16 +232,19 @@ class QueryPool:
             raise QueryFailed(reply)
         return reply
 
-    def _take(self, deadline: float) -> Worker:
-        """An idle, living worker; dead ones found on the way are replaced."""
+    def _send(self, job: Job, deadline: float) -> Worker:
+        """Hand ``job`` to an idle worker; one found dead (its pipe broken) is replaced and the
+        job goes to the next, since it never ran."""
         while True:
             try:
                 worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 raise QueryTimeout("no query worker became free before the deadline") from None
-            if worker.process.is_alive():
+            try:
+                worker.conn.send(job)
                 return worker
-            self._retire(worker)
+            except OSError:
+                self._retire(worker)
 
     def _add(self, worker: Worker) -> None:
         with self._lock:

@@ -14,11 +14,13 @@ status and a message naming the parameter or header at fault:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from flask import Request
 from werkzeug.datastructures import MIMEAccept, MultiDict
+from werkzeug.http import parse_accept_header
 
 from .errors import ServiceError
 from .results import GRAPH_TYPES, TABULAR_TYPES
@@ -138,15 +140,25 @@ def negotiate(request: Request, params: MultiDict) -> tuple[str | None, str | No
             names = ", ".join(FORMAT_NAMES)
             raise ServiceError(f"unknown format={fmt}; use one of {names} or a media type", 400)
         return tabular, graph
-    accept = accept_header(request)
+    return _negotiate_accept(request.headers.get("Accept"))
+
+
+@lru_cache(maxsize=256)
+def _negotiate_accept(header: str | None) -> tuple[str | None, str | None]:
+    # Clients repeat the same Accept header; werkzeug's matching is worth doing once per value.
+    accept = _parse_accept(header)
     return _best(accept, TABULAR_OFFERS), _best(accept, GRAPH_OFFERS)
 
 
 def accept_header(request: Request) -> MIMEAccept:
     """The request's Accept header; a missing one accepts anything."""
-    if "Accept" not in request.headers:
+    return _parse_accept(request.headers.get("Accept"))
+
+
+def _parse_accept(header: str | None) -> MIMEAccept:
+    if header is None:
         return MIMEAccept([("*/*", 1)])
-    return request.accept_mimetypes
+    return parse_accept_header(header, MIMEAccept)
 
 
 def _best(accept: MIMEAccept, offers: dict[str, str]) -> str | None:

@@ -7,8 +7,8 @@ what the service refuses: updates, ``SERVICE``, and ``FROM``/``FROM NAMED`` grap
 not hold (another engine would fetch those from the web). The query workers also run without
 any network (see ``pool.py``), so the screen is the clear message, not the only wall.
 
-    >>> screen("PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:p ?o }").form
-    'SELECT'
+    >>> screen("PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:p ?o }").is_update
+    False
     >>> screen("INSERT DATA { <a> <b> <c> }").form
     'INSERT'
     >>> screen("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }").uses_service
@@ -31,6 +31,11 @@ UPDATE_FORMS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
 
+# Words without which the screen has nothing to report (the lexer is skipped).
+_TRIGGERS = re.compile(
+    r"(?i)service|from|insert|delete|load|clear|drop|create|add|move|copy|with|\\u"
+)
+_BRACKETS = re.compile(r"[(){}\[\]]")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _TOKEN = re.compile(
     r"""
@@ -74,8 +79,15 @@ def _codepoint(hex_digits: str) -> str:
 
 
 def screen(text: str) -> Screened:
-    """Read ``text`` (a query or an update) and report its form, SERVICE use, FROM graphs, depth."""
+    """Read ``text`` (a query or an update) and report its form, SERVICE use, FROM graphs, depth.
+
+    ``form`` is reported for updates; for a query it may stay None when the text holds none of
+    the words that matter (the common case, answered without lexing).
+    """
     result = Screened()
+    if not _TRIGGERS.search(text):
+        result.depth = _depth(text)
+        return result
     prefixes: dict[str, str] = {}
     base = ""
     depth = 0
@@ -103,6 +115,18 @@ def screen(text: str) -> Screened:
             elif result.form is None and keyword in QUERY_FORMS | UPDATE_FORMS:
                 result.form = keyword
     return result
+
+
+def _depth(text: str) -> int:
+    """Deepest bracket nesting; brackets in strings count too, which only errs on the safe side."""
+    depth = deepest = 0
+    for char in _BRACKETS.findall(text):
+        if char in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")}]":
+            depth -= 1
+    return deepest
 
 
 def _kinds(tokens: list[tuple[str | None, str]], start: int, n: int) -> tuple[str | None, ...]:

@@ -67,8 +67,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "WORKERS",
         0,
-        "Query worker processes kept warm (0: one per CPU core, at least 2). A worker whose "
-        "query times out is killed and replaced.",
+        "Query worker processes kept warm (0: three per CPU core, at least 4, so that a worker "
+        "never idles while the web threads hand over answers). A worker whose query times out "
+        "is killed and replaced.",
         int,
     ),
     Setting(
@@ -140,7 +141,7 @@ def resolve(
         else:
             raise ValueError(f"unknown setting {name}; known: {', '.join(BY_NAME)}")
     if not values["WORKERS"]:
-        values["WORKERS"] = max(2, os.cpu_count() or 2)
+        values["WORKERS"] = max(4, 3 * (os.cpu_count() or 1))
     if not values["THREADS"]:
         values["THREADS"] = values["MAX_CONCURRENT_QUERIES"] + 4
     if not values["BASE_IRI"].endswith(("/", "#")):

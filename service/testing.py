@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -57,10 +58,19 @@ def build_protocol_store(path: Path, w3c_dir: Path, filler: int = 1500) -> Path:
 
 
 class LiveServer:
-    """``python -m policykg.service.server`` on a free loopback port, stopped on exit."""
+    """``python -m policykg.service.server`` on a free loopback port, stopped on exit.
 
-    def __init__(self, store: Path, query_timeout: float = 30, **settings: Any):
-        self.command = [
+    ``command`` runs another server instead; it must print a line ending ``at URL/sparql``.
+    """
+
+    def __init__(
+        self,
+        store: Path,
+        query_timeout: float = 30,
+        command: list[str] | None = None,
+        **settings: Any,
+    ):
+        self.command = command or [
             sys.executable,
             "-m",
             "policykg.service.server",
@@ -73,7 +83,7 @@ class LiveServer:
             "--query-timeout",
             str(query_timeout),
         ]
-        for name, value in settings.items():
+        for name, value in settings.items() if command is None else ():
             self.command += ["--setting", name, str(value)]
         self.process: subprocess.Popen | None = None
         self.url = ""
@@ -86,8 +96,8 @@ class LiveServer:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.output.append(line)
-            if line.startswith("PolicyKG SPARQL endpoint at "):
-                self.url = line.split(" at ", 1)[1].strip().removesuffix("/sparql")
+            if match := re.search(r" at (http://\S+)/sparql$", line.strip()):
+                self.url = match.group(1)
                 break
         if not self.url:
             self.process.wait(10)

@@ -1,0 +1,40 @@
+"""``python -m bench [NAME ...] [-- ARGS]`` (``make bench``): run the named benchmarks, or all.
+
+Each benchmark is a module here with a ``main()`` (or ``main(argv)``); add one line to
+:data:`BENCHES` to register another.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from importlib import import_module
+
+BENCHES = {
+    "build": "bench.bench_build",
+    "terms": "bench.bench_terms",
+    "endpoint": "bench.bench_endpoint",
+}
+
+
+def main(argv: list[str]) -> int:
+    names, _, rest = (
+        (argv[: argv.index("--")], None, argv[argv.index("--") + 1 :])
+        if "--" in argv
+        else (argv, None, [])
+    )
+    unknown = [n for n in names if n not in BENCHES]
+    if unknown:
+        print(f"unknown benchmark {unknown[0]}; known: {', '.join(BENCHES)}", file=sys.stderr)
+        return 2
+    status = 0
+    for name in names or list(BENCHES):
+        print(f"== bench {name}", flush=True)
+        entry = import_module(BENCHES[name]).main
+        result = entry(rest) if inspect.signature(entry).parameters else entry()
+        status = status or (result or 0)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
