@@ -117,7 +117,9 @@ def graph_answer(
 ) -> Answer:
     """Triples as ``media_type`` (a key of ``GRAPH_FORMATS``, or ``text/html`` for a table)."""
     if media_type == "text/html":
-        rows = [[cell(t.subject), cell(t.predicate), cell(t.object)] for t in triples]
+        rows: list[list[Cell | None]] = [
+            [cell(t.subject), cell(t.predicate), cell(t.object)] for t in triples
+        ]
         table = Table(["subject", "predicate", "object"], rows, graph=True)
         return Answer(media_type, truncated=truncated, table=table)
     rdf_format = GRAPH_FORMATS[media_type]
@@ -125,7 +127,7 @@ def graph_answer(
     if rdf_format.supports_datasets:  # TriG, N-Quads: the triples go in the default graph
         data = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     body = ox.serialize(data, format=rdf_format, prefixes=prefixes or None)
-    return Answer(media_type, body=body, truncated=truncated)
+    return Answer(media_type, body=body or b"", truncated=truncated)
 
 
 def boolean_answer(value: bool, media_type: str) -> Answer:

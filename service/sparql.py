@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
+from ..kg.store import GRAPH_FORMATS
 from .db import Backend, get_backend, prefixes
 from .errors import ServiceError, payload
 from .examples import load_examples
@@ -45,7 +46,7 @@ def home() -> str:
 
 @bp.route("/sparql", methods=["GET", "POST"])
 @bp.route("/sparql/", methods=["GET", "POST"])
-def endpoint() -> Response | str:
+def endpoint() -> Response | str | tuple[str, int]:
     """The SPARQL 1.1 Protocol query operation (read-only)."""
     operation = read_operation(request, current_app.config["MAX_BODY_BYTES"])
     if operation.update is not None:
@@ -184,10 +185,10 @@ def describe_or_page(operation: Operation) -> Response | str:
             return render_page(operation)
         media_type = DESCRIPTION_TYPES[rdf]
     triples = service_description(request.base_url, get_backend().graphs)
-    rdf_format = ox.RdfFormat.from_media_type(media_type)
-    data = triples
+    rdf_format = GRAPH_FORMATS[media_type]
+    data: list = triples
     if rdf_format.supports_datasets:
-        data = [ox.Quad(*t, ox.DefaultGraph()) for t in triples]
+        data = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     body = ox.serialize(data, format=rdf_format, prefixes={"sd": SD, "formats": FORMATS})
     return Response(body, mimetype=media_type, headers={"Vary": "Accept"})
 
