@@ -133,7 +133,8 @@ class OxigraphStore(Store):
     def _run(self, sparql: str, bindings, default_graphs, named_graphs, base_iri=None):
         kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
         if default_graphs is None:
-            kwargs["use_default_graph_as_union"] = True
+            # without a protocol dataset the default graph is the union, unless FROM says otherwise
+            kwargs["use_default_graph_as_union"] = not declares_dataset(sparql)
         else:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or ox.DefaultGraph()
         if named_graphs is not None:
@@ -249,6 +250,7 @@ class RemoteStore(Store):
 
         client = SPARQLWrapper(self.endpoint)
         client.setMethod(POST)
+        client.setOnlyConneg(True)  # our Accept header decides, not a format= parameter
         client.setTimeout(int(self.timeout))
         client.setQuery(sparql + _values_clause(bindings) if bindings else sparql)
         for g in default_graphs or []:
@@ -270,7 +272,7 @@ class RemoteStore(Store):
             data = self._request(
                 sparql, "application/n-triples", bindings, default_graphs, named_graphs
             )
-            return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+            return [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
         data = self._request(
             sparql, "application/sparql-results+json", bindings, default_graphs, named_graphs
         )
@@ -290,6 +292,24 @@ def _values_clause(bindings: Bindings) -> str:
     names = list(bindings)
     row = " ".join(str(bindings[n]) for n in names)
     return "\nVALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }"
+
+
+_LITERALS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
+)
+
+
+def declares_dataset(sparql: str) -> bool:
+    """Whether the query names its own dataset (``FROM``/``FROM NAMED``), which then wins over
+    the union default graph.
+
+    >>> declares_dataset("SELECT ?from FROM <http://g> WHERE { ?s ?p '# FROM' }")
+    True
+    >>> declares_dataset("SELECT ?from WHERE { ?s <http://x/FROM> 'FROM' } # FROM")
+    False
+    """
+    return re.search(r"(?i)(?<![?$:\w])FROM\b", _LITERALS.sub(" ", sparql)) is not None
 
 
 def _query_form(sparql: str) -> str:
