@@ -51,6 +51,7 @@ def run_bare(argv: list[str]) -> None:
     import pyoxigraph as ox
     import waitress
     from flask import Flask, Response, request
+
     from policykg.kg.store import oxigraph_dir
 
     store = ox.Store.read_only(str(oxigraph_dir(argv[0])))

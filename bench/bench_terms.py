@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from policykg.kg.iri import slug
 from policykg.kg.store import OxigraphStore, open_store
 from policykg.service import create_app

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from policykg.kg.store import Row, Store, Term
 
 CATALOGUE_DIR = Path(__file__).parent

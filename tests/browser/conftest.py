@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from policykg.service.testing import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 import pytest
+
 from policykg.kg.vocab import PREFIXES
 
 PROLOGUE = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())

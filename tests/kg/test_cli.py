@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+
 from policykg.kg.build import build
 from policykg.kg.read import ReportError
 from policykg.kg.store import open_store

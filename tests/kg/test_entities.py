@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from policykg.kg.entities import (
     enterprise_industries,
     find_enterprises,

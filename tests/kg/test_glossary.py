@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+
 from policykg.kg.glossary import find_glossary, glossary_terms
 from policykg.kg.read import read_report
 

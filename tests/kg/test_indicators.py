@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+
 from policykg.kg.indicators import (
     ObservationRecord,
     canonical_indicator,

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from rdflib.namespace import RDF, SKOS
+
 from policykg.kg.industries import TAXONOMY_FILE, load_industries
 from policykg.kg.iri import Minter
 from policykg.kg.read import read_report
-from rdflib.namespace import RDF, SKOS
 
 SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
 SEED = SOURCES / "zhanhe-district_2023_plan-report.txt"

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+
 from policykg.kg.document import Document
 from policykg.kg.read import ReportError, normalise, read_report
 

@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+
 from policykg.kg.glossary import find_glossary
 from policykg.kg.read import read_report
 from policykg.kg.slogans import find_slogans, parse_label

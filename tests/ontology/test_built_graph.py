@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import rdflib
+
 from policykg.ontology import check
 
 

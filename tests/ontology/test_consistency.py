@@ -7,6 +7,7 @@ from pathlib import Path
 import owlready2
 import pytest
 import rdflib
+
 from policykg.ontology.check import ReasonerUnavailable, check_consistency
 
 from .conftest import zhanhe_with

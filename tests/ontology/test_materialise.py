@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+
 from policykg.kg.reason import materialise
 
 from .conftest import INFERRED_GRAPH, ONTOLOGY_GRAPH, REPORT_GRAPH

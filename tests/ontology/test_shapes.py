@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from policykg.ontology.check import validate_shapes
 
 from .conftest import zhanhe_with

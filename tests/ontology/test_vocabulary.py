@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from policykg.ontology.check import check_consistency, load_ontology, ontology_path
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
+
+from policykg.ontology.check import check_consistency, load_ontology, ontology_path
 
 POL = rdflib.Namespace("https://w3id.org/policykg/ontology#")
 ONTOLOGY = rdflib.URIRef("https://w3id.org/policykg/ontology")

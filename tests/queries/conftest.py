@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from policykg.kg.store import OxigraphStore
 
 MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini.trig"

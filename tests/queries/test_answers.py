@@ -7,6 +7,7 @@ table, the 25-entry glossary (附件), the 17 titles in 《》 and the section h
 from __future__ import annotations
 
 import pytest
+
 from policykg.queries import get_query
 
 try:  # until the pipeline is complete, these tests wait for it

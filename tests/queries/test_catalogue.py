@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from policykg.kg.store import _values_clause
 from policykg.queries import (
     CATALOGUE_DIR,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from policykg.queries import get_query
 
 ID = "https://w3id.org/policykg/id/"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from policykg.service.testing import LiveServer, build_protocol_store
 
 W3C = Path(__file__).resolve().parent.parent / "w3c"

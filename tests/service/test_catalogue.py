@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from policykg.kg.store import OxigraphStore
 from policykg.service import create_app
 from policykg.service.db import EXTENSION, Backend

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from policykg.kg.dumps import read_manifest, write_dumps
 from policykg.kg.store import OxigraphStore, oxigraph_dir
 from policykg.service import create_app

@@ -10,6 +10,7 @@ import re
 import pyoxigraph as ox
 import pytest
 import requests
+
 from policykg.service.testing import LiveServer
 
 BASE = "https://w3id.org/policykg/id/"

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 import requests
+
 from policykg.service.testing import JSON
 from policykg.service.testing import select_count as count
 

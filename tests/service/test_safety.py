@@ -9,6 +9,7 @@ import time
 
 import pytest
 import requests
+
 from policykg.service.pool import QueryFailed, QueryPool, QueryTimeout
 from policykg.service.results import Job
 from policykg.service.testing import HEAVY, JSON

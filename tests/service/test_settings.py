@@ -6,6 +6,7 @@ import doctest
 import importlib
 
 import pytest
+
 from policykg.service import create_app, settings
 
 

@@ -7,6 +7,7 @@ import re
 
 import pyoxigraph as ox
 import pytest
+
 from policykg.kg.store import MemoryStore, OxigraphStore, open_store
 from policykg.service import create_app
 from policykg.service.db import EXTENSION, Backend

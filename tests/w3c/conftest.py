@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from policykg.service.testing import LiveServer, build_protocol_store
 
 HERE = Path(__file__).resolve().parent
