@@ -95,7 +95,15 @@ def build(
                 )
             )
         progress("materialising inferences")
-        inferred = materialise(store, minter.graph("ontology"), None, minter.graph("inferred"))
+        inferred = sum(
+            materialise(
+                store,
+                minter.graph("ontology"),
+                [minter.report_graph(doc.name), minter.graph("lexicon")],
+                minter.inferred_graph(doc.name),
+            )
+            for doc in docs
+        )
         progress("checking SHACL shapes")
         report = check.validate_shapes(_union_graph(store, minter))
         if not report.conforms:

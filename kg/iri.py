@@ -64,6 +64,10 @@ class Minter:
     def report_graph(self, name: str) -> str:
         return f"{self.base}graph/report/{slug(name)}"
 
+    def inferred_graph(self, name: str) -> str:
+        """What the ontology's axioms add to one report (kept apart, so that reports don't mix)."""
+        return f"{self.base}graph/inferred/{slug(name)}"
+
     def graph(self, name: str) -> str:
         return f"{self.base}graph/{name}"
 

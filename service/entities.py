@@ -354,7 +354,7 @@ def graph_link(graph: str) -> Link:
         return Link(graph, local_href(report), "报告 " + graph[len(report_prefix) :])
     names = {"lexicon": "词表 lexicon", "inferred": "推理 inferred", "ontology": "本体 ontology"}
     name = graph[len(base) + len("graph/") :] if graph.startswith(base + "graph/") else graph
-    return Link(graph, url_for("dumps.void"), names.get(name, name))
+    return Link(graph, url_for("dumps.void"), names.get(name.split("/")[0], name))
 
 
 def incoming(node: ox.NamedNode) -> list[tuple[Link, int, list[Link]]]:

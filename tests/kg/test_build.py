@@ -182,3 +182,14 @@ def _is_compound(label: str) -> bool:
     import re
 
     return len(re.findall(r"[一二两三四五六七八九十]", label)) > 1
+
+
+def test_a_chain_reaches_only_enterprises_of_its_own_report(corpus_store_dir):
+    from policykg.kg.store import open_store
+
+    rows = select(
+        open_store(corpus_store_dir),
+        'SELECT ?name WHERE { ?s rdfs:label "四主链"@zh ; pol:chainEnterprise/rdfs:label ?name }',
+    )
+    assert {"平高集团", "双鹤华利药业", "姚电公司"} <= column(rows, "name")
+    assert "比亚迪" not in column(rows, "name")  # a Henan enterprise, named in another report
