@@ -13,10 +13,10 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from . import entities, glossary, graph, indicators, industries, policies, slogans
+from . import entities, glossary, graph, indicators, industries, places, policies, slogans
 from .document import Document
 from .iri import Minter
-from .structure import parse_structure
+from .structure import divisions, parse_structure
 
 
 @dataclass
@@ -40,6 +40,9 @@ def report_quads(doc: Document, minter: Minter) -> ReportResult:
     rg = graph.ReportGraph(doc, structure, minter)
     graph.write_report(rg, hashlib.sha256(doc.path.read_bytes()).hexdigest())
     graph.write_sections(rg, structure.sections)
+    home = divisions()[1].get(structure.place_code or "")
+    found_places = places.find_places(doc.text, home)
+    graph.write_places(rg, found_places)
 
     entries = glossary.find_glossary(doc.text)
     found_slogans = slogans.find_slogans(doc.text, entries)
@@ -64,6 +67,7 @@ def report_quads(doc: Document, minter: Minter) -> ReportResult:
         "slogans": len(found_slogans),
         "policies": len(found_policies),
         "documents": len(documents),
+        "places": len(found_places),
         "observations": len(observations),
         "enterprises": len(found.enterprises),
         "projects": len(found.projects),

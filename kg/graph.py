@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from .document import Document
 from .iri import Minter
+from .structure import Place
 from .vocab import DCTERMS, POL, PROV, RDF, RDFS, SKOS, XSD, typed, zh
 
 Node = ox.NamedNode
@@ -31,6 +32,7 @@ class ReportGraph:
         self.quads: list[ox.Quad] = []
         self._spans: dict[tuple[int, int], Node] = {}
         self._labelled: set[Node] = set()
+        self.places_written: set[Node] = set()
 
     def add(self, s: Node, p: Node, o: ox.NamedNode | ox.Literal) -> None:
         self.quads.append(ox.Quad(s, p, o, self.graph))
@@ -108,21 +110,32 @@ def write_report(rg: ReportGraph, sha256: str) -> None:
 
 
 def report_place(rg: ReportGraph) -> Node | None:
-    """The place the report is about, with its GB/T 2260 code and its parent."""
+    """The place the report is about, with its GB/T 2260 code and its parents."""
     s = rg.structure
     if not s.place:
         return None
-    node = rg.entity(rg.minter.place(s.place, s.place_code), POL.Place, s.place)
     if s.place_code:
-        rg.add(node, POL.adminCode, ox.Literal(s.place_code))
-    if getattr(s, "parent_place", None):
-        parent = rg.entity(
-            rg.minter.place(s.parent_place, s.parent_place_code), POL.Place, s.parent_place
-        )
-        if s.parent_place_code:
-            rg.add(parent, POL.adminCode, ox.Literal(s.parent_place_code))
-        rg.add(node, POL.within, parent)
+        return place_node(rg, Place(s.place, s.place_code))
+    return rg.entity(rg.minter.place(s.place, None), POL.Place, s.place)
+
+
+def place_node(rg: ReportGraph, place: Place, mentions: Iterable[tuple[int, int]] = ()) -> Node:
+    """A GB/T 2260 division with its code and its chain of parents (湛河区 → 平顶山市 → 河南省)."""
+    node = rg.entity(rg.minter.place(place.name, place.code), POL.Place, place.name, mentions)
+    if node not in rg.places_written:
+        rg.places_written.add(node)
+        rg.add(node, POL.adminCode, ox.Literal(place.code))
+        parent = place.parent()
+        if parent is not None:
+            rg.add(node, POL.within, place_node(rg, parent))
     return node
+
+
+def write_places(rg: ReportGraph, places) -> None:
+    """Divisions the text names, each tied to its mentions; short forms (河南) as altLabels."""
+    for record in places:
+        node = place_node(rg, record.place, record.mentions)
+        add_alt_labels(rg, node, record.forms, record.place.name)
 
 
 def write_sections(rg: ReportGraph, sections, parent: Node | None = None) -> None:

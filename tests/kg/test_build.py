@@ -193,3 +193,37 @@ def test_a_chain_reaches_only_enterprises_of_its_own_report(corpus_store_dir):
     )
     assert {"平高集团", "双鹤华利药业", "姚电公司"} <= column(rows, "name")
     assert "比亚迪" not in column(rows, "name")  # a Henan enterprise, named in another report
+
+
+def test_places_named_in_the_text_with_codes_parents_and_mentions(seed_store):
+    rows = select(
+        seed_store,
+        """SELECT ?name ?code ?parent (COUNT(DISTINCT ?span) AS ?mentions) WHERE {
+             ?p a pol:Place ; rdfs:label ?name ; pol:adminCode ?code .
+             OPTIONAL { ?p pol:within/rdfs:label ?parent }
+             OPTIONAL { ?p prov:wasDerivedFrom ?span }
+           } GROUP BY ?name ?code ?parent""",
+    )
+    places = {r["name"]: (r["code"], r.get("parent"), int(r["mentions"])) for r in rows}
+    assert places["湛河区"][:2] == ("410411", "平顶山市")
+    assert places["平顶山市"][:2] == ("410400", "河南省")
+    assert places["河南省"][:2] == ("410000", None)
+    assert places["北京市"] == ("110000", None, 1)
+    assert places["青岛市"] == ("370200", "山东省", 1)
+    assert all(places[n][2] > 0 for n in ("湛河区", "平顶山市", "河南省"))
+
+
+def test_policies_named_by_slogans_and_documents_about_them(seed_store):
+    rows = select(
+        seed_store,
+        """SELECT ?policy ?slogan ?document WHERE { ?p a pol:Policy ; rdfs:label ?policy .
+             OPTIONAL { ?p pol:namedBy/rdfs:label ?slogan }
+             OPTIONAL { ?p pol:document/rdfs:label ?document } }""",
+    )
+    named = {(r["policy"], r["slogan"]) for r in rows if "slogan" in r}
+    assert ("放管服效改革", "放管服效") in named and ("双减政策", "双减") in named
+    documents = {r["document"] for r in rows if r["policy"] == "万人助万企活动" and "document" in r}
+    assert documents == {
+        "关于建立完善“万人助万企”活动包联服务机制的通知",
+        "湛河区2022年“万人助万企”活动重点目标任务分工方案",
+    }
