@@ -210,16 +210,24 @@ def write_component(rg: ReportGraph, part, taxonomy) -> Node:
         node = industry_node(rg, part.label, taxonomy, mention)
     else:
         kind, cls = COMPONENT_KINDS.get(part.kind, COMPONENT_KINDS["concept"])
-        iri = (
-            rg.minter.place(part.label, None)
-            if kind == "place"
-            else rg.minter.entity(kind, part.label)
-        )
-        node = rg.entity(iri, cls, part.label, mention)
-        if kind != "place":
+        if kind == "place":
+            node = local_place(rg, part.label, mention)
+        else:
+            node = rg.entity(rg.minter.entity(kind, part.label), cls, part.label, mention)
             rg.add(node, RDF.type, SKOS.Concept)
     for child in getattr(part, "components", []):
         rg.add(node, POL.hasComponent, write_component(rg, child, taxonomy))
+    return node
+
+
+def local_place(rg: ReportGraph, label: str, mentions) -> Node:
+    """A road or an area of the report's place (长江路, 工业园区), within that place. Many
+    cities have a 长江路: the IRI is minted from the place's name and the label together."""
+    home, place = rg.structure.place, report_place(rg)
+    qualified = label if not home or label.startswith(home) else home + label
+    node = rg.entity(rg.minter.place(qualified, None), POL.Place, label, mentions)
+    if place is not None:
+        rg.add(node, POL.within, place)
     return node
 
 

@@ -18,6 +18,9 @@ from functools import cache
 from pathlib import Path
 
 LEXICON = Path(__file__).parent / "lexicons" / "policy_kinds.txt"
+NEGATIONS = Path(__file__).parent / "lexicons" / "policy_negations.txt"
+# a count of articles or items alone names nothing: “15条”政策
+BARE_COUNT = re.compile(r"[0-9一二三四五六七八九十两]+[个大张项条类种件]")
 
 DOC = re.compile(r"《([^《》\n]{2,120})》")
 ISSUED = re.compile(
@@ -49,8 +52,18 @@ class PolicyRecord:
 @cache
 def policy_kinds() -> tuple[str, ...]:
     """Words that make a quoted name a policy (活动, 改革, 政策...), longest first."""
-    words = [w.strip() for w in LEXICON.read_text("utf-8").splitlines()]
-    return tuple(sorted((w for w in words if w and not w.startswith("#")), key=len, reverse=True))
+    return tuple(sorted(_words(LEXICON), key=len, reverse=True))
+
+
+@cache
+def negations() -> tuple[str, ...]:
+    """Verbs before a quoted name that make it something to avoid (防止出现“半拉子”工程)."""
+    return tuple(_words(NEGATIONS))
+
+
+def _words(path: Path) -> list[str]:
+    words = [w.strip() for w in path.read_text("utf-8").splitlines()]
+    return [w for w in words if w and not w.startswith("#")]
 
 
 def find_policy_documents(text: str) -> list[PolicyDocumentRecord]:
@@ -101,7 +114,7 @@ def find_policies(text: str) -> list[PolicyRecord]:
     for pattern in (quoted, plain):
         for match in pattern.finditer(text):
             core, kind = match.group(1), match.group(2)
-            if not _is_name(core):
+            if not _is_name(core) or _negated(text, match.start()):
                 continue
             label = core + kind
             record = found.setdefault(label, PolicyRecord(label, core))
@@ -114,10 +127,24 @@ def find_policies(text: str) -> list[PolicyRecord]:
 
 
 def _is_name(core: str) -> bool:
-    """A policy name is Chinese text without sentence punctuation or generic openers."""
-    return bool(re.fullmatch(r"[\u4e00-\u9fff、0-9]+", core)) and not core.startswith(
-        ("各项", "各类", "相关", "有关", "这些", "上述", "一系列")
+    """A policy name is Chinese text without sentence punctuation, generic openers or 的
+    (中央出台的一揽子增量政策), and more than a bare count (“15条”政策).
+
+    >>> [_is_name(c) for c in ("就业优先", "的一揽子增量", "15条", "相关")]
+    [True, False, False, False]
+    """
+    return (
+        bool(re.fullmatch(r"[\u4e00-\u9fff、0-9]+", core))
+        and "的" not in core
+        and not BARE_COUNT.fullmatch(core)
+        and not core.startswith(("各项", "各类", "相关", "有关", "这些", "上述", "一系列"))
     )
+
+
+def _negated(text: str, start: int) -> bool:
+    """防止出现“半拉子”工程: the clause before the name says to avoid it."""
+    lead = re.split(r"[，。；：！？\n]", text[max(0, start - 8) : start])[-1]
+    return any(word in lead for word in negations())
 
 
 def _bare_mentions(text: str, record: PolicyRecord) -> list[tuple[int, int]]:

@@ -141,6 +141,8 @@ def parse_label(label: str) -> list[Segment] | None:
     [('四个一批', 4)]
     >>> parse_label("万人助万企"), parse_label("十四五"), parse_label("15分钟社区生活圈")
     (None, None, None)
+    >>> parse_label("21条"), parse_label("五个")
+    (None, None)
     """
     if not 2 <= len(label) <= 12 or not re.fullmatch(f"[0-9{CJK}]+", label):
         return None
@@ -158,6 +160,8 @@ def parse_label(label: str) -> list[Segment] | None:
             return None
         segments.append(segment)
         i = segment.offset + len(segment.label)
+    if len(segments) == 1 and segments[0].body in numerals()["chars"]["measure_words"]:
+        return None  # “21条”, “五个”: a count of articles or items names nothing by itself
     return segments
 
 
@@ -539,7 +543,8 @@ def _trim_last(
         "等[^、，]{0,10}$",
         f"{number}(?:个|大|项|条|类|种|方面)?[{CJK}]{{0,8}}$",
     ]
-    if tail:
+    if tail and not all(text[a:b].endswith(tail) for a, b in parts[:-1]):
+        # a word every item ends with (…企业 of “四上”企业) belongs to each item, the last too
         closers.append(f"{re.escape(tail)}$")
     signal = False
     for closer in closers:

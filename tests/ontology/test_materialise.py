@@ -25,8 +25,8 @@ def test_parts_of_nested_slogans_at_any_depth(zhanhe_store):
     parts = inferred(zhanhe_store, "slogan/si-zong-si-heng-yi-guan-wang", POL + "hasPart")
     assert {
         "slogan/si-zong",
-        "place/song-shan-lu",
-        "place/yun-he-lu",
+        "place/zhan-he-qu-song-shan-lu",
+        "place/zhan-he-qu-yun-he-lu",
         "concept/wu-shui-zhu-guan-wang",
     } <= parts
     assert len(parts) == 3 + 4 + 4 + 1
@@ -34,7 +34,9 @@ def test_parts_of_nested_slogans_at_any_depth(zhanhe_store):
 
 def test_inverses(zhanhe_store):
     materialise(zhanhe_store, ONTOLOGY_GRAPH, None, INFERRED_GRAPH)
-    assert inferred(zhanhe_store, "place/song-shan-lu", POL + "isComponentOf") == {"slogan/si-zong"}
+    assert inferred(zhanhe_store, "place/zhan-he-qu-song-shan-lu", POL + "isComponentOf") == {
+        "slogan/si-zong"
+    }
     assert inferred(zhanhe_store, "enterprise/shuang-he-hua-li-yao-ye", POL + "undertakes") == {
         "project/shuang-he-hua-li-yao-ye-bfs-sheng-chan-xian"
     }
