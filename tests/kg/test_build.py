@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -227,3 +228,108 @@ def test_policies_named_by_slogans_and_documents_about_them(seed_store):
         "关于建立完善“万人助万企”活动包联服务机制的通知",
         "湛河区2022年“万人助万企”活动重点目标任务分工方案",
     }
+
+
+# The founding report's main-indicator table, read by hand: indicator → cells of
+# (2022 target level, 2022 target growth, 2022 actual level, 2022 actual growth,
+#  2023 target level, 2023 target growth); "" is an empty cell (—); the unit of levels.
+TABLE = {
+    "地区生产总值": ("亿元", "", "7.5以上", "245.24", "3.8", "", "7.5"),
+    "第一产业增加值": ("亿元", "", "3", "2.7", "1.7", "", ""),
+    "第二产业增加值": ("亿元", "", "7", "95.71", "6", "", ""),
+    "规模以上工业增加值": ("亿元", "", "8.5以上", "53.5", "9.5", "", "8.5"),
+    "第三产业增加值": ("亿元", "", "9", "146.83", "2.4", "", ""),
+    "人均地区生产总值": ("元", "", "7左右", "", "", "", "7左右"),
+    "固定资产投资": ("亿元", "", "10以上", "68.7", "19.5", "", "12"),
+    "社会消费品零售总额": ("亿元", "", "8以上", "93.9", "2", "", "9"),
+    "一般公共预算收入": ("亿元", "", "9", "9.9", "9.1", "", "9"),
+    "一般公共预算支出": ("亿元", "", "10.85", "15.63", "31.4", "", "-16.8"),
+    "每万人口发明专利拥有量": ("件", "4", "", "28.97", "", "", ""),
+    "九年义务教育巩固率": ("%", "98", "", "98.2", "", "98.5", ""),
+    "常住人口城镇化率": ("%", "完成市定目标", "", "81.06", "", "", "1.5"),
+    "煤炭消费总量": ("万吨", "完成市定目标", "", "457", "", "完成市定目标", ""),
+    "万元生产总值能耗降低率": ("%", "完成市定目标", "", "", "6.34", "", "完成市定目标"),
+    "营造林面积": ("亩", "完成市定目标", "", "180", "", "完成市定目标", ""),
+    "空气质量优良天数": ("天", "完成市定目标", "", "243", "-9.9", "完成市定目标", ""),
+    "细颗粒物(PM2.5)平均浓度": ("微克/立方米", "完成市定目标", "", "49", "8.9", "完成市定目标", ""),
+    "可吸入颗粒物(PM10)平均浓度": (
+        "微克/立方米",
+        "完成市定目标",
+        "",
+        "87",
+        "7.4",
+        "完成市定目标",
+        "",
+    ),
+    "城市生活垃圾无害化清运率": ("%", "100", "", "100", "", "100", ""),
+    "进出口总额": ("万元", "基本持平", "", "24290", "", "基本持平", ""),
+    "实际利用境外资金": ("万美元", "基本持平", "", "5966", "", "基本持平", ""),
+    "城镇新增就业人数": ("人", "完成市定目标", "", "9770", "", "8850", ""),
+    "城镇居民人均可支配收入": (
+        "元",
+        "",
+        "与经济增长协调同步",
+        "42390",
+        "3.1",
+        "",
+        "与经济增长同步",
+    ),
+    "农村居民人均可支配收入": (
+        "元",
+        "",
+        "与经济增长协调同步",
+        "23847",
+        "5.7",
+        "",
+        "与经济增长同步",
+    ),
+    "常住人口": ("万人", "35左右", "", "33.95", "", "", ""),
+    "参加城镇企业职工基本养老保险人数": ("万人", "2.19", "", "2.32", "", "2.59", ""),
+    "参加城乡居民基本养老保险人数": ("万人", "完成市定目标", "", "6.26", "", "6.18", ""),
+}
+CELLS = [
+    ("2022", "Target", "Level"),
+    ("2022", "Target", "GrowthRate"),
+    ("2022", "Actual", "Level"),
+    ("2022", "Actual", "GrowthRate"),
+    ("2023", "Target", "Level"),
+    ("2023", "Target", "GrowthRate"),
+]
+BOUND_WORDS = {"以上": "AtLeast", "左右": "About", "以下": "AtMost"}
+
+
+def expected_cell(cell: str, unit: str, measure: str) -> tuple:
+    """(value, unit, bound, targetText) as the graph should hold a table cell."""
+    bound = next((b for w, b in BOUND_WORDS.items() if cell.endswith(w)), None)
+    number = cell.removesuffix("以上").removesuffix("左右")
+    if not re.fullmatch(r"-?[\d.]+", number):
+        return (None, None, None, cell)
+    return (Decimal(number), unit if measure == "Level" else "%", bound, None)
+
+
+def test_every_cell_of_the_26_table_rows(seed_store):
+    rows = select(
+        seed_store,
+        """SELECT ?name ?period ?kind ?measure ?value ?unit ?bound ?text WHERE {
+             ?o a pol:Observation ; pol:indicator/rdfs:label ?name ; pol:period ?period ;
+                pol:valueKind ?kind ; pol:measure ?measure .
+             OPTIONAL { ?o pol:value ?value } OPTIONAL { ?o pol:unit ?unit }
+             OPTIONAL { ?o pol:bound ?bound } OPTIONAL { ?o pol:targetText ?text } }""",
+    )
+    graph = {
+        (r["name"], r["period"], r["kind"].split("#")[1], r["measure"].split("#")[1]): (
+            Decimal(r["value"]) if "value" in r else None,
+            r.get("unit"),
+            r["bound"].split("#")[1] if "bound" in r else None,
+            r.get("text"),
+        )
+        for r in rows
+    }
+    assert len(TABLE) == 28  # 26 numbered rows, 规上工业 and the 生产总值 total
+    for name, (unit, *cells) in TABLE.items():
+        for (period, kind, measure), cell in zip(CELLS, cells, strict=True):
+            key = (name, period, kind, measure)
+            if cell:
+                assert graph.get(key) == expected_cell(cell, unit, measure), key
+            else:
+                assert key not in graph, key
