@@ -18,11 +18,10 @@ BENCHES = {
 
 
 def main(argv: list[str]) -> int:
-    names, _, rest = (
-        (argv[: argv.index("--")], None, argv[argv.index("--") + 1 :])
-        if "--" in argv
-        else (argv, None, [])
-    )
+    names, rest = argv, []
+    if "--" in argv:
+        cut = argv.index("--")
+        names, rest = argv[:cut], argv[cut + 1 :]
     unknown = [n for n in names if n not in BENCHES]
     if unknown:
         print(f"unknown benchmark {unknown[0]}; known: {', '.join(BENCHES)}", file=sys.stderr)

@@ -21,7 +21,7 @@ examples:
   policykg build kg/sources/*.txt --store var/store      build the graph of the bundled reports
   policykg stats --store var/store                        what is in it
   policykg query --store var/store 'SELECT ?s WHERE { ?s a pol:Slogan } LIMIT 5'
-  policykg query --store var/store --named chain-enterprises slogan=四主链
+  policykg query --store var/store --named chain-enterprises chain=四主链
   policykg dump --store var/store --format ttl -o kg.ttl
   policykg load extra.ttl --graph https://example.org/g --store var/store
   policykg serve --store var/store --port 5000            the SPARQL service and term pages
@@ -47,10 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as e:  # one line a user can act on, not a traceback
+        from ..queries import CatalogueError
         from .read import ReportError
         from .store import StoreError
 
-        if isinstance(e, ReportError | StoreError | ValueError | OSError):
+        if isinstance(e, ReportError | StoreError | CatalogueError | ValueError | OSError):
             print(f"policykg: {e}", file=sys.stderr)
             return 1
         raise

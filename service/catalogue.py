@@ -13,24 +13,28 @@
   Cells are strings (IRIs and literal values); a variable left unbound is absent from its row.
 
 Unknown names answer 404; a missing, unknown or ill-typed parameter answers 400 naming it.
+Named queries run like any other SPARQL: in a query worker, with the parameters bound by the
+engine, cut at ``QUERY_TIMEOUT`` (503) and ``MAX_ROWS``, and counted against
+``MAX_CONCURRENT_QUERIES`` (429).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from ..kg.store import Row, results_to_json
 from ..queries import NamedQuery, ParameterError, UnknownQuery, get_query, load_catalogue
-from .db import get_store
 from .errors import ServiceError
+from .results import Job
+from .sparql import run_job
 
 bp = Blueprint("catalogue", __name__)
 
 FORMAT_PARAM = "format"
-DEFAULT_MAX_ROWS = 10_000
+JSON_RESULTS = "application/sparql-results+json"
 
 
 @bp.get("/queries")
@@ -51,7 +55,7 @@ def page(name: str) -> str:
         "query.html",
         query=query,
         params=params,
-        rows=None if rows is None else results_to_json(rows),
+        rows=rows,
         truncated=truncated,
     )
 
@@ -68,7 +72,7 @@ def api(name: str) -> Response:
         query=query.name,
         params=params,
         variables=list(query.variables),
-        rows=results_to_json(rows),
+        rows=rows,
         count=len(rows),
         truncated=truncated,
     )
@@ -86,14 +90,20 @@ def _params() -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k != FORMAT_PARAM}
 
 
-def _run(query: NamedQuery, params: dict[str, str]) -> tuple[list[Row], bool]:
-    """Rows of ``query``, cut at the app's ``MAX_ROWS``; a bad parameter is the client's 400."""
+def _run(query: NamedQuery, params: dict[str, str]) -> tuple[list[dict[str, str]], bool]:
+    """Rows of ``query`` as strings (IRIs, literal values) and whether the row cap cut them.
+
+    :raises ServiceError: 400 for a bad parameter; 429, 503 as for any query.
+    """
     try:
-        rows = query.run(get_store(), **params)
+        bindings = query.bind(params)
     except ParameterError as e:
         raise ServiceError(str(e), 400) from None
-    limit = current_app.config.get("MAX_ROWS", DEFAULT_MAX_ROWS)
-    return rows[:limit], len(rows) > limit
+    job = Job(query.sparql, JSON_RESULTS, None, current_app.config["MAX_ROWS"], bindings=bindings)
+    answer = run_job(job)
+    solutions = json.loads(answer.body)["results"]["bindings"]
+    rows = [{name: term["value"] for name, term in s.items()} for s in solutions]
+    return rows, answer.truncated
 
 
 def _wants_csv() -> bool:
@@ -106,11 +116,11 @@ def _wants_csv() -> bool:
     return best == "text/csv"
 
 
-def _csv(query: NamedQuery, rows: list[Row]) -> Response:
+def _csv(query: NamedQuery, rows: list[dict[str, str]]) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(query.variables)
-    for row in results_to_json(rows):
+    for row in rows:
         writer.writerow([row.get(v, "") for v in query.variables])
     return Response(
         out.getvalue(),

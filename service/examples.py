@@ -1,13 +1,15 @@
 """Example queries offered by the query page: the catalogue's, or a few built in.
 
 The catalogue (``policykg.queries.load_catalogue()``) is the source; the built-in examples only
-stand in while it is missing or broken, so the page always has something to start from.
+stand in while it is broken, so the page always has something to start from.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+
+from ..queries import CatalogueError, NamedQuery, load_catalogue
 
 log = logging.getLogger(__name__)
 
@@ -55,24 +57,28 @@ BUILT_IN = (
 
 
 def load_examples() -> list[Example]:
-    """The catalogue's queries as examples, or :data:`BUILT_IN` when there is no catalogue."""
-    try:
-        from ..queries import load_catalogue
-    except ImportError:
-        return list(BUILT_IN)
+    """The catalogue's queries as examples, or :data:`BUILT_IN` when there is no catalogue.
+
+    An example with parameters ends with a ``VALUES`` row of its documented example values
+    (``VALUES (?chain) { ("四主链") }``), so it answers the question it was written for.
+    """
     try:
         catalogue = load_catalogue()
-    except Exception as e:  # a broken .rq file must not take the query page down
+    except CatalogueError as e:  # a broken .rq file must not take the query page down
         log.warning("query catalogue unavailable, using built-in examples: %s", e)
         return list(BUILT_IN)
-    entries = catalogue.values() if isinstance(catalogue, dict) else catalogue
-    examples = [_from_entry(entry) for entry in entries]
-    return [e for e in examples if e.sparql] or list(BUILT_IN)
+    return [
+        Example(q.name, q.title_zh, q.sparql.rstrip() + _values(q), q.description)
+        for q in catalogue.values()
+    ] or list(BUILT_IN)
 
 
-def _from_entry(entry: object) -> Example:
-    name = str(getattr(entry, "name", ""))
-    title = getattr(entry, "title_zh", None) or getattr(entry, "title", None) or name
-    sparql = getattr(entry, "sparql", None) or getattr(entry, "query", None) or ""
-    description = getattr(entry, "description", "") or ""
-    return Example(name, str(title), str(sparql), str(description))
+def _values(query: NamedQuery) -> str:
+    """A trailing ``VALUES`` clause binding the example's parameters ("" when it has none)."""
+    if not query.example:
+        return ""
+    bound = query.bind(query.example)
+    names = [p.name for p in query.params if p.name in query.example]
+    variables = " ".join(f"?{name}" for name in names)
+    terms = " ".join(str(bound[name]) for name in names)
+    return f"\n\n# the example's parameters\nVALUES ({variables}) {{ ({terms}) }}\n"

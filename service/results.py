@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ..kg.store import GRAPH_FORMATS, OxigraphStore
+from ..kg.store import GRAPH_FORMATS, OxigraphStore, Term
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -53,6 +53,7 @@ class Job:
     default_graphs: list[str] | None = None  # None: the union of all graphs
     named_graphs: list[str] | None = None
     base_iri: str | None = None  # for relative IRIs; the protocol allows the endpoint's URL
+    bindings: dict[str, Term] | None = None  # a named query's parameters, bound by the engine
 
 
 @dataclass
@@ -91,6 +92,7 @@ def evaluate(store: OxigraphStore, job: Job, prefixes: dict[str, str] | None = N
     """
     result = store.execute(
         job.sparql,
+        bindings=job.bindings,
         default_graphs=job.default_graphs,
         named_graphs=job.named_graphs,
         base_iri=job.base_iri,

@@ -30,11 +30,12 @@ from .protocol import (
     read_operation,
 )
 from .results import Answer, Job
-from .screening import screen
+from .screening import Screened, screen
 
 bp = Blueprint("sparql", __name__)
 
 READ_ONLY = "this SPARQL service is read-only: updates (INSERT, DELETE, LOAD, CLEAR...) are refused"
+NO_LOAD = "LOAD is refused: this endpoint is read-only and never fetches data from other servers"
 MAX_MESSAGE = 400  # pyoxigraph lists every expected token; keep messages readable
 
 
@@ -50,7 +51,7 @@ def endpoint() -> Response | str | tuple[str, int]:
     """The SPARQL 1.1 Protocol query operation (read-only)."""
     operation = read_operation(request, current_app.config["MAX_BODY_BYTES"])
     if operation.update is not None:
-        raise ServiceError(READ_ONLY, 403)
+        raise refusal(screen(operation.update))
     if operation.query is None:
         if request.method == "POST":
             raise ServiceError(
@@ -77,15 +78,24 @@ def endpoint() -> Response | str | tuple[str, int]:
 def run(operation: Operation, tabular: str | None, graph: str | None) -> Answer:
     """Screen the query and run it in a worker; every refusal is a :class:`ServiceError`."""
     backend = get_backend()
-    config = current_app.config
     query = operation.query or ""
     default_graphs, named_graphs = check_query(query, operation, backend)
-    job = Job(
-        query, tabular, graph, config["MAX_ROWS"], default_graphs, named_graphs, endpoint_url()
+    max_rows = current_app.config["MAX_ROWS"]
+    return run_job(
+        Job(query, tabular, graph, max_rows, default_graphs, named_graphs, endpoint_url())
     )
+
+
+def run_job(job: Job) -> Answer:
+    """Run ``job`` in a query worker, cut at the timeout and the row cap (the endpoint and the
+    catalogue both go through here).
+
+    :raises ServiceError: 429 (too many queries), 503 (timeout), 400 (the engine refused it).
+    """
+    config = current_app.config
     retry = {"Retry-After": str(config["RETRY_AFTER"])}
     try:
-        return backend.pool.run(job, config["QUERY_TIMEOUT"])
+        return get_backend().pool.run(job, config["QUERY_TIMEOUT"])
     except PoolBusy:
         raise ServiceError(
             "too many queries at once; try again shortly", 429, headers=retry
@@ -99,6 +109,13 @@ def run(operation: Operation, tabular: str | None, graph: str | None) -> Answer:
         f = e.failure
         message = f.message if len(f.message) <= MAX_MESSAGE else f.message[:MAX_MESSAGE] + "…"
         raise ServiceError(message, f.status, line=f.line, column=f.column) from None
+
+
+def refusal(screened: Screened) -> ServiceError:
+    """The error for an update: 400 for LOAD (it would fetch from the web), else 403."""
+    if screened.form == "LOAD":
+        return ServiceError(NO_LOAD, 400)
+    return ServiceError(READ_ONLY, 403)
 
 
 def endpoint_url() -> str:
@@ -119,7 +136,7 @@ def check_query(
     """
     screened = screen(query)
     if screened.is_update:
-        raise ServiceError(READ_ONLY, 403)
+        raise refusal(screened)
     if screened.uses_service:
         raise ServiceError("SERVICE is refused: this endpoint never connects to other servers", 400)
     limit = current_app.config["MAX_QUERY_DEPTH"]

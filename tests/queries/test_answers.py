@@ -6,6 +6,9 @@ table, the 25-entry glossary (附件), the 17 titles in 《》 and the section h
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from policykg.queries import get_query
@@ -180,3 +183,15 @@ def test_reports_and_slogans(seed_store):
     assert set(report["years"].split()) == {"2022", "2023"}
     chain = only(run(seed_store, "slogans"), label="四主链")
     assert (chain["numeral"], chain["partCount"]) == ("4", "4")
+
+
+def test_the_command_line_runs_a_named_query(seed_store_dir, capsys):
+    from policykg.kg.cli import main
+
+    store = str(seed_store_dir)
+    named = ["query", "--store", store, "--named", "chain-enterprises", "chain=四主链"]
+    assert main([*named, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["industryLabel"] for r in rows} == CHAIN_INDUSTRIES
+    assert main(["query", "--store", store, "--named", "no-such-query"]) == 1
+    assert "chain-enterprises" in capsys.readouterr().err  # the names there are

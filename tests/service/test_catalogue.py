@@ -1,4 +1,5 @@
-"""/queries and /api/queries/<name> over the hand-written mini store."""
+"""/queries and /api/queries/<name> over the hand-written mini store, answered by the same
+query workers as /sparql."""
 
 from __future__ import annotations
 
@@ -9,20 +10,25 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from policykg.kg.store import OxigraphStore
-from policykg.service import create_app
-from policykg.service.db import EXTENSION, Backend
+from policykg.service import create_app, db
 
 MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini.trig"
 
 
 @pytest.fixture(scope="module")
-def client():
-    store = ox.Store()
+def app(tmp_path_factory):
+    path = tmp_path_factory.mktemp("mini") / "store"
+    store = ox.Store(str(path))
     store.load(path=str(MINI), format=ox.RdfFormat.TRIG)
-    app = create_app({"TESTING": True})
-    # the store without the query workers: named queries run on the web process's store
-    app.extensions[EXTENSION] = Backend(OxigraphStore(store), None, frozenset())  # type: ignore[arg-type]
+    store.flush()
+    del store
+    app = create_app({"TESTING": True, "STORE_PATH": path, "WORKERS": 1, "MAX_ROWS": 50})
+    yield app
+    db.close(app)
+
+
+@pytest.fixture
+def client(app):
     return app.test_client()
 
 
@@ -40,6 +46,8 @@ def test_a_query_page_runs_the_query_as_a_table(client):
     assert "<th>partLabel</th>" in page
     assert "<td>嵩山路</td>" in page
     assert "6 rows" in page
+    # IRIs link to this server's entity pages
+    assert 'href="/id/slogan/si-zong-si-heng-yi-guan-wang"' in page
 
 
 def test_the_api_answers_json_by_default(client):
@@ -94,3 +102,15 @@ def test_a_bad_parameter_is_400_naming_it(client, url, param):
 def test_an_unknown_format_is_400(client):
     response = client.get("/api/queries/glossary?format=xml")
     assert response.status_code == 400 and "format" in response.get_json()["error"]
+
+
+def test_named_queries_obey_the_row_cap(client, app):
+    answer = client.get("/api/queries/term-mentions?term=四主链").get_json()
+    cap = app.config["MAX_ROWS"]
+    app.config["MAX_ROWS"] = 1
+    try:
+        cut = client.get("/api/queries/glossary").get_json()
+    finally:
+        app.config["MAX_ROWS"] = cap
+    assert answer["truncated"] is False and answer["count"] >= 1
+    assert (cut["count"], cut["truncated"]) == (1, True)

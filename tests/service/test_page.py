@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -129,3 +130,16 @@ def test_no_asset_comes_from_another_site(server):
     for url in parse(page.text).urls:
         if url.startswith("/static/"):
             assert requests.get(server.url + url).status_code == 200, url
+
+
+def test_every_example_runs_with_its_example_values(server):
+    page = requests.get(server.url + "/", headers=BROWSER)
+    examples = re.search(r'<section class="examples">(.*?)</section>', page.text, re.S).group(1)
+    links = [u for u in parse(examples).urls if "format=html" in u]
+    assert len(links) >= 12
+    queries = [parse_qs(urlsplit(u).query)["query"][0] for u in links]
+    # a catalogue query with parameters is offered bound to its documented example
+    assert any(q.rstrip().endswith('VALUES (?chain) { ("四主链") }') for q in queries)
+    for url in links:
+        response = requests.get(server.url + url)
+        assert response.status_code == 200, (url, response.text[:300])
