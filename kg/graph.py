@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from .document import Document
 from .iri import Minter
-from .structure import Place
+from .structure import Place, qualify_body
 from .vocab import DCTERMS, POL, PROV, RDF, RDFS, SKOS, XSD, typed, zh
 
 Node = ox.NamedNode
@@ -162,8 +162,9 @@ def write_policies(rg: ReportGraph, policies, documents, slogan_iris: dict[str, 
         rg.add(rg.report, DCTERMS.references, node)
         if d.issued:
             rg.add(node, DCTERMS.issued, typed(d.issued.isoformat(), XSD.date))
-        if d.issuer:
-            body = rg.entity(rg.minter.entity("body", d.issuer), POL.GovernmentBody, d.issuer)
+        for issuer in d.issuer.split("、") if d.issuer else []:  # 中共中央、国务院: two bodies
+            issuer = qualify_body(issuer, rg.structure)
+            body = rg.entity(rg.minter.entity("body", issuer), POL.GovernmentBody, issuer)
             rg.add(node, DCTERMS.creator, body)
         doc_nodes[d.title] = node
     for p in policies:
@@ -288,7 +289,8 @@ def write_observations(rg: ReportGraph, observations) -> None:
         if o.label != o.indicator:
             rg.add(indicator, SKOS.altLabel, zh(o.label))
         iri = rg.minter.observation(area.value, o.indicator, o.period, o.value_kind, o.measure)
-        label = f"{o.indicator} {o.period} {'实际' if o.value_kind == 'actual' else '目标'}"
+        kind = "实际" if o.value_kind == "actual" else "目标"
+        label = f"{o.indicator} {o.period}年{kind}{'增速' if o.measure == 'growth' else ''}"
         node = rg.entity(iri, POL.Observation, label, o.spans)
         rg.add(node, POL.indicator, indicator)
         rg.add(node, POL.period, typed(o.period, XSD.gYear))

@@ -448,10 +448,15 @@ def find_issuer(structure: Structure, text: str, front: list[tuple[int, int, str
     m = ON_BEHALF.search(text[:2000])
     if m is None:
         return None
-    body = m["body"]
+    return _local_name(qualify_body(m["body"], structure), structure)
+
+
+def qualify_body(body: str, structure: Structure) -> str:
+    """A body named relative to the report's place gets the place's name: 我代表省人民政府 →
+    四川省人民政府, 省政府办公厅 → 四川省政府办公厅 (in a report about 四川省)."""
     if body[0] in "省市区县州旗盟" and structure.place and structure.place[-1] == body[0]:
-        body = structure.place + body[1:]  # 我代表省人民政府 → 四川省人民政府
-    return _local_name(body, structure)
+        return structure.place + body[1:]
+    return body
 
 
 def _local_name(body: str, structure: Structure) -> str:

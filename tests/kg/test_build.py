@@ -333,3 +333,21 @@ def test_every_cell_of_the_26_table_rows(seed_store):
                 assert graph.get(key) == expected_cell(cell, unit, measure), key
             else:
                 assert key not in graph, key
+
+
+def test_observation_labels_tell_level_from_growth(seed_store):
+    rows = select(
+        seed_store,
+        """SELECT ?label WHERE { ?o pol:indicator/rdfs:label "地区生产总值"@zh ;
+             pol:period "2022"^^xsd:gYear ; pol:valueKind pol:Actual ; rdfs:label ?label }""",
+    )
+    assert column(rows, "label") == {"地区生产总值 2022年实际", "地区生产总值 2022年实际增速"}
+
+
+def test_a_document_two_bodies_issued_has_both_creators(seed_store):
+    rows = select(
+        seed_store,
+        """SELECT ?body WHERE { ?d a pol:PolicyDocument ; rdfs:label ?title ;
+             dcterms:creator/rdfs:label ?body . FILTER(CONTAINS(?title, "法治宣传教育")) }""",
+    )
+    assert column(rows, "body") == {"中共中央", "国务院"}

@@ -243,3 +243,14 @@ def test_definition_text_without_glossary():
     assert [c.label for c in found["三保"].components] == ["保基本民生", "保工资", "保运转"]
     assert found["三保"].defined_by is None and found["三保"].definition_span is not None
     assert found["两高"].components == [] and found["两高"].warnings
+
+
+def test_a_word_every_item_ends_with_stays_on_the_last_item():
+    # “四上”企业: …规模以上工业企业、…、规模以上服务业企业 (the heading's 企业 is each item's)
+    assert parts(ZHANHE, "四上")[-1] == "规模以上服务业企业"
+    assert kinds(ZHANHE, "四上") == {"concept"}
+
+
+def test_a_bare_count_of_articles_is_no_slogan():
+    # 出台稳增长“21条”“18条”等政策: a count of articles, not a name
+    assert not {"21条", "18条", "15条"} & set(slogans(SICHUAN))

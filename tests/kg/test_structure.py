@@ -263,3 +263,11 @@ def test_a_bracketed_dateline_with_an_abbreviated_congress():
     assert (s.place, s.place_code, s.parent_place) == ("湛河区", "410411", "平顶山市")
     assert s.issuer == "湛河区人民政府"
     assert s.years == (2024, 2025)
+
+
+def test_bodies_named_relative_to_the_report_place_get_its_name():
+    from policykg.kg.structure import qualify_body
+
+    _doc, structure = read("sichuan-province_2026_gov-work-report")
+    assert qualify_body("省政府办公厅", structure) == "四川省政府办公厅"
+    assert qualify_body("国务院办公厅", structure) == "国务院办公厅"

@@ -1,0 +1,28 @@
+"""Named policies and cited documents: what is no policy stays out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from policykg.kg.policies import find_policies
+from policykg.kg.read import read_report
+
+SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
+
+
+def labels(name: str) -> set[str]:
+    return {p.label for p in find_policies(read_report(SOURCES / f"{name}.txt").text)}
+
+
+def test_founding_report_policies():
+    found = labels("zhanhe-district_2023_plan-report")
+    assert {"万人助万企活动", "放管服效改革", "惠企纾困政策", "就业优先政策"} <= found
+
+
+def test_no_policy_from_what_is_to_be_avoided_or_from_function_words():
+    assert "半拉子工程" not in labels(
+        "hailaer-district_2019_gov-work-report"
+    )  # 防止出现“半拉子”工程
+    henan = labels("henan-province_2026_gov-work-report")
+    assert not any(label.startswith("的") for label in henan)  # 中央出台的一揽子增量政策
+    assert "15条政策" not in labels("sichuan-province_2026_gov-work-report")
