@@ -1,7 +1,7 @@
 """Term search latency, in server time (the app answering /api/terms and /terms, no network):
 at the size of the founding report's graph, and at 10,000 generated terms.
 
-    python bench/bench_terms.py [--store DIR]     # DIR: a store built by `policykg build`
+    python -m bench terms [-- --store DIR]     # DIR: a store built by `policykg build`
 
 Without ``--store`` the founding report is built into a temporary store first.
 Generated terms are Chinese labels of 2–12 characters drawn from the founding report's own
@@ -120,11 +120,11 @@ def measure(store: OxigraphStore, n_queries: int) -> dict:
     return result
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, help="a store built by `policykg build`")
     parser.add_argument("--queries", type=int, default=400)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = args.store
         if store_dir is None:

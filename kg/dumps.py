@@ -14,7 +14,9 @@ lists and serves the files. One call writes, into ``out_dir``::
     dumps.json          the same listing as JSON, for the service's /dumps/ page
 
 The VoID dataset counts distinct triples of the union graph, which is what the SPARQL service
-answers by default; each named graph is a ``void:subset`` whose IRI is the graph IRI itself.
+answers by default; each named graph is a ``void:subset`` whose IRI is the graph IRI itself. A
+report has two: ``id:graph/report/{slug}`` (read from it) and ``id:graph/inferred/{slug}``
+(materialised over it); both name the report as ``dcterms:source`` and carry its title.
 """
 
 from __future__ import annotations
@@ -196,17 +198,27 @@ def _void_quads(store, union, dumps, base_iri, license, modified) -> list[ox.Tri
 
 
 def _report_of(store: ox.Store, graph: ox.NamedNode, base_iri: str) -> Iterable[ox.Triple]:
-    """A report graph's subset names its report as source and carries the report's title."""
-    prefix = base_iri + "graph/report/"
-    if not graph.value.startswith(prefix):
+    """A report's subsets (its graph and the graph inferred over it) name the report as source
+    and carry its title; the inferred one says what it holds."""
+    kind, _, slug = graph.value[len(base_iri + "graph/") :].partition("/")
+    if not graph.value.startswith(base_iri + "graph/") or kind not in ("report", "inferred"):
         return []
-    report = ox.NamedNode(base_iri + "report/" + graph.value[len(prefix) :])
+    report = ox.NamedNode(base_iri + "report/" + slug)
     title = ox.NamedNode(_NS["dcterms"] + "title")
     triples = [ox.Triple(graph, ox.NamedNode(_NS["dcterms"] + "source"), report)]
-    for q in store.quads_for_pattern(report, title, None, graph):
+    report_graph = ox.NamedNode(base_iri + "graph/report/" + slug)
+    for q in store.quads_for_pattern(report, title, None, report_graph):
         triples.append(ox.Triple(graph, title, q.object))
         break
+    if kind == "inferred":
+        triples.append(ox.Triple(graph, ox.NamedNode(_NS["dcterms"] + "description"), _INFERRED))
     return triples
+
+
+_INFERRED = ox.Literal(
+    "Triples inferred from the ontology's axioms over this report's graph and the lexicon.",
+    language="en",
+)
 
 
 def _integer(n: int) -> ox.Literal:

@@ -10,11 +10,13 @@ browser and in a saved copy of the page::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
 WIDTH, HEIGHT = 440, 210
 LEFT, RIGHT, TOP, BOTTOM = 56, 36, 26, 40
+INSET = 24  # between the y axis and the first year, so that its point stands clear
 SERIES = {  # kind → (label, colour, dash)
     "Target": ("目标 target", "#c0392b", "5 3"),
     "Actual": ("实际 actual", "#1f5fa8", ""),
@@ -38,12 +40,13 @@ def indicator_chart(points: list[Point], unit: str = "", title: str = "") -> str
     if not points:
         return ""
     years = sorted({p.year for p in points})
-    low, high = _value_range([p.value for p in points])
+    ticks = _ticks([p.value for p in points])
+    low, high = ticks[0], ticks[-1]
 
     def x(year: int) -> float:
         if len(years) == 1:
             return LEFT + (WIDTH - LEFT - RIGHT) / 2
-        return LEFT + (WIDTH - LEFT - RIGHT) * years.index(year) / (len(years) - 1)
+        return LEFT + INSET + (WIDTH - LEFT - RIGHT - INSET) * years.index(year) / (len(years) - 1)
 
     def y(value: float) -> float:
         return TOP + (HEIGHT - TOP - BOTTOM) * (high - value) / (high - low)
@@ -52,7 +55,7 @@ def indicator_chart(points: list[Point], unit: str = "", title: str = "") -> str
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(title or unit)}">',
         f"<title>{escape(title)}</title>" if title else "",
-        *_axes(years, low, high, x, y, unit),
+        *_axes(years, ticks, x, y, unit),
     ]
     for kind, (label, colour, dash) in SERIES.items():
         series = sorted((p for p in points if p.kind == kind), key=lambda p: p.year)
@@ -62,36 +65,51 @@ def indicator_chart(points: list[Point], unit: str = "", title: str = "") -> str
     return "".join(parts)
 
 
-def _value_range(values: list[float]) -> tuple[float, float]:
+def _ticks(values: list[float], count: int = 4) -> list[float]:
+    """Round tick values from below the lowest value (or 0) to above the highest.
+
+    >>> [_tick_label(t) for t in _ticks([67665])]
+    ['0', '20,000', '40,000', '60,000', '80,000']
+    >>> [_tick_label(t) for t in _ticks([5.5, 3.8])]
+    ['0', '2', '4', '6']
+    """
     low, high = min(0.0, *values), max(0.0, *values)
     if high == low:
         high = low + 1
-    pad = (high - low) * 0.1
-    return (low - pad if low < 0 else low), high + pad
+    raw = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step)
+    last = math.ceil(high / step)
+    return [round(i * float(step), 10) for i in range(first, last + 1)]
 
 
-def _axes(years, low, high, x, y, unit) -> list[str]:
-    out = [
-        f'<line x1="{LEFT}" y1="{y(low):.1f}" x2="{LEFT}" y2="{TOP}" stroke="#888"/>',
+def _tick_label(value: float) -> str:
+    """``60,000`` · ``2.5`` · ``-2``."""
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _axes(years, ticks, x, y, unit) -> list[str]:
+    out = [  # grid first, so that the axes draw over it
+        f'<line x1="{LEFT}" y1="{y(tick):.1f}" x2="{WIDTH - RIGHT}" y2="{y(tick):.1f}" '
+        f'stroke="#eee"/><text x="{LEFT - 4}" y="{y(tick) + 4:.1f}" font-size="10" '
+        f'text-anchor="end">{_tick_label(tick)}</text>'
+        for tick in ticks
+    ]
+    out += [
+        f'<line x1="{LEFT}" y1="{y(ticks[0]):.1f}" x2="{LEFT}" y2="{y(ticks[-1]):.1f}" '
+        'stroke="#888"/>',
         f'<line x1="{LEFT}" y1="{y(0):.1f}" x2="{WIDTH - RIGHT}" y2="{y(0):.1f}" stroke="#888"/>',
         f'<text x="{LEFT}" y="{TOP - 12}" font-size="11" text-anchor="middle">{escape(unit)}</text>',
     ]
-    for tick in _ticks(low, high):
-        out.append(
-            f'<text x="{LEFT - 4}" y="{y(tick) + 4:.1f}" font-size="10" text-anchor="end">'
-            f"{tick:g}</text>"
-        )
     for year in years:
         out.append(
             f'<text x="{x(year):.1f}" y="{HEIGHT - BOTTOM + 14}" font-size="11" '
             f'text-anchor="middle">{year}</text>'
         )
     return out
-
-
-def _ticks(low: float, high: float) -> list[float]:
-    step = (high - low) / 4
-    return [round(low + i * step, 2) for i in range(5)]
 
 
 def _series(series: list[Point], label, colour, dash, x, y) -> list[str]:

@@ -80,11 +80,13 @@ def void_summary(triples: list[ox.Triple]) -> dict:
         return (p.get(name) or [""])[0]
 
     subsets = []
-    for graph in sorted(props.get(void + "subset", [])):
+    for graph in sorted(props.get(void + "subset", []), key=_subset_order):
         g = by_subject.get(graph, {})
         subsets.append(
             {
                 "graph": ent.graph_link(graph),
+                "anchor": ent.graph_anchor(graph),
+                "data": ent.data_links(ent.local_href(graph)),
                 "triples": int(one(g, void + "triples") or 0),
                 "title": one(g, dcterms + "title"),
             }
@@ -96,6 +98,12 @@ def void_summary(triples: list[ox.Triple]) -> dict:
         "modified": one(props, dcterms + "modified"),
         "subsets": subsets,
     }
+
+
+def _subset_order(graph: str) -> tuple[str, str]:
+    """Shared graphs first, then per report its own graph followed by the one inferred over it."""
+    kind, _, slug = graph.rsplit("/graph/", 1)[-1].partition("/")
+    return (slug, {"report": "1", "inferred": "2"}.get(kind, "0" + kind))
 
 
 def _rows() -> list[dict]:

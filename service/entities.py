@@ -27,7 +27,17 @@ from decimal import Decimal, InvalidOperation
 from html import escape
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from ..kg.store import Store, Term
@@ -82,6 +92,7 @@ PREFIXES = {
     "qb": "http://purl.org/linked-data/cube#",
     "dcterms": "http://purl.org/dc/terms/",
     "oa": "http://www.w3.org/ns/oa#",
+    "vann": "http://purl.org/vocab/vann/",
 }
 # Names of the W3C properties the graph uses, for pages; the ontology names its own.
 _W3C_LABELS = {
@@ -318,15 +329,30 @@ def describe(iri: str) -> Description | None:
         if isinstance(o, ox.Literal)
     ]
     types = [link(t.value) for t, _, _ in values.get(RDF_TYPE, {}).values()]
+    quotes = [o.value for o, _, _ in values.get(POL + "quote", {}).values()]
     statements = [_statement(p, vals) for p, vals in sorted(values.items(), key=_prop_order)]
     return Description(
         iri=iri,
-        label=_zh_first(own_labels) or _fallback_label(iri),
+        label=_zh_first(own_labels) or (_quoted(quotes[0]) if quotes else _fallback_label(iri)),
         types=sorted(types, key=lambda t: (not t.iri.startswith(POL), t.iri)),
         statements=statements,
         incoming=incoming(node),
         mentions=mentions(iri),
     )
+
+
+def _quoted(quote: str, width: int = 40) -> str:
+    """A text span's name: its quote, cut to a line: ``“四主链”``."""
+    return "“" + (quote if len(quote) <= width else quote[: width - 1] + "…") + "”"
+
+
+def span_href(desc: Description) -> str | None:
+    """Where a text span sits in its report's text, highlighted; None for anything else."""
+    found = {s.prop.iri: s.values[0][0] for s in desc.statements if s.values}
+    report, start, end = (found.get(POL + p) for p in ("inReport", "start", "end"))
+    if not isinstance(report, Link) or start is None or end is None:
+        return None
+    return f"{report.href}?hl={start}-{end}#span-{start}-{end}"
 
 
 def _prop_order(item) -> tuple:
@@ -346,7 +372,8 @@ def _statement(prop: str, vals) -> Statement:
 
 
 def graph_link(graph: str) -> Link:
-    """A named graph as a source: a report graph links to its report, others to VoID."""
+    """A named graph as a source: a report graph links to its report, others to their own IRI
+    (``/id/graph/inferred/{slug}``), which answers with the graph's statements."""
     base = base_iri()
     report_prefix = base + "graph/report/"
     if graph.startswith(report_prefix):
@@ -354,7 +381,14 @@ def graph_link(graph: str) -> Link:
         return Link(graph, local_href(report), "报告 " + graph[len(report_prefix) :])
     names = {"lexicon": "词表 lexicon", "inferred": "推理 inferred", "ontology": "本体 ontology"}
     name = graph[len(base) + len("graph/") :] if graph.startswith(base + "graph/") else graph
-    return Link(graph, url_for("dumps.void"), names.get(name.split("/")[0], name))
+    kind, _, rest = name.partition("/")
+    label = names[kind] + (f" {rest}" if rest else "") if kind in names else name
+    return Link(graph, local_href(graph), label)
+
+
+def graph_anchor(graph: str) -> str:
+    """The id of a graph's row on ``/dumps/``: ``graph-inferred-zhanhe-district-2023-plan-report``."""
+    return "graph-" + graph.rsplit("/graph/", 1)[-1].replace("/", "-")
 
 
 def incoming(node: ox.NamedNode) -> list[tuple[Link, int, list[Link]]]:
@@ -592,6 +626,8 @@ def entity(key: str):
     """The resource ``{BASE_IRI}{key}`` as a page or as RDF."""
     iri = base_iri() + key
     media_type = negotiate()
+    if key.startswith("graph/"):
+        return named_graph(iri, media_type)
     if media_type != "text/html":
         triples = store().query(_Q_DESCRIBE, bindings={"s": ox.NamedNode(iri)})
         if not triples:
@@ -619,7 +655,18 @@ def entity(key: str):
         return render_template("report.html", **context)
     if "Indicator" in kinds:
         context["series"] = indicator_series(iri)
+    context["in_report"] = span_href(desc) if "TextSpan" in kinds else None
     return render_template("entity.html", **context)
+
+
+def named_graph(iri: str, media_type: str) -> ResponseReturnValue:
+    """A named graph's IRI: its statements as RDF; browsers go to its row on ``/dumps/``."""
+    if not store().query("ASK { GRAPH ?g { ?s ?p ?o } }", bindings={"g": ox.NamedNode(iri)}):
+        abort(404, description=f"no named graph <{iri}>")
+    if media_type == "text/html":
+        return redirect(url_for("dumps.listing") + "#" + graph_anchor(iri), 303)
+    triples = store().query(_Q_DESCRIBE, default_graphs=[iri])
+    return rdf_response(triples, media_type, iri.rstrip("/").rsplit("/", 1)[-1])
 
 
 @bp.route("/ontology")
@@ -628,7 +675,7 @@ def ontology():
     graph = base_iri() + "graph/ontology"
     media_type = negotiate()
     if media_type != "text/html":
-        triples = store().query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[graph])
+        triples = store().query(_Q_DESCRIBE, default_graphs=[graph])
         return rdf_response(triples, media_type, "policykg")
     return render_template(
         "ontology.html", doc=ontology_document(graph), data_links=data_links(request.path)
@@ -643,17 +690,14 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 SELECT ?x ?p ?o ?member WHERE {
   ?x a ?kind .
   FILTER(isIRI(?x) && ?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
-                                owl:AnnotationProperty, rdf:Property))
+                                owl:AnnotationProperty, rdf:Property, owl:NamedIndividual))
   ?x ?p ?o .
   OPTIONAL { ?o owl:unionOf/rdf:rest*/rdf:first ?member }
 }
 """
 _DOC_KINDS = {
     "http://www.w3.org/2002/07/owl#Class": "class",
-    "http://www.w3.org/2002/07/owl#ObjectProperty": "property",
-    "http://www.w3.org/2002/07/owl#DatatypeProperty": "property",
-    "http://www.w3.org/2002/07/owl#AnnotationProperty": "property",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property": "property",
+    "http://www.w3.org/2002/07/owl#NamedIndividual": "individual",
 }
 _OWL = "http://www.w3.org/2002/07/owl#"
 _RDFS = PREFIXES["rdfs"]
@@ -665,34 +709,47 @@ _DOC_LINKS = {
     _OWL + "inverseOf": "inverse",
     _OWL + "disjointWith": "disjoint",
     _OWL + "equivalentClass": "equivalent",
+    RDF_TYPE: "types",
 }
 
 
 @dataclass
 class VocabularyTerm:
-    """One class or property of the ontology, as documented on ``/ontology``."""
+    """One class, property or individual of the ontology, as documented on ``/ontology``."""
 
     iri: str
     name: str
-    kind: str  # class | property
+    kind: str  # class | property | individual
     labels: dict[str, str] = field(default_factory=dict)
     comments: list[tuple[str, str]] = field(default_factory=list)
-    types: list[str] = field(default_factory=list)
     links: dict[str, list[Link]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def anchor(self) -> str:
+        """``Slogan`` for pol:Slogan (where :func:`local_href` points), ``dcterms-hasPart``
+        for the others, so that pol:hasPart and dcterms:hasPart keep apart."""
+        return ontology_anchor(self.iri)
+
+    @property
+    def external(self) -> bool:
+        """Declared here but defined by another vocabulary (SKOS, PROV, Dublin Core...)."""
+        return not self.iri.startswith(POL)
+
+
+def ontology_anchor(iri: str) -> str:
+    return iri[len(POL) :] if iri.startswith(POL) else prefixed(iri).replace(":", "-")
 
 
 def ontology_document(graph: str) -> dict[str, list[VocabularyTerm]]:
-    """Classes and properties of the ontology graph, each sorted by name."""
+    """Classes, properties and individuals of the ontology graph, each sorted by name."""
     terms: dict[str, VocabularyTerm] = {}
-    rows = store().query(_Q_ONTOLOGY_TERMS, default_graphs=[graph])
-    for row in rows:
+    targets: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in store().query(_Q_ONTOLOGY_TERMS, default_graphs=[graph]):
         iri, p, o = row["x"].value, row["p"].value, row["o"]
         term = terms.setdefault(iri, VocabularyTerm(iri, prefixed(iri), "property"))
-        if p == RDF_TYPE:
-            term.types.append(prefixed(o.value))
-            if _DOC_KINDS.get(o.value) == "class":
-                term.kind = "class"
-        elif p == RDFS_LABEL and isinstance(o, ox.Literal):
+        if p == RDF_TYPE and o.value in _DOC_KINDS and term.kind != "class":
+            term.kind = _DOC_KINDS[o.value]
+        if p == RDFS_LABEL and isinstance(o, ox.Literal):
             term.labels[o.language or ""] = o.value
         elif p in (_RDFS + "comment", PREFIXES["skos"] + "definition") and isinstance(
             o, ox.Literal
@@ -700,15 +757,19 @@ def ontology_document(graph: str) -> dict[str, list[VocabularyTerm]]:
             term.comments.append((o.language or "", o.value))
         elif p in _DOC_LINKS:
             target = row.get("member", o)
-            if isinstance(target, ox.NamedNode):
-                found = term.links[_DOC_LINKS[p]]
-                if all(x.iri != target.value for x in found):
-                    found.append(
-                        Link(target.value, local_href(target.value), prefixed(target.value))
-                    )
-    out: dict[str, list[VocabularyTerm]] = {"class": [], "property": []}
-    for term in sorted(terms.values(), key=lambda t: t.name):
+            found = targets[iri][_DOC_LINKS[p]]
+            if isinstance(target, ox.NamedNode) and target.value not in found:
+                found.append(target.value)
+    page = url_for("entities.ontology")
+
+    def doc_link(target: str) -> Link:
+        href = f"{page}#{ontology_anchor(target)}" if target in terms else local_href(target)
+        return Link(target, href, prefixed(target))
+
+    out: dict[str, list[VocabularyTerm]] = {"class": [], "property": [], "individual": []}
+    for term in sorted(terms.values(), key=lambda t: (t.external, t.name)):
         term.comments = sorted(set(term.comments), key=lambda c: (c[0] != "zh", c))
-        term.types = sorted(set(term.types))
+        for name, iris in targets[term.iri].items():
+            term.links[name] = [doc_link(t) for t in sorted(iris)]
         out[term.kind].append(term)
     return out

@@ -8,6 +8,9 @@ Pure Python, built once per app from the store and kept in memory. A query match
     substring  主链          anywhere in the label, from one character on
     pinyin     sizhulian     full toneless pinyin (from a syllable boundary), or initials
                              from the start: szl
+    glossary   白名单        a word of a glossary entry's heading (“四保”白名单) that none of
+                             the terms the entry explains matches: 主链 finds 四主链 and not
+                             the entry “四主链”+“三副链”招商体系, so not 三副链 either
 
 Traditional characters are folded to simplified (四主鏈 → 四主链), full-width forms to
 half-width, and quotation marks are ignored (四保白名单 finds “四保”白名单)::
@@ -54,7 +57,7 @@ TERM_KINDS = (
     "GlossaryEntry",
 )
 
-EXACT, PREFIX, SUBSTRING, PINYIN = range(4)
+EXACT, PREFIX, SUBSTRING, PINYIN, GLOSSARY = range(5)
 SNIPPET = 80
 _IGNORED = re.compile(r"[\s\x00-\x1f“”\"'‘’「」『』《》〈〉·・]")
 _ASCII_QUERY = re.compile(r"^[a-z0-9]+$")
@@ -87,7 +90,7 @@ SELECT ?t ?def WHERE {
 """
 _Q_EXPLAINING = """
 PREFIX pol: <https://w3id.org/policykg/ontology#>
-SELECT DISTINCT ?e WHERE { ?e pol:explains ?x }
+SELECT DISTINCT ?e ?x WHERE { ?e pol:explains ?x }
 """
 
 
@@ -100,6 +103,7 @@ class Term:
     kind: str
     alt_labels: tuple[str, ...] = ()
     definition: str = ""
+    explains: tuple[str, ...] = ()  # a glossary entry: the IRIs of the terms it explains
 
     @property
     def snippet(self) -> str:
@@ -121,7 +125,7 @@ class Term:
 
 @dataclass(frozen=True)
 class Hit:
-    """A search result: ``rank`` is EXACT, PREFIX, SUBSTRING or PINYIN; ``matched`` the label hit."""
+    """A search result: ``rank`` is EXACT … GLOSSARY; ``matched`` is the label that was hit."""
 
     term: Term
     rank: int
@@ -141,12 +145,14 @@ class _Haystack:
             pos += len(key) + 1
         self.text = self.SEP + self.SEP.join(keys) + self.SEP
 
-    def find(self, q: str) -> Iterator[tuple[int, int]]:
-        """(row, offset in the row's key) of every occurrence of ``q``, rows in order."""
+    def find(self, q: str, at: set[int] | None = None) -> Iterator[tuple[int, int]]:
+        """(row, offset in the row's key) of every occurrence of ``q``, rows in order; only
+        those starting at one of the positions ``at`` (of :attr:`text`) when given."""
         pos = self.text.find(q)
         while pos != -1:
-            row = bisect_right(self.starts, pos) - 1
-            yield row, pos - self.starts[row]
+            if at is None or pos in at:
+                row = bisect_right(self.starts, pos) - 1
+                yield row, pos - self.starts[row]
             pos = self.text.find(q, pos + 1)
 
     def starting_with(self, q: str) -> Iterator[int]:
@@ -179,13 +185,18 @@ class TermIndex:
             self._terms.append(term)
         self._hanzi, self._pinyin = _Haystack(hanzi), _Haystack(pinyin)
         self._initials = _Haystack(initials)
+        # where syllables start in the pinyin haystack: sizhulian matches there, hulian not
+        self._syllable_starts = {
+            start + offset
+            for start, label in zip(self._pinyin.starts, self._row_label, strict=True)
+            for offset in _syllable_offsets(label)
+        }
         self._lengths = {"hanzi": [len(k) for k in hanzi], "pinyin": [len(k) for k in pinyin],
                          "initials": [len(k) for k in initials]}  # fmt: skip
 
     @classmethod
     def from_store(cls, store: Store) -> TermIndex:
-        """Every labelled resource of a term kind in the store (glossary entries only when they
-        explain nothing else, so that 四主链 is found once, as a slogan)."""
+        """Every labelled resource of a term kind in the store."""
         return cls(terms_from_store(store))
 
     def __len__(self) -> int:
@@ -199,23 +210,36 @@ class TermIndex:
         return self._by_iri.get(iri)
 
     def search(self, query: str, limit: int = 20, kind: str | None = None) -> list[Hit]:
-        """Best hits first; ties go to the shorter label. An empty query finds nothing."""
+        """Best hits first; ties go to the shorter label. An empty query finds nothing.
+
+        A glossary entry that explains other terms ranks last (GLOSSARY), and only when none of
+        the terms it explains is hit: its heading then holds words found nowhere else.
+        """
         q = normalize(query)
         if not q:
             return []
         best: dict[int, tuple[int, int, int]] = {}  # term → (rank, subrank, row)
         for row, score in self._scores(q):
-            term = self._row_term[row]
-            if kind and self._terms[term].kind != kind:
+            t = self._row_term[row]
+            if t not in best or (*score, row) < best[t]:
+                best[t] = (*score, row)
+        hit_iris = {self._terms[t].iri for t in best}
+        found: dict[int, tuple[int, int, int]] = {}
+        for t, (rank, subrank, row) in best.items():
+            term = self._terms[t]
+            if kind and term.kind != kind:
                 continue
-            if term not in best or (*score, row) < best[term]:
-                best[term] = (*score, row)
+            if term.explains:
+                if hit_iris.intersection(term.explains):
+                    continue
+                rank, subrank = GLOSSARY, rank
+            found[t] = (rank, subrank, row)
 
         def order(item: tuple[int, tuple[int, int, int]]) -> tuple:
             term = self._terms[item[0]]
             return (item[1][0], item[1][1], len(term.label), term.label, term.iri)
 
-        top = heapq.nsmallest(limit, best.items(), key=order)
+        top = heapq.nsmallest(limit, found.items(), key=order)
         return [Hit(self._terms[t], rank, self._row_label[row]) for t, (rank, _, row) in top]
 
     def _scores(self, q: str) -> Iterator[tuple[int, tuple[int, int]]]:
@@ -228,7 +252,7 @@ class TermIndex:
                 yield row, (EXACT if lengths["hanzi"][row] == len(q) else PREFIX, 0)
         if not _ASCII_QUERY.match(q):
             return
-        for row, offset in _pinyin_rows(self._pinyin.find(q), self._row_label):
+        for row, offset in _first_per_row(self._pinyin.find(q, self._syllable_starts)):
             if offset == 0:
                 yield row, (PINYIN, 0 if lengths["pinyin"][row] == len(q) else 1)
             else:
@@ -242,7 +266,8 @@ class TermIndex:
         """Terms grouped by the first letter of their pinyin, letters in order, ``#`` last."""
         groups: dict[str, list[Term]] = defaultdict(list)
         for term in self._terms:
-            groups[term.initial].append(term)
+            if not term.explains:  # an entry's heading repeats what it explains
+                groups[term.initial].append(term)
         order = sorted(groups, key=lambda k: (k == "#", k))
         return {k: sorted(groups[k], key=lambda t: (t.pinyin, t.label)) for k in order}
 
@@ -253,17 +278,6 @@ def _first_per_row(matches: Iterable[tuple[int, int]]) -> Iterator[tuple[int, in
     for row, offset in matches:
         if row != last:
             last = row
-            yield row, offset
-
-
-def _pinyin_rows(
-    matches: Iterable[tuple[int, int]], labels: list[str]
-) -> Iterator[tuple[int, int]]:
-    """Per row, the first occurrence that starts on a syllable boundary (sizhulian ∌ hulian)."""
-    done = -1
-    for row, offset in matches:
-        if row != done and offset in _syllable_starts(labels[row]):
-            done = row
             yield row, offset
 
 
@@ -324,13 +338,12 @@ def _initials(label: str) -> str:
     return "".join(t[0] if is_syllable else t for t, is_syllable in _tokens(label))
 
 
-@cache
-def _syllable_starts(label: str) -> tuple[int, ...]:
-    starts, pos = [], 0
-    for s in _syllables(label):
-        starts.append(pos)
-        pos += len(s)
-    return tuple(starts)
+def _syllable_offsets(label: str) -> Iterator[int]:
+    """Where each syllable starts in the joined pinyin: 四主链 (sizhulian) → 0, 2, 5."""
+    pos = 0
+    for syllable in _syllables(label):
+        yield pos
+        pos += len(syllable)
 
 
 def terms_from_store(store: Store) -> list[Term]:
@@ -347,7 +360,9 @@ def terms_from_store(store: Store) -> list[Term]:
         labels[iri].add(row["label"].value)
         if "pref" in row:
             preferred[iri] = row["pref"].value
-    explaining = {row["e"].value for row in store.select(_Q_EXPLAINING)}
+    explains: dict[str, set[str]] = defaultdict(set)
+    for row in store.select(_Q_EXPLAINING):
+        explains[row["e"].value].add(row["x"].value)
     alts: dict[str, set[str]] = defaultdict(set)
     for row in store.select(_Q_ALT):
         alts[row["t"].value].add(row["alt"].value)
@@ -356,11 +371,10 @@ def terms_from_store(store: Store) -> list[Term]:
         definitions.setdefault(row["t"].value, row["def"].value)
     terms = []
     for iri, kind in kinds.items():
-        if kind == "GlossaryEntry" and iri in explaining:
-            continue
         label = preferred.get(iri) or min(labels[iri], key=lambda s: (len(s), s))
         others = tuple(sorted((labels[iri] | alts[iri]) - {label}))
-        terms.append(Term(iri, label, kind, others, definitions.get(iri, "")))
+        explained = tuple(sorted(explains[iri])) if kind == "GlossaryEntry" else ()
+        terms.append(Term(iri, label, kind, others, definitions.get(iri, ""), explained))
     return terms
 
 

@@ -21,12 +21,18 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 
 from ..kg.iri import slug
 from . import entities as ent
-from .search import EXACT, PINYIN, PREFIX, SUBSTRING, Term, term_index
+from .search import EXACT, GLOSSARY, PINYIN, PREFIX, SUBSTRING, Term, term_index
 
 bp = Blueprint("terms", __name__)
 
 MAX_LIMIT = 100
-MATCH_NAMES = {EXACT: "exact", PREFIX: "prefix", SUBSTRING: "substring", PINYIN: "pinyin"}
+MATCH_NAMES = {
+    EXACT: "exact",
+    PREFIX: "prefix",
+    SUBSTRING: "substring",
+    PINYIN: "pinyin",
+    GLOSSARY: "glossary",
+}
 KIND_NAMES = {
     "Slogan": "提法",
     "Policy": "政策",
@@ -81,7 +87,9 @@ SELECT DISTINCT ?t ?parent ?part ?label ?type WHERE {
 """
 )
 # Enterprises and projects of the industries in a term's tree (or of the term, an industry),
-# counting those filed under a variant name or a narrower industry.
+# counting those filed under a variant name or a narrower industry. Below a slogan, only those
+# its own report names (as pol:chainEnterprise is inferred per report): 四主链 of 湛河区 does
+# not gather an enterprise that Henan's report files under the same industry.
 _Q_MEMBERS = (
     _PREFIXES
     + """
@@ -89,7 +97,9 @@ SELECT DISTINCT ?t ?industry ?x ?label ?kind WHERE {
   ?t pol:hasComponent* ?industry .
   ?industry a pol:Industry .
   ?industry (skos:closeMatch|^skos:closeMatch|^skos:broader)* ?variant .
-  ?x pol:inIndustry ?variant ; a ?kind .
+  GRAPH ?g { ?x pol:inIndustry ?variant }
+  FILTER(?t = ?industry || EXISTS { GRAPH ?g { ?t pol:hasComponent ?any } })
+  ?x a ?kind .
   FILTER(?kind IN (pol:Enterprise, pol:Project))
   OPTIONAL { ?x (rdfs:label|skos:prefLabel) ?label }
 }
@@ -121,7 +131,8 @@ SELECT DISTINCT ?t ?p ?x ?label ?dir WHERE {
   { ?t ?p ?x BIND("out" AS ?dir) } UNION { ?x ?p ?t BIND("in" AS ?dir) }
   FILTER(isIRI(?x) && STRSTARTS(STR(?p), STR(pol:)))
   FILTER(?p NOT IN (pol:hasComponent, pol:isComponentOf, pol:hasPart, pol:definedIn,
-                    pol:explains, pol:leadingEnterprise, pol:inReport, pol:indicator))
+                    pol:leadingEnterprise, pol:inReport, pol:indicator))
+  FILTER(?p != pol:explains || ?dir = "out")  # an entry lists what it explains
   ?x (rdfs:label|skos:prefLabel) ?label .
 }
 ORDER BY ?p ?label
@@ -130,11 +141,13 @@ ORDER BY ?p ?label
 _Q_REPORTS = (
     _PREFIXES
     + """
-SELECT ?r ?title (COUNT(DISTINCT ?e) AS ?entries) WHERE {
+SELECT ?r ?title ?by ?date (COUNT(DISTINCT ?e) AS ?entries) WHERE {
   ?r a pol:Report .
   OPTIONAL { ?r dcterms:title ?title }
+  OPTIONAL { ?r dcterms:creator/rdfs:label ?by }
+  OPTIONAL { ?r dcterms:date ?date }
   OPTIONAL { ?e a pol:GlossaryEntry ; pol:inReport ?r }
-} GROUP BY ?r ?title ORDER BY ?r
+} GROUP BY ?r ?title ?by ?date ORDER BY ?r
 """
 )
 _Q_GLOSSARY = (
@@ -223,7 +236,12 @@ def definitions(node: ox.NamedNode) -> list[Definition]:
 
 
 def parts_tree(term: Term) -> Node:
-    """The term and its parts at every depth: 四纵四横一管网 → 四纵 → 嵩山路 …"""
+    """The term and its parts at every depth: 四纵四横一管网 → 四纵 → 嵩山路 …
+
+    The graph does not keep the parts' order; the definitions print it (“四纵”指嵩山路、恒山路…),
+    so parts come in the order the definitions of the term and its parents name them, the
+    others after them by pinyin.
+    """
     node = ox.NamedNode(term.iri)
     children: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, str] = {term.iri: term.label}
@@ -239,16 +257,23 @@ def parts_tree(term: Term) -> Node:
             if kind in KIND_NAMES:
                 kinds[part] = kind
     members = _industry_members(node)
+    index = term_index()
 
-    def build(iri: str, seen: frozenset[str]) -> Node:
+    def build(iri: str, seen: frozenset[str], text: str) -> Node:
         n = Node(ent.link(iri, labels.get(iri)), kinds.get(iri, ""))
         n.enterprises, n.projects = members.get(iri, ([], []))
-        # the graph does not keep the parts' printed order: show them by pinyin
-        parts = sorted(children.get(iri, []), key=lambda c: (slug(labels.get(c, c)), c))
-        n.children = [build(c, seen | {c}) for c in parts if c not in seen]
+        own = index.get(iri)
+        text = (own.definition if own else "") + "\n" + text
+
+        def printed(c: str) -> tuple:
+            at = text.find(labels.get(c, "\0"))
+            return (at < 0, at, slug(labels.get(c, c)), c)
+
+        parts = sorted(children.get(iri, []), key=printed)
+        n.children = [build(c, seen | {c}, text) for c in parts if c not in seen]
         return n
 
-    return build(term.iri, frozenset({term.iri}))
+    return build(term.iri, frozenset({term.iri}), "")
 
 
 def _industry_members(node: ox.NamedNode) -> dict[str, tuple[list[ent.Link], list[ent.Link]]]:
@@ -285,14 +310,32 @@ def linked(node: ox.NamedNode) -> list[tuple[ent.Link, str, list[ent.Link]]]:
     ]
 
 
-def reports() -> list[tuple[ent.Link, str, int]]:
-    """(report, slug, glossary entries) for every report in the store."""
+@dataclass
+class ReportGlossary:
+    """A report as listed beside the index: who issued it and when, and its glossary size."""
+
+    report: ent.Link
+    slug: str
+    issued_by: str
+    date: str
+    entries: int
+
+
+def reports() -> list[ReportGlossary]:
+    """Every report in the store, with the size of its glossary."""
     out = []
     prefix = ent.base_iri() + "report/"
     for row in ent.store().query(_Q_REPORTS):
         iri = row["r"].value
-        slug = iri[len(prefix) :] if iri.startswith(prefix) else ""
-        out.append((ent.link(iri, _value(row, "title")), slug, int(row["entries"].value)))
+        out.append(
+            ReportGlossary(
+                report=ent.link(iri, _value(row, "title")),
+                slug=iri[len(prefix) :] if iri.startswith(prefix) else "",
+                issued_by=_value(row, "by") or "",
+                date=_value(row, "date") or "",
+                entries=int(row["entries"].value),
+            )
+        )
     return out
 
 
@@ -472,10 +515,12 @@ def glossary_page(slug: str):
     """A report's glossary (名词解释), entry by entry, linked to the terms it explains."""
     report = ent.base_iri() + "report/" + slug
     entries = glossary(report)
-    found = [r for r in reports() if r[0].iri == report]
+    found = [r for r in reports() if r.report.iri == report]
     if not found:
         abort(404, description=f"no report <{report}>")
-    return render_template("terms_glossary.html", report=found[0][0], entries=entries)
+    return render_template(
+        "terms_glossary.html", report=found[0], entries=entries, term_link=term_link
+    )
 
 
 @bp.route("/terms/<path:key>")

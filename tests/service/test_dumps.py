@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -97,10 +98,11 @@ def test_void_names_licence_date_dumps_and_the_report(dumps, void, store):
     assert void[(ds, DCTERMS + "modified")][0].datatype.value.endswith("#date")
     links = {t.value for t in void[(ds, VOID + "dataDump")]}
     assert links == {f"https://w3id.org/policykg/dumps/{d.name}" for d in dumps}
-    assert (
-        void[(REPORT_GRAPH, DCTERMS + "source")][0].value
-        == BASE + "report/zhanhe-district-2023-plan-report"
-    )
+    report = BASE + "report/zhanhe-district-2023-plan-report"
+    inferred = REPORT_GRAPH.replace("/graph/report/", "/graph/inferred/")
+    for graph in (REPORT_GRAPH, inferred):  # both subsets of the report name it and its title
+        assert void[(graph, DCTERMS + "source")][0].value == report
+        assert void[(graph, DCTERMS + "title")][0].value.startswith("关于湛河区2022年")
 
 
 def test_checksums_verify(dumps, dumps_dir):
@@ -155,6 +157,12 @@ def test_well_known_void_answers_rdf_by_content_negotiation(client, void):
     assert {q.triple for q in ox.parse(as_jsonld.data, format=ox.RdfFormat.JSON_LD)} == triples
     page = client.get("/.well-known/void", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert str(count(void, dataset(void))) in page
+    # each subset has its row, named after its report, with the graph's data to download
+    row = re.search(
+        r'<tr id="graph-inferred-zhanhe-district-2023-plan-report">.*?</tr>', page, re.S
+    )
+    assert "推理 inferred zhanhe-district-2023-plan-report" in row[0]
+    assert 'href="/id/graph/inferred/zhanhe-district-2023-plan-report?format=ttl"' in row[0]
 
 
 def test_without_dumps_the_pages_say_how_to_make_them(store, tmp_path):

@@ -135,3 +135,71 @@ def test_the_ontology_itself_by_content_negotiation(url):
     classes = {t.subject.value for t in triples if t.object.value.endswith("owl#Class")}
     assert "https://w3id.org/policykg/ontology#Slogan" in classes
     assert not any("zhanhe" in t.subject.value for t in triples)  # only the ontology graph
+
+
+def test_every_kind_of_iri_dereferences_as_a_page_and_as_rdf(url):
+    kinds = requests.get(
+        f"{url}/sparql",
+        params={
+            "query": "PREFIX pol: <https://w3id.org/policykg/ontology#> "
+            "SELECT ?type (MIN(STR(?x)) AS ?iri) WHERE { ?x a ?type "
+            'FILTER(STRSTARTS(STR(?type), STR(pol:)) && STRSTARTS(STR(?x), "' + BASE + '")) } '
+            "GROUP BY ?type"
+        },
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()["results"]["bindings"]
+    found = {b["type"]["value"].rsplit("#", 1)[-1]: b["iri"]["value"] for b in kinds}
+    assert {"Report", "Section", "TextSpan", "Sentence", "GlossaryEntry", "Slogan", "Industry",
+            "Enterprise", "Project", "Policy", "PolicyDocument", "Place", "Indicator",
+            "Observation", "GovernmentBody", "Concept"} <= set(found)  # fmt: skip
+    for kind, iri in found.items():
+        path = "/id/" + iri[len(BASE) :]
+        page = requests.get(url + path, headers={"Accept": BROWSER})
+        assert page.status_code == 200 and '<script type="application/ld+json">' in page.text, kind
+        triples = parse(
+            requests.get(url + path, params={"format": "nt"}).content, RDF_FORMATS["nt"][1]
+        )
+        assert triples and {t.subject.value for t in triples} == {iri}, kind
+
+
+def test_a_named_graph_iri_dereferences_to_its_statements(url):
+    graph = "/id/graph/inferred/zhanhe-district-2023-plan-report"
+    page = requests.get(url + graph, headers={"Accept": BROWSER}, allow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["Location"].endswith(
+        "/dumps/#graph-inferred-zhanhe-district-2023-plan-report"
+    )
+    triples = parse(
+        requests.get(url + graph, params={"format": "ttl"}).content, ox.RdfFormat.TURTLE
+    )
+    assert any(t.predicate.value.endswith("#chainEnterprise") for t in triples)
+    assert (
+        requests.get(url + "/id/graph/report/nothing", params={"format": "nt"}).status_code == 404
+    )
+
+
+def test_a_text_span_page_quotes_it_and_leads_into_the_report(url):
+    page = requests.get(
+        f"{url}/id/report/zhanhe-district-2023-plan-report/span/10453-10456",
+        headers={"Accept": BROWSER},
+    ).text
+    assert '<h1 lang="zh">“四主链”</h1>' in page
+    assert (
+        'class="to-report" href="/id/report/zhanhe-district-2023-plan-report?hl=10453-10456#span-10453-10456"'
+        in page
+    )
+
+
+def test_the_ontology_gives_each_term_its_own_anchor_and_documents_individuals(url):
+    page = requests.get(f"{url}/ontology", headers={"Accept": BROWSER}).text
+    ids = re.findall(r'<article class="vocab-term[^"]*" id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # pol:hasPart and dcterms:hasPart keep apart
+    assert "hasPart" in ids and "dcterms-hasPart" in ids
+    at_least = re.search(r'id="AtLeast">.*?</article>', page, re.S)[0]
+    assert "以上" in at_least and 'href="/ontology#Bound"' in at_least
+    # an observation's page links its kind of value to that documentation
+    observation = requests.get(
+        f"{url}/id/observation/410411/di-qu-sheng-chan-zong-zhi/2022/target/growth",
+        headers={"Accept": BROWSER},
+    ).text
+    assert 'href="/ontology#AtLeast"' in observation

@@ -11,7 +11,15 @@ import pytest
 from policykg.kg.store import MemoryStore, OxigraphStore, open_store
 from policykg.service import create_app
 from policykg.service.db import EXTENSION, Backend
-from policykg.service.search import EXACT, PINYIN, PREFIX, SUBSTRING, Term, TermIndex
+from policykg.service.search import (
+    EXACT,
+    GLOSSARY,
+    PINYIN,
+    PREFIX,
+    SUBSTRING,
+    Term,
+    TermIndex,
+)
 
 # the glossary's entry 21: "“四主链”是指新能源储能（含氢能）产业、电气装备制造业、医药健康产业、尼龙材料制造业"
 FOUR_CHAINS = {"新能源储能（含氢能）产业", "电气装备制造业", "医药健康产业", "尼龙材料制造业"}
@@ -109,21 +117,32 @@ def test_a_glossary_entry_that_explains_a_term_is_not_a_second_hit(index):
     assert [h.term.kind for h in index.search("四主链")] == ["Slogan"]
 
 
-def test_a_glossary_entry_that_explains_nothing_is_a_term_itself():
+def test_glossary_entries_are_found_by_the_words_of_their_heading_only():
     pol, skos = "https://w3id.org/policykg/ontology#", "http://www.w3.org/2004/02/skos/core#"
     data = f"""
     @prefix pol: <{pol}> . @prefix skos: <{skos}> .
     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
     <x:e1> a pol:GlossaryEntry ; rdfs:label "双减"@zh ; skos:definition "减轻负担。"@zh .
-    <x:e2> a pol:GlossaryEntry ; rdfs:label "三大改造"@zh ; pol:explains <x:s> .
-    <x:s> a pol:Slogan ; rdfs:label "三大改造"@zh .
+    <x:e2> a pol:GlossaryEntry ; rdfs:label "“四保”白名单"@zh ; pol:explains <x:s> .
+    <x:s> a pol:Slogan ; rdfs:label "四保"@zh .
     """
     index = TermIndex.from_store(MemoryStore(ox.parse(data, format=ox.RdfFormat.TURTLE)))
-    assert sorted((t.label, t.kind) for t in index) == [
-        ("三大改造", "Slogan"),
-        ("双减", "GlossaryEntry"),
-    ]
     assert index.get("x:e1").definition == "减轻负担。"
+    assert [(h.term.iri, h.rank) for h in index.search("双减")] == [("x:e1", EXACT)]
+    # the heading's own words find the entry, after every other kind of match
+    assert [(h.term.iri, h.rank) for h in index.search("白名单")] == [("x:e2", GLOSSARY)]
+    # a word of the term it explains finds the term, not the entry a second time
+    assert [h.term.iri for h in index.search("四保")] == ["x:s"]
+    # the index by initial lists the term, not the heading that repeats it
+    assert [t.iri for group in index.by_initial().values() for t in group] == ["x:e1", "x:s"]
+
+
+def test_a_glossary_heading_word_finds_its_entry_and_nothing_beside_it(index):
+    hits = index.search("白名单")
+    assert labels(hits) == ["“四保”白名单"] and hits[0].rank == GLOSSARY
+    assert "“四主链”+“三副链”招商体系" in labels(index.search("招商体系"))
+    # entry 21 explains 四主链 and 三副链: 主链 finds 四主链 alone
+    assert labels(index.search("主链")) == ["四主链"]
 
 
 def test_the_definition_snippet_comes_from_the_glossary(index):
@@ -157,6 +176,7 @@ def test_the_search_form_answers_on_the_server(client):
 def test_the_landing_page_lists_reports_and_the_pinyin_index(client):
     page = client.get("/terms").get_data(as_text=True)
     assert 'href="/terms/glossary/zhanhe-district-2023-plan-report"' in page
+    assert "湛河区发展和改革委员会 · 2023-10-17" in page  # two 政府工作报告 stay apart
     assert 'id="letter-S"' in page and 'href="#letter-P"' in page
 
 
@@ -174,16 +194,30 @@ def test_a_term_page_shows_definition_parts_members_and_mentions(client):
     assert '<script type="application/ld+json">' in page
 
 
-def test_parts_are_shown_at_every_depth(client):
+def test_parts_are_shown_at_every_depth_in_the_order_the_glossary_prints_them(client):
+    # “四纵”指嵩山路、恒山路、河山南路、开源路高速引线；“四横”指长江路…；“一管网”指污水主管网
     tree = client.get("/api/terms/slogan/si-zong-si-heng-yi-guan-wang").get_json()["parts"]
-    assert {p["prefLabel"] for p in tree} == {"四纵", "四横", "一管网"}
-    zong = next(p for p in tree if p["prefLabel"] == "四纵")
-    assert {p["prefLabel"] for p in zong["parts"]} == {
+    assert [p["prefLabel"] for p in tree] == ["四纵", "四横", "一管网"]
+    assert [p["prefLabel"] for p in tree[0]["parts"]] == [
         "嵩山路",
         "恒山路",
         "河山南路",
         "开源路高速引线",
+    ]
+
+
+def test_a_slogan_gathers_only_the_enterprises_of_its_own_report(corpus_store_dir):
+    app = create_app({"TESTING": True})
+    app.extensions[EXTENSION] = Backend(open_store(corpus_store_dir), None, frozenset())  # type: ignore[arg-type]
+    answer = app.test_client().get("/api/terms/slogan/si-zhu-lian").get_json()
+    members = {
+        x["prefLabel"] for part in answer["parts"] for x in part["enterprises"] + part["projects"]
     }
+    assert {"平高集团", "姚电公司", "双鹤华利药业"} <= members
+    # Henan's report files 比亚迪 under 新能源 and 众擎机器人 under 机器人, not 湛河区's
+    assert not {m for m in members if "比亚迪" in m or "众擎" in m}
+    industry = app.test_client().get("/api/terms/industry/xin-neng-yuan").get_json()
+    assert "比亚迪" in {e["prefLabel"] for e in industry["enterprises"]}  # the industry: all
 
 
 def test_a_report_glossary_page_lists_its_entries_in_order(client):
@@ -195,6 +229,8 @@ def test_a_report_glossary_page_lists_its_entries_in_order(client):
     assert (
         'href="/terms/slogan/si-zhu-lian"' in entry and 'href="/terms/slogan/san-fu-lian"' in entry
     )
+    # the heading opens the entry's own term page
+    assert 'href="/terms/report/zhanhe-district-2023-plan-report/glossary/21"' in entry
 
 
 def test_an_unknown_term_is_404_and_a_non_term_redirects_to_its_entity_page(client):
