@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> None:
 
             store_dir = Path(tmp) / "store"
             build([SEED], store_dir, dumps=False)
-        rows = [("founding report", measure(open_store(store_dir), args.queries))]
+        name = f"store {args.store}" if args.store else "founding report"
+        rows = [(name, measure(open_store(store_dir), args.queries))]
     rows.append(("10,000 generated terms", measure(generated_store(10_000), args.queries)))
     print(
         f"{'data':40} {'terms':>6} {'build s':>8}  {'path':11} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}"

@@ -107,8 +107,18 @@ class Term:
 
     @property
     def snippet(self) -> str:
-        """The definition cut to a line: ``湛河区提出的产业招商分类，“四主链”是指…``."""
+        """The definition cut to a line, from the clause that names the term when an entry
+        defines several: 三副链 → ``…“三副链”是指乡村振兴及食品加工业…``.
+
+        >>> Term("x:a", "三副链", "Slogan", definition="分类，“四主链”是指甲；“三副链”是指乙。").snippet
+        '…“三副链”是指乙。'
+        """
         d = " ".join(self.definition.split())
+        at = d.find(self.label)
+        if at > 0:
+            clause = max(d.rfind(mark, 0, at) for mark in "；;。")
+            if clause >= 0:
+                d = "…" + d[clause + 1 :]
         return d if len(d) <= SNIPPET else d[: SNIPPET - 1] + "…"
 
     @property

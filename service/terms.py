@@ -415,6 +415,7 @@ def hit_json(hit) -> dict:
     row = {
         "uri": t.iri,
         "type": [f"pol:{t.kind}"],
+        "kindLabel": KIND_NAMES[t.kind],
         "prefLabel": t.label,
         "lang": "zh",
         "pinyin": t.pinyin,

@@ -20,6 +20,8 @@
 
   function render(q, data) {
     out.textContent = "";
+    var sections = document.querySelectorAll("section.reports, section.term-index");
+    for (var i = 0; i < sections.length; i++) sections[i].hidden = !!q;
     if (!q) return;
     out.appendChild(el("p", "count", "“" + q + "”：" + data.results.length + " 个结果 results"));
     var list = el("ol", "hits");
@@ -30,7 +32,7 @@
       a.lang = "zh";
       li.appendChild(a);
       li.appendChild(document.createTextNode(" "));
-      li.appendChild(el("span", "kind", r.type[0].replace("pol:", "")));
+      li.appendChild(el("span", "kind", r.kindLabel || r.type[0].replace("pol:", "")));
       li.appendChild(document.createTextNode(" "));
       li.appendChild(el("span", "pinyin", r.pinyin));
       if (r.altLabel) li.appendChild(el("span", "alt", "（" + r.altLabel + "）"));
@@ -41,19 +43,19 @@
     });
     if (!data.results.length) list.appendChild(el("li", "none", "没有找到 nothing found."));
     out.appendChild(list);
-    var sections = document.querySelectorAll("section.reports, section.term-index");
-    for (var i = 0; i < sections.length; i++) sections[i].hidden = true;
   }
 
   function lookup() {
     var q = input.value.trim();
     var params = new URLSearchParams({ q: q });
     if (kind && kind.value) params.set("kind", kind.value);
+    var shown = new URLSearchParams(params);
+    params.set("limit", "50"); // as many as the page the form answers shows
     var ticket = ++latest;
     var page = new URL(window.location.href);
-    page.search = q ? params.toString() : "";
+    page.search = q ? shown.toString() : "";
     window.history.replaceState(null, "", page);
-    if (!q) { out.textContent = ""; return; }
+    if (!q) { render(q, null); return; }
     fetch(api + "?" + params.toString(), { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (data) { if (ticket === latest) render(q, data); })

@@ -73,3 +73,16 @@ def test_the_indicator_chart_renders_without_javascript(page_without_js, site):
     expect(chart).to_be_visible()
     expect(chart.locator("polyline.series-target")).to_have_count(1)
     expect(chart.locator("circle")).to_have_count(3)
+
+
+def test_a_glossary_heading_is_found_as_you_type_and_clearing_brings_the_index_back(page, site):
+    page.goto(f"{site}/terms")
+    index = page.locator("section.term-index")
+    page.locator("#term-q").press_sequentially("白名单", delay=50)
+    hit = page.locator("#term-results li.hit").first
+    expect(hit.locator("a.hit-label")).to_have_text("“四保”白名单")
+    expect(hit.locator(".kind")).to_have_text("名词解释")
+    expect(index).to_be_hidden()
+    page.locator("#term-q").fill("")
+    expect(index).to_be_visible()
+    expect(page.locator("#term-results li.hit")).to_have_count(0)
