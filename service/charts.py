@@ -46,7 +46,9 @@ def indicator_chart(points: list[Point], unit: str = "", title: str = "") -> str
     def x(year: int) -> float:
         if len(years) == 1:
             return LEFT + (WIDTH - LEFT - RIGHT) / 2
-        return LEFT + INSET + (WIDTH - LEFT - RIGHT - INSET) * years.index(year) / (len(years) - 1)
+        # years to scale: a gap in the reports (2016 → 2018) shows as a gap
+        span = years[-1] - years[0]
+        return LEFT + INSET + (WIDTH - LEFT - RIGHT - INSET) * (year - years[0]) / span
 
     def y(value: float) -> float:
         return TOP + (HEIGHT - TOP - BOTTOM) * (high - value) / (high - low)
