@@ -24,6 +24,8 @@ import rdflib
 
 from ..ontology import check
 from . import extract
+from .document import Document
+from .dumps import write_dumps
 from .iri import DEFAULT_BASE, Minter
 from .read import read_report
 from .reason import materialise
@@ -79,52 +81,57 @@ def build(
     work.mkdir(parents=True)
     try:
         store = ox.Store(str(work / "oxigraph"))
-        load_background(store, minter)
-        summaries = []
-        for i, doc in enumerate(docs, 1):
-            progress(f"[{i}/{len(docs)}] {doc.path.name}")
-            extracted = extract.report_quads(doc, minter)
-            store.extend(extracted.quads)
-            summaries.append(
-                ReportSummary(
-                    doc.name,
-                    extracted.graph,
-                    len(extracted.quads),
-                    extracted.counts,
-                    extracted.warnings,
-                )
-            )
-        progress("materialising inferences")
-        inferred = sum(
-            materialise(
-                store,
-                minter.graph("ontology"),
-                [minter.report_graph(doc.name), minter.graph("lexicon")],
-                minter.inferred_graph(doc.name),
-            )
-            for doc in docs
-        )
+        summaries, inferred = fill(store, docs, minter, progress)
         progress("checking SHACL shapes")
         report = check.validate_shapes(_union_graph(store, minter))
         if not report.conforms:
             raise BuildError(f"the graph fails its SHACL shapes:\n{report.text[:4000]}")
         store.flush()
-        total = len(store)
         if dumps:
             progress("writing dumps")
-            from .dumps import write_dumps
-
             write_dumps(store, work / "dumps", base)
-        del store
         seconds = round(time.perf_counter() - started, 2)
-        result = BuildResult(str(store_dir), base, summaries, total, inferred, seconds)
+        result = BuildResult(str(store_dir), base, summaries, len(store), inferred, seconds)
+        del store
         (work / "build.json").write_text(json.dumps(asdict(result), ensure_ascii=False, indent=2))
         _swap(work, store_dir)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    progress(f"built {total} quads from {len(docs)} reports in {result.seconds}s → {store_dir}")
+    progress(f"built {result.quads} quads from {len(docs)} reports in {seconds}s → {store_dir}")
     return result
+
+
+def fill(
+    store: ox.Store, docs: list[Document], minter: Minter, progress: Progress
+) -> tuple[list[ReportSummary], int]:
+    """Ontology, lexicons, one graph per report, and each report's inferences."""
+    load_background(store, minter)
+    summaries = []
+    for i, doc in enumerate(docs, 1):
+        progress(f"[{i}/{len(docs)}] {doc.path.name}")
+        extracted = extract.report_quads(doc, minter)
+        store.extend(extracted.quads)
+        summaries.append(
+            ReportSummary(
+                doc.name,
+                extracted.graph,
+                len(extracted.quads),
+                extracted.counts,
+                extracted.warnings,
+            )
+        )
+    progress("materialising inferences")
+    inferred = sum(
+        materialise(
+            store,
+            minter.graph("ontology"),
+            [minter.report_graph(doc.name), minter.graph("lexicon")],
+            minter.inferred_graph(doc.name),
+        )
+        for doc in docs
+    )
+    return summaries, inferred
 
 
 def load_background(store: ox.Store, minter: Minter) -> None:
