@@ -40,6 +40,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
+from ..kg import vocab
 from ..kg.store import Store, Term
 from . import search
 from .charts import Point, indicator_chart
@@ -47,7 +48,7 @@ from .db import get_store
 
 bp = Blueprint("entities", __name__)
 
-POL = "https://w3id.org/policykg/ontology#"
+POL = vocab.POL.base
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -80,19 +81,10 @@ _ALIASES = {
     "application/json": "application/ld+json",
     "text/plain": "application/n-triples",
 }
-PREFIXES = {
-    "pol": POL,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "oa": "http://www.w3.org/ns/oa#",
-    "vann": "http://purl.org/vocab/vann/",
+# The project's prefixes for names on pages, plus vann (the ontology's own header). Without
+# ``id:``: the configured base may differ from its default, and pages name base IRIs by path.
+PREFIXES = {k: v for k, v in vocab.PREFIXES.items() if k != "id"} | {
+    "vann": "http://purl.org/vocab/vann/"
 }
 # Names of the W3C properties the graph uses, for pages; the ontology names its own.
 _W3C_LABELS = {
@@ -127,6 +119,7 @@ _SCHEMA_TYPES = {
 
 _Q_DESCRIBE = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 _Q_EXISTS = "ASK { { ?s ?p ?o } UNION { ?x ?p ?s } }"
+_Q_GRAPH_EXISTS = "ASK { GRAPH ?g { ?s ?p ?o } }"
 _Q_OUT = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -193,6 +186,17 @@ SELECT ?s ?obs ?period ?kind ?measure ?value ?unit ?bound ?text ?area ?areaLabel
   OPTIONAL { ?obs pol:refArea ?area OPTIONAL { ?area (rdfs:label|skos:prefLabel) ?areaLabel } }
 }
 ORDER BY ?areaLabel ?measure ?period ?kind
+"""
+_Q_ONTOLOGY_TERMS = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?x ?p ?o ?member WHERE {
+  ?x a ?kind .
+  FILTER(isIRI(?x) && ?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
+                                owl:AnnotationProperty, rdf:Property, owl:NamedIndividual))
+  ?x ?p ?o .
+  OPTIONAL { ?o owl:unionOf/rdf:rest*/rdf:first ?member }
+}
 """
 
 
@@ -309,6 +313,12 @@ def _fallback_label(iri: str) -> str:
         return vocab_label(iri)
     base = base_iri()
     return iri[len(base) :] if iri.startswith(base) else prefixed(iri)
+
+
+def row_value(row: dict, name: str) -> str | None:
+    """The lexical value of ``name`` in a result row; None where the query left it unbound."""
+    term = row.get(name)
+    return term.value if term is not None else None
 
 
 def _zh_first(labels: Iterable[ox.Literal]) -> str | None:
@@ -437,10 +447,9 @@ def mentions(iri: str) -> list[Mention]:
             if sentence[start - offset : end - offset] == quote:
                 before, after = sentence[: start - offset], sentence[end - offset :]
         report = row["report"].value
-        title = row["title"].value if "title" in row else None
         out.append(
             Mention(
-                report=link(report, title),
+                report=link(report, row_value(row, "title")),
                 start=start,
                 end=end,
                 quote=quote,
@@ -488,9 +497,7 @@ def report_text(report: str, text: str, highlight: tuple[int, int] | None) -> Ma
     for row in store().query(_Q_REPORT_SPANS, bindings={"report": ox.NamedNode(report)}):
         key = (int(row["start"].value), int(row["end"].value))
         if "thing" in row:
-            spans[key].append(
-                link(row["thing"].value, row["label"].value if "label" in row else None)
-            )
+            spans[key].append(link(row["thing"].value, row_value(row, "label")))
         else:
             spans.setdefault(key, [])
     if highlight:
@@ -560,29 +567,33 @@ def indicator_series(iri: str) -> list[Series]:
     """Observations of an indicator, grouped by area and measure, for charts and tables."""
     groups: dict[tuple[str, str], Series] = {}
     for row in store().query(_Q_OBSERVATIONS, bindings={"s": ox.NamedNode(iri)}):
-        area = row["areaLabel"].value if "areaLabel" in row else ""
-        measure = row["measure"].value.rsplit("#", 1)[-1]
-        unit = row["unit"].value if "unit" in row else ""
+        area = row_value(row, "areaLabel") or ""
+        measure = _local_name(row["measure"].value)
+        unit = row_value(row, "unit") or ""
         series = groups.setdefault((area, measure), Series(area, measure, unit))
         series.rows.append(
             {
                 "obs": link(row["obs"].value),
                 "period": row["period"].value[:4],
-                "kind": row["kind"].value.rsplit("#", 1)[-1],
-                "value": _decimal(row["value"].value) if "value" in row else None,
-                "bound": _BOUNDS.get(row["bound"].value.rsplit("#", 1)[-1], "")
-                if "bound" in row
-                else "",
-                "text": row["text"].value if "text" in row else "",
+                "kind": _local_name(row["kind"].value),
+                "value": _decimal(row_value(row, "value")),
+                "bound": _BOUNDS.get(_local_name(row_value(row, "bound") or ""), ""),
+                "text": row_value(row, "text") or "",
                 "unit": unit,
             }
         )
     return list(groups.values())
 
 
-def _decimal(value: str) -> Decimal | None:
+def _local_name(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1]
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
     try:
-        return Decimal(value)
+        return Decimal(text)
     except InvalidOperation:
         return None
 
@@ -675,7 +686,7 @@ def entity(key: str):
 
 def named_graph(iri: str, media_type: str) -> ResponseReturnValue:
     """A named graph's IRI: its statements as RDF; browsers go to its row on ``/dumps/``."""
-    if not store().query("ASK { GRAPH ?g { ?s ?p ?o } }", bindings={"g": ox.NamedNode(iri)}):
+    if not store().query(_Q_GRAPH_EXISTS, bindings={"g": ox.NamedNode(iri)}):
         abort(404, description=f"no named graph <{iri}>")
     if media_type == "text/html":
         return redirect(url_for("dumps.listing") + "#" + graph_anchor(iri), 303)
@@ -698,22 +709,11 @@ def ontology():
 
 # ---------------------------------------------------------------- ontology documentation
 
-_Q_ONTOLOGY_TERMS = """
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-SELECT ?x ?p ?o ?member WHERE {
-  ?x a ?kind .
-  FILTER(isIRI(?x) && ?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
-                                owl:AnnotationProperty, rdf:Property, owl:NamedIndividual))
-  ?x ?p ?o .
-  OPTIONAL { ?o owl:unionOf/rdf:rest*/rdf:first ?member }
-}
-"""
 _DOC_KINDS = {
     "http://www.w3.org/2002/07/owl#Class": "class",
     "http://www.w3.org/2002/07/owl#NamedIndividual": "individual",
 }
-_OWL = "http://www.w3.org/2002/07/owl#"
+_OWL = PREFIXES["owl"]
 _RDFS = PREFIXES["rdfs"]
 _DOC_LINKS = {
     _RDFS + "domain": "domains",

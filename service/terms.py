@@ -228,10 +228,10 @@ def definitions(node: ox.NamedNode) -> list[Definition]:
         report = row.get("report")
         out.append(
             Definition(
-                entry=ent.link(row["e"].value, _value(row, "label")),
-                number=_value(row, "number") or "",
+                entry=ent.link(row["e"].value, ent.row_value(row, "label")),
+                number=ent.row_value(row, "number") or "",
                 definition=row["def"].value,
-                report=ent.link(report.value, _value(row, "title")) if report else None,
+                report=ent.link(report.value, ent.row_value(row, "title")) if report else None,
             )
         )
     return sorted(out, key=lambda d: (d.report.iri if d.report else "", _number(d.number)))
@@ -285,7 +285,7 @@ def _industry_members(node: ox.NamedNode) -> dict[str, tuple[list[ent.Link], lis
     for row in ent.store().query(_Q_MEMBERS, bindings={"t": node}):
         x = row["x"].value
         which = 0 if row["kind"].value == ent.POL + "Enterprise" else 1
-        found[row["industry"].value][which][x] = ent.link(x, _value(row, "label"))
+        found[row["industry"].value][which][x] = ent.link(x, ent.row_value(row, "label"))
     return {iri: (_sorted(e.values()), _sorted(p.values())) for iri, (e, p) in found.items()}
 
 
@@ -296,7 +296,9 @@ def related_slogans(node: ox.NamedNode) -> list[tuple[ent.Link, str]]:
     seen: dict[str, tuple[ent.Link, str]] = {}
     for row in ent.store().query(_Q_RELATED_SLOGANS, bindings={"t": node}):
         iri = row["s"].value
-        seen.setdefault(iri, (ent.link(iri, _value(row, "label")), reasons[row["why"].value]))
+        seen.setdefault(
+            iri, (ent.link(iri, ent.row_value(row, "label")), reasons[row["why"].value])
+        )
     return sorted(seen.values(), key=lambda r: r[0].label)
 
 
@@ -331,10 +333,10 @@ def reports() -> list[ReportGlossary]:
         iri = row["r"].value
         out.append(
             ReportGlossary(
-                report=ent.link(iri, _value(row, "title")),
+                report=ent.link(iri, ent.row_value(row, "title")),
                 slug=iri[len(prefix) :] if iri.startswith(prefix) else "",
-                issued_by=_value(row, "by") or "",
-                date=_value(row, "date") or "",
+                issued_by=ent.row_value(row, "by") or "",
+                date=ent.row_value(row, "date") or "",
                 entries=int(row["entries"].value),
             )
         )
@@ -349,15 +351,15 @@ def glossary(report_iri: str) -> list[dict]:
         entry = entries.setdefault(
             iri,
             {
-                "entry": ent.link(iri, _value(row, "label")),
-                "number": _value(row, "number") or "",
-                "definition": _value(row, "def") or "",
+                "entry": ent.link(iri, ent.row_value(row, "label")),
+                "number": ent.row_value(row, "number") or "",
+                "definition": ent.row_value(row, "def") or "",
                 "explains": {},
             },
         )
         if "x" in row:
             x = row["x"].value
-            entry["explains"][x] = term_link(x, _value(row, "xlabel"))
+            entry["explains"][x] = term_link(x, ent.row_value(row, "xlabel"))
     for entry in entries.values():
         entry["explains"] = list(entry["explains"].values())
     return sorted(entries.values(), key=lambda e: (_number(e["number"]), e["entry"].label))
@@ -374,17 +376,12 @@ def term_link(iri: str, label: str | None = None) -> ent.Link:
 
 def _links(rows, var: str) -> list[ent.Link]:
     return _sorted(
-        {r[var].value: ent.link(r[var].value, _value(r, "label")) for r in rows}.values()
+        {r[var].value: ent.link(r[var].value, ent.row_value(r, "label")) for r in rows}.values()
     )
 
 
 def _sorted(links) -> list[ent.Link]:
     return sorted(links, key=lambda link: (link.label, link.iri))
-
-
-def _value(row: dict, name: str) -> str | None:
-    term = row.get(name)
-    return term.value if term is not None else None
 
 
 def _number(text: str) -> tuple[int, str]:
