@@ -22,12 +22,11 @@ or list elsewhere in the report is never mistaken for a glossary.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
-LEXICONS = Path(__file__).parent / "lexicons"
+from . import lexicons
+
 QUOTES = {"“": "”", "「": "」", "『": "』"}
 MARKER = re.compile(
     r"\s*(?:(?P<arabic>\d{1,3})\s*[.．、](?!\d)|[（(](?P<paren>\d{1,3})[）)]|"
@@ -67,20 +66,20 @@ class _Line:
     text: str
 
 
-@cache
 def layout() -> dict:
     """The glossary layout lexicon (``lexicons/glossary_layout.toml``)."""
-    with open(LEXICONS / "glossary_layout.toml", "rb") as f:
-        data = tomllib.load(f)
-    data["header_res"] = [re.compile(p) for p in data["headers"]]
-    return data
+    return lexicons.toml("glossary_layout.toml")
 
 
 @cache
+def header_patterns() -> tuple[re.Pattern[str], ...]:
+    """Glossary titles (名词解释, 部分名词和专用术语解释…) from the layout lexicon."""
+    return tuple(re.compile(p) for p in layout()["headers"])
+
+
 def bare_number_chars() -> str:
     """Characters of a bare number ("21", "八五"), from ``lexicons/numerals.toml``."""
-    with open(LEXICONS / "numerals.toml", "rb") as f:
-        return tomllib.load(f)["chars"]["bare"]
+    return lexicons.toml("numerals.toml")["chars"]["bare"]
 
 
 def find_glossary(text: str) -> list[GlossaryEntry]:
@@ -111,7 +110,7 @@ def _lines(text: str) -> list[_Line]:
 
 def _is_header(line: str) -> bool:
     line = line.rstrip("：:").strip()
-    return len(line) <= 20 and any(p.fullmatch(line) for p in layout()["header_res"])
+    return len(line) <= 20 and any(p.fullmatch(line) for p in header_patterns())
 
 
 def _marker(line: _Line, expected: int, unnumbered: bool) -> int | None:

@@ -16,10 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from pathlib import Path
 from typing import Literal, Protocol
 
-LEXICONS = Path(__file__).parent / "lexicons"
+from . import lexicons
 
 ValueKind = Literal["actual", "target"]
 Measure = Literal["level", "growth"]
@@ -79,11 +78,6 @@ def _key(label: str) -> str:
     return re.sub(r"\s+", "", label).translate(str.maketrans("（）％", "()%"))
 
 
-def _tsv_rows(name: str) -> list[list[str]]:
-    lines = (LEXICONS / name).read_text("utf-8").splitlines()
-    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
-
-
 def _names(cell: str) -> tuple[str, ...]:
     return tuple(n.strip() for n in cell.split(";") if n.strip())
 
@@ -92,7 +86,7 @@ def _names(cell: str) -> tuple[str, ...]:
 def indicator_lexicon() -> dict[str, Indicator]:
     """Canonical indicators by name (pairs like 城镇…|农村… are left out: they are no indicator)."""
     found = {}
-    for row in _tsv_rows("indicators.tsv"):
+    for row in lexicons.rows("indicators.tsv"):
         name, dimension, aliases, growth, source = (row + [""] * 5)[:5]
         if "|" not in name:
             found[name] = Indicator(name, dimension, _names(aliases), _names(growth), source)
@@ -103,7 +97,7 @@ def indicator_lexicon() -> dict[str, Indicator]:
 def _alias_roles() -> dict[str, tuple[str, str]]:
     """Key of every written name → (canonical, role); role is name, growth or pair."""
     roles: dict[str, tuple[str, str]] = {}
-    for row in _tsv_rows("indicators.tsv"):
+    for row in lexicons.rows("indicators.tsv"):
         name, _, aliases, growth = (row + [""] * 4)[:4]
         if "|" in name:
             roles.update({_key(a): (name, "pair") for a in _names(aliases)})
@@ -128,7 +122,7 @@ def units() -> dict[str, tuple[str, Decimal]]:
     """Every unit as written → (dimension, factor to its base unit): 亿元 → ('money', 1e8)."""
     base: dict[str, tuple[str, Decimal]] = {}
     prefixes: dict[str, Decimal] = {}
-    for unit, value, kind in _tsv_rows("units.tsv"):
+    for unit, value, kind in lexicons.rows("units.tsv"):
         if kind == "prefix":
             prefixes[unit] = Decimal(value)
         else:
@@ -145,7 +139,7 @@ def _alternation(words: Iterable[str]) -> str:
 @cache
 def _alias_pattern() -> re.Pattern[str]:
     written: set[str] = set()
-    for row in _tsv_rows("indicators.tsv"):
+    for row in lexicons.rows("indicators.tsv"):
         name, _, aliases, growth = (row + [""] * 4)[:4]
         written.update(_names(aliases) + _names(growth) + (() if "|" in name else (name,)))
     return re.compile(_alternation(written))

@@ -18,13 +18,12 @@ import logging
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 import jieba
 
+from . import lexicons
 from .structure import Place, divisions
 
-LEXICON = Path(__file__).parent / "lexicons" / "place_names.txt"
 CLAUSE = re.compile(r"[，。；：、！？,;:!?\n\t“”《》（）()]")
 
 
@@ -39,14 +38,7 @@ class PlaceRecord:
 
 @cache
 def _lexicon() -> dict[str, frozenset[str] | tuple[str, ...]]:
-    sections: dict[str, list[str]] = {}
-    current = ""
-    for line in LEXICON.read_text("utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line.startswith("["):
-            current = line.strip("[]")
-        elif line:
-            sections.setdefault(current, []).append(line)
+    sections = lexicons.sections("place_names.txt")
     return {
         "not_names": frozenset(sections["not_names"]),
         "not_short_forms": frozenset(sections["not_short_forms"]),

@@ -15,10 +15,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
-LEXICON = Path(__file__).parent / "lexicons" / "policy_kinds.txt"
-NEGATIONS = Path(__file__).parent / "lexicons" / "policy_negations.txt"
+from . import lexicons
+
 # a count of articles or items alone names nothing: “15条”政策
 BARE_COUNT = re.compile(r"[0-9一二三四五六七八九十两]+[个大张项条类种件]")
 
@@ -52,18 +51,12 @@ class PolicyRecord:
 @cache
 def policy_kinds() -> tuple[str, ...]:
     """Words that make a quoted name a policy (活动, 改革, 政策...), longest first."""
-    return tuple(sorted(_words(LEXICON), key=len, reverse=True))
+    return tuple(sorted(lexicons.lines("policy_kinds.txt"), key=len, reverse=True))
 
 
-@cache
 def negations() -> tuple[str, ...]:
     """Verbs before a quoted name that make it something to avoid (防止出现“半拉子”工程)."""
-    return tuple(_words(NEGATIONS))
-
-
-def _words(path: Path) -> list[str]:
-    words = [w.strip() for w in path.read_text("utf-8").splitlines()]
-    return [w for w in words if w and not w.startswith("#")]
+    return lexicons.lines("policy_negations.txt")
 
 
 def find_policy_documents(text: str) -> list[PolicyDocumentRecord]:

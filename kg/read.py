@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import lexicons
 from .document import Document
 from .structure import DATELINE, HEADING
-
-LEXICONS = Path(__file__).parent / "lexicons"
 
 MIN_CHINESE = 200  # fewer Chinese characters than a short paragraph: not a report
 MIN_REPORT_WORDS = 4  # distinct words of lexicons/report_words.txt a report must use
@@ -122,10 +121,9 @@ def check_is_report(path: Path, raw: str) -> None:
         )
 
 
-@cache
 def report_words() -> tuple[str, ...]:
     """报告, 工作, 发展, 计划…: words every government report uses (lexicons/report_words.txt)."""
-    return tuple(_lexicon_lines("report_words.txt"))
+    return lexicons.lines("report_words.txt")
 
 
 # --- normalisation ----------------------------------------------------------------------------
@@ -266,7 +264,7 @@ class ResidueRule:
 def residue_rules() -> tuple[ResidueRule, ...]:
     """The rules of lexicons/web_residue.txt, in file order."""
     rules = []
-    for entry in _lexicon_lines("web_residue.txt"):
+    for entry in lexicons.lines("web_residue.txt"):
         kind, pattern = entry.split(maxsplit=1)
         rules.append(ResidueRule(kind, re.compile(pattern.strip())))
     return tuple(rules)
@@ -368,8 +366,3 @@ def continues(text: str) -> bool:
 def _heading_only(text: str) -> bool:
     """A numbered heading alone on its line: ``（一）加快转型升级，高质量发展提档换速``."""
     return bool(HEADING.match(text)) and not re.search(r"[。！？；：]", text)
-
-
-def _lexicon_lines(name: str) -> list[str]:
-    lines = (LEXICONS / name).read_text("utf-8").splitlines()
-    return [s.strip() for s in lines if s.strip() and not s.lstrip().startswith("#")]

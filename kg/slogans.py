@@ -20,15 +20,14 @@ from __future__ import annotations
 import csv
 import importlib.util
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from . import lexicons
 from .glossary import GlossaryEntry
 
-LEXICONS = Path(__file__).parent / "lexicons"
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 OPENERS = "“（(【《「『‘"
 CLOSERS = "”）)】》」』’"
@@ -87,27 +86,19 @@ class Segment:
 # --- lexicons ---------------------------------------------------------------------------------
 
 
-def _toml(name: str) -> dict:
-    with open(LEXICONS / name, "rb") as f:
-        return tomllib.load(f)
-
-
-@cache
 def numerals() -> dict:
     """``lexicons/numerals.toml``: numeral values, measure words, quantity units."""
-    return _toml("numerals.toml")
+    return lexicons.toml("numerals.toml")
 
 
-@cache
 def grammar() -> dict:
     """``lexicons/slogan_grammar.toml``: definition markers, list words, stoplist."""
-    return _toml("slogan_grammar.toml")
+    return lexicons.toml("slogan_grammar.toml")
 
 
-@cache
 def component_kinds() -> dict:
     """``lexicons/slogan_component_kinds.toml``: suffixes of places and industries."""
-    return _toml("slogan_component_kinds.toml")
+    return lexicons.toml("slogan_component_kinds.toml")
 
 
 @cache

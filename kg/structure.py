@@ -20,11 +20,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
+from . import lexicons
 from .document import Document
-
-LEXICONS = Path(__file__).parent / "lexicons"
 
 NUMERALS = "一二三四五六七八九十"
 HEADING = re.compile(
@@ -184,7 +182,7 @@ def find_tables(lines: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
 @cache
 def appendix_headings() -> tuple[re.Pattern[str], ...]:
     """Lines that open the back matter: 附件, 名词解释… (lexicons/report_parts.txt)."""
-    return tuple(re.compile(p) for p in _lexicon_lines("report_parts.txt"))
+    return tuple(re.compile(p) for p in lexicons.lines("report_parts.txt"))
 
 
 def find_appendix(
@@ -425,7 +423,7 @@ def body_lexicon() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Suffixes of body names and titles of office-holders (lexicons/report_signatures.txt)."""
     suffixes: list[str] = []
     roles: list[str] = []
-    for entry in _lexicon_lines("report_signatures.txt"):
+    for entry in lexicons.lines("report_signatures.txt"):
         kind, word = entry.split()
         (suffixes if kind == "suffix" else roles).append(word)
     return tuple(sorted(suffixes, key=len, reverse=True)), tuple(
@@ -512,8 +510,3 @@ def _cuts(text: str, start: int, end: int, quotes: bool) -> list[int] | None:
     if closing:
         return None
     return [c for c in cuts if c < end]
-
-
-def _lexicon_lines(name: str) -> list[str]:
-    lines = (LEXICONS / name).read_text("utf-8").splitlines()
-    return [s.strip() for s in lines if s.strip() and not s.lstrip().startswith("#")]
