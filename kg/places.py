@@ -125,8 +125,7 @@ def _choose(options: list[Place], text: str, home: Place | None) -> Place | None
         near = 0
         if home is not None:
             near = 2 if place.code[:4] == home.code[:4] else int(place.code[:2] == home.code[:2])
-        parents = {place.code[:4] + "00", place.code[:2] + "0000"} - {place.code}
-        named = sum(text.count(by_code[c].name) for c in parents if c in by_code)
+        named = sum(text.count(by_code[c].name) for c in place.parent_codes if c in by_code)
         return near, named
 
     ranked = sorted(options, key=support, reverse=True)

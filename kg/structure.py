@@ -363,15 +363,19 @@ class Place:
 
     @property
     def level(self) -> int:
+        """0 for a province, 1 for a prefecture-level city, 2 for a county or district."""
         return 0 if self.code.endswith("0000") else 1 if self.code.endswith("00") else 2
+
+    @property
+    def parent_codes(self) -> tuple[str, ...]:
+        """The codes above this one, nearest first: 410411 → 410400, 410000 (cpca may lack some)."""
+        above = dict.fromkeys((self.code[:4] + "00", self.code[:2] + "0000"))
+        return tuple(code for code in above if code != self.code)
 
     def parent(self) -> Place | None:
         """The city of a county, the province of a city (skipping codes cpca does not list)."""
         codes = divisions()[1]
-        for candidate in (self.code[:4] + "00", self.code[:2] + "0000"):
-            if candidate != self.code and candidate in codes and self.level > 0:
-                return codes[candidate]
-        return None
+        return next((codes[c] for c in self.parent_codes if c in codes), None)
 
 
 @cache
@@ -407,11 +411,7 @@ def resolve_place(candidate: str, context: str) -> Place | None:
         return options[0]
 
     def support(place: Place) -> tuple[int, int]:
-        ancestors = [
-            by_code[c].name
-            for c in {place.code[:4] + "00", place.code[:2] + "0000"}
-            if c in by_code and c != place.code
-        ]
+        ancestors = [by_code[c].name for c in place.parent_codes if c in by_code]
         return (sum(a in candidate for a in ancestors), sum(context.count(a) for a in ancestors))
 
     ranked = sorted(options, key=support, reverse=True)
