@@ -17,16 +17,14 @@ be split that way keeps no parts and carries a warning instead.
 
 from __future__ import annotations
 
-import csv
-import importlib.util
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 from . import lexicons
 from .glossary import GlossaryEntry
+from .structure import divisions
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 OPENERS = "“（(【《「『‘"
@@ -105,18 +103,14 @@ def component_kinds() -> dict:
 def numbered_places() -> tuple[str, ...]:
     """Provinces and prefectures whose names start with a numeral (四川, 三门峡, 十堰).
 
-    Read from the GB/T 2260 table that ``cpca`` ships, so that 四川云教 is not a count of four.
+    Read from the GB/T 2260 divisions that ``cpca`` ships, so that 四川云教 is not a count of four.
     """
-    spec = importlib.util.find_spec("cpca")
-    if spec is None or not spec.submodule_search_locations:
-        return ()
-    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
     suffix = "|".join(grammar()["admin_suffixes"])
-    names = set()
-    with open(path, encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            if row["adcode"].endswith("00000000") and row["name"][0] in numerals()["values"]:
-                names.add(re.sub(f"(?:{suffix})$", "", row["name"]))
+    names = {
+        re.sub(f"(?:{suffix})$", "", place.name)
+        for place in divisions()[1].values()
+        if place.level < 2 and place.name[0] in numerals()["values"]
+    }
     return tuple(sorted(names))
 
 
@@ -669,15 +663,14 @@ class _Definitions:
         tail = _heading_tail(entry, label)
         for span, trusted in self._entry_candidates(entry, label, after):
             split = split_into(self.text, span, n, label, body, tail)
-            if split is None or not (accept or trusted or split.signal or self.fits(split, body)):
+            if split is None or not (
+                accept or trusted or split.signal or _body_ok(self.text, split.items, body)
+            ):
                 continue
             if accept is None or accept(split.items):
                 self.cursor[entry.number] = span[1]
                 return _Found(span, split.items)
         return None
-
-    def fits(self, split: _Split, body: str) -> bool:
-        return _body_ok(self.text, split.items, body)
 
     def _entry_candidates(
         self, entry: GlossaryEntry, label: str, after: int
