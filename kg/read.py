@@ -256,6 +256,8 @@ def clean_line(line: Line) -> Line:
 
 @dataclass(frozen=True)
 class ResidueRule:
+    """A line of lexicons/web_residue.txt: what the pattern matches and how much it drops."""
+
     kind: str  # line | label | block | footer
     pattern: re.Pattern[str]
 
