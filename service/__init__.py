@@ -22,6 +22,7 @@ BLUEPRINTS = [
     "policykg.service.catalogue:bp",
     "policykg.service.terms:bp",
     "policykg.service.entities:bp",
+    "policykg.service.vocabulary:bp",
     "policykg.service.dumps:bp",
 ]
 
@@ -29,7 +30,7 @@ BLUEPRINTS = [
 NAV = [
     ("sparql.endpoint", "SPARQL 查询"),
     ("terms.search_page", "术语"),
-    ("entities.ontology", "本体"),
+    ("vocabulary.ontology", "本体"),
     ("dumps.listing", "数据下载"),
 ]
 

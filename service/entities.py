@@ -1,4 +1,4 @@
-"""Every IRI dereferences: ``/id/…`` pages for people, RDF for machines, and ``/ontology``.
+"""Every IRI dereferences: ``/id/…`` pages for people, RDF for machines.
 
 The configured base (``https://w3id.org/policykg/id/``) maps onto this server's ``/id/``, so
 ``https://w3id.org/policykg/id/enterprise/ping-gao-ji-tuan`` is served at
@@ -14,7 +14,8 @@ else by the ``Accept`` header (``Vary: Accept``)::
 Pages show where every statement comes from (the named graph: a report, the lexicon or the
 reasoner) and every place the resource is mentioned, with the quote inside its sentence and a
 link to the highlighted passage in the report text. Reports show their whole text with the
-extracted spans marked; indicators a chart of targets against actual values.
+extracted spans marked; indicators a chart of targets against actual values. The ontology's
+own IRIs are documented at ``/ontology`` (``vocabulary.py``), served the same way.
 """
 
 from __future__ import annotations
@@ -187,17 +188,6 @@ SELECT ?s ?obs ?period ?kind ?measure ?value ?unit ?bound ?text ?area ?areaLabel
 }
 ORDER BY ?areaLabel ?measure ?period ?kind
 """
-_Q_ONTOLOGY_TERMS = """
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-SELECT ?x ?p ?o ?member WHERE {
-  ?x a ?kind .
-  FILTER(isIRI(?x) && ?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
-                                owl:AnnotationProperty, rdf:Property, owl:NamedIndividual))
-  ?x ?p ?o .
-  OPTIONAL { ?o owl:unionOf/rdf:rest*/rdf:first ?member }
-}
-"""
 
 
 # ---------------------------------------------------------------- records
@@ -267,7 +257,7 @@ def local_href(iri: str) -> str:
     if iri.startswith(base):
         return url_for("entities.entity", key=iri[len(base) :])
     if iri.startswith(POL):
-        return url_for("entities.ontology") + "#" + iri[len(POL) :]
+        return url_for("vocabulary.ontology") + "#" + iri[len(POL) :]
     from ..kg.dumps import site_root
 
     root = site_root(base)
@@ -638,7 +628,8 @@ def data_links(path: str) -> list[tuple[str, str]]:
 
 
 @bp.after_request
-def _vary(response: Response) -> Response:
+def vary_accept(response: Response) -> Response:
+    """Every answer of a negotiated URL varies with ``Accept`` (errors too), for caches."""
     response.vary.add("Accept")
     return response
 
@@ -690,100 +681,9 @@ def named_graph(iri: str, media_type: str) -> ResponseReturnValue:
         abort(404, description=f"no named graph <{iri}>")
     if media_type == "text/html":
         return redirect(url_for("dumps.listing") + "#" + graph_anchor(iri), 303)
-    triples = store().query(_Q_DESCRIBE, default_graphs=[iri])
-    return rdf_response(triples, media_type, iri.rstrip("/").rsplit("/", 1)[-1])
+    return rdf_response(graph_triples(iri), media_type, iri.rstrip("/").rsplit("/", 1)[-1])
 
 
-@bp.route("/ontology")
-def ontology():
-    """Documentation of every class and property; the OWL itself by content negotiation."""
-    graph = base_iri() + "graph/ontology"
-    media_type = negotiate()
-    if media_type != "text/html":
-        triples = store().query(_Q_DESCRIBE, default_graphs=[graph])
-        return rdf_response(triples, media_type, "policykg")
-    return render_template(
-        "ontology.html", doc=ontology_document(graph), data_links=data_links(request.path)
-    )
-
-
-# ---------------------------------------------------------------- ontology documentation
-
-_DOC_KINDS = {
-    "http://www.w3.org/2002/07/owl#Class": "class",
-    "http://www.w3.org/2002/07/owl#NamedIndividual": "individual",
-}
-_OWL = PREFIXES["owl"]
-_RDFS = PREFIXES["rdfs"]
-_DOC_LINKS = {
-    _RDFS + "domain": "domains",
-    _RDFS + "range": "ranges",
-    _RDFS + "subClassOf": "parents",
-    _RDFS + "subPropertyOf": "parents",
-    _OWL + "inverseOf": "inverse",
-    _OWL + "disjointWith": "disjoint",
-    _OWL + "equivalentClass": "equivalent",
-    RDF_TYPE: "types",
-}
-
-
-@dataclass
-class VocabularyTerm:
-    """One class, property or individual of the ontology, as documented on ``/ontology``."""
-
-    iri: str
-    name: str
-    kind: str  # class | property | individual
-    labels: dict[str, str] = field(default_factory=dict)
-    comments: list[tuple[str, str]] = field(default_factory=list)
-    links: dict[str, list[Link]] = field(default_factory=lambda: defaultdict(list))
-
-    @property
-    def anchor(self) -> str:
-        """``Slogan`` for pol:Slogan (where :func:`local_href` points), ``dcterms-hasPart``
-        for the others, so that pol:hasPart and dcterms:hasPart keep apart."""
-        return ontology_anchor(self.iri)
-
-    @property
-    def external(self) -> bool:
-        """Declared here but defined by another vocabulary (SKOS, PROV, Dublin Core...)."""
-        return not self.iri.startswith(POL)
-
-
-def ontology_anchor(iri: str) -> str:
-    return iri[len(POL) :] if iri.startswith(POL) else prefixed(iri).replace(":", "-")
-
-
-def ontology_document(graph: str) -> dict[str, list[VocabularyTerm]]:
-    """Classes, properties and individuals of the ontology graph, each sorted by name."""
-    terms: dict[str, VocabularyTerm] = {}
-    targets: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in store().query(_Q_ONTOLOGY_TERMS, default_graphs=[graph]):
-        iri, p, o = row["x"].value, row["p"].value, row["o"]
-        term = terms.setdefault(iri, VocabularyTerm(iri, prefixed(iri), "property"))
-        if p == RDF_TYPE and o.value in _DOC_KINDS and term.kind != "class":
-            term.kind = _DOC_KINDS[o.value]
-        if p == RDFS_LABEL and isinstance(o, ox.Literal):
-            term.labels[o.language or ""] = o.value
-        elif p in (_RDFS + "comment", PREFIXES["skos"] + "definition") and isinstance(
-            o, ox.Literal
-        ):
-            term.comments.append((o.language or "", o.value))
-        elif p in _DOC_LINKS:
-            target = row.get("member", o)
-            found = targets[iri][_DOC_LINKS[p]]
-            if isinstance(target, ox.NamedNode) and target.value not in found:
-                found.append(target.value)
-    page = url_for("entities.ontology")
-
-    def doc_link(target: str) -> Link:
-        href = f"{page}#{ontology_anchor(target)}" if target in terms else local_href(target)
-        return Link(target, href, prefixed(target))
-
-    out: dict[str, list[VocabularyTerm]] = {"class": [], "property": [], "individual": []}
-    for term in sorted(terms.values(), key=lambda t: (t.external, t.name)):
-        term.comments = sorted(set(term.comments), key=lambda c: (c[0] != "zh", c))
-        for name, iris in targets[term.iri].items():
-            term.links[name] = [doc_link(t) for t in sorted(iris)]
-        out[term.kind].append(term)
-    return out
+def graph_triples(graph: str) -> list[ox.Triple]:
+    """Every statement of the named graph ``graph``."""
+    return store().query(_Q_DESCRIBE, default_graphs=[graph])
