@@ -83,27 +83,28 @@ def _names(cell: str) -> tuple[str, ...]:
 
 
 @cache
+def _rows() -> tuple[Indicator, ...]:
+    """Every row of ``lexicons/indicators.tsv``, pairs (城镇…|农村…) included."""
+    rows = ((row + [""] * 5)[:5] for row in lexicons.rows("indicators.tsv"))
+    return tuple(Indicator(n, dim, _names(a), _names(g), src) for n, dim, a, g, src in rows)
+
+
+@cache
 def indicator_lexicon() -> dict[str, Indicator]:
     """Canonical indicators by name (pairs like 城镇…|农村… are left out: they are no indicator)."""
-    found = {}
-    for row in lexicons.rows("indicators.tsv"):
-        name, dimension, aliases, growth, source = (row + [""] * 5)[:5]
-        if "|" not in name:
-            found[name] = Indicator(name, dimension, _names(aliases), _names(growth), source)
-    return found
+    return {row.name: row for row in _rows() if "|" not in row.name}
 
 
 @cache
 def _alias_roles() -> dict[str, tuple[str, str]]:
     """Key of every written name → (canonical, role); role is name, growth or pair."""
     roles: dict[str, tuple[str, str]] = {}
-    for row in lexicons.rows("indicators.tsv"):
-        name, _, aliases, growth = (row + [""] * 4)[:4]
-        if "|" in name:
-            roles.update({_key(a): (name, "pair") for a in _names(aliases)})
+    for row in _rows():
+        if "|" in row.name:
+            roles.update({_key(a): (row.name, "pair") for a in row.aliases})
             continue
-        roles.update({_key(a): (name, "name") for a in (name, *_names(aliases))})
-        roles.update({_key(a): (name, "growth") for a in _names(growth)})
+        roles.update({_key(a): (row.name, "name") for a in (row.name, *row.aliases)})
+        roles.update({_key(a): (row.name, "growth") for a in row.growth_aliases})
     return roles
 
 
@@ -139,9 +140,8 @@ def _alternation(words: Iterable[str]) -> str:
 @cache
 def _alias_pattern() -> re.Pattern[str]:
     written: set[str] = set()
-    for row in lexicons.rows("indicators.tsv"):
-        name, _, aliases, growth = (row + [""] * 4)[:4]
-        written.update(_names(aliases) + _names(growth) + (() if "|" in name else (name,)))
+    for row in _rows():
+        written.update(row.aliases + row.growth_aliases + (() if "|" in row.name else (row.name,)))
     return re.compile(_alternation(written))
 
 

@@ -245,9 +245,8 @@ def clean_line(line: Line) -> Line:
     # a bracket pair half converted: （PM2.5) → （PM2.5）
     line = line.sub(r"(?<=（)[^()（）\n]*\)", lambda m: m[0][:-1] + "）")
     line = line.sub(r"\((?=[^()（）\n]*）)", "（")
-    line = line.sub(
-        f"^(\\d{{1,2}}\\.) +(?=[{CJK_TEXT}])", lambda m: m[1]
-    )  # "1. 第一产业" → "1.第一产业"
+    # "1. 第一产业" → "1.第一产业": the heading pattern wants no space after the dot
+    line = line.sub(f"^(\\d{{1,2}}\\.) +(?=[{CJK_TEXT}])", lambda m: m[1])
     return line.sub(f"(?<=[{CJK_TEXT}]) +(?=[{CJK_TEXT}])", "")
 
 
