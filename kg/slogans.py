@@ -330,15 +330,24 @@ def _intros(text: str, label: str, glossary: list[GlossaryEntry]) -> list[tuple[
     return sorted(found, key=lambda f: (_entry_at(glossary, f[1][0]) is None, f[1][0]))
 
 
-def _clause_end(text: str, start: int, stops: str) -> int:
+def _depths(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``(i, depth)`` for each character of ``text[start:end]`` that is no bracket or quote:
+    how many brackets and quotes opened since ``start`` are still open at ``i``."""
     depth = 0
-    for i in range(start, len(text)):
+    for i in range(start, end):
         c = text[i]
         if c in OPENERS:
             depth += 1
         elif c in CLOSERS:
             depth = max(0, depth - 1)
-        elif c == "\n" or (depth == 0 and c in stops):
+        else:
+            yield i, depth
+
+
+def _clause_end(text: str, start: int, stops: str) -> int:
+    """Where the clause from ``start`` ends: the line's end, or a ``stops`` outside brackets."""
+    for i, depth in _depths(text, start, len(text)):
+        if text[i] == "\n" or (depth == 0 and text[i] in stops):
             return i
     return len(text)
 
@@ -410,14 +419,9 @@ def _expansions(text: str, span: Span, quotes: bool = True) -> Iterator[Span]:
 
 def split_top(text: str, span: Span, seps: str) -> list[Span]:
     """``text[span]`` split on any of ``seps`` outside quotes and brackets."""
-    parts, depth, s = [], 0, span[0]
-    for i in range(span[0], span[1]):
-        c = text[i]
-        if c in OPENERS:
-            depth += 1
-        elif c in CLOSERS:
-            depth = max(0, depth - 1)
-        elif depth == 0 and c in seps:
+    parts, s = [], span[0]
+    for i, depth in _depths(text, *span):
+        if depth == 0 and text[i] in seps:
             parts.append((s, i))
             s = i + 1
     parts.append((s, span[1]))
@@ -429,24 +433,14 @@ def _split_conjunction(text: str, span: Span) -> list[Span] | None:
     for word in grammar()["conjunctions"]:
         hits = [
             i
-            for i in range(span[0], span[1] - len(word) + 1)
-            if text.startswith(word, i) and _depth(text, span[0], i) == 0
+            for i, depth in _depths(text, *span)
+            if not depth and text.startswith(word, i, span[1])
         ]
         if len(hits) == 1 and span[0] < hits[0] and hits[0] + len(word) < span[1]:
             return [(span[0], hits[0]), (hits[0] + len(word), span[1])]
         if hits:
             return None
     return None
-
-
-def _depth(text: str, start: int, pos: int) -> int:
-    depth = 0
-    for c in text[start:pos]:
-        if c in OPENERS:
-            depth += 1
-        elif c in CLOSERS:
-            depth = max(0, depth - 1)
-    return depth
 
 
 def _raw_splits(text: str, span: Span, n: int) -> Iterator[tuple[str, list[Span]]]:
