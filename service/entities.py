@@ -42,7 +42,7 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from ..kg import vocab
-from ..kg.store import Store, Term
+from ..kg.store import Term
 from . import search
 from .charts import Point, indicator_chart
 from .db import get_store
@@ -238,12 +238,8 @@ class Description:
 # ---------------------------------------------------------------- store access
 
 
-def store() -> Store:
-    """The app's read-only store."""
-    return get_store()
-
-
 def base_iri() -> str:
+    """The configured ``BASE_IRI``: ``https://w3id.org/policykg/id/``, served at ``/id/``."""
     return current_app.config["BASE_IRI"]
 
 
@@ -270,7 +266,7 @@ def vocab_labels() -> dict[str, dict[str, str]]:
     """``{iri: {lang: label}}`` for the ontology's terms, read once per app."""
     cache = current_app.extensions.setdefault("policykg.vocab_labels", {})
     if not cache:
-        for row in store().select(_Q_VOCAB_LABELS):
+        for row in get_store().select(_Q_VOCAB_LABELS):
             lang = getattr(row["label"], "language", None) or ""
             cache.setdefault(row["x"].value, {})[lang] = row["label"].value
         cache.setdefault(POL, {})
@@ -295,6 +291,7 @@ def prefixed(iri: str) -> str:
 
 
 def link(iri: str, label: str | None = None) -> Link:
+    """``iri`` as shown on a page; without ``label``, its vocabulary name or its key."""
     return Link(iri, local_href(iri), label or _fallback_label(iri))
 
 
@@ -322,10 +319,10 @@ def _zh_first(labels: Iterable[ox.Literal]) -> str | None:
 def describe(iri: str) -> Description | None:
     """Everything a page shows about ``iri``; None if the graph does not know it."""
     node = ox.NamedNode(iri)
-    if not store().query(_Q_EXISTS, bindings={"s": node}):
+    if not get_store().query(_Q_EXISTS, bindings={"s": node}):
         return None
     values: dict[str, dict[str, tuple[Term, set[str], list[ox.Literal]]]] = defaultdict(dict)
-    for row in store().query(_Q_OUT, bindings={"s": node}):
+    for row in get_store().query(_Q_OUT, bindings={"s": node}):
         key = str(row["o"])
         entry = values[row["p"].value].setdefault(key, (row["o"], set(), []))
         entry[1].add(row["g"].value)
@@ -403,10 +400,10 @@ def graph_anchor(graph: str) -> str:
 def incoming(node: ox.NamedNode) -> list[tuple[Link, int, list[Link]]]:
     """Resources pointing at ``node``: per property, the count and the first twenty."""
     out = []
-    counts = store().query(_Q_IN_COUNTS, bindings={"s": node})
+    counts = get_store().query(_Q_IN_COUNTS, bindings={"s": node})
     for row in sorted(counts, key=lambda r: vocab_label(r["p"].value)):
         prop = row["p"]
-        rows = store().query(_Q_IN, bindings={"s": node, "p": prop})
+        rows = get_store().query(_Q_IN, bindings={"s": node, "p": prop})
         subjects: dict[str, list[ox.Literal]] = {}
         for r in rows:
             if isinstance(r["x"], ox.NamedNode):
@@ -427,9 +424,9 @@ def mentions(iri: str) -> list[Mention]:
     node = ox.NamedNode(iri)
     sentences = {
         row["span"].value: (row["sq"].value, int(row["ss"].value))
-        for row in store().query(_Q_MENTION_SENTENCES, bindings={"s": node})
+        for row in get_store().query(_Q_MENTION_SENTENCES, bindings={"s": node})
     }
-    for row in store().query(_Q_MENTIONS, bindings={"s": node}):
+    for row in get_store().query(_Q_MENTIONS, bindings={"s": node}):
         start, end, quote = int(row["start"].value), int(row["end"].value), row["quote"].value
         before = after = ""
         if row["span"].value in sentences:
@@ -484,7 +481,7 @@ def report_text(report: str, text: str, highlight: tuple[int, int] | None) -> Ma
     each span's start so ``#span-S-E`` scrolls to it.
     """
     spans: dict[tuple[int, int], list[Link]] = defaultdict(list)
-    for row in store().query(_Q_REPORT_SPANS, bindings={"report": ox.NamedNode(report)}):
+    for row in get_store().query(_Q_REPORT_SPANS, bindings={"report": ox.NamedNode(report)}):
         key = (int(row["start"].value), int(row["end"].value))
         if "thing" in row:
             spans[key].append(link(row["thing"].value, row_value(row, "label")))
@@ -541,6 +538,7 @@ class Series:
 
     @property
     def chart(self) -> Markup:
+        """The series as an SVG chart of targets and actual values by year."""
         points = [
             Point(int(r["period"]), r["kind"], float(r["value"]))
             for r in self.rows
@@ -556,7 +554,7 @@ _BOUNDS = {"AtLeast": "≥", "AtMost": "≤", "About": "≈"}
 def indicator_series(iri: str) -> list[Series]:
     """Observations of an indicator, grouped by area and measure, for charts and tables."""
     groups: dict[tuple[str, str], Series] = {}
-    for row in store().query(_Q_OBSERVATIONS, bindings={"s": ox.NamedNode(iri)}):
+    for row in get_store().query(_Q_OBSERVATIONS, bindings={"s": ox.NamedNode(iri)}):
         area = row_value(row, "areaLabel") or ""
         measure = _local_name(row["measure"].value)
         unit = row_value(row, "unit") or ""
@@ -645,7 +643,7 @@ def entity(key: str):
     if key.startswith("graph/"):
         return named_graph(iri, media_type)
     if media_type != "text/html":
-        triples = store().query(_Q_DESCRIBE, bindings={"s": ox.NamedNode(iri)})
+        triples = get_store().query(_Q_DESCRIBE, bindings={"s": ox.NamedNode(iri)})
         if not triples:
             abort(404, description=f"nothing is known about <{iri}>")
         return rdf_response(triples, media_type, key.rsplit("/", 1)[-1])
@@ -677,7 +675,7 @@ def entity(key: str):
 
 def named_graph(iri: str, media_type: str) -> ResponseReturnValue:
     """A named graph's IRI: its statements as RDF; browsers go to its row on ``/dumps/``."""
-    if not store().query(_Q_GRAPH_EXISTS, bindings={"g": ox.NamedNode(iri)}):
+    if not get_store().query(_Q_GRAPH_EXISTS, bindings={"g": ox.NamedNode(iri)}):
         abort(404, description=f"no named graph <{iri}>")
     if media_type == "text/html":
         return redirect(url_for("dumps.listing") + "#" + graph_anchor(iri), 303)
@@ -686,4 +684,4 @@ def named_graph(iri: str, media_type: str) -> ResponseReturnValue:
 
 def graph_triples(graph: str) -> list[ox.Triple]:
     """Every statement of the named graph ``graph``."""
-    return store().query(_Q_DESCRIBE, default_graphs=[graph])
+    return get_store().query(_Q_DESCRIBE, default_graphs=[graph])

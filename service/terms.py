@@ -21,6 +21,7 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 
 from ..kg.iri import slug
 from . import entities as ent
+from .db import get_store
 from .search import EXACT, GLOSSARY, PINYIN, PREFIX, SUBSTRING, Term, term_index
 
 bp = Blueprint("terms", __name__)
@@ -215,7 +216,7 @@ def term_details(term: Term, key: str) -> TermDetails:
         key=key,
         definitions=definitions(node),
         tree=parts_tree(term),
-        leaders=_links(ent.store().query(_Q_LEADERS, bindings={"t": node}), "x"),
+        leaders=_links(get_store().query(_Q_LEADERS, bindings={"t": node}), "x"),
         related=related_slogans(node),
         links=linked(node),
         mentions=ent.mentions(term.iri),
@@ -223,8 +224,9 @@ def term_details(term: Term, key: str) -> TermDetails:
 
 
 def definitions(node: ox.NamedNode) -> list[Definition]:
+    """The glossary entries defining the term, by report and then by printed number."""
     out = []
-    for row in ent.store().query(_Q_DEFINITIONS, bindings={"t": node}):
+    for row in get_store().query(_Q_DEFINITIONS, bindings={"t": node}):
         report = row.get("report")
         out.append(
             Definition(
@@ -248,7 +250,7 @@ def parts_tree(term: Term) -> Node:
     children: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, str] = {term.iri: term.label}
     kinds: dict[str, str] = {term.iri: term.kind}
-    for row in ent.store().query(_Q_PARTS, bindings={"t": node}):
+    for row in get_store().query(_Q_PARTS, bindings={"t": node}):
         parent, part = row["parent"].value, row["part"].value
         if part not in children[parent]:
             children[parent].append(part)
@@ -282,7 +284,7 @@ def _industry_members(node: ox.NamedNode) -> dict[str, tuple[list[ent.Link], lis
     found: dict[str, tuple[dict[str, ent.Link], dict[str, ent.Link]]] = defaultdict(
         lambda: ({}, {})
     )
-    for row in ent.store().query(_Q_MEMBERS, bindings={"t": node}):
+    for row in get_store().query(_Q_MEMBERS, bindings={"t": node}):
         x = row["x"].value
         which = 0 if row["kind"].value == ent.POL + "Enterprise" else 1
         found[row["industry"].value][which][x] = ent.link(x, ent.row_value(row, "label"))
@@ -294,7 +296,7 @@ def related_slogans(node: ox.NamedNode) -> list[tuple[ent.Link, str]]:
     reasons = {"contains": "包含此项 contains it", "glossary": "同一解释 same entry",
                "shares": "共有部分 shares parts"}  # fmt: skip
     seen: dict[str, tuple[ent.Link, str]] = {}
-    for row in ent.store().query(_Q_RELATED_SLOGANS, bindings={"t": node}):
+    for row in get_store().query(_Q_RELATED_SLOGANS, bindings={"t": node}):
         iri = row["s"].value
         seen.setdefault(
             iri, (ent.link(iri, ent.row_value(row, "label")), reasons[row["why"].value])
@@ -305,7 +307,7 @@ def related_slogans(node: ox.NamedNode) -> list[tuple[ent.Link, str]]:
 def linked(node: ox.NamedNode) -> list[tuple[ent.Link, str, list[ent.Link]]]:
     """(property, direction, things) for the term's other ties in the ontology's terms."""
     groups: dict[tuple[str, str], dict[str, ent.Link]] = defaultdict(dict)
-    for row in ent.store().query(_Q_LINKS, bindings={"t": node}):
+    for row in get_store().query(_Q_LINKS, bindings={"t": node}):
         x = row["x"].value
         groups[(row["p"].value, row["dir"].value)].setdefault(x, ent.link(x, row["label"].value))
     return [
@@ -329,7 +331,7 @@ def reports() -> list[ReportGlossary]:
     """Every report in the store, with the size of its glossary."""
     out = []
     prefix = ent.base_iri() + "report/"
-    for row in ent.store().query(_Q_REPORTS):
+    for row in get_store().query(_Q_REPORTS):
         iri = row["r"].value
         out.append(
             ReportGlossary(
@@ -346,7 +348,7 @@ def reports() -> list[ReportGlossary]:
 def glossary(report_iri: str) -> list[dict]:
     """The glossary of one report in printed order, each entry with the terms it explains."""
     entries: dict[str, dict] = {}
-    for row in ent.store().query(_Q_GLOSSARY, bindings={"report": ox.NamedNode(report_iri)}):
+    for row in get_store().query(_Q_GLOSSARY, bindings={"report": ox.NamedNode(report_iri)}):
         iri = row["e"].value
         entry = entries.setdefault(
             iri,
@@ -428,6 +430,8 @@ def hit_json(hit) -> dict:
 
 
 def details_json(d: TermDetails) -> dict:
+    """A term page as JSON: Skosmos' names (``prefLabel``, ``definition``) plus the tree."""
+
     def node(n: Node) -> dict:
         return {
             "uri": n.link.iri,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, render_template, request, url_for
 
+from .db import get_store
 from .entities import (
     POL,
     PREFIXES,
@@ -27,7 +28,6 @@ from .entities import (
     negotiate,
     prefixed,
     rdf_response,
-    store,
     vary_accept,
 )
 
@@ -104,7 +104,7 @@ def ontology_document(graph: str) -> dict[str, list[VocabularyTerm]]:
     """Classes, properties and individuals of the ontology graph, each sorted by name."""
     terms: dict[str, VocabularyTerm] = {}
     targets: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in store().query(_Q_ONTOLOGY_TERMS, default_graphs=[graph]):
+    for row in get_store().query(_Q_ONTOLOGY_TERMS, default_graphs=[graph]):
         iri, p, o = row["x"].value, row["p"].value, row["o"]
         term = terms.setdefault(iri, VocabularyTerm(iri, prefixed(iri), "property"))
         if p == RDF_TYPE and o.value in _DOC_KINDS and term.kind != "class":
