@@ -31,6 +31,8 @@ import jieba
 import jieba.posseg as posseg
 
 from .industries import Industry, IndustryTaxonomy, load_industries
+from .places import short_form
+from .structure import divisions
 
 __all__ = [
     "BodyRecord",
@@ -61,6 +63,7 @@ NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "nt", "eng"}
 PROPER_TAGS = {"nr", "nrt", "nrfg", "ns", "nt"}
 CONJUNCTIONS = {"和", "与", "及", "同", "并", "或"}
 FUNCTION_CHARS = "以为对向由把被在从和与及将给同让跟"
+ORDINAL = re.compile(r"第[一二三四五六七八九十百零〇两\d]+")
 
 
 # ---------------------------------------------------------------------------------- records
@@ -78,10 +81,13 @@ class EnterpriseRecord:
 
 @dataclass
 class BodyRecord:
-    """A government or Party body (湛河区发展和改革委员会, 国务院办公厅)."""
+    """A government or Party body (湛河区发展和改革委员会, 国务院办公厅): ``label`` its name in
+    full (海拉尔区人民政府), ``names`` every form the report writes (海拉尔区政府,
+    呼伦贝尔市海拉尔区人民政府), ``mentions`` the offsets of each."""
 
     label: str
     mentions: list[tuple[int, int]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -187,7 +193,7 @@ class Segmenter:
         last conjunction, particle or context word (平高集团和|平高电气, 规模最大的|姚电公司,
         以辖区|平高集团). ``None`` if nothing is left."""
         i = 0
-        while i < len(tokens) and self.is_lead(tokens[i]):
+        while i < len(tokens) and self.is_lead(tokens[i]) and not _numbers_name(tokens[i:]):
             i += 1
         if i == len(tokens):
             return None
@@ -227,8 +233,22 @@ class Segmenter:
         return any(self.is_name_word(t.word, t.tag) for t in self.tokens(stem))
 
     def starts_with_name_word(self, name: str) -> bool:
-        """Whether the first two words of ``name`` hold a name word (神马|博列麦…, 湛河区…)."""
-        return any(self.is_name_word(t.word, t.tag) for t in self.tokens(name)[:2])
+        """Whether the first two words of ``name`` hold a name word (神马|博列麦…, 湛河区…),
+        after an ordinal (第三|中学|东山分校)."""
+        tokens = self.tokens(name)
+        if tokens and ORDINAL.fullmatch(tokens[0].word):
+            tokens = tokens[1:]
+        return any(self.is_name_word(t.word, t.tag) for t in tokens[:2])
+
+
+def _numbers_name(tokens: Sequence[Token]) -> bool:
+    """A numeral that is part of the name it leads: an ordinal (第三|中学东山分校), or a
+    numeral jieba cut from a name it does not know (万家|惠|农贸市场: a one-character name)."""
+    first, rest = tokens[0], tokens[1:]
+    return first.tag == "m" and (
+        ORDINAL.fullmatch(first.word) is not None
+        or (bool(rest) and len(rest[0].word) == 1 and rest[0].tag in PROPER_TAGS)
+    )
 
 
 def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -280,14 +300,57 @@ def find_government_bodies(text: str) -> list[BodyRecord]:
     A body is a central body of ``government_bodies.txt`` [names] (国务院办公厅, 司法部) or a
     place followed by a body ending (湛河区发展和改革委员会, 河南省委). Bodies named relative to
     the report's own place (区政府, 市委) are left out: their place is the reader's inference.
+    One body, one record: 河南省政府 is 河南省人民政府 (:func:`body_label`), and
+    呼伦贝尔市海拉尔区人民政府 is 海拉尔区人民政府 when the report also names that alone.
     """
     seg = Segmenter()
     names = set(_words("government_bodies.txt", "names"))
     for begin, end in clauses(text):
         names.update(_bodies_in_clause(text, begin, end, seg))
     found = _occurrences(text, names)
-    records = [BodyRecord(name, spans) for name, spans in found.items()]
+    groups: dict[str, list[str]] = {}
+    for name in found:
+        groups.setdefault(body_label(name), []).append(name)
+    merged: dict[str, list[str]] = {}
+    for label, forms in groups.items():
+        merged.setdefault(_local_body(label, groups), []).extend(forms)
+    records = [
+        BodyRecord(
+            label,
+            sorted(s for f in forms for s in found[f]),
+            sorted({label, *forms}, key=lambda f: (len(f), f)),
+        )
+        for label, forms in merged.items()
+    ]
     return sorted(records, key=lambda r: r.mentions[0])
+
+
+def body_label(name: str) -> str:
+    """A body's name in full: "X政府" is the everyday short form of "X人民政府" (the name the
+    Organic Law of Local People's Congresses and Governments gives every local government).
+
+    >>> body_label("河南省政府"), body_label("四川省政府办公厅"), body_label("香港特别行政区政府")
+    ('河南省人民政府', '四川省人民政府办公厅', '香港特别行政区政府')
+    """
+    m = re.fullmatch(r"(.{2,}?)政府(办公厅|办公室)?", name)
+    levels = tuple(lexicon("government_bodies.txt")["places"])
+    if m is None or m.group(1).endswith(("人民", "特别行政区")) or not m.group(1).endswith(levels):
+        return name
+    return f"{m.group(1)}人民政府{m.group(2) or ''}"
+
+
+def _local_body(label: str, labels: Iterable[str]) -> str:
+    """The body ``label`` names after its parent places (呼伦贝尔市|海拉尔区人民政府), when the
+    report also names it so; ``label`` itself otherwise. A short name alone could be another
+    place's (新华区 is in three cities), so it is taken only from the report's own usage."""
+    levels = "|".join(lexicon("government_bodies.txt")["places"])
+    parents = re.compile(rf"(?:[\u4e00-\u9fff]{{2,8}}?(?:{levels}))+")
+    local = [
+        other
+        for other in labels
+        if other != label and label.endswith(other) and parents.fullmatch(label[: -len(other)])
+    ]
+    return min(local, key=len, default=label)
 
 
 def _bodies_in_clause(text: str, begin: int, end: int, seg: Segmenter) -> list[str]:
@@ -465,13 +528,41 @@ def _group_enterprises(text: str, names: list[str]) -> list[EnterpriseRecord]:
         groups.setdefault(owners[0] if len(owners) == 1 else name, set()).add(name)
     spans = _occurrences(text, [n for forms in groups.values() for n in forms])
     records = []
-    for forms in groups.values():
+    for forms in _merge_qualified(list(groups.values())):
         counts = Counter({f: len(spans.get(f, [])) for f in forms})
         mentions = sorted(s for f in forms for s in spans.get(f, []))
         if mentions:
             label = min(forms, key=lambda f: (-counts[f], len(f), f))
             records.append(EnterpriseRecord(label, sorted(forms, key=len), mentions))
     return sorted(records, key=lambda r: r.mentions[0])
+
+
+def _merge_qualified(groups: list[set[str]]) -> list[set[str]]:
+    """Groups one of whose names is another's with a place or country before it (中国平煤神马,
+    平煤神马; 河南能源, 能源 is no name and never found alone) become one."""
+    merged: list[set[str]] = []
+    for forms in sorted(groups, key=lambda f: min(map(len, f))):
+        bare = next(
+            (
+                m
+                for m in merged
+                if any(f.endswith(n) and f[: -len(n)] in _qualifiers() for f in forms for n in m)
+            ),
+            None,
+        )
+        if bare is None:
+            merged.append(set(forms))
+        else:
+            bare |= forms
+    return merged
+
+
+@cache
+def _qualifiers() -> frozenset[str]:
+    """中国, 河南, 河南省, 平顶山市: a place or the country, named before a name."""
+    names, by_code = divisions()
+    shorts = {short_form(p) for p in by_code.values()}
+    return frozenset(names) | {s for s in shorts if s} | _words("entity_qualifiers.txt")
 
 
 # --------------------------------------------------------------------------------- projects
@@ -498,12 +589,58 @@ def find_projects(
     names = [
         text[s:e] for s, e in _listed_projects(text, seg) + _single_projects(text, seg, enterprises)
     ]
-    names = [n for n in names if _is_project_name(n, enterprises, seg)]
+    shared = _shared_head_projects(text, seg)
+    names = [n for n in names if _is_project_name(n, enterprises, seg)] + list(shared)
     groups: dict[str, set[str]] = {}
     for name in names:
         groups.setdefault(_project_key(name), set()).add(name)
-    records = [_project_record(text, forms, enterprises, taxonomy) for forms in groups.values()]
+    records = [
+        _project_record(text, forms, enterprises, taxonomy, shared) for forms in groups.values()
+    ]
     return sorted((r for r in records if r.mentions), key=lambda r: r.mentions[0])
+
+
+LIST_BREAK = re.compile(CLAUSE_BREAK.pattern.replace("、", ""))
+
+
+def _shared_head_projects(text: str, seg: Segmenter) -> dict[str, list[tuple[int, int]]]:
+    """Places of one kind listed before the head they share name one project each:
+    "推进姚孟村、后城村棚改项目" → 姚孟村棚改项目, 后城村棚改项目, each with the span of the
+    whole phrase (the words that name it)."""
+    endings = tuple(sorted(lexicon("entity_place_endings.txt")[""], key=len, reverse=True))
+    out: dict[str, list[tuple[int, int]]] = {}
+    for m in re.finditer(PROJECT_WORD, text):
+        begin = max((b.end() for b in LIST_BREAK.finditer(text, 0, m.start())), default=0)
+        parts = [(begin, begin)]
+        for sep in re.finditer("、", text[begin : m.start()]):
+            parts[-1] = (parts[-1][0], begin + sep.start())
+            parts.append((begin + sep.end(), begin + sep.end()))
+        parts[-1] = (parts[-1][0], m.start())
+        if len(parts) < 2:
+            continue
+        lead = seg.name_start(seg.tokens(text, *parts[0]))
+        last_start, last_end = parts[-1]
+        ending = next((e for e in endings if text.find(e, last_start + 2, last_end) > 0), None)
+        if lead is None or ending is None:
+            continue
+        head = text.index(ending, last_start + 2, last_end) + len(ending)
+        items = [(lead, parts[0][1]), *parts[1:-1], (last_start, head)]
+        if all(_is_place_item(text[s:e], ending, seg) for s, e in items):
+            for s, e in items:
+                name = text[s:e] + text[head : m.end()]
+                out.setdefault(name, []).append((s if e == head else items[0][0], m.end()))
+    return out
+
+
+def _is_place_item(item: str, ending: str, seg: Segmenter) -> bool:
+    """姚孟村, 后城村: a named village (not 农村, 行政村, 城中村: words of the dictionary)."""
+    return (
+        item.endswith(ending)
+        and 2 <= len(item) - len(ending) <= 4
+        and not seg.known(item)
+        and not re.search(r"\d", item)
+        and seg.has_name_word(item)
+    )
 
 
 def _listed_projects(text: str, seg: Segmenter) -> list[tuple[int, int]]:
@@ -562,13 +699,25 @@ def _project_key(name: str) -> str:
 
 
 def _project_record(
-    text: str, forms: set[str], enterprises: Sequence[EnterpriseRecord], taxonomy: IndustryTaxonomy
+    text: str,
+    forms: set[str],
+    enterprises: Sequence[EnterpriseRecord],
+    taxonomy: IndustryTaxonomy,
+    shared: dict[str, list[tuple[int, int]]],
 ) -> ProjectRecord:
+    """``shared`` names projects never written whole (姚孟村棚改项目 of 姚孟村、后城村棚改项目),
+    with the span of the phrase that names them."""
     key = _project_key(next(iter(forms)))
     pattern = re.escape(key).replace("（", "[（(]").replace("）", "[）)]")
     spans = [m.span() for m in re.finditer(rf"{pattern}(?:{PROJECT_WORD})?", text)]
     written = Counter(text[s:e] for s, e in spans)
-    label = min(written, key=lambda w: (-written[w], spans[[text[s:e] for s, e in spans].index(w)]))
+    unwritten = sorted(forms & shared.keys())
+    if spans:
+        label = min(written, key=lambda w: (-written[w], spans[list(written).index(w)]))
+    elif unwritten:
+        label, spans, written = unwritten[0], shared[unwritten[0]], Counter(unwritten[:1])
+    else:
+        label = key
     owners = [(len(n), e.label) for e in enterprises for n in e.names if key.startswith(n)]
     industries = list(dict.fromkeys(iri for iri, _, _ in taxonomy.find_mentions(key)))
     return ProjectRecord(

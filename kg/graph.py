@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from .document import Document
+from .entities import body_label
 from .iri import Minter
 from .structure import Place, qualify_body
 from .vocab import DCTERMS, POL, PROV, RDF, RDFS, SKOS, XSD, typed, zh
@@ -105,7 +106,8 @@ def write_report(rg: ReportGraph, sha256: str) -> None:
     if place is not None:
         rg.add(rg.report, DCTERMS.spatial, place)
     if s.issuer:
-        body = rg.entity(rg.minter.entity("body", s.issuer), POL.GovernmentBody, s.issuer)
+        issuer = body_label(s.issuer)
+        body = rg.entity(rg.minter.entity("body", issuer), POL.GovernmentBody, issuer)
         rg.add(rg.report, DCTERMS.creator, body)
 
 
@@ -163,8 +165,10 @@ def write_policies(rg: ReportGraph, policies, documents, slogan_iris: dict[str, 
         if d.issued:
             rg.add(node, DCTERMS.issued, typed(d.issued.isoformat(), XSD.date))
         for issuer in d.issuer.split("、") if d.issuer else []:  # 中共中央、国务院: two bodies
-            issuer = qualify_body(issuer, rg.structure)
+            written = qualify_body(issuer, rg.structure)
+            issuer = body_label(written)  # 四川省政府办公厅 → 四川省人民政府办公厅
             body = rg.entity(rg.minter.entity("body", issuer), POL.GovernmentBody, issuer)
+            add_alt_labels(rg, body, [written], issuer)
             rg.add(node, DCTERMS.creator, body)
         doc_nodes[d.title] = node
     for p in policies:
@@ -329,7 +333,8 @@ def write_entities(rg: ReportGraph, found, slogan_iris: dict[str, Node], taxonom
         if place is not None:
             rg.add(node, POL.locatedIn, place)
     for b in found.bodies:
-        rg.entity(rg.minter.entity("body", b.label), POL.GovernmentBody, b.label, b.mentions)
+        node = rg.entity(rg.minter.entity("body", b.label), POL.GovernmentBody, b.label, b.mentions)
+        add_alt_labels(rg, node, b.names, b.label)
     for leaders in found.leaders:
         leaders_of = [place] if place is not None else []
         leaders_of += [slogan_iris[s] for s in found.chains_near(leaders.span) if s in slogan_iris]

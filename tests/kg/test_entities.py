@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from policykg.kg.entities import (
+    body_label,
     enterprise_industries,
     find_enterprises,
     find_government_bodies,
@@ -22,6 +23,9 @@ from policykg.kg.structure import parse_structure
 SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
 SEED = SOURCES / "zhanhe-district_2023_plan-report.txt"
 OTHERS = sorted(p for p in SOURCES.glob("*.txt") if p != SEED)
+HAILAER_2016 = SOURCES / "hailaer-district_2016_gov-work-report.txt"
+HAILAER_2019 = SOURCES / "hailaer-district_2019_gov-work-report.txt"
+HENAN = SOURCES / "henan-province_2026_gov-work-report.txt"
 
 # Never enterprises: government bodies, institutions, kinds of enterprise, generic words.
 NOT_ENTERPRISES = {
@@ -232,3 +236,105 @@ def test_leading_enterprises_in_a_province_report():
     text = read_report(SOURCES / "henan-province_2026_gov-work-report.txt").text
     leaders = [labels for labels, _ in find_leading_enterprises(text)]
     assert ["许继", "平高"] in leaders
+
+
+# ------------------------------------------------------- one real-world entity, one record
+
+
+def test_a_government_written_short_is_one_body_with_its_full_name():
+    henan = read_report(HENAN).text
+    bodies = by_label(find_government_bodies(henan))
+    assert "河南省政府" not in bodies  # 2026年河南省政府工作报告
+    assert bodies["河南省人民政府"].names == ["河南省政府", "河南省人民政府"]
+    assert {henan[s:e] for s, e in bodies["河南省人民政府"].mentions} == {
+        "河南省政府",
+        "河南省人民政府",
+    }
+
+
+def test_a_body_named_with_its_parent_place_is_the_body_named_alone():
+    text = read_report(HAILAER_2019).text
+    bodies = by_label(find_government_bodies(text))
+    assert not {"海拉尔区政府", "呼伦贝尔市海拉尔区人民政府"} & set(bodies)
+    hailaer = bodies["海拉尔区人民政府"]
+    assert hailaer.names == ["海拉尔区政府", "海拉尔区人民政府", "呼伦贝尔市海拉尔区人民政府"]
+    assert {text[s:e] for s, e in hailaer.mentions} == {
+        "海拉尔区政府",
+        "呼伦贝尔市海拉尔区人民政府",
+    }
+
+
+def test_a_parent_place_is_dropped_only_when_the_report_names_the_body_alone():
+    # 新华区 is in three cities: alone, the qualified name is the only safe one
+    bodies = find_government_bodies("平顶山市新华区人民政府印发通知。")
+    assert [b.label for b in bodies] == ["平顶山市新华区人民政府"]
+
+
+@pytest.mark.parametrize(
+    ("written", "label"),
+    [
+        ("河南省政府", "河南省人民政府"),
+        ("海拉尔区政府", "海拉尔区人民政府"),
+        ("四川省政府办公厅", "四川省人民政府办公厅"),
+        ("湛河区人民政府办公室", "湛河区人民政府办公室"),
+        ("香港特别行政区政府", "香港特别行政区政府"),  # its name has no 人民
+        ("国务院", "国务院"),
+        ("湛河区委", "湛河区委"),
+    ],
+)
+def test_body_label_is_the_full_name(written, label):
+    assert body_label(written) == label
+
+
+def test_an_enterprise_with_and_without_its_country_is_one():
+    henan = read_report(HENAN).text
+    enterprises = by_label(find_enterprises(henan, quoted_terms(henan)))
+    assert "中国平煤神马" not in enterprises
+    assert enterprises["平煤神马"].names == ["平煤神马", "中国平煤神马"]
+    assert len(enterprises["平煤神马"].mentions) == 2
+    assert "中国河南国际" in enterprises  # 河南国际 and 国际 are never written: nothing to join
+
+
+def test_project_names_keep_their_first_characters():
+    hailaer_2016 = {p.label for p in find_projects(read_report(HAILAER_2016).text)}
+    assert "万家惠农贸市场" in hailaer_2016 and "惠农贸市场" not in hailaer_2016
+    hailaer_2019 = {p.label for p in find_projects(read_report(HAILAER_2019).text)}
+    assert "第三中学东山分校" in hailaer_2019 and "中学东山分校" not in hailaer_2019
+
+
+def test_places_sharing_one_head_name_a_project_each(seed):
+    doc, _, _, projects, _ = seed
+    found = by_label(projects)
+    assert {"姚孟村棚改项目", "后城村棚改项目"} <= set(found)
+    [(s, e)] = found["姚孟村棚改项目"].mentions
+    assert doc.text[s:e] == "姚孟村、后城村棚改项目"
+    assert [doc.text[s:e] for s, e in found["后城村棚改项目"].mentions] == ["后城村棚改项目"]
+
+
+def test_common_words_before_a_shared_head_name_no_project():
+    labels = {
+        p.label for p in find_projects("推进农村、城中村改造项目。实施行政村、社区服务项目。")
+    }
+    assert not any(label.startswith(("农村", "行政村")) for label in labels)
+
+
+def test_each_body_and_enterprise_of_the_corpus_has_one_iri(corpus_store_dir):
+    from policykg.kg.store import open_store
+    from policykg.kg.vocab import PREFIXES
+
+    prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+    rows = open_store(corpus_store_dir).select(
+        prologue
+        + """SELECT DISTINCT ?kind ?label ?alt WHERE {
+               VALUES ?kind { pol:GovernmentBody pol:Enterprise }
+               ?s a ?kind ; rdfs:label ?label . OPTIONAL { ?s skos:altLabel ?alt } }"""
+    )
+    alts: dict[str, set[str]] = {}
+    for r in rows:
+        alts.setdefault(r["label"].value, set()).update([r["alt"].value] if "alt" in r else [])
+    labels = set(alts)
+    assert not labels & {"河南省政府", "海拉尔区政府", "呼伦贝尔市海拉尔区人民政府", "中国平煤神马"}
+    assert not labels & {"四川省政府办公厅"}  # an issuer of a cited document
+    assert {"海拉尔区政府", "呼伦贝尔市海拉尔区人民政府"} <= alts["海拉尔区人民政府"]
+    assert alts["河南省人民政府"] == {"河南省政府"}
+    assert alts["平煤神马"] == {"中国平煤神马"}
