@@ -92,7 +92,7 @@ class ReportGraph:
 def write_report(rg: ReportGraph, sha256: str) -> None:
     """The report itself: title, date, place, years, issuer, source text."""
     s, doc = rg.structure, rg.doc
-    rg.entity(rg.report.value, POL.Report, s.title or doc.name)
+    rg.entity(rg.report.value, POL.Report, report_label(s, doc.name))
     rg.add(rg.report, RDF.type, PROV.Entity)
     rg.add(rg.report, DCTERMS.title, zh(s.title or doc.name))
     rg.add(rg.report, POL.text, ox.Literal(doc.raw))
@@ -109,6 +109,22 @@ def write_report(rg: ReportGraph, sha256: str) -> None:
         issuer = body_label(s.issuer)
         body = rg.entity(rg.minter.entity("body", issuer), POL.GovernmentBody, issuer)
         rg.add(rg.report, DCTERMS.creator, body)
+
+
+def report_label(structure, fallback: str) -> str:
+    """The title as printed, led by place and year when it names neither (政府工作报告 is many reports).
+
+    ``dcterms:title`` keeps the printed title; the label must tell reports apart in lists.
+    """
+    title = structure.title or fallback
+    if structure.place and structure.place not in title:
+        year = (
+            f"{structure.date.year}年"
+            if structure.date and str(structure.date.year) not in title
+            else ""
+        )
+        return f"{structure.place}{year}{title}"
+    return title
 
 
 def report_place(rg: ReportGraph) -> Node | None:

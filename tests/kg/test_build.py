@@ -351,3 +351,15 @@ def test_a_document_two_bodies_issued_has_both_creators(seed_store):
              dcterms:creator/rdfs:label ?body . FILTER(CONTAINS(?title, "法治宣传教育")) }""",
     )
     assert column(rows, "body") == {"中共中央", "国务院"}
+
+
+def test_reports_have_labels_that_tell_them_apart(corpus_store_dir):
+    from policykg.kg.store import open_store
+
+    rows = select(
+        open_store(corpus_store_dir),
+        "SELECT ?label ?title WHERE { ?r a pol:Report ; rdfs:label ?label ; dcterms:title ?title }",
+    )
+    assert len({r["label"] for r in rows}) == len(rows) == 5
+    assert "海拉尔区2016年政府工作报告" in column(rows, "label")
+    assert "政府工作报告" in column(rows, "title")  # the printed title is kept as printed
