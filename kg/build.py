@@ -29,6 +29,7 @@ from .dumps import write_dumps
 from .iri import DEFAULT_BASE, Minter
 from .read import read_report
 from .reason import materialise
+from .store import merge_into_default_graph
 
 Progress = Callable[[str], None]
 
@@ -90,8 +91,10 @@ def build(
         if dumps:
             progress("writing dumps")
             write_dumps(store, work / "dumps", base)
+        quads = len(store)
+        merge_into_default_graph(store)
         seconds = round(time.perf_counter() - started, 2)
-        result = BuildResult(str(store_dir), base, summaries, len(store), inferred, seconds)
+        result = BuildResult(str(store_dir), base, summaries, quads, inferred, seconds)
         del store
         (work / "build.json").write_text(json.dumps(asdict(result), ensure_ascii=False, indent=2))
         _swap(work, store_dir)

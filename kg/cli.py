@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .iri import DEFAULT_BASE
-from .store import oxigraph_dir
+from .store import merge_into_default_graph, named_quads, oxigraph_dir
 from .vocab import PREFIXES
 
 DEFAULT_STORE = "var/store"
@@ -142,6 +142,8 @@ def cmd_load(args) -> int:
         store.load(path=str(args.file), to_graph=ox.NamedNode(args.graph))
     except SyntaxError as e:
         raise ValueError(f"{args.file}: {e}") from None
+    if any(True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())):
+        merge_into_default_graph(store)  # keep the default graph the merge of all graphs
     store.flush()
     print(f"loaded {args.file} into <{args.graph}>")
     return 0
@@ -205,10 +207,9 @@ def cmd_dump(args) -> int:
     fmt = DUMP_FORMATS[args.format]
     out = sys.stdout.buffer if str(args.output) == "-" else str(args.output)
     if fmt.supports_datasets:
-        store.dump(out, format=fmt, prefixes=PREFIXES)
-    else:  # a triple format holds the union of the graphs
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
-        ox.serialize(triples, out, format=fmt, prefixes=PREFIXES)
+        ox.serialize(named_quads(store), out, format=fmt, prefixes=PREFIXES)
+    else:  # a triple format holds the merge of the graphs
+        ox.serialize({q.triple for q in named_quads(store)}, out, format=fmt, prefixes=PREFIXES)
     if out is not sys.stdout.buffer:
         print(f"wrote {args.output} ({args.output.stat().st_size} bytes)")
     return 0

@@ -33,6 +33,8 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
+from .store import named_quads
+
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 STEM = "policykg"
 VOID_FILE = "void.ttl"
@@ -128,7 +130,7 @@ def read_manifest(out_dir: Path) -> list[DumpFile]:
 
 def _union_triples(store: ox.Store) -> list[ox.Triple]:
     """Distinct triples over all graphs, in a stable order so that dumps are reproducible."""
-    seen = {q.triple for q in store.quads_for_pattern(None, None, None, None)}
+    seen = {q.triple for q in named_quads(store)}
     return sorted(seen, key=str)
 
 
@@ -140,7 +142,7 @@ def _write_one(store, union, out_dir, suffix, fmt, keeps_graphs) -> DumpFile:
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
         out = cast(IO[bytes], gz)
         if keeps_graphs:
-            quads = sorted(store.quads_for_pattern(None, None, None, None), key=str)
+            quads = sorted(named_quads(store), key=str)
             ox.serialize(quads, out, fmt, prefixes=prefixes)
             count = len(quads)
         else:

@@ -47,6 +47,10 @@ GRAPH_FORMATS = {
 }
 
 
+# A graph no store holds: the empty default graph of a protocol dataset with named graphs only.
+EMPTY_GRAPH = ox.NamedNode("urn:x-policykg:empty-graph")
+
+
 class StoreError(Exception):
     """Base of every error raised by a store."""
 
@@ -124,6 +128,12 @@ class OxigraphStore(Store):
 
     def __init__(self, store: ox.Store):
         self._store = store
+        # A built store keeps the union of its graphs, as a set, in the default graph (see
+        # ``merge_into_default_graph``); other stores get Oxigraph's union, which repeats a
+        # triple once per graph that states it.
+        self._default_is_union = any(
+            True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        )
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -134,9 +144,10 @@ class OxigraphStore(Store):
         kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
         if default_graphs is None:
             # without a protocol dataset the default graph is the union, unless FROM says otherwise
-            kwargs["use_default_graph_as_union"] = not declares_dataset(sparql)
+            if not self._default_is_union:
+                kwargs["use_default_graph_as_union"] = not declares_dataset(sparql)
         else:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or ox.DefaultGraph()
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or EMPTY_GRAPH
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if bindings:
@@ -207,6 +218,21 @@ class MemoryStore(OxigraphStore):
     def __init__(self, quads: Iterable[ox.Quad] = ()):
         super().__init__(ox.Store())
         self._store.extend(quads)
+
+
+def merge_into_default_graph(store: ox.Store) -> None:
+    """Copy every named graph's triples into the default graph, once each.
+
+    SPARQL's default graph over several graphs is their RDF merge: a set. Oxigraph's union
+    default graph is a bag (a triple stated by five reports matches five times), so a built
+    store keeps the merge itself, and queries without a dataset read it.
+    """
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def named_quads(store: ox.Store) -> Iterable[ox.Quad]:
+    """The quads of the named graphs: the store without the default graph's merged copy."""
+    return (q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
 
 
 def open_store(path: str | Path, *, read_only: bool = True) -> OxigraphStore:
@@ -342,6 +368,8 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreUnavailable",
+    "merge_into_default_graph",
+    "named_quads",
     "open_store",
     "oxigraph_dir",
     "results_to_json",

@@ -78,3 +78,22 @@ def test_missing_store_says_how_to_build_one(tmp_path):
 def test_unreachable_remote_is_unavailable():
     with pytest.raises(StoreUnavailable):
         RemoteStore("http://127.0.0.1:9/sparql", timeout=2).query("ASK {}")
+
+
+def test_a_triple_stated_by_several_reports_matches_once(corpus_store_dir):
+    """The default graph is the merge of the graphs (a set), as SPARQL defines it."""
+    store = open_store(corpus_store_dir)
+    q = """SELECT ?i WHERE { ?i a <https://w3id.org/policykg/ontology#Indicator> ;
+             <http://www.w3.org/2000/01/rdf-schema#label> "地区生产总值"@zh }"""
+    assert len(store.query(q)) == 1
+    graphs = store.query(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?i <http://www.w3.org/2000/01/rdf-schema#label> "
+        '"地区生产总值"@zh } }'
+    )
+    assert len(graphs) >= 4  # yet each report's graph still states it
+
+
+def test_protocol_dataset_with_named_graphs_only_has_an_empty_default_graph(seed_store):
+    graph = seed_store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }")[0]["g"].value
+    rows = seed_store.query("SELECT * WHERE { ?s ?p ?o }", default_graphs=[], named_graphs=[graph])
+    assert rows == []
