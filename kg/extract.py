@@ -88,7 +88,7 @@ class Entities:
     paragraph_slogans: list[tuple[int, int, list[str]]]
 
     def chains_near(self, span: tuple[int, int]) -> list[str]:
-        """Slogans named in the paragraph that holds ``span`` (the chain that leaders lead)."""
+        """Chains (slogans of industries) named in the paragraph that holds ``span``."""
         return next((s for a, b, s in self.paragraph_slogans if a <= span[0] < b), [])
 
 
@@ -101,8 +101,10 @@ def find_entities(text: str, structure, entries, found_slogans) -> Entities:
         text, structure.sentences, enterprises, projects, taxonomy()
     )
     leaders = entities.find_leading_enterprises(text, enterprises, terms)
+    # a leader leads an industrial chain: only slogans whose parts are industries qualify
+    chains = [s for s in found_slogans if any(c.kind == "industry" for c in s.components)]
     paragraph_slogans = [
-        (a, b, [s.label for s in found_slogans if any(a <= m < b for m, _ in s.mentions)])
+        (a, b, [s.label for s in chains if any(a <= m < b for m, _ in s.mentions)])
         for a, b in structure.paragraphs
     ]
     bodies = entities.find_government_bodies(text)

@@ -8,6 +8,7 @@ The ``write_*`` functions below turn each extractor's records into triples of th
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -50,6 +51,21 @@ class ReportGraph:
         for start, end in mentions:
             self.add(node, PROV.wasDerivedFrom, self.span(start, end))
         return node
+
+    def relate(self, s: Node, p: Node, o: Node, spans: Iterable[tuple[int, int]]) -> None:
+        """State ``s p o`` with its evidence: a ``pol:Assertion`` derived from each span."""
+        self.add(s, p, o)
+        spans = list(spans)
+        if not spans:
+            return
+        key = hashlib.sha1(f"{s.value} {p.value} {o.value}".encode()).hexdigest()[:16]
+        node = Node(self.minter.in_report(self.report.value, "assertion", key))
+        self.add(node, RDF.type, POL.Assertion)
+        self.add(node, POL.assertedSubject, s)
+        self.add(node, POL.assertedProperty, p)
+        self.add(node, POL.assertedObject, o)
+        for start, end in spans:
+            self.add(node, PROV.wasDerivedFrom, self.span(start, end))
 
     def span(self, start: int, end: int) -> Node:
         """The TextSpan for ``doc.text[start:end]``, with raw offsets, quote and sentence."""
@@ -171,7 +187,8 @@ def write_sections(rg: ReportGraph, sections, parent: Node | None = None) -> Non
 
 def write_policies(rg: ReportGraph, policies, documents, slogan_iris: dict[str, Node]) -> None:
     """Policies (named by slogans where one names them) and the documents about them."""
-    doc_nodes = {}
+    doc_nodes: dict[str, Node] = {}
+    doc_mentions: dict[str, list[tuple[int, int]]] = {}
     for d in documents:
         node = rg.entity(
             rg.minter.entity("document", d.title), POL.PolicyDocument, d.title, d.mentions
@@ -187,12 +204,13 @@ def write_policies(rg: ReportGraph, policies, documents, slogan_iris: dict[str, 
             add_alt_labels(rg, body, [written], issuer)
             rg.add(node, DCTERMS.creator, body)
         doc_nodes[d.title] = node
+        doc_mentions[d.title] = d.mentions
     for p in policies:
         node = rg.entity(rg.minter.entity("policy", p.label), POL.Policy, p.label, p.mentions)
         if p.core in slogan_iris:
-            rg.add(node, POL.namedBy, slogan_iris[p.core])
+            rg.relate(node, POL.namedBy, slogan_iris[p.core], p.mentions[:1])
         for title in p.documents:
-            rg.add(node, POL.document, doc_nodes[title])
+            rg.relate(node, POL.document, doc_nodes[title], doc_mentions[title][:1])
 
 
 def add_alt_labels(rg: ReportGraph, node: Node, labels: Iterable[str], main: str) -> None:
@@ -213,7 +231,8 @@ def write_slogans(rg: ReportGraph, slogans, taxonomy) -> dict[str, Node]:
             rg.add(node, POL.numeral, typed(slogan.numeral, XSD.integer))
         iris[slogan.label] = node
         for part in slogan.components:
-            rg.add(node, POL.hasComponent, write_component(rg, part, taxonomy))
+            part_node = write_component(rg, part, taxonomy)
+            rg.relate(node, POL.hasComponent, part_node, [(part.start, part.end)])
     return iris
 
 
@@ -237,7 +256,8 @@ def write_component(rg: ReportGraph, part, taxonomy) -> Node:
             node = rg.entity(rg.minter.entity(kind, part.label), cls, part.label, mention)
             rg.add(node, RDF.type, SKOS.Concept)
     for child in getattr(part, "components", []):
-        rg.add(node, POL.hasComponent, write_component(rg, child, taxonomy))
+        child_node = write_component(rg, child, taxonomy)
+        rg.relate(node, POL.hasComponent, child_node, [(child.start, child.end)])
     return node
 
 
@@ -337,15 +357,16 @@ def write_entities(rg: ReportGraph, found, slogan_iris: dict[str, Node], taxonom
         )
         add_alt_labels(rg, node, e.names, e.label)
         enterprise_iris[e.label] = node
-        for industry in found.enterprise_industries.get(e.label, {}):
-            rg.add(node, POL.inIndustry, Node(industry))
+        for industry, evidence in found.enterprise_industries.get(e.label, {}).items():
+            rg.relate(node, POL.inIndustry, Node(industry), [evidence])
     for p in found.projects:
         node = rg.entity(rg.minter.entity("project", p.label), POL.Project, p.label, p.mentions)
         add_alt_labels(rg, node, p.names, p.label)
+        # the project's own name holds its owner and its industry words
         if p.owner in enterprise_iris:
-            rg.add(node, POL.undertakenBy, enterprise_iris[p.owner])
+            rg.relate(node, POL.undertakenBy, enterprise_iris[p.owner], p.mentions[:1])
         for industry in p.industries:
-            rg.add(node, POL.inIndustry, Node(industry))
+            rg.relate(node, POL.inIndustry, Node(industry), p.mentions[:1])
         if place is not None:
             rg.add(node, POL.locatedIn, place)
     for b in found.bodies:
@@ -357,4 +378,6 @@ def write_entities(rg: ReportGraph, found, slogan_iris: dict[str, Node], taxonom
         for label in leaders.labels:
             if label in enterprise_iris:
                 for subject in leaders_of:
-                    rg.add(subject, POL.leadingEnterprise, enterprise_iris[label])
+                    rg.relate(
+                        subject, POL.leadingEnterprise, enterprise_iris[label], [leaders.span]
+                    )

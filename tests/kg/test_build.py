@@ -363,3 +363,39 @@ def test_reports_have_labels_that_tell_them_apart(corpus_store_dir):
     assert len({r["label"] for r in rows}) == len(rows) == 5
     assert "海拉尔区2016年政府工作报告" in column(rows, "label")
     assert "政府工作报告" in column(rows, "title")  # the printed title is kept as printed
+
+
+def test_relations_carry_their_evidence(seed_store):
+    rows = select(
+        seed_store,
+        """SELECT ?subject ?object ?quote WHERE {
+             ?a a pol:Assertion ; pol:assertedProperty pol:inIndustry ;
+                pol:assertedSubject/rdfs:label ?subject ; pol:assertedObject/rdfs:label ?object ;
+                prov:wasDerivedFrom/pol:quote ?quote }""",
+    )
+    pinggao = [r for r in rows if r["subject"] == "平高集团" and r["object"] == "装备制造"]
+    assert pinggao and all("平高集团" in r["quote"] and "装备制造" in r["quote"] for r in pinggao)
+
+
+def test_every_link_between_things_read_from_the_text_has_an_assertion(seed_store):
+    unexplained = select(
+        seed_store,
+        """SELECT ?s ?p ?o WHERE {
+             GRAPH ?g { ?s ?p ?o }
+             FILTER(STRSTARTS(STR(?g), "https://w3id.org/policykg/id/graph/report/"))
+             VALUES ?p { pol:hasComponent pol:inIndustry pol:undertakenBy pol:leadingEnterprise
+                         pol:namedBy pol:document }
+             FILTER NOT EXISTS { ?a pol:assertedSubject ?s ; pol:assertedProperty ?p ;
+                                   pol:assertedObject ?o ; prov:wasDerivedFrom ?span }
+           }""",
+    )
+    assert unexplained == []
+
+
+def test_leaders_lead_chains_of_industries_not_every_slogan_nearby(seed_store):
+    rows = select(
+        seed_store,
+        'SELECT ?of WHERE { ?x pol:leadingEnterprise/rdfs:label "平高集团"@zh ; rdfs:label ?of }',
+    )
+    assert {"四主链", "三副链", "湛河区"} <= column(rows, "of")
+    assert "四个拜访" not in column(rows, "of")
