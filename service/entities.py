@@ -158,6 +158,22 @@ SELECT ?s ?span ?sq ?ss WHERE {
   ?sentence pol:quote ?sq ; pol:start ?ss .
 }
 """
+# The links stated about a resource or about its parts at any depth (a term page's tree), each
+# with the span it was read from: pol:Assertion (ontology/README.md, "Evidence of relations").
+_Q_EVIDENCE = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?r ?s ?p ?o ?quote ?start ?end ?report ?title WHERE {
+  ?r pol:hasComponent* ?x .
+  { ?a pol:assertedSubject ?x } UNION { ?a pol:assertedObject ?x }
+  ?a pol:assertedSubject ?s ; pol:assertedProperty ?p ; pol:assertedObject ?o ;
+     prov:wasDerivedFrom ?span .
+  ?span pol:quote ?quote ; pol:start ?start ; pol:end ?end ; pol:inReport ?report .
+  OPTIONAL { ?report dcterms:title ?title }
+}
+ORDER BY ?report ?start ?end
+"""
 _Q_VOCAB_LABELS = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX pol: <https://w3id.org/policykg/ontology#>
@@ -215,6 +231,21 @@ class Mention:
     href: str  # the highlighted passage in the report text
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """The passage a link was read from: ``quote`` at ``start``–``end`` of ``report``."""
+
+    report: Link
+    start: int
+    end: int
+    quote: str
+    href: str  # the highlighted passage in the report text
+
+
+# (subject, property, object) IRIs → the passages stating that link
+EvidenceMap = dict[tuple[str, str, str], list[Evidence]]
+
+
 @dataclass
 class Statement:
     """The values of one property, each with the graphs that state it."""
@@ -233,6 +264,7 @@ class Description:
     statements: list[Statement]
     incoming: list[tuple[Link, int, list[Link]]]
     mentions: list[Mention]
+    evidence: EvidenceMap = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- store access
@@ -344,6 +376,7 @@ def describe(iri: str) -> Description | None:
         statements=statements,
         incoming=incoming(node),
         mentions=mentions(iri),
+        evidence=evidence(iri),
     )
 
 
@@ -358,7 +391,12 @@ def span_href(desc: Description) -> str | None:
     report, start, end = (found.get(POL + p) for p in ("inReport", "start", "end"))
     if not isinstance(report, Link) or start is None or end is None:
         return None
-    return f"{report.href}?hl={start}-{end}#span-{start}-{end}"
+    return passage_href(report.iri, int(str(start)), int(str(end)))
+
+
+def passage_href(report: str, start: int, end: int) -> str:
+    """The report's text with ``start``–``end`` highlighted and scrolled to."""
+    return f"{local_href(report)}?hl={start}-{end}#span-{start}-{end}"
 
 
 def _prop_order(item) -> tuple:
@@ -442,10 +480,31 @@ def mentions(iri: str) -> list[Mention]:
                 quote=quote,
                 before=before,
                 after=after,
-                href=f"{local_href(report)}?hl={start}-{end}#span-{start}-{end}",
+                href=passage_href(report, start, end),
             )
         )
     return out
+
+
+def evidence(iri: str) -> EvidenceMap:
+    """The passages each link of ``iri`` (or of its parts) was read from, in text order.
+
+    ``evidence(平高集团)[(平高集团, pol:inIndustry, 装备制造)]`` → 装备制造产业集群，延伸平高集团.
+    """
+    out: EvidenceMap = defaultdict(list)
+    for row in get_store().query(_Q_EVIDENCE, bindings={"r": ox.NamedNode(iri)}):
+        start, end, report = int(row["start"].value), int(row["end"].value), row["report"].value
+        found = Evidence(
+            report=link(report, row_value(row, "title")),
+            start=start,
+            end=end,
+            quote=row["quote"].value,
+            href=passage_href(report, start, end),
+        )
+        spans = out[(row["s"].value, row["p"].value, row["o"].value)]
+        if found not in spans:
+            spans.append(found)
+    return dict(out)
 
 
 def schema_org(desc: Description, definition: str = "") -> Markup:

@@ -172,10 +172,12 @@ SELECT ?report ?e ?number ?label ?def ?x ?xlabel WHERE {
 
 @dataclass
 class Node:
-    """One part in a term's tree; industries carry their enterprises and projects."""
+    """One part in a term's tree, with the passages naming it a part of its parent; industries
+    carry their enterprises and projects."""
 
     link: ent.Link
     kind: str
+    evidence: list[ent.Evidence] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
     enterprises: list[ent.Link] = field(default_factory=list)
     projects: list[ent.Link] = field(default_factory=list)
@@ -203,6 +205,7 @@ class TermDetails:
     related: list[tuple[ent.Link, str]]
     links: list[tuple[ent.Link, str, list[ent.Link]]]
     mentions: list[ent.Mention]
+    evidence: ent.EvidenceMap
 
 
 # ---------------------------------------------------------------- reading the store
@@ -211,15 +214,17 @@ class TermDetails:
 def term_details(term: Term, key: str) -> TermDetails:
     """Read the term's page from the store."""
     node = ox.NamedNode(term.iri)
+    evidence = ent.evidence(term.iri)
     return TermDetails(
         term=term,
         key=key,
         definitions=definitions(node),
-        tree=parts_tree(term),
+        tree=parts_tree(term, evidence),
         leaders=_links(get_store().query(_Q_LEADERS, bindings={"t": node}), "x"),
         related=related_slogans(node),
         links=linked(node),
         mentions=ent.mentions(term.iri),
+        evidence=evidence,
     )
 
 
@@ -239,12 +244,13 @@ def definitions(node: ox.NamedNode) -> list[Definition]:
     return sorted(out, key=lambda d: (d.report.iri if d.report else "", _number(d.number)))
 
 
-def parts_tree(term: Term) -> Node:
+def parts_tree(term: Term, evidence: ent.EvidenceMap | None = None) -> Node:
     """The term and its parts at every depth: 四纵四横一管网 → 四纵 → 嵩山路 …
 
     The graph does not keep the parts' order; the definitions print it (“四纵”指嵩山路、恒山路…),
     so parts come in the order the definitions of the term and its parents name them, the
-    others after them by pinyin.
+    others after them by pinyin. ``evidence`` (from ``entities.evidence``) gives each part the
+    passages its pol:hasComponent was read from.
     """
     node = ox.NamedNode(term.iri)
     children: dict[str, list[str]] = defaultdict(list)
@@ -263,8 +269,9 @@ def parts_tree(term: Term) -> Node:
     members = _industry_members(node)
     index = term_index()
 
-    def build(iri: str, seen: frozenset[str], text: str) -> Node:
-        n = Node(ent.link(iri, labels.get(iri)), kinds.get(iri, ""))
+    def build(iri: str, seen: frozenset[str], text: str, parent: str = "") -> Node:
+        found = (evidence or {}).get((parent, ent.POL + "hasComponent", iri), [])
+        n = Node(ent.link(iri, labels.get(iri)), kinds.get(iri, ""), found)
         n.enterprises, n.projects = members.get(iri, ([], []))
         own = index.get(iri)
         text = (own.definition if own else "") + "\n" + text
@@ -274,7 +281,7 @@ def parts_tree(term: Term) -> Node:
             return (at < 0, at, slug(labels.get(c, c)), c)
 
         parts = sorted(children.get(iri, []), key=printed)
-        n.children = [build(c, seen | {c}, text) for c in parts if c not in seen]
+        n.children = [build(c, seen | {c}, text, iri) for c in parts if c not in seen]
         return n
 
     return build(term.iri, frozenset({term.iri}), "")
@@ -437,6 +444,7 @@ def details_json(d: TermDetails) -> dict:
             "uri": n.link.iri,
             "prefLabel": n.link.label,
             "type": f"pol:{n.kind}" if n.kind else None,
+            "evidence": [_evidence_json(e) for e in n.evidence],
             "enterprises": [_link_json(x) for x in n.enterprises],
             "projects": [_link_json(x) for x in n.projects],
             "parts": [node(c) for c in n.children],
@@ -470,6 +478,10 @@ def details_json(d: TermDetails) -> dict:
             for m in d.mentions
         ],
     }
+
+
+def _evidence_json(e: ent.Evidence) -> dict:
+    return {"quote": e.quote, "start": e.start, "end": e.end, "report": e.report.iri}
 
 
 def _link_json(link: ent.Link) -> dict:
@@ -538,6 +550,7 @@ def term(key: str):
         d=details,
         kinds=KIND_NAMES,
         term_link=term_link,
+        pol=ent.POL,
         data_links=ent.data_links(url_for("entities.entity", key=key)),
         api=url_for("terms.api_term", key=key),
         jsonld=ent.schema_org(desc, details.term.definition),

@@ -76,6 +76,38 @@ def test_a_page_names_the_graph_behind_each_statement_and_quotes_each_mention(ur
     assert '以辖区<mark class="quote">平高集团</mark>、姚电公司等企业为龙头' in page
 
 
+def marked_target(page: str) -> str:
+    """The text a report page marks as the followed passage (``?hl=``)."""
+    return "".join(re.findall(r'<mark class="mention target"[^>]*>(.*?)</mark>', page))
+
+
+def test_each_link_quotes_the_passage_it_was_read_from(url):
+    # 打造装备制造产业集群,延伸平高集团上下游产业链 — the enterprise filed under the industry
+    page = requests.get(f"{url}/id/enterprise/ping-gao-ji-tuan", headers={"Accept": BROWSER}).text
+    row = re.search(r'href="/id/industry/zhuang-bei-zhi-zao"[^>]*>装备制造</a>(.*?)</td>', page)[1]
+    assert (
+        '<span class="evidence-tag">出处</span><q lang="zh">装备制造产业集群,延伸平高集团</q>'
+        in row
+    )
+    href = re.search(r'class="evidence" href="([^"]+)"', row)[1]
+    assert href.startswith("/id/report/zhanhe-district-2023-plan-report?hl=")
+    target = requests.get(url + href, headers={"Accept": BROWSER}).text
+    assert marked_target(target) == "装备制造产业集群,延伸平高集团"
+    # the industry's page quotes the same passage beside the enterprise pointing at it
+    page = requests.get(f"{url}/id/industry/zhuang-bei-zhi-zao", headers={"Accept": BROWSER}).text
+    entry = re.search(r'href="/id/enterprise/ping-gao-ji-tuan"[^>]*>平高集团</a>(.*?)</dd>', page)[
+        1
+    ]
+    assert f'class="evidence" href="{href}"' in entry
+
+
+def test_a_link_read_nowhere_shows_no_quote(url):
+    # pol:hasEnterprise is the reasoner's inverse of pol:inIndustry: no passage states it
+    page = requests.get(f"{url}/id/industry/zhuang-bei-zhi-zao", headers={"Accept": BROWSER}).text
+    row = re.search(r"hasEnterprise.*?</th>(.*?)</tr>", page, re.S)[1]
+    assert ">平高集团</a>" in row and 'class="evidence"' not in row
+
+
 def test_unknown_iris_are_404_in_every_format(url):
     for accept in (BROWSER, "text/turtle", "application/ld+json"):
         answer = requests.get(f"{url}/id/enterprise/no-such-company", headers={"Accept": accept})

@@ -206,6 +206,34 @@ def test_parts_are_shown_at_every_depth_in_the_order_the_glossary_prints_them(cl
     ]
 
 
+def test_each_part_quotes_the_passage_that_names_it(client):
+    # “四主链”是指新能源储能（含氢能）产业、电气装备制造业、医药健康产业、尼龙材料制造业
+    page = client.get("/terms/slogan/si-zhu-lian").get_data(as_text=True)
+    for industry in FOUR_CHAINS:
+        part = re.search(
+            rf'<li class="part[^"]*">\s*<a [^>]*>{re.escape(industry)}</a>(.*?)</li>', page, re.S
+        )[1]
+        assert f'<span class="evidence-tag">出处</span><q lang="zh">{industry}</q>' in part
+        href = re.search(r'class="evidence" href="([^"]+)"', part)[1]
+        text = client.get(href).get_data(as_text=True)
+        marked = re.findall(r'<mark class="mention target"[^>]*>(.*?)</mark>', text)
+        assert "".join(marked) == industry
+    parts = client.get("/api/terms/slogan/si-zhu-lian").get_json()["parts"]
+    assert {p["prefLabel"] for p in parts} == {e["quote"] for p in parts for e in p["evidence"]}
+
+
+def test_parts_of_parts_quote_their_own_passage(client):
+    # “四纵”指嵩山路、恒山路、河山南路、开源路高速引线
+    tree = client.get("/api/terms/slogan/si-zong-si-heng-yi-guan-wang").get_json()["parts"]
+    roads = tree[0]["parts"]
+    assert [e["quote"] for road in roads for e in road["evidence"]] == [
+        "嵩山路",
+        "恒山路",
+        "河山南路",
+        "开源路高速引线",
+    ]
+
+
 def test_a_slogan_gathers_only_the_enterprises_of_its_own_report(corpus_store_dir):
     app = create_app({"TESTING": True})
     app.extensions[EXTENSION] = Backend(open_store(corpus_store_dir), None, frozenset())  # type: ignore[arg-type]
