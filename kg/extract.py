@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 import pyoxigraph as ox
 
@@ -29,11 +28,6 @@ class ReportResult:
     warnings: list[str] = field(default_factory=list)
 
 
-@cache
-def taxonomy():
-    return industries.load_industries()
-
-
 def report_quads(doc: Document, minter: Minter) -> ReportResult:
     """Extract everything from ``doc`` and write it as quads of the report's graph."""
     structure = parse_structure(doc)
@@ -46,7 +40,7 @@ def report_quads(doc: Document, minter: Minter) -> ReportResult:
 
     entries = glossary.find_glossary(doc.text)
     found_slogans = slogans.find_slogans(doc.text, entries)
-    slogan_iris = graph.write_slogans(rg, found_slogans, taxonomy())
+    slogan_iris = graph.write_slogans(rg, found_slogans, industries.load_industries())
     graph.write_glossary(rg, entries, found_slogans, slogan_iris)
 
     documents = policies.find_policy_documents(doc.text)
@@ -61,7 +55,7 @@ def report_quads(doc: Document, minter: Minter) -> ReportResult:
     graph.write_observations(rg, observations)
 
     found = find_entities(doc.text, structure, entries, found_slogans)
-    graph.write_entities(rg, found, slogan_iris, taxonomy())
+    graph.write_entities(rg, found, slogan_iris, industries.load_industries())
     counts = {
         "glossary": len(entries),
         "slogans": len(found_slogans),
@@ -96,9 +90,9 @@ def find_entities(text: str, structure, entries, found_slogans) -> Entities:
     """Run the entity extractors with a per-report dictionary of glossary terms and quotes."""
     terms = {t for e in entries for t in e.terms} | set(re.findall(r"“([^“”\n]{2,16})”", text))
     enterprises = entities.find_enterprises(text, terms)
-    projects = entities.find_projects(text, enterprises, taxonomy(), terms)
+    projects = entities.find_projects(text, enterprises, industries.load_industries(), terms)
     links = entities.enterprise_industries(
-        text, structure.sentences, enterprises, projects, taxonomy()
+        text, structure.sentences, enterprises, projects, industries.load_industries()
     )
     leaders = entities.find_leading_enterprises(text, enterprises, terms)
     # a leader leads an industrial chain: only slogans whose parts are industries qualify
