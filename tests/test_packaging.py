@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CHECK = textwrap.dedent(
     """
-    import sys, tempfile
+    import csv, sys, tempfile
     from pathlib import Path
     import policykg, policykg.kg
     assert Path(policykg.kg.__file__).is_relative_to(sys.argv[1]), policykg.kg.__file__
@@ -21,7 +21,8 @@ CHECK = textwrap.dedent(
     from policykg.service import create_app
 
     sources = Path(policykg.kg.__file__).parent / "sources"
-    assert len(list(sources.glob("*.txt"))) == 5
+    manifest = csv.DictReader((sources / "manifest.csv").open(encoding="utf-8"))
+    assert sorted(r["file"] for r in manifest) == sorted(p.name for p in sources.glob("*.txt"))
     store = Path(tempfile.mkdtemp()) / "store"
     result = build([sources / "zhanhe-district_2023_plan-report.txt"], store)
     assert result.quads > 5000 and (store / "dumps" / "void.ttl").is_file()
