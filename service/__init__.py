@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, url_for
@@ -43,6 +44,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__)
     app.config.update(settings.resolve(config, frozenset(app.config)))
+    # Paths given relative to the working directory (``--store var/store``) must not be read
+    # relative to the package, as Flask's send_from_directory would.
+    for name in ("STORE_PATH", "DUMPS_DIR"):
+        if app.config.get(name):
+            app.config[name] = str(Path(app.config[name]).resolve())
     # Flask stops reading a body at this size (413); the endpoint checks Content-Length first.
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

@@ -170,3 +170,11 @@ def test_without_dumps_the_pages_say_how_to_make_them(store, tmp_path):
     app.extensions[EXTENSION] = Backend(OxigraphStore(store), None, frozenset())  # type: ignore[arg-type]
     answer = app.test_client().get("/dumps/", headers={"Accept": "application/json"})
     assert answer.status_code == 404 and "policykg build" in answer.get_json()["error"]
+
+
+def test_dumps_download_when_the_store_path_is_relative(seed_store_dir, dumps, monkeypatch):
+    """`make serve` passes ``--store var/store``: relative to the working directory."""
+    monkeypatch.chdir(seed_store_dir.parent)
+    client = create_app({"TESTING": True, "STORE_PATH": seed_store_dir.name}).test_client()
+    for name in [d.path.name for d in dumps] + ["SHA256SUMS", "void.ttl"]:
+        assert client.get(f"/dumps/{name}").status_code == 200, name
