@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, url_for
+from werkzeug.routing import PathConverter
 
 from . import db, errors, settings
 
@@ -52,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Flask stops reading a body at this size (413); the endpoint checks Content-Length first.
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.url_map.converters["iri"] = IriPath
     errors.init_app(app)
     db.init_app(app)
     for path in BLUEPRINTS:
@@ -70,6 +72,14 @@ def nav_links() -> list[tuple[str, str]]:
         for endpoint, label in NAV
         if endpoint in current_app.view_functions
     ]
+
+
+class IriPath(PathConverter):
+    """A path that can end an IRI: no spaces, controls, ``<>"{}|\\^``` or stray ``%``
+    (RFC 3987), so a malformed key is an unknown URL (404) before a view builds an IRI of it."""
+
+    _char = r'(?:[^%<>"{}|\\^`\x00-\x20\x7f-\x9f\ue000-\uf8ff\ufdd0-\ufdef\ufff0-\uffff]|%[0-9A-Fa-f]{2})'
+    regex = rf"(?!/){_char}+"
 
 
 class CorsHeaders:

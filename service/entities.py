@@ -694,7 +694,7 @@ def vary_accept(response: Response) -> Response:
 # ---------------------------------------------------------------- routes
 
 
-@bp.route("/id/<path:key>")
+@bp.route("/id/<iri:key>")
 def entity(key: str):
     """The resource ``{BASE_IRI}{key}`` as a page or as RDF."""
     iri = base_iri() + key

@@ -526,7 +526,7 @@ def search_page():
     )
 
 
-@bp.route("/terms/glossary/<slug>")
+@bp.route("/terms/glossary/<iri:slug>")
 def glossary_page(slug: str):
     """A report's glossary (名词解释), entry by entry, linked to the terms it explains."""
     report = ent.base_iri() + "report/" + slug
@@ -539,7 +539,7 @@ def glossary_page(slug: str):
     )
 
 
-@bp.route("/terms/<path:key>")
+@bp.route("/terms/<iri:key>")
 def term(key: str):
     """A term's page: label, definition, parts, members, related slogans, mentions, data."""
     details = term_details(_lookup(key), key)
@@ -590,7 +590,7 @@ def api_index():
     )
 
 
-@bp.route("/api/terms/<path:key>")
+@bp.route("/api/terms/<iri:key>")
 def api_term(key: str):
     """One term as JSON: definitions, parts tree, members, related slogans, mentions."""
     return jsonify(details_json(term_details(_lookup(key), key)))

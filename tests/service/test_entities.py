@@ -118,6 +118,29 @@ def test_unknown_iris_are_404_in_every_format(url):
     )
 
 
+@pytest.mark.parametrize(
+    "area", ["/id/", "/id/slogan/", "/terms/", "/api/terms/", "/terms/glossary/"]
+)
+def test_malformed_paths_are_404_not_server_errors(url, area):
+    for bad in [
+        "a%20b",
+        "%3C",
+        "%3E",
+        "%22",
+        "%7B",
+        "%7D",
+        "%7C",
+        "%5C",
+        "%5E",
+        "%00",
+        "%7F",
+        "%zz",
+        "%FF",
+    ]:
+        answer = requests.get(url + area + bad, headers={"Accept": BROWSER})
+        assert answer.status_code in (400, 404), (area + bad, answer.status_code)
+
+
 def test_unservable_formats_are_refused(url):
     assert (
         requests.get(f"{url}/id/slogan/si-zhu-lian", headers={"Accept": "image/png"}).status_code
