@@ -4,8 +4,10 @@ The engine (pyoxigraph) would happily fetch ``SERVICE <http://...>`` over the ne
 evaluate any update it is given. :func:`screen` reads the query with a small lexer (comments,
 strings and IRIs are skipped, ``\\u`` escapes decoded as the SPARQL grammar says) and reports
 what the service refuses: updates, ``SERVICE``, and ``FROM``/``FROM NAMED`` graphs the store does
-not hold (another engine would fetch those from the web). The query workers also run without
-any network (see ``pool.py``), so the screen is the clear message, not the only wall.
+not hold (another engine would fetch those from the web). A text that names SERVICE anywhere is
+also parsed with rdflib's SPARQL grammar and its tree searched for a service pattern, so no
+spelling the lexer misreads can slip one through. The query workers also run without any
+network (see ``pool.py``), so the screen is the clear message, not the only wall.
 
     >>> screen("PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:p ?o }").is_update
     False
@@ -15,6 +17,8 @@ any network (see ``pool.py``), so the screen is the clear message, not the only 
     True
     >>> screen('SELECT * { ?s ?p "SERVICE" } # SERVICE').uses_service
     False
+    >>> screen("SELECT * { ?s ?p ?o .SERVICE <http://x/> { ?a ?b ?c } }").uses_service
+    True
     >>> screened = screen("BASE <http://a/> SELECT * FROM <g1> FROM NAMED <http://b/g2> {}")
     >>> screened.from_graphs, screened.from_named_graphs
     (['http://a/g1'], ['http://b/g2'])
@@ -25,6 +29,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
+
+from pyparsing import ParseException, ParseResults
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_FORMS = frozenset(
@@ -44,7 +52,7 @@ _TOKEN = re.compile(
         |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
     | (?P<var>[?$][\w\u00B7\u00C0-\uFFFF]+)
-    | (?P<word>[\w\u00B7\u00C0-\uFFFF.:%\\\-]+)
+    | (?P<word>[\w\u00B7\u00C0-\uFFFF:%\\\-](?:[\w\u00B7\u00C0-\uFFFF.:%\\\-]*[\w\u00B7\u00C0-\uFFFF:%\\\-])?)
     | (?P<open>[{(\[])
     | (?P<close>[})\]])
     """,
@@ -114,7 +122,32 @@ def screen(text: str) -> Screened:
                 (result.from_named_graphs if named else result.from_graphs).append(graph)
             elif result.form is None and keyword in QUERY_FORMS | UPDATE_FORMS:
                 result.form = keyword
+    if not result.is_update and "SERVICE" in unescape(text).upper():
+        result.uses_service = result.uses_service or _parses_to_service(text)
     return result
+
+
+def _parses_to_service(text: str) -> bool:
+    """Whether the query's parse tree holds a SERVICE pattern (False if it does not parse: the
+    engine will refuse it too)."""
+    try:
+        tree = parseQuery(text)
+    except (ParseException, ValueError):
+        return False
+    return any(node.name == "ServiceGraphPattern" for node in _nodes(tree))
+
+
+def _nodes(tree: object):
+    """Every grammar node of an rdflib parse tree."""
+    if isinstance(tree, CompValue):
+        yield tree
+        children = tree.values()
+    elif isinstance(tree, ParseResults | list | tuple):
+        children = tree
+    else:
+        return
+    for child in children:
+        yield from _nodes(child)
 
 
 def _depth(text: str) -> int:

@@ -78,6 +78,7 @@ def test_service_load_and_remote_from_never_connect(sparql, listener):
         "service": f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
         "silent": f"SELECT * WHERE {{ SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} }}",
         "escaped": f"SELECT * WHERE {{ \\u0053ERVICE <{url}/x> {{ ?s ?p ?o }} }}",
+        "dotted": f"SELECT * WHERE {{ ?x ?y ?z .SERVICE <{url}/g> {{ ?s ?p ?o }} }} LIMIT 1",
         "from": f"SELECT * FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}",
         "from named": f"SELECT * FROM NAMED <{url}/g.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
         "load": f"LOAD <{url}/data.ttl>",
