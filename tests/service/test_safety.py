@@ -241,6 +241,20 @@ def test_cors_for_browser_clients(sparql):
     assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
 
 
+def test_every_answer_carries_the_security_headers(server, sparql):
+    answers = [
+        requests.get(sparql, headers={"Accept": "text/html"}),
+        requests.get(sparql, params={"query": "ASK {}"}),
+        requests.get(sparql, params={"query": "ASK {"}),  # 400
+        requests.get(server.url + "/no/such/page"),  # 404
+    ]
+    for answer in answers:
+        policy = answer.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy and "default-src 'self'" in policy
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert answer.headers["Referrer-Policy"] == "same-origin"
+
+
 MALFORMED = [
     ("GET", {"query": ""}, None, {}),
     ("GET", {"query": "\x00"}, None, {}),
