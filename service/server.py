@@ -11,10 +11,13 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import waitress
+from waitress.channel import HTTPChannel
 
 from . import create_app, db
 from .settings import BY_NAME, SETTINGS
@@ -48,6 +51,10 @@ def serve(
         max_request_body_size=2 * app.config["MAX_BODY_BYTES"],
         ident="policykg",
         clear_untrusted_proxy_headers=True,
+        connection_limit=app.config["MAX_CONNECTIONS"],
+    )
+    server.channel_class = guarded_channel(  # type: ignore[union-attr]
+        app.config["MAX_CONNECTIONS_PER_CLIENT"], app.config["HEADER_TIMEOUT"]
     )
     signal.signal(signal.SIGTERM, _stop)
     url = f"http://{host}:{server.effective_port}/sparql"  # type: ignore[union-attr]
@@ -59,6 +66,42 @@ def serve(
     finally:
         server.close()
         db.close(app)
+
+
+def guarded_channel(per_client: int, header_timeout: float) -> type[HTTPChannel]:
+    """Waitress' connection class, made to resist slowloris: a client holds at most
+    ``per_client`` connections, and must send each request's headers within ``header_timeout``
+    seconds (waitress alone only closes connections that go fully silent)."""
+    open_by_client: Counter[str] = Counter()
+
+    class GuardedChannel(HTTPChannel):
+        def __init__(self, server, sock, addr, adj, map=None):
+            super().__init__(server, sock, addr, adj, map)
+            self.client = addr[0] if isinstance(addr, tuple) else str(addr)
+            self.counted = True
+            self.request_started = 0.0
+            open_by_client[self.client] += 1
+            if open_by_client[self.client] > per_client:
+                self.will_close = True  # closed before anything is read
+
+        def received(self, data: bytes) -> bool:
+            if self.request is None:
+                self.request_started = time.monotonic()
+            result = super().received(data)
+            pending = self.request is not None and not self.request.headers_finished
+            if pending and time.monotonic() - self.request_started > header_timeout:
+                self.will_close = True
+            return result
+
+        def handle_close(self) -> None:
+            if self.counted:
+                self.counted = False
+                open_by_client[self.client] -= 1
+                if open_by_client[self.client] <= 0:
+                    del open_by_client[self.client]
+            super().handle_close()
+
+    return GuardedChannel
 
 
 def _stop(signum, frame) -> None:

@@ -80,6 +80,25 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "MAX_CONNECTIONS",
+        500,
+        "Open client connections the server holds at once; past it, new ones wait to be accepted.",
+        int,
+    ),
+    Setting(
+        "MAX_CONNECTIONS_PER_CLIENT",
+        40,
+        "Open connections one client address may hold; more are closed at once, so that one "
+        "client cannot take every connection (slowloris).",
+        int,
+    ),
+    Setting(
+        "HEADER_TIMEOUT",
+        10.0,
+        "Seconds a client may take to send a request's headers; a slower one is disconnected.",
+        float,
+    ),
+    Setting(
         "MAX_QUERY_DEPTH",
         64,
         "Deepest nesting of brackets and braces accepted in a query; deeper queries get 400.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -12,7 +13,7 @@ import requests
 
 from policykg.service.pool import QueryFailed, QueryPool, QueryTimeout
 from policykg.service.results import Job
-from policykg.service.testing import HEAVY, JSON
+from policykg.service.testing import HEAVY, JSON, LiveServer
 from policykg.service.testing import select_count as count
 
 ALL_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
@@ -286,3 +287,36 @@ MALFORMED = [
 def test_malformed_requests_never_get_5xx(sparql, method, params, body, headers):
     response = requests.request(method, sparql, params=params, data=body, headers=headers)
     assert response.status_code < 500, response.text
+
+
+def test_slow_header_senders_cannot_lock_others_out(protocol_store):
+    """Slowloris: 120 connections from one address trickle header lines (more than waitress'
+    own limit of 100); the server holds only a few of them, cuts each after HEADER_TIMEOUT, and
+    keeps answering everyone else."""
+    settings = {"MAX_CONNECTIONS_PER_CLIENT": 10, "HEADER_TIMEOUT": 2}
+    with LiveServer(protocol_store, WORKERS=1, **settings) as live:
+        port = int(live.url.rsplit(":", 1)[1])
+        slow = []
+        for _ in range(120):
+            conn = socket.socket()
+            conn.bind(("127.0.0.2", 0))  # another client address on the loopback
+            conn.connect(("127.0.0.1", port))
+            conn.sendall(b"GET /sparql HTTP/1.1\r\nHost: x\r\n")
+            slow.append(conn)
+        started = time.monotonic()
+        while time.monotonic() - started < 5:
+            for conn in slow:
+                with contextlib.suppress(OSError):
+                    conn.sendall(b"X-Slow: 1\r\n")
+            answer = requests.get(live.url + "/sparql", params={"query": "ASK {}"}, timeout=3)
+            assert answer.status_code == 200
+            time.sleep(0.5)
+        closed = 0
+        for conn in slow:
+            conn.settimeout(1)
+            try:
+                closed += conn.recv(1024) == b""
+            except OSError:
+                closed += 1
+            conn.close()
+        assert closed == len(slow)  # the 110 over the share at once, the 10 past the timeout
