@@ -28,6 +28,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from ..queries import NamedQuery, ParameterError, UnknownQuery, get_query, load_catalogue
 from .errors import ServiceError
+from .negotiation import negotiate
 from .results import Job
 from .sparql import run_job
 
@@ -35,6 +36,9 @@ bp = Blueprint("catalogue", __name__)
 
 FORMAT_PARAM = "format"
 JSON_RESULTS = "application/sparql-results+json"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "gYear")}
+_DECIMALS = {XSD + t for t in ("decimal", "double", "float")}
 
 
 @bp.get("/queries")
@@ -102,26 +106,36 @@ def _run(query: NamedQuery, params: dict[str, str]) -> tuple[list[dict[str, str]
     job = Job(query.sparql, JSON_RESULTS, None, current_app.config["MAX_ROWS"], bindings=bindings)
     answer = run_job(job)
     solutions = json.loads(answer.body)["results"]["bindings"]
-    rows = [{name: term["value"] for name, term in s.items()} for s in solutions]
+    rows = [{name: _value(term) for name, term in s.items()} for s in solutions]
     return rows, answer.truncated
 
 
+def _value(term: dict) -> str | int | float | bool:
+    """A SPARQL JSON cell as JSON: numbers and booleans typed, everything else its text."""
+    datatype, text = term.get("datatype", ""), term["value"]
+    try:
+        if datatype in _INTEGERS:
+            return int(text)
+        if datatype in _DECIMALS:
+            return float(text)
+    except ValueError:
+        return text  # an ill-formed literal stays as written
+    if datatype == XSD + "boolean":
+        return text in ("true", "1")
+    return text
+
+
 def _wants_csv() -> bool:
-    wanted = request.args.get(FORMAT_PARAM)
-    if wanted:
-        if wanted not in ("json", "csv"):
-            raise ServiceError(f"format={wanted} is not one of json, csv", 400)
-        return wanted == "csv"
-    best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
-    return best == "text/csv"
+    return negotiate(("json", "csv"), request.args.get(FORMAT_PARAM)).name == "csv"
 
 
-def _csv(query: NamedQuery, rows: list[dict[str, str]]) -> Response:
+def _csv(query: NamedQuery, rows: list[dict]) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(query.variables)
     for row in rows:
-        writer.writerow([row.get(v, "") for v in query.variables])
+        cells = (row.get(v, "") for v in query.variables)
+        writer.writerow([json.dumps(c) if isinstance(c, bool) else c for c in cells])
     return Response(
         out.getvalue(),
         mimetype="text/csv",

@@ -20,12 +20,12 @@ from flask import (
     current_app,
     jsonify,
     render_template,
-    request,
     send_from_directory,
 )
 
 from ..kg.dumps import MANIFEST_FILE, SUMS_FILE, VOID_FILE, read_manifest
 from . import entities as ent
+from .negotiation import negotiate
 
 bp = Blueprint("dumps", __name__)
 
@@ -125,7 +125,7 @@ def listing():
     rows = _rows()
     if not rows:
         _missing()
-    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+    if negotiate(("html", "json")).name == "json":
         return jsonify({"dumps": rows, "sha256sums": SUMS_FILE, "void": "/.well-known/void"})
     return render_template("dumps.html", rows=rows, void=void_summary(_void_triples()))
 
@@ -146,7 +146,7 @@ def download(name: str):
 def void():
     """The VoID description: RDF by content negotiation; browsers get the dumps page."""
     triples = _void_triples()
-    media_type = ent.negotiate(prefer="text/turtle")
+    media_type = ent.negotiate(prefer="ttl")
     if media_type == "text/html":
         return render_template("dumps.html", rows=_rows(), void=void_summary(triples))
     response = ent.rdf_response(triples, media_type, "void")

@@ -43,9 +43,10 @@ from markupsafe import Markup
 
 from ..kg import vocab
 from ..kg.store import Term
-from . import search
+from . import negotiation, search
 from .charts import Point, indicator_chart
 from .db import get_store
+from .negotiation import BY_MEDIA_TYPE, RDF
 
 bp = Blueprint("entities", __name__)
 
@@ -53,35 +54,6 @@ POL = vocab.POL.base
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-FORMATS = {
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "nt": "application/n-triples",
-}
-_RDF_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-}
-# What Accept may ask for, best first when the client does not mind; aliases map onto FORMATS.
-_OFFERED = [
-    "text/html",
-    "application/xhtml+xml",
-    "text/turtle",
-    "application/ld+json",
-    "application/json",
-    "application/rdf+xml",
-    "application/n-triples",
-    "text/plain",
-]
-_ALIASES = {
-    "application/xhtml+xml": "text/html",
-    "application/json": "application/ld+json",
-    "text/plain": "application/n-triples",
-}
 # The project's prefixes for names on pages, plus vann (the ontology's own header). Without
 # ``id:``: the configured base may differ from its default, and pages name base IRIs by path.
 PREFIXES = {k: v for k, v in vocab.PREFIXES.items() if k != "id"} | {
@@ -648,30 +620,16 @@ def _decimal(text: str | None) -> Decimal | None:
 # ---------------------------------------------------------------- negotiation
 
 
-def negotiate(prefer: str = "text/html") -> str:
-    """The media type to answer with: ``?format=`` first, then ``Accept``; 406 if none fits.
-
-    ``prefer`` answers clients that take anything (``*/*`` or no Accept header).
-    """
-    fmt = request.args.get("format")
-    if fmt:
-        if fmt in FORMATS:
-            return FORMATS[fmt]
-        if fmt in FORMATS.values():
-            return fmt
-        abort(400, description=f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    accept = request.accept_mimetypes
-    if not accept:
-        return prefer
-    best = accept.best_match([prefer, *(t for t in _OFFERED if t != prefer)])
-    if best is None:
-        abort(406, description="this resource is available as " + ", ".join(FORMATS.values()))
-    return _ALIASES.get(best, best)
+def negotiate(prefer: str = "html") -> str:
+    """The media type to answer with: a page or RDF (``format=`` first, then Accept; 406 if
+    none fits); ``prefer`` answers clients that take anything."""
+    offers = [prefer, *(name for name in ("html", *RDF) if name != prefer)]
+    return negotiation.negotiate(offers).media_type
 
 
 def rdf_response(triples: list[ox.Triple], media_type: str, filename: str) -> Response:
     """Triples serialised as ``media_type`` with readable prefixes."""
-    fmt = _RDF_FORMATS[media_type]
+    fmt = BY_MEDIA_TYPE[media_type].rdf
     prefixes = PREFIXES | {"id": base_iri()} if fmt != ox.RdfFormat.N_TRIPLES else None
     body = ox.serialize(triples, format=fmt, prefixes=prefixes)
     response = Response(body, mimetype=media_type)
@@ -681,7 +639,7 @@ def rdf_response(triples: list[ox.Triple], media_type: str, filename: str) -> Re
 
 def data_links(path: str) -> list[tuple[str, str]]:
     """(label, href) of the downloadable forms of the page at ``path``."""
-    return [(key, f"{path}?format={key}") for key in FORMATS if key != "html"]
+    return [(key, f"{path}?format={key}") for key in RDF]
 
 
 @bp.after_request

@@ -7,65 +7,29 @@ status and a message naming the parameter or header at fault:
   POST ``application/sparql-query`` (the body is the query); anything else is 415;
 - ``default-graph-uri`` and ``named-graph-uri`` (repeatable) from the URL or the form;
 - bodies and URLs that are not UTF-8 are 400, bodies over the cap 413 (``MAX_BODY_BYTES``);
-- content negotiation with werkzeug's Accept parsing (q-values), or ``format=``; 406 when no
-  format fits.
+- content negotiation (``negotiation.py``): ``format=``, else Accept with q-values.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from flask import Request
-from werkzeug.datastructures import MIMEAccept, MultiDict
-from werkzeug.http import parse_accept_header
+from werkzeug.datastructures import MultiDict
 
 from .errors import ServiceError
-from .results import GRAPH_TYPES, TABULAR_TYPES
+from .negotiation import choose
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
 MAX_FIELDS = 200
 
-# Media types a client may ask for, and the type answered (the first of each group is the default).
-TABULAR_OFFERS = {
-    **{t: t for t in TABULAR_TYPES},
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-    "application/xhtml+xml": "text/html",
-}
-GRAPH_OFFERS = {
-    **{t: t for t in GRAPH_TYPES},
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/json": "application/ld+json",
-    "application/xml": "application/rdf+xml",
-    "text/xml": "application/rdf+xml",
-    "application/xhtml+xml": "text/html",
-}
-# format= names: (for SELECT/ASK, for CONSTRUCT/DESCRIBE)
-FORMAT_NAMES: dict[str, tuple[str | None, str | None]] = {
-    "json": ("application/sparql-results+json", "application/ld+json"),
-    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "csv": ("text/csv", None),
-    "tsv": ("text/tab-separated-values", None),
-    "html": ("text/html", "text/html"),
-    "turtle": (None, "text/turtle"),
-    "ttl": (None, "text/turtle"),
-    "nt": (None, "application/n-triples"),
-    "ntriples": (None, "application/n-triples"),
-    "jsonld": (None, "application/ld+json"),
-    "rdfxml": (None, "application/rdf+xml"),
-    "trig": (None, "application/trig"),
-    "nquads": (None, "application/n-quads"),
-    "nq": (None, "application/n-quads"),
-}
-TABULAR_DOWNLOADS = ("json", "xml", "csv", "tsv")
-GRAPH_DOWNLOADS = ("turtle", "nt", "jsonld", "rdfxml", "trig", "nquads")
+# The formats of each form of result, the default (for */*) first.
+TABULAR = ("json", "xml", "csv", "tsv", "html")
+GRAPH = ("ttl", "nt", "jsonld", "rdf", "trig", "nq", "html")
 
 
 @dataclass
@@ -126,44 +90,13 @@ def read_operation(request: Request, max_body: int) -> Operation:
 def negotiate(request: Request, params: MultiDict) -> tuple[str | None, str | None]:
     """The media types to answer with: (for SELECT/ASK, for CONSTRUCT/DESCRIBE).
 
-    ``format=`` (a name of :data:`FORMAT_NAMES` or a media type) wins over Accept. Either may
-    be None (nothing acceptable for that form).
-
-    :raises ServiceError: 400 for an unknown ``format``.
+    ``format=`` (a name, an alias or a media type, from the URL or the form) wins over Accept;
+    a ``format=`` value no format answers to falls back to Accept. Either may be None (nothing
+    acceptable for that form).
     """
-    fmt = params.get("format")
-    if fmt:
-        if fmt in FORMAT_NAMES:
-            return FORMAT_NAMES[fmt]
-        tabular, graph = TABULAR_OFFERS.get(fmt), GRAPH_OFFERS.get(fmt)
-        if tabular is None and graph is None:
-            names = ", ".join(FORMAT_NAMES)
-            raise ServiceError(f"unknown format={fmt}; use one of {names} or a media type", 400)
-        return tabular, graph
-    return _negotiate_accept(request.headers.get("Accept"))
-
-
-@lru_cache(maxsize=256)
-def _negotiate_accept(header: str | None) -> tuple[str | None, str | None]:
-    # Clients repeat the same Accept header; werkzeug's matching is worth doing once per value.
-    accept = _parse_accept(header)
-    return _best(accept, TABULAR_OFFERS), _best(accept, GRAPH_OFFERS)
-
-
-def accept_header(request: Request) -> MIMEAccept:
-    """The request's Accept header; a missing one accepts anything."""
-    return _parse_accept(request.headers.get("Accept"))
-
-
-def _parse_accept(header: str | None) -> MIMEAccept:
-    if header is None:
-        return MIMEAccept([("*/*", 1)])
-    return parse_accept_header(header, MIMEAccept)
-
-
-def _best(accept: MIMEAccept, offers: dict[str, str]) -> str | None:
-    match = accept.best_match(list(offers))
-    return offers[match] if match else None
+    fmt, accept = params.get("format"), request.headers.get("Accept")
+    tabular, graph = choose(TABULAR, fmt, accept), choose(GRAPH, fmt, accept)
+    return (tabular.media_type if tabular else None), (graph.media_type if graph else None)
 
 
 def _pairs(raw: bytes, where: str) -> list[tuple[str, str]]:

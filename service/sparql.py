@@ -13,22 +13,14 @@ import time
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, after_this_request, current_app, render_template, request
 
-from ..kg.store import GRAPH_FORMATS
 from .db import Backend, get_backend, prefixes
 from .errors import ServiceError, payload
 from .examples import load_examples
+from .negotiation import choose
 from .pool import PoolBusy, QueryFailed, QueryTimeout, WorkerLost
-from .protocol import (
-    GRAPH_DOWNLOADS,
-    GRAPH_OFFERS,
-    TABULAR_DOWNLOADS,
-    Operation,
-    accept_header,
-    negotiate,
-    read_operation,
-)
+from .protocol import GRAPH, TABULAR, Operation, negotiate, read_operation
 from .results import Answer, Job
 from .screening import Screened, screen
 
@@ -49,6 +41,7 @@ def home() -> str:
 @bp.route("/sparql/", methods=["GET", "POST"])
 def endpoint() -> Response | str | tuple[str, int]:
     """The SPARQL 1.1 Protocol query operation (read-only)."""
+    after_this_request(vary_accept)
     operation = read_operation(request, current_app.config["MAX_BODY_BYTES"])
     if operation.update is not None:
         raise refusal(screen(operation.update))
@@ -157,10 +150,15 @@ def check_query(
     return screened.from_graphs, screened.from_named_graphs
 
 
+def vary_accept(response: Response) -> Response:
+    """The endpoint's answers (pages, descriptions, results, errors) depend on Accept."""
+    response.vary.add("Accept")
+    return response
+
+
 def result_response(answer: Answer) -> Response:
     """The serialised answer, with the truncation header when the row cap cut it."""
     response = Response(answer.body, mimetype=answer.media_type)
-    response.headers["Vary"] = "Accept"
     if answer.truncated:
         rows = current_app.config["MAX_ROWS"]
         response.headers["X-Result-Truncated"] = f"true; max-rows={rows}"
@@ -170,7 +168,7 @@ def result_response(answer: Answer) -> Response:
 # ---------------------------------------------------------------- service description
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RESULT_FORMATS = (
     "SPARQL_Results_JSON",
@@ -184,30 +182,23 @@ RESULT_FORMATS = (
     "TriG",
     "N-Quads",
 )
-DESCRIPTION_TYPES = {k: v for k, v in GRAPH_OFFERS.items() if v != "text/html"}
 
 
 def describe_or_page(operation: Operation) -> Response | str:
-    """GET without a query: the service description for RDF clients, the page for browsers."""
+    """GET without a query: the service description for RDF clients, the page for browsers
+    (who also win a tie, and get the page for ``*/*``)."""
     fmt = operation.params.get("format")
-    accept = accept_header(request)
-    if fmt and fmt != "html":
-        _, media_type = negotiate(request, operation.params)
-        if media_type is None or media_type == "text/html":
-            raise ServiceError(f"the service description cannot be sent as format={fmt}", 406)
-    else:
-        rdf = accept.best_match(list(DESCRIPTION_TYPES))
-        html_first = accept.quality("text/html") >= (accept.quality(rdf) if rdf else 0)
-        if fmt == "html" or html_first:
-            return render_page(operation)
-        media_type = DESCRIPTION_TYPES[rdf]
+    chosen = choose(("html", *GRAPH[:-1]), fmt, request.headers.get("Accept"))
+    if chosen is None:
+        raise ServiceError(f"the service description cannot be sent as format={fmt}", 406)
+    if chosen.name == "html":
+        return render_page(operation)
     triples = service_description(request.base_url, get_backend().graphs)
-    rdf_format = GRAPH_FORMATS[media_type]
     data: list = triples
-    if rdf_format.supports_datasets:
+    if chosen.rdf.supports_datasets:
         data = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-    body = ox.serialize(data, format=rdf_format, prefixes={"sd": SD, "formats": FORMATS})
-    return Response(body, mimetype=media_type, headers={"Vary": "Accept"})
+    body = ox.serialize(data, format=chosen.rdf, prefixes={"sd": SD, "formats": W3C_FORMATS})
+    return Response(body, mimetype=chosen.media_type)
 
 
 def service_description(endpoint_url: str, graphs: frozenset[str]) -> list[ox.Triple]:
@@ -228,7 +219,8 @@ def service_description(endpoint_url: str, graphs: frozenset[str]) -> list[ox.Tr
         ox.Triple(default, RDF_TYPE, sd("Graph")),
     ]
     triples += [
-        ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in RESULT_FORMATS
+        ox.Triple(service, sd("resultFormat"), ox.NamedNode(W3C_FORMATS + f))
+        for f in RESULT_FORMATS
     ]
     for graph in sorted(graphs):
         node = ox.BlankNode()
@@ -306,7 +298,7 @@ def downloads(operation: Operation | None, answer: Answer) -> list[tuple[str, st
     """(format name, URL) for every format the answer can be downloaded in."""
     if operation is None or operation.query is None or answer.table is None:
         return []
-    names = GRAPH_DOWNLOADS if answer.table.graph else TABULAR_DOWNLOADS
+    names = [n for n in (GRAPH if answer.table.graph else TABULAR) if n != "html"]
     base = [("query", operation.query), *operation.dataset_pairs]
     return [
         (name, f"{request.script_root}/sparql?" + urlencode([*base, ("format", name)]))

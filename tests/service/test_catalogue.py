@@ -99,9 +99,17 @@ def test_a_bad_parameter_is_400_naming_it(client, url, param):
     assert body["ok"] is False and param in body["error"]
 
 
-def test_an_unknown_format_is_400(client):
+def test_a_format_the_api_does_not_speak_is_406_naming_the_offers(client):
     response = client.get("/api/queries/glossary?format=xml")
-    assert response.status_code == 400 and "format" in response.get_json()["error"]
+    assert response.status_code == 406 and "text/csv" in response.get_json()["error"]
+
+
+def test_the_api_types_numbers_and_booleans_and_varies_with_accept(client):
+    response = client.get("/api/queries/plan-vs-actual?year=2022")
+    assert "Accept" in response.headers["Vary"]
+    rows = response.get_json()["rows"]
+    gdp = [r for r in rows if r["indicatorLabel"] == "地区生产总值" and "target" in r]
+    assert [(r["actual"], r["target"], r["missed"]) for r in gdp] == [(3.8, 7.5, True)]
 
 
 def test_named_queries_obey_the_row_cap(client, app):

@@ -146,8 +146,15 @@ def test_unservable_formats_are_refused(url):
         requests.get(f"{url}/id/slogan/si-zhu-lian", headers={"Accept": "image/png"}).status_code
         == 406
     )
-    answer = requests.get(f"{url}/id/slogan/si-zhu-lian", params={"format": "xlsx"})
-    assert answer.status_code == 400 and "ttl" in answer.json()["error"]
+    answer = requests.get(
+        f"{url}/id/slogan/si-zhu-lian", params={"format": "xlsx"}, headers={"Accept": "image/png"}
+    )
+    assert answer.status_code == 406 and "format=ttl" in answer.json()["error"]
+    # a format= nobody knows falls back to Accept
+    answer = requests.get(
+        f"{url}/id/slogan/si-zhu-lian", params={"format": "xlsx"}, headers={"Accept": "text/n3"}
+    )
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/turtle")
 
 
 def test_the_report_shows_its_text_with_the_followed_quote_marked(url):

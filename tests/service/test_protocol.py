@@ -127,10 +127,50 @@ def test_nothing_acceptable_is_406(sparql):
     assert response.status_code == 406
 
 
-def test_unknown_format_is_400(sparql):
-    response = requests.get(sparql, params={"query": LABEL, "format": "yaml"})
-    assert response.status_code == 400
-    assert "format=yaml" in response.json()["error"]
+def test_an_unknown_format_falls_back_to_accept(sparql):
+    response = requests.get(
+        sparql, params={"query": LABEL, "format": "yaml"}, headers={"Accept": "text/csv"}
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize(
+    "name, media_type",
+    [
+        ("rdf+xml", "application/rdf+xml"),
+        ("json-ld", "application/ld+json"),
+        ("n3", "text/turtle"),
+        ("turtle", "text/turtle"),
+        ("xml", "application/rdf+xml"),
+    ],
+)
+def test_the_format_names_sparqlwrapper_sends_work(sparql, name, media_type):
+    """SPARQLWrapper sends ``format=NAME`` with a matching Accept, by GET and by POST."""
+    query = "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"
+    for send in (requests.get, requests.post):
+        key = "params" if send is requests.get else "data"
+        answer = send(
+            sparql, **{key: {"query": query, "format": name}}, headers={"Accept": media_type}
+        )
+        assert answer.status_code == 200, (name, answer.text[:200])
+        assert answer.headers["Content-Type"].startswith(media_type)
+        assert "Accept" in answer.headers["Vary"]
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        'application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"',
+        "text/turtle;charset=utf-8",
+        "application/sparql-results+json; charset=utf-8",
+    ],
+)
+def test_accept_parameters_other_than_q_are_ignored(sparql, accept):
+    query = LABEL if "results" in accept else "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"
+    answer = requests.get(sparql, params={"query": query}, headers={"Accept": accept})
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].startswith(accept.split(";")[0])
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", None, "application/json"])

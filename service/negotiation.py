@@ -1,0 +1,168 @@
+"""Content negotiation, written once: the formats the service speaks, the names and media types
+clients use for them, and how a request picks one.
+
+Each URL offers some :data:`FORMATS` by name. :func:`choose` reads ``format=`` first (a name,
+an alias such as SPARQLWrapper's ``rdf+xml``, ``json-ld`` or ``n3``, or a media type), and falls
+back to ``Accept`` (q-values honoured; parameters such as ``charset`` or a JSON-LD ``profile``
+ignored) when ``format=`` names nothing it knows. :func:`negotiate` also answers 406 with the
+offers and marks the response ``Vary: Accept``::
+
+    >>> choose(["html", "ttl", "jsonld"], None, 'application/ld+json;profile="x"').name
+    'jsonld'
+    >>> choose(["json", "csv"], "csv", "application/json").name
+    'csv'
+    >>> choose(["ttl", "nt"], "rdf+xml", "text/turtle").name   # not offered: Accept decides
+    'ttl'
+    >>> choose(["json", "xml"], None, "text/turtle") is None
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyoxigraph as ox
+from flask import after_this_request, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from .errors import ServiceError
+
+
+@dataclass(frozen=True)
+class Format:
+    """A format: its ``format=`` name, media type, the other names and media types that mean
+    it, and the pyoxigraph format that writes it (RDF or SPARQL results; None for pages)."""
+
+    name: str
+    media_type: str
+    aliases: tuple[str, ...] = ()
+    rdf: ox.RdfFormat | None = None
+    results: ox.QueryResultsFormat | None = None
+    extension: str = ""
+
+    def answers(self, value: str) -> bool:
+        return value == self.name or value == self.media_type or value in self.aliases
+
+
+FORMATS = {
+    f.name: f
+    for f in (
+        Format("html", "text/html", ("application/xhtml+xml",), extension="html"),
+        Format(
+            "ttl",
+            "text/turtle",
+            (
+                "turtle",
+                "n3",
+                "text/n3",
+                "text/rdf+n3",
+                "application/turtle",
+                "application/x-turtle",
+            ),
+            rdf=ox.RdfFormat.TURTLE,
+        ),
+        Format(
+            "jsonld",
+            "application/ld+json",
+            ("json-ld", "json", "application/json"),
+            rdf=ox.RdfFormat.JSON_LD,
+        ),
+        Format(
+            "rdf",
+            "application/rdf+xml",
+            ("rdfxml", "rdf+xml", "xml", "application/xml", "text/xml"),
+            rdf=ox.RdfFormat.RDF_XML,
+        ),
+        Format(
+            "nt",
+            "application/n-triples",
+            ("ntriples", "n-triples", "text/plain"),
+            rdf=ox.RdfFormat.N_TRIPLES,
+        ),
+        Format("trig", "application/trig", rdf=ox.RdfFormat.TRIG),
+        Format("nq", "application/n-quads", ("nquads", "n-quads"), rdf=ox.RdfFormat.N_QUADS),
+        Format(
+            "json",
+            "application/sparql-results+json",
+            ("sparql-results+json", "application/json"),
+            results=ox.QueryResultsFormat.JSON,
+        ),
+        Format(
+            "xml",
+            "application/sparql-results+xml",
+            ("sparql-results+xml", "application/xml", "text/xml"),
+            results=ox.QueryResultsFormat.XML,
+        ),
+        Format("csv", "text/csv", results=ox.QueryResultsFormat.CSV, extension="csv"),
+        Format(
+            "tsv", "text/tab-separated-values", results=ox.QueryResultsFormat.TSV, extension="tsv"
+        ),
+    )
+}
+BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS.values()}
+
+RDF = ("ttl", "jsonld", "rdf", "nt")  # what an entity, the ontology or VoID is offered as
+QUADS = ("trig", "nq")
+RESULTS = ("json", "xml", "csv", "tsv")
+
+
+def choose(offers: Sequence[str], fmt: str | None, accept: str | None) -> Format | None:
+    """The offered format that ``format=`` (else ``Accept``) asks for; None when none fits.
+
+    The first offer answers a client that takes anything (``*/*`` or no Accept header).
+    """
+    offered = [FORMATS[name] for name in offers]
+    if fmt:
+        named = next((f for f in offered if f.answers(fmt)), None)
+        if named is not None:
+            return named
+        if any(f.answers(fmt) for f in FORMATS.values()):
+            return None  # a format we know, not offered here
+    return _by_accept(tuple(offers), accept)
+
+
+@lru_cache(maxsize=512)
+def _by_accept(offers: tuple[str, ...], header: str | None) -> Format | None:
+    # Clients repeat the same Accept header; werkzeug's matching is worth doing once per value.
+    offered = [FORMATS[name] for name in offers]
+    candidates = {f.media_type: f for f in offered}
+    for f in offered:
+        for alias in f.aliases:
+            if "/" in alias:
+                candidates.setdefault(alias, f)
+    best = parse_accept(header).best_match(list(candidates))
+    return candidates[best] if best else None
+
+
+def parse_accept(header: str | None) -> MIMEAccept:
+    """An Accept header with every parameter but ``q`` dropped (``charset``, JSON-LD's
+    ``profile``: none changes which format we send); a missing header accepts anything."""
+    if not header:
+        return MIMEAccept([("*/*", 1)])
+    accept = parse_accept_header(header, MIMEAccept)
+    return MIMEAccept([(value.split(";", 1)[0].strip(), q) for value, q in accept])
+
+
+def negotiate(offers: Sequence[str], fmt: str | None = None) -> Format:
+    """The format to answer the current request with (``format=`` from the URL unless ``fmt``
+    is given); the response will say ``Vary: Accept``.
+
+    :raises ServiceError: 406 naming the offers when none fits.
+    """
+
+    @after_this_request
+    def vary(response):
+        response.vary.add("Accept")
+        return response
+
+    chosen = choose(offers, fmt or request.args.get("format"), request.headers.get("Accept"))
+    if chosen is None:
+        names = ", ".join(f"{FORMATS[n].media_type} (format={n})" for n in offers)
+        raise ServiceError(f"this resource is available as {names}", 406)
+    return chosen
+
+
+__all__ = ["BY_MEDIA_TYPE", "FORMATS", "Format", "choose", "negotiate", "parse_accept"]
