@@ -347,7 +347,7 @@ def write_observations(rg: ReportGraph, observations) -> None:
         rg.add(node, POL.valueKind, KINDS[o.value_kind])
         rg.add(node, POL.measure, MEASURES[o.measure])
         write_values(rg, node, o)
-        if o.source == "headline":
+        if o.headline:
             rg.add(node, POL.headlineTarget, typed("true", XSD.boolean))
 
 

@@ -60,6 +60,8 @@ class ObservationRecord:
     warnings: list[str] = field(default_factory=list)
     lower: Decimal | None = None
     upper: Decimal | None = None
+    headline: bool = False
+    """Stated in the report's headline list of the year's targets (主要预期目标是：…)."""
 
 
 @dataclass(frozen=True)
@@ -725,6 +727,7 @@ def merge_observations(records: Iterable[ObservationRecord]) -> list[Observation
         elif _agree(kept, record):
             kept.spans += [s for s in record.spans if s not in kept.spans]
             kept.bound = kept.bound or record.bound
+            kept.headline = kept.headline or record.headline
         else:
             kept.warnings.append(
                 f"{record.source} at {record.spans[0]} states {record.value or record.target_text}"

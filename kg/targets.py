@@ -258,7 +258,7 @@ def _figure(
     measure: Measure = "growth" if growth else "level"
     return ObservationRecord(
         name, subject.label, period, None, "target", measure, number, unit, bound, None,
-        [(start, end)], source="headline", lower=lower, upper=upper,
+        [(start, end)], source="headline", lower=lower, upper=upper, headline=True,
     )  # fmt: skip
 
 
@@ -296,6 +296,7 @@ def _qualitative(
             rest,
             [span],
             source="headline",
+            headline=True,
         )  # fmt: skip
         for n in names
         if (n, measure) not in taken
