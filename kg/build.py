@@ -24,6 +24,7 @@ import rdflib
 
 from ..ontology import check
 from . import extract
+from .attainment import attainment
 from .document import Document
 from .dumps import write_dumps
 from .iri import DEFAULT_BASE, Minter
@@ -134,6 +135,8 @@ def fill(
         )
         for doc in docs
     )
+    progress("joining targets and actuals across reports")
+    inferred += attainment(store, minter)
     return summaries, inferred
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import entities, glossary, graph, indicators, industries, places, policies, slogans
+from . import entities, glossary, graph, indicators, industries, places, policies, slogans, targets
 from .document import Document
 from .iri import Minter
 from .structure import divisions, parse_structure
@@ -48,10 +48,7 @@ def report_quads(doc: Document, minter: Minter) -> ReportResult:
     policies.link_documents(found_policies, documents)
     graph.write_policies(rg, found_policies, documents, slogan_iris)
 
-    observations = indicators.merge_observations(
-        indicators.parse_indicator_tables(doc.text)
-        + indicators.find_text_figures(doc.text, structure.walk())
-    )
+    observations = find_observations(doc.text, structure)
     graph.write_observations(rg, observations)
 
     found = find_entities(doc.text, structure, entries, found_slogans)
@@ -68,6 +65,23 @@ def report_quads(doc: Document, minter: Minter) -> ReportResult:
     }
     warnings = [w for s in found_slogans if s.defined_by for w in s.warnings]
     return ReportResult(rg.graph.value, rg.quads, counts, warnings)
+
+
+def find_observations(text: str, structure) -> list[indicators.ObservationRecord]:
+    """Indicator figures of the table, the headline target list and the running text, merged.
+
+    The report's year (its date, else the latest year its headings name) says which year
+    今年/去年 are.
+    """
+    year = structure.date.year if structure.date else max(structure.years, default=None)
+    headline = targets.find_headline_targets(text, year)
+    return indicators.merge_observations(
+        indicators.parse_indicator_tables(text)
+        + headline
+        + indicators.find_text_figures(
+            text, structure.walk(), year, taken=targets.headline_spans(text)
+        )
+    )
 
 
 @dataclass

@@ -15,7 +15,8 @@ import pyoxigraph as ox
 
 from .document import Document
 from .entities import body_label
-from .iri import Minter
+from .indicators import normalise, units
+from .iri import Minter, slug
 from .structure import Place, qualify_body
 from .vocab import DCTERMS, POL, PROV, RDF, RDFS, SKOS, XSD, typed, zh
 
@@ -318,17 +319,25 @@ BOUNDS = {"at_least": POL.AtLeast, "at_most": POL.AtMost, "about": POL.About}
 
 
 def write_observations(rg: ReportGraph, observations) -> None:
-    """One observation per indicator, area, period, value kind and measure, with every span."""
-    area = report_place(rg)
-    if area is None:
-        return
+    """One observation per indicator, area, period, value kind and measure, with every span.
+
+    Values keep their unit as written and add the value in its base unit (pol:normalisedValue,
+    pol:baseUnit: 2.4亿元 → 240000000 元); ranges (5%—5.5%) have pol:lowerBound and
+    pol:upperBound. A report whose place is not resolved keeps its observations: their area is
+    the report's own, unnamed area (see :func:`observation_area`).
+    """
+    area, resolved = observation_area(rg)
     for o in observations:
         indicator = rg.entity(
             rg.minter.entity("indicator", o.indicator), POL.Indicator, o.indicator
         )
         if o.label != o.indicator:
             rg.add(indicator, SKOS.altLabel, zh(o.label))
-        iri = rg.minter.observation(area.value, o.indicator, o.period, o.value_kind, o.measure)
+        if resolved:
+            iri = rg.minter.observation(area.value, o.indicator, o.period, o.value_kind, o.measure)
+        else:
+            key = f"{slug(o.indicator)}/{o.period}/{o.value_kind}/{o.measure}"
+            iri = rg.minter.in_report(rg.report.value, "observation", key)
         kind = "实际" if o.value_kind == "actual" else "目标"
         label = f"{o.indicator} {o.period}年{kind}{'增速' if o.measure == 'growth' else ''}"
         node = rg.entity(iri, POL.Observation, label, o.spans)
@@ -337,14 +346,47 @@ def write_observations(rg: ReportGraph, observations) -> None:
         rg.add(node, POL.refArea, area)
         rg.add(node, POL.valueKind, KINDS[o.value_kind])
         rg.add(node, POL.measure, MEASURES[o.measure])
-        if o.value is not None:
-            rg.add(node, POL.value, typed(o.value, XSD.decimal))
-        if o.unit:
-            rg.add(node, POL.unit, ox.Literal(o.unit))
-        if o.bound:
-            rg.add(node, POL.bound, BOUNDS[o.bound])
-        if o.target_text:
-            rg.add(node, POL.targetText, zh(o.target_text))
+        write_values(rg, node, o)
+        if o.headline:
+            rg.add(node, POL.headlineTarget, typed("true", XSD.boolean))
+
+
+def write_values(rg: ReportGraph, node: Node, o) -> None:
+    """Value or range, unit as written and in its base unit, bound, or the qualitative words."""
+    for prop, norm, value in (
+        (POL.value, POL.normalisedValue, o.value),
+        (POL.lowerBound, POL.normalisedLowerBound, o.lower),
+        (POL.upperBound, POL.normalisedUpperBound, o.upper),
+    ):
+        if value is None:
+            continue
+        rg.add(node, prop, typed(value, XSD.decimal))
+        normalised = normalise(value, o.unit) if o.unit else None
+        if normalised is not None:
+            rg.add(node, norm, typed(normalised[0], XSD.decimal))
+    if o.unit:
+        rg.add(node, POL.unit, ox.Literal(o.unit))
+        base = units().get(o.unit)
+        if base is not None:
+            rg.add(node, POL.baseUnit, ox.Literal(base.base))
+    if o.bound:
+        rg.add(node, POL.bound, BOUNDS[o.bound])
+    if o.target_text:
+        rg.add(node, POL.targetText, zh(o.target_text))
+
+
+def observation_area(rg: ReportGraph) -> tuple[Node, bool]:
+    """The place observations are about, and whether it is a resolved place.
+
+    Without a resolved place the area is the report's own: a pol:Place minted inside the
+    report, labelled after it, so that no figure is lost and none is attached to a wrong place.
+    """
+    place = report_place(rg)
+    if place is not None:
+        return place, True
+    iri = rg.minter.in_report(rg.report.value, "area", "place")
+    label = f"{report_label(rg.structure, rg.doc.name)}所述地区"
+    return rg.entity(iri, POL.Place, label), False
 
 
 def write_entities(rg: ReportGraph, found, slogan_iris: dict[str, Node], taxonomy) -> None:

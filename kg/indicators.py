@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from . import lexicons
 
@@ -40,7 +40,8 @@ class ObservationRecord:
     """One value of one indicator for one year: 2022年 地区生产总值 实际 增长 3.8%.
 
     ``value`` is None for qualitative targets, whose wording is in ``target_text``
-    (完成市定目标, 与经济增长同步). ``area`` None means the report's own place.
+    (完成市定目标, 与经济增长同步), and for ranges (增长5%—5.5%), which have ``lower`` and
+    ``upper`` instead. ``area`` None means the report's own place.
     ``spans`` hold every place the fact is stated (table cell, phrase in a sentence).
     """
 
@@ -55,8 +56,12 @@ class ObservationRecord:
     bound: Bound | None
     target_text: str | None
     spans: list[tuple[int, int]]
-    source: Literal["table", "text"] = "text"
+    source: Literal["table", "headline", "text"] = "text"
     warnings: list[str] = field(default_factory=list)
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+    headline: bool = False
+    """Stated in the report's headline list of the year's targets (主要预期目标是：…)."""
 
 
 @dataclass(frozen=True)
@@ -118,18 +123,50 @@ def canonical_indicator(label: str) -> str | None:
     return found[0] if found and found[1] != "pair" else None
 
 
+class Unit(NamedTuple):
+    """A unit as written: its dimension, its factor to the base unit, and that base unit."""
+
+    dimension: str
+    factor: Decimal
+    base: str
+
+
 @cache
-def units() -> dict[str, tuple[str, Decimal]]:
-    """Every unit as written → (dimension, factor to its base unit): 亿元 → ('money', 1e8)."""
-    base: dict[str, tuple[str, Decimal]] = {}
+def units() -> dict[str, Unit]:
+    """Every unit as written → its :class:`Unit`: 亿元 → ('money', 1e8, '元').
+
+    >>> units()["万吨"], units()["亩"].base
+    (Unit(dimension='mass', factor=Decimal('10000000'), base='千克'), '平方米')
+    """
+    base: dict[str, Unit] = {}
     prefixes: dict[str, Decimal] = {}
-    for unit, value, kind in lexicons.rows("units.tsv"):
+    for unit, value, kind, *rest in lexicons.rows("units.tsv"):
         if kind == "prefix":
             prefixes[unit] = Decimal(value)
         else:
-            base[unit] = (value, Decimal(1))
-    scaled = {p + u: (dim, f) for p, f in prefixes.items() for u, (dim, _) in base.items()}
+            factor, base_unit = rest
+            numerator, _, denominator = factor.partition("/")
+            base[unit] = Unit(value, Decimal(numerator) / Decimal(denominator or 1), base_unit)
+    scaled = {
+        p + u: Unit(b.dimension, f * b.factor, b.base)
+        for p, f in prefixes.items()
+        for u, b in base.items()
+    }
     return scaled | base
+
+
+def normalise(value: Decimal, unit: str) -> tuple[Decimal, str] | None:
+    """``value`` in ``unit`` as a value in its base unit, or None for an unknown unit.
+
+    >>> normalise(Decimal("2.4"), "亿元"), normalise(Decimal("110"), "万人")
+    ((Decimal('240000000'), '元'), (Decimal('1100000'), '人'))
+    """
+    found = units().get(unit)
+    if found is None:
+        return None
+    # four decimals: 亩's factor is 10000/15, a repeating decimal; written without exponent
+    product = f"{(value * found.factor).quantize(Decimal('0.0001')):f}"
+    return Decimal(product.rstrip("0").rstrip(".") if "." in product else product), found.base
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -149,8 +186,11 @@ def _alias_pattern() -> re.Pattern[str]:
 
 DASH = {"", "—", "——", "-", "－", "/", "…"}
 NUMBER_CELL = re.compile(r"([-－−]?\d+(?:\.\d+)?)(以上|左右|以下|以内)?")
-BOUNDS: dict[str, Bound] = {
+BOUNDS: dict[str, Bound] = {  # written before (不低于5%) or after (5%以上) the number
     "以上": "at_least",
+    "不低于": "at_least",
+    "不少于": "at_least",
+    "高于": "at_least",
     "余": "at_least",
     "多": "at_least",
     "超过": "at_least",
@@ -158,8 +198,12 @@ BOUNDS: dict[str, Bound] = {
     "突破": "at_least",
     "左右": "about",
     "约": "about",
+    "近": "about",
     "以下": "at_most",
     "以内": "at_most",
+    "不超过": "at_most",
+    "不高于": "at_most",
+    "控制在": "at_most",
 }
 ROW_NUMBER = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|\d+\s*[.．、]|[一二三四五六七八九十]+、)\s*"
@@ -283,6 +327,26 @@ GLOSSARY = re.compile(r"附件|附录|名词解释|术语解释|注释")
 ACTUAL_CUE = re.compile(r"执行情况|完成情况|回顾|过去一年|成绩|成就")
 TARGET_CUE = re.compile(r"目标|计划|预期|任务|安排|力争|打算|思路")
 YEAR = re.compile(r"(?<![比较由从与])(\d{4})年(?!以来|来|代|前)")
+RELATIVE_YEAR = re.compile(r"(?<![比较由从与同])(今年|本年|去年|明年|过去一年|一年来)")
+RELATIVE_OFFSET = {"今年": 0, "本年": 0, "去年": -1, "明年": 1, "过去一年": -1, "一年来": -1}
+
+
+def years_in(fragment: str, year: int | None = None) -> list[int]:
+    """The years a fragment names, in order: 2025年, and 今年/去年/明年 when the report's
+    ``year`` is known (a report delivered in 2026 says 今年 for 2026).
+
+    >>> years_in("去年地区生产总值增长5.4%，2026年", 2026)
+    [2025, 2026]
+    """
+    found = [(m.start(), int(m.group(1))) for m in YEAR.finditer(fragment)]
+    if year is not None:
+        found += [
+            (m.start(), year + RELATIVE_OFFSET[m.group(1)])
+            for m in RELATIVE_YEAR.finditer(fragment)
+        ]
+    return [y for _, y in sorted(found)]
+
+
 MULTI_YEAR = re.compile(
     r"(?:——|各位代表[，,！!]?)?(?:[二三四五六七八九十]年来|过去(?:的)?[二三四五六七八九十]年"
     r"|[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间|以来))"
@@ -318,32 +382,42 @@ def _is_glossary(line: str) -> bool:
     return len(line) <= 16 and GLOSSARY.search(line) is not None
 
 
-def _context(text: str, pos: int, sections: Sequence[Section]) -> tuple[int, ValueKind] | None:
+def _context(
+    text: str, pos: int, sections: Sequence[Section], year: int | None = None
+) -> tuple[int, ValueKind] | None:
     """Year and kind of a figure at ``pos``, or None when it cannot be told or spans many years.
 
     The innermost heading with a year decides (执行情况/回顾 → actual; 目标/计划/任务 → target);
     a year written earlier in the same sentence overrides it (earlier → actual, later →
-    target), as do 力争/目标是. Figures in 五年来 paragraphs and in glossaries are skipped.
+    target), as do 力争/目标是. With the report's ``year`` known, 今年/去年/明年 name years too,
+    and a heading year without a cue ("2026年重点工作") is a target year when it is the
+    report's year or later, a year of results when earlier. Figures in 五年来 paragraphs and
+    in glossaries are skipped.
     """
     around = sorted((s for s in sections if s[0] <= pos < s[1]), key=lambda s: (s[0], -s[1]))
     if any(_is_glossary(h.strip()) for _, _, h in around):
         return None
     clause = text[_sentence_start(text, pos) : pos]
-    own = [int(y) for y in YEAR.findall(clause)]
+    own = years_in(clause, year)
     if not own and around and _in_multi_year_paragraph(text, pos, around[0]):
         return None
-    year, kind = _heading_context([h for _, _, h in around])
+    period, kind = _heading_context([h for _, _, h in around], year)
     if own:
-        if year is not None and own[-1] != year:
+        if period is not None and own[-1] != period:
+            kind = "actual" if own[-1] < period else "target"
+        elif year is not None and kind is None:
             kind = "actual" if own[-1] < year else "target"
-        year = own[-1]
+        period = own[-1]
     if TARGET_WORDS.search(clause):
         kind = "target"
-    return (year, kind) if year is not None and kind is not None else None
+    return (period, kind) if period is not None and kind is not None else None
 
 
-def _heading_context(headings: list[str]) -> tuple[int | None, ValueKind | None]:
-    """Year and kind from the innermost heading with a year, its kind cue, else any cue."""
+def _heading_context(
+    headings: list[str], year: int | None = None
+) -> tuple[int | None, ValueKind | None]:
+    """Year and kind from the innermost heading with a year, its kind cue, else any cue,
+    else (the report's ``year`` known) the year itself: the report's year is planned."""
 
     def kind_of(heading: str) -> ValueKind | None:
         if ACTUAL_CUE.search(heading):
@@ -351,12 +425,15 @@ def _heading_context(headings: list[str]) -> tuple[int | None, ValueKind | None]
         return "target" if TARGET_CUE.search(heading) else None
 
     for heading in reversed(headings):
-        years = YEAR.findall(heading)
+        years = years_in(heading, year)
         if years:
             cue = ACTUAL_CUE.search(heading) or TARGET_CUE.search(heading)
-            before = YEAR.findall(heading[: cue.start()]) if cue else []
+            before = years_in(heading[: cue.start()], year) if cue else []
+            period = (before or years)[-1]
             kind = kind_of(heading) or next(filter(None, map(kind_of, reversed(headings))), None)
-            return int((before or years)[-1]), kind
+            if kind is None and year is not None:
+                kind = "actual" if period < year else "target"
+            return period, kind
     return None, next(filter(None, map(kind_of, reversed(headings))), None)
 
 
@@ -391,19 +468,26 @@ LEFT_CLEAN = re.compile(
 CONNECT = r"(?:\s|[（(][^（()）\n]{1,12}[）)]|[，,]?(?:按可比价计算|按可比口径计算|同比|比上年|较上年)[，,]?)*"
 VERB = (
     r"(?P<verb>年均增长|年均递增|年均|增速达到|增速达|增速为|增速|同比增长|增长|递增|下降|降低|减少"
-    r"|达到|达|完成|实现|为|突破|超过|超|保持在|稳定在|约|)"
+    r"|上涨|提高|提升|达到|达|完成|实现|为|突破|超过|超|不低于|不少于|不超过|不高于|控制在"
+    r"|保持在|稳定在|约|近|)"
 )
-GROWTH_VERBS = ("增长", "递增", "增速", "同比增长", "下降", "降低", "减少")
+GROWTH_VERBS = ("增长", "递增", "增速", "同比增长", "上涨", "提高", "提升", "下降", "降低", "减少")
 DECREASE = ("下降", "降低", "减少")
 QUALITATIVE = re.compile(r"(?:增长)?(?:与|和|同)经济增长(?:基本|协调)?同步")
-NOUN_STOP = re.compile(r"^[再又增减新]|[的了和及与等为比较在由从是到将]|增长|下降")
+NOUN_STOP = re.compile(
+    r"^(?:[再又增减新共]|总[量数计额]|累计|合计|其中)|[的了和及与等为比较在由从是到将]|[达超近约逾]$|增长|下降|突破"
+)
+"""What no new item's name holds: verbs and bound words (新增总量达, 床位超), or a total (总数)."""
+ITEM_VERB = r"(?P<verb>达到|达|超过|超|突破|近|约|逾)?"
 
 
 @cache
 def _number() -> str:
     unit = _alternation(units())
+    # a range writes its unit once or twice: 5%—5.5%, 4.5-5%, 6%－6.5%, 6%至6.5%
     return (
-        rf"(?P<num>-?\d+(?:\.\d+)?)(?P<approx>余|多)?\s*(?P<unit>{unit})"
+        r"(?P<num>-?\d+(?:\.\d+)?)(?:[%％]?\s*(?:—{1,2}|–|-|－|~|～|至|到)\s*"
+        rf"(?P<num2>\d+(?:\.\d+)?))?(?P<approx>余|多)?\s*(?P<unit>{unit})"
         r"(?P<bound>以上|左右|以内|以下)?"
     )
 
@@ -429,11 +513,14 @@ def _pair_pattern() -> re.Pattern[str]:
 
 @cache
 def _new_item_pattern() -> re.Pattern[str]:
-    return re.compile(r"(?P<noun>[\u4e00-\u9fff“”]{2,14}?)" + _number())
+    return re.compile(r"(?P<noun>[\u4e00-\u9fff“”]{2,14}?)" + ITEM_VERB + _number())
 
 
 def find_text_figures(
-    text: str, sections: Iterable[Section | SectionLike] | None = None
+    text: str,
+    sections: Iterable[Section | SectionLike] | None = None,
+    year: int | None = None,
+    taken: Iterable[tuple[int, int]] = (),
 ) -> list[ObservationRecord]:
     """Figures stated in sentences, when the indicator is a lexicon name or 新增+noun.
 
@@ -441,16 +528,19 @@ def find_text_figures(
     "全年新增国家高新技术企业7家以上" in 四、2023年…主要任务 → 2023 target level 7 家 at_least.
     ``sections`` are ``(start, end, heading)`` tuples or objects with those attributes (pass
     every level, e.g. ``structure.walk()``); when None, :func:`find_sections` finds them.
+    ``year`` is the report's year (今年, 去年); figures inside the ``taken`` spans (read by
+    another reader, e.g. the headline target list) are left to it.
     Figures whose year or kind cannot be told are left out, as are multi-year figures
     (年均增长, 五年来) and anything in a table line or a glossary.
     """
     sections = find_sections(text) if sections is None else [_as_section(s) for s in sections]
     records: list[ObservationRecord] = []
-    taken: list[tuple[int, int]] = []
+    given = list(taken)
+    taken = list(given)
     for match in _alias_pattern().finditer(text):
-        if _fenced(text, match.start()):
+        if _fenced(text, match.start()) or any(s <= match.start() < e for s, e in given):
             continue
-        context = _context(text, match.start(), sections)
+        context = _context(text, match.start(), sections, year)
         if context is not None:
             found = _lexicon_figures(text, match, context)
             records += found
@@ -458,7 +548,7 @@ def find_text_figures(
     for match in re.finditer("新增", text):
         if _fenced(text, match.start()) or any(s <= match.start() < e for s, e in taken):
             continue
-        context = _context(text, match.start(), sections)
+        context = _context(text, match.start(), sections, year)
         if context is not None:
             records += _new_items(text, match.end(), context, match.start())
     return sorted(records, key=lambda r: r.spans[0])
@@ -522,19 +612,37 @@ def _figure(
     if verb.startswith("年均"):
         return None
     unit = match.group(prefix + "unit")
-    value = Decimal(match.group(prefix + "num"))
     growth = role == "growth" or verb.startswith(GROWTH_VERBS)
     if growth:
-        if units()[unit][0] != "percent":
+        if units()[unit].dimension not in ("percent", "points"):
             return None
-        value = -value if verb in DECREASE else value
-    elif units()[unit][0] != _dimension(name):
+    elif _dimension(name) is not None and units()[unit].dimension != _dimension(name):
         return None
+    value, lower, upper = match_values(match, prefix, negate=growth and verb in DECREASE)
     written_bound = match.group(prefix + "bound")
     bound = BOUNDS.get(written_bound or match.group(prefix + "approx") or verb)
     end = match.end(prefix + "bound") if written_bound else match.end(prefix + "unit")
     measure: Measure = "growth" if growth else "level"
-    return _record(name, label, context, measure, value, unit, bound, (start, end))
+    record = _record(name, label, context, measure, value, unit, bound, (start, end))
+    if lower is not None:
+        record.lower, record.upper, record.bound = lower, upper, None
+    return record
+
+
+def match_values(
+    match: re.Match[str], prefix: str = "", negate: bool = False
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """(value, lower, upper) of a number match: a range (5%—5.5%) has no single value.
+
+    ``negate`` turns a decrease (下降3%—4%) into negative growth, lower bound first.
+    """
+    first = Decimal(match.group(prefix + "num"))
+    second = match.group(prefix + "num2")
+    sign = -1 if negate else 1
+    if second is None:
+        return sign * first, None, None
+    low, high = sorted((sign * first, sign * Decimal(second)))
+    return None, low, high
 
 
 def _dimension(name: str) -> str | None:
@@ -584,10 +692,14 @@ def _new_items(
             break
         bare = noun.replace("“", "").replace("”", "")
         name = "新增" + (canonical_indicator(bare) or bare)
-        bound = BOUNDS.get(match.group("bound") or match.group("approx") or "")
-        span = (start, match.end())
-        found.append(_record(name, "新增" + noun, context, "level",
-                             Decimal(match.group("num")), match.group("unit"), bound, span))  # fmt: skip
+        bound = BOUNDS.get(
+            match.group("bound") or match.group("approx") or match.group("verb") or ""
+        )
+        value, lower, upper = match_values(match)
+        record = _record(name, "新增" + noun, context, "level", value, match.group("unit"),
+                         bound, (start, match.end()))  # fmt: skip
+        record.lower, record.upper = lower, upper
+        found.append(record)
         if not text.startswith("、", match.end()):
             break
         pos = start = match.end() + 1
@@ -615,6 +727,7 @@ def merge_observations(records: Iterable[ObservationRecord]) -> list[Observation
         elif _agree(kept, record):
             kept.spans += [s for s in record.spans if s not in kept.spans]
             kept.bound = kept.bound or record.bound
+            kept.headline = kept.headline or record.headline
         else:
             kept.warnings.append(
                 f"{record.source} at {record.spans[0]} states {record.value or record.target_text}"
@@ -624,6 +737,8 @@ def merge_observations(records: Iterable[ObservationRecord]) -> list[Observation
 
 
 def _agree(a: ObservationRecord, b: ObservationRecord) -> bool:
+    if (a.lower, a.upper) != (b.lower, b.upper):
+        return False
     if a.value is None or b.value is None:
         return (
             a.value is None
@@ -632,8 +747,8 @@ def _agree(a: ObservationRecord, b: ObservationRecord) -> bool:
         )
     if a.unit is None or b.unit is None or a.unit not in units() or b.unit not in units():
         return a.value == b.value and a.unit == b.unit
-    (dim_a, scale_a), (dim_b, scale_b) = units()[a.unit], units()[b.unit]
-    if dim_a != dim_b:
+    (_, scale_a, base_a), (_, scale_b, base_b) = units()[a.unit], units()[b.unit]
+    if base_a != base_b:
         return False
     in_b = a.value * scale_a / scale_b
     in_a = b.value * scale_b / scale_a
