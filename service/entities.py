@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from html import escape
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from flask import (
@@ -46,7 +47,7 @@ from ..kg.store import Term
 from . import negotiation, search
 from .charts import Point, indicator_chart
 from .db import get_store
-from .negotiation import BY_MEDIA_TYPE, RDF
+from .negotiation import BY_MEDIA_TYPE, FORMATS, RDF
 
 bp = Blueprint("entities", __name__)
 
@@ -637,9 +638,19 @@ def rdf_response(triples: list[ox.Triple], media_type: str, filename: str) -> Re
     return response
 
 
-def data_links(path: str) -> list[tuple[str, str]]:
-    """(label, href) of the downloadable forms of the page at ``path``."""
-    return [(key, f"{path}?format={key}") for key in RDF]
+class DataLink(NamedTuple):
+    """A downloadable form of a page: what the link says, where it goes, its media type."""
+
+    title: str
+    href: str
+    media_type: str
+
+
+def data_links(path: str) -> list[DataLink]:
+    """The downloadable forms (RDF) of the page at ``path``."""
+    return [
+        DataLink(FORMATS[key].title, f"{path}?format={key}", FORMATS[key].media_type) for key in RDF
+    ]
 
 
 @bp.after_request

@@ -39,6 +39,7 @@ class Format:
     name: str
     media_type: str
     aliases: tuple[str, ...] = ()
+    title: str = ""  # what a download link says
     rdf: ox.RdfFormat | None = None
     results: ox.QueryResultsFormat | None = None
     extension: str = ""
@@ -62,24 +63,28 @@ FORMATS = {
                 "application/turtle",
                 "application/x-turtle",
             ),
+            "Turtle",
             rdf=ox.RdfFormat.TURTLE,
         ),
         Format(
             "jsonld",
             "application/ld+json",
             ("json-ld", "json", "application/json"),
+            "JSON-LD",
             rdf=ox.RdfFormat.JSON_LD,
         ),
         Format(
             "rdf",
             "application/rdf+xml",
             ("rdfxml", "rdf+xml", "xml", "application/xml", "text/xml"),
+            "RDF/XML",
             rdf=ox.RdfFormat.RDF_XML,
         ),
         Format(
             "nt",
             "application/n-triples",
             ("ntriples", "n-triples", "text/plain"),
+            "N-Triples",
             rdf=ox.RdfFormat.N_TRIPLES,
         ),
         Format("trig", "application/trig", rdf=ox.RdfFormat.TRIG),

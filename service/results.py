@@ -144,8 +144,10 @@ def boolean_answer(value: bool, media_type: str) -> Answer:
         ).encode()
     elif media_type == "text/html":
         return Answer(media_type, table=Table([], boolean=value))
-    else:  # CSV and TSV have no boolean form; one word is what other stores send
-        body = text.encode()
+    elif media_type == "text/csv":  # no standard boolean form: Jena's, which Jena reads back
+        body = f"_askResult\r\n{text}\r\n".encode()
+    else:
+        body = f"?_askResult\n{text}\n".encode()
     return Answer(media_type, body=body)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pyoxigraph as ox
 import pytest
@@ -209,3 +210,19 @@ def test_browsers_get_the_query_page(sparql):
     assert response.headers["Content-Type"].startswith("text/html")
     assert '<html lang="zh">' in response.text
     assert '<textarea id="query" name="query"' in response.text
+
+
+@pytest.mark.parametrize(
+    "media_type, body",
+    [("text/csv", "_askResult\r\ntrue\r\n"), ("text/tab-separated-values", "?_askResult\ntrue\n")],
+)
+def test_ask_as_csv_and_tsv_has_a_header_line(sparql, media_type, body):
+    """A bare ``true`` is no CSV table: Jena rejects it and rdflib reads it as False."""
+    answer = requests.get(sparql, params={"query": "ASK {}"}, headers={"Accept": media_type})
+    assert answer.text == body
+
+
+def test_alternate_links_name_their_media_type(server):
+    page = requests.get(server.url + "/ontology", headers={"Accept": "text/html"}).text
+    links = re.findall(r'<link rel="alternate"[^>]*>', page)
+    assert len(links) == 4 and all('type="' in link for link in links)
