@@ -70,7 +70,9 @@ class Minter:
         key = scope if scope.isdigit() else f"report-{slug(scope)}"
         return f"{self.base}{kind}/{key}/{slug(label)}"
 
-    def document(self, title: str, number: str | None = None, report_name: str | None = None) -> str:
+    def document(
+        self, title: str, number: str | None = None, report_name: str | None = None
+    ) -> str:
         """A cited document: by its full title and its 文号 when given; ``report_name`` when the
         title is a short one (《建议》) the report does not resolve, so it names that report's own."""
         iri = self.entity("document", title)

@@ -102,9 +102,7 @@ def is_short_title(title: str) -> bool:
     return core in _generic_titles()
 
 
-def resolve_short_titles(
-    text: str, documents: list[PolicyDocumentRecord]
-) -> dict[str, str | None]:
+def resolve_short_titles(text: str, documents: list[PolicyDocumentRecord]) -> dict[str, str | None]:
     """Each short title the report cites → the full title it stands for, or None (the report's own).
 
     The report says so (《…规划纲要（草案）》（以下简称《纲要草案》）), or the short title is the

@@ -81,7 +81,7 @@ def test_a_chain_reaches_only_the_enterprises_of_its_own_report(mini_store):
     # a variant of 湛河's chain industry 新能源储能: neither joins 湛河's 四主链 through it
     rows = run(mini_store, "chain-enterprises", chain="四主链")
     assert "比亚迪" not in {r.get("enterpriseLabel") for r in rows}
-    assert {r["industryLabel"] for r in rows if r.get("enterpriseLabel") in ("平高", "平高集团")} == {
-        "电气装备制造业"
-    }
+    assert {
+        r["industryLabel"] for r in rows if r.get("enterpriseLabel") in ("平高", "平高集团")
+    } == {"电气装备制造业"}
     assert {r["report"] for r in rows} == {ID + "report/zhanhe-district-2023-plan-report"}
