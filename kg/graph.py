@@ -15,8 +15,10 @@ import pyoxigraph as ox
 
 from .document import Document
 from .entities import body_label
+from .identity import enterprise_key, national_place, parent_place, province_scope
 from .indicators import normalise, units
 from .iri import Minter, slug
+from .policies import resolve_short_titles
 from .structure import Place, qualify_body
 from .vocab import DCTERMS, POL, PROV, RDF, RDFS, SKOS, XSD, typed, zh
 
@@ -51,6 +53,24 @@ class ReportGraph:
             self.add(node, RDFS.label, zh(label))
         for start, end in mentions:
             self.add(node, PROV.wasDerivedFrom, self.span(start, end))
+        return node
+
+    def version(
+        self, kind: str, cls: Node, label: str, mentions: Iterable[tuple[int, int]] = ()
+    ) -> Node:
+        """A slogan or concept as this report uses it, a version of the term every report of
+        that label shares: its parts and definition stay this report's (README, Identity)."""
+        node = Node(self.minter.version(kind, label, self.doc.name))
+        fresh = node not in self._labelled
+        self.entity(node.value, cls, label, mentions)
+        if fresh:
+            self.add(node, RDF.type, SKOS.Concept)
+            self.add(node, POL.inReport, self.report)
+            term = Node(self.minter.term(kind, label))
+            if term not in self._labelled:
+                self.entity(term.value, POL.Term, label)
+                self.add(term, RDF.type, SKOS.Concept)
+            self.add(node, POL.versionOf, term)
         return node
 
     def relate(self, s: Node, p: Node, o: Node, spans: Iterable[tuple[int, int]]) -> None:
@@ -151,7 +171,23 @@ def report_place(rg: ReportGraph) -> Node | None:
         return None
     if s.place_code:
         return place_node(rg, Place(s.place, s.place_code))
+    national = national_place(s.place)
+    if national is not None:
+        return place_node(rg, national)
     return rg.entity(rg.minter.place(s.place, None), POL.Place, s.place)
+
+
+def place_scope(rg: ReportGraph) -> str:
+    """The report's GB/T 2260 code (全国: 100000), else its name: what a project is local to."""
+    s = rg.structure
+    national = national_place(s.place)
+    return s.place_code or (national.code if national else rg.doc.name)
+
+
+def enterprise_scope(rg: ReportGraph) -> str:
+    """The province a report's enterprises are of (410000 for 湛河区), else the report itself."""
+    scope = place_scope(rg)
+    return province_scope(scope) or scope if scope.isdigit() else scope
 
 
 def place_node(rg: ReportGraph, place: Place, mentions: Iterable[tuple[int, int]] = ()) -> Node:
@@ -160,7 +196,7 @@ def place_node(rg: ReportGraph, place: Place, mentions: Iterable[tuple[int, int]
     if node not in rg.places_written:
         rg.places_written.add(node)
         rg.add(node, POL.adminCode, ox.Literal(place.code))
-        parent = place.parent()
+        parent = parent_place(place)
         if parent is not None:
             rg.add(node, POL.within, place_node(rg, parent))
     return node
@@ -190,11 +226,23 @@ def write_policies(rg: ReportGraph, policies, documents, slogan_iris: dict[str, 
     """Policies (named by slogans where one names them) and the documents about them."""
     doc_nodes: dict[str, Node] = {}
     doc_mentions: dict[str, list[tuple[int, int]]] = {}
-    for d in documents:
-        node = rg.entity(
-            rg.minter.entity("document", d.title), POL.PolicyDocument, d.title, d.mentions
-        )
+    short = resolve_short_titles(rg.doc.text, documents)
+    by_title = {d.title: d for d in documents}
+    # a short title the report resolves is written after the document it stands for
+    for d in sorted(documents, key=lambda d: short.get(d.title) is not None):
+        full = by_title.get(short.get(d.title) or "")
+        if full is not None:
+            node = doc_nodes[full.title]
+            rg.entity(node.value, POL.PolicyDocument, full.title, d.mentions)
+            rg.add(node, SKOS.altLabel, zh(d.title))
+            doc_nodes[d.title], doc_mentions[d.title] = node, d.mentions
+            continue
+        own = rg.doc.name if d.title in short else None  # 《建议》 alone: this report's own
+        iri = rg.minter.document(d.title, d.number, own)
+        node = rg.entity(iri, POL.PolicyDocument, d.title, d.mentions)
         rg.add(node, DCTERMS.title, zh(d.title))
+        if d.number:
+            rg.add(node, POL.documentNumber, ox.Literal(d.number))
         rg.add(rg.report, DCTERMS.references, node)
         if d.issued:
             rg.add(node, DCTERMS.issued, typed(d.issued.isoformat(), XSD.date))
@@ -223,10 +271,7 @@ def write_slogans(rg: ReportGraph, slogans, taxonomy) -> dict[str, Node]:
     """Slogans with their numerals and parts (recursively); returns label → IRI."""
     iris: dict[str, Node] = {}
     for slogan in slogans:
-        node = rg.entity(
-            rg.minter.entity("slogan", slogan.label), POL.Slogan, slogan.label, slogan.mentions
-        )
-        rg.add(node, RDF.type, SKOS.Concept)
+        node = rg.version("slogan", POL.Slogan, slogan.label, slogan.mentions)
         # a compound (四纵四横一管网) counts nothing itself: each of its segments has a numeral
         if slogan.numeral is not None and slogan.form == "count":
             rg.add(node, POL.numeral, typed(slogan.numeral, XSD.integer))
@@ -239,7 +284,6 @@ def write_slogans(rg: ReportGraph, slogans, taxonomy) -> dict[str, Node]:
 
 COMPONENT_KINDS = {
     "slogan": ("slogan", POL.Slogan),
-    "place": ("place", POL.Place),
     "concept": ("concept", POL.Concept),
 }
 
@@ -249,13 +293,11 @@ def write_component(rg: ReportGraph, part, taxonomy) -> Node:
     mention = [(part.start, part.end)]
     if part.kind == "industry":
         node = industry_node(rg, part.label, taxonomy, mention)
+    elif part.kind == "place":
+        node = local_place(rg, part.label, mention)
     else:
         kind, cls = COMPONENT_KINDS.get(part.kind, COMPONENT_KINDS["concept"])
-        if kind == "place":
-            node = local_place(rg, part.label, mention)
-        else:
-            node = rg.entity(rg.minter.entity(kind, part.label), cls, part.label, mention)
-            rg.add(node, RDF.type, SKOS.Concept)
+        node = rg.version(kind, cls, part.label, mention)
     for child in getattr(part, "components", []):
         child_node = write_component(rg, child, taxonomy)
         rg.relate(node, POL.hasComponent, child_node, [(child.start, child.end)])
@@ -299,13 +341,9 @@ def write_glossary(rg: ReportGraph, entries, slogans, slogan_iris: dict[str, Nod
         explained = defines.get(entry.number, [])
         for term in entry.terms:
             if term not in slogan_iris:  # a term that is no numbered slogan: a concept
-                concept = rg.entity(
-                    rg.minter.entity("concept", term),
-                    POL.Concept,
-                    term,
-                    [(entry.heading_start, entry.heading_end)],
+                concept = rg.version(
+                    "concept", POL.Concept, term, [(entry.heading_start, entry.heading_end)]
                 )
-                rg.add(concept, RDF.type, SKOS.Concept)
                 explained.append(concept)
         for target in explained:
             rg.add(node, POL.explains, target)
@@ -394,15 +432,15 @@ def write_entities(rg: ReportGraph, found, slogan_iris: dict[str, Node], taxonom
     place = report_place(rg)
     enterprise_iris: dict[str, Node] = {}
     for e in found.enterprises:
-        node = rg.entity(
-            rg.minter.entity("enterprise", e.label), POL.Enterprise, e.label, e.mentions
-        )
+        iri = rg.minter.scoped("enterprise", enterprise_scope(rg), enterprise_key(e.label))
+        node = rg.entity(iri, POL.Enterprise, e.label, e.mentions)
         add_alt_labels(rg, node, e.names, e.label)
         enterprise_iris[e.label] = node
         for industry, evidence in found.enterprise_industries.get(e.label, {}).items():
             rg.relate(node, POL.inIndustry, Node(industry), [evidence])
     for p in found.projects:
-        node = rg.entity(rg.minter.entity("project", p.label), POL.Project, p.label, p.mentions)
+        iri = rg.minter.scoped("project", place_scope(rg), p.label)
+        node = rg.entity(iri, POL.Project, p.label, p.mentions)
         add_alt_labels(rg, node, p.names, p.label)
         # the project's own name holds its owner and its industry words
         if p.owner in enterprise_iris:

@@ -1,15 +1,17 @@
 """Readable, stable ASCII IRIs for the things a report names.
 
-The IRI of a thing depends only on its kind and its Chinese label, so the same enterprise named
-in two reports is one resource::
+An IRI says which real thing it names, so it is minted from what identifies that thing across
+reports (the identity rules of ``ontology/README.md``)::
 
     >>> iris = Minter()
-    >>> iris.entity("slogan", "四主链")
-    'https://w3id.org/policykg/id/slogan/si-zhu-lian'
-    >>> iris.entity("enterprise", "平高集团")
-    'https://w3id.org/policykg/id/enterprise/ping-gao-ji-tuan'
-    >>> iris.entity("project", "双鹤华利药业BFS生产线")
-    'https://w3id.org/policykg/id/project/shuang-he-hua-li-yao-ye-bfs-sheng-chan-xian'
+    >>> iris.entity("industry", "生物医药")            # one taxonomy concept for every report
+    'https://w3id.org/policykg/id/industry/sheng-wu-yi-yao'
+    >>> iris.term("slogan", "两新")                     # the label every report shares
+    'https://w3id.org/policykg/id/slogan/liang-xin'
+    >>> iris.version("slogan", "两新", "henan-province_2026_gov-work-report")
+    'https://w3id.org/policykg/id/slogan/liang-xin/henan-province-2026-gov-work-report'
+    >>> iris.scoped("enterprise", "410000", "平高")      # one company of one province
+    'https://w3id.org/policykg/id/enterprise/410000/ping-gao'
 """
 
 from __future__ import annotations
@@ -53,6 +55,32 @@ class Minter:
     def entity(self, kind: str, label: str) -> str:
         """IRI of a named thing of ``kind`` (slogan, industry, enterprise, ...)."""
         return f"{self.base}{kind}/{slug(label)}"
+
+    def term(self, kind: str, label: str) -> str:
+        """The concept every report's ``kind`` of this label is a version of (``pol:Term``)."""
+        return self.entity(kind, label)
+
+    def version(self, kind: str, label: str, report_name: str) -> str:
+        """A slogan or concept as one report uses it: its parts, its definition, its mentions."""
+        return f"{self.entity(kind, label)}/{slug(report_name)}"
+
+    def scoped(self, kind: str, scope: str, label: str) -> str:
+        """A thing whose name is unique only within a scope (a province's enterprises, a place's
+        projects): ``scope`` is a GB/T 2260 code, or a report's name when its place is unknown."""
+        key = scope if scope.isdigit() else f"report-{slug(scope)}"
+        return f"{self.base}{kind}/{key}/{slug(label)}"
+
+    def document(
+        self, title: str, number: str | None = None, report_name: str | None = None
+    ) -> str:
+        """A cited document: by its full title and its 文号 when given; ``report_name`` when the
+        title is a short one (《建议》) the report does not resolve, so it names that report's own."""
+        iri = self.entity("document", title)
+        if number:
+            iri += f"/{slug(number)}"
+        if report_name:
+            iri += f"/{slug(report_name)}"
+        return iri
 
     def place(self, label: str, admin_code: str | None) -> str:
         """Places with a GB/T 2260 code are named by it; other places (roads, areas) by pinyin."""

@@ -22,6 +22,12 @@ from . import lexicons
 BARE_COUNT = re.compile(r"[0-9一二三四五六七八九十两]+[个大张项条类种件]")
 
 DOC = re.compile(r"《([^《》\n]{2,120})》")
+# a 文号 right after the title: 《…》（豫政〔2022〕12号）
+DOC_NUMBER = re.compile(r"[（(]([\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号)[）)]")
+# 《…》（以下简称《纲要草案》）: the report names the short title it will use
+SHORT_NAME = re.compile(r"[（(]以下简称《([^《》\n]{1,20})》[）)]")
+PLAN_PERIOD = re.compile(r"^“?十[一二三四五六七八九]?五”?(?:时期)?")
+DRAFT = re.compile(r"[（(]?草案[）)]?$")
 ISSUED = re.compile(
     r"(\d{4})年(\d{1,2})月(\d{1,2})日[，,]?"
     r"(?:[^，。；《》]{0,6}?)([^，。；《》\d]{2,30}?)(?:印发|发布|出台|下发|转发)(?:了)?"
@@ -36,6 +42,7 @@ class PolicyDocumentRecord:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     issued: dt.date | None = None
     issuer: str | None = None
+    number: str | None = None  # 文号 (豫政〔2022〕12号) when the text gives it
 
 
 @dataclass
@@ -73,7 +80,68 @@ def find_policy_documents(text: str) -> list[PolicyDocumentRecord]:
         record.mentions.append(match.span())
         if record.issued is None:
             record.issued, record.issuer = _issue(text, match.start())
+        number = DOC_NUMBER.match(text, match.end())
+        if number and record.number is None:
+            record.number = number.group(1)
     return list(found.values())
+
+
+@cache
+def _generic_titles() -> frozenset[str]:
+    return frozenset(lexicons.lines("generic_document_titles.txt"))
+
+
+def is_short_title(title: str) -> bool:
+    """A title that names a kind of document, not one document: 《建议》, 《纲要（草案）》,
+    《“十五五”规划》, 《政府工作报告》.
+
+    >>> [is_short_title(t) for t in ("建议", "纲要（草案）", "“十五五”规划", "中华人民共和国民法典")]
+    [True, True, True, False]
+    """
+    core = PLAN_PERIOD.sub("", DRAFT.sub("", title))
+    return core in _generic_titles()
+
+
+def resolve_short_titles(text: str, documents: list[PolicyDocumentRecord]) -> dict[str, str | None]:
+    """Each short title the report cites → the full title it stands for, or None (the report's own).
+
+    The report says so (《…规划纲要（草案）》（以下简称《纲要草案》）), or the short title is the
+    kind a full title cited before it ends with (《中共中央关于制定…的建议》 … 《建议》): the
+    nearest such title before its first mention.
+
+    >>> text = "根据《中共中央关于制定规划的建议》，编制了《纲要》。《建议》提出…"
+    >>> resolve_short_titles(text, find_policy_documents(text))
+    {'纲要': None, '建议': '中共中央关于制定规划的建议'}
+    """
+    named = _declared_short_names(text, documents)
+    full = [d for d in documents if d.title not in named and not is_short_title(d.title)]
+    resolved: dict[str, str | None] = {}
+    for d in documents:
+        if d.title in named:
+            resolved[d.title] = named[d.title]
+        elif is_short_title(d.title):
+            kind = PLAN_PERIOD.sub("", DRAFT.sub("", d.title))
+            first = d.mentions[0][0]
+            before = [
+                (start, f.title)
+                for f in full
+                for start, _ in f.mentions
+                if start < first and DRAFT.sub("", f.title).endswith(kind)
+            ]
+            resolved[d.title] = max(before)[1] if before else None
+    return resolved
+
+
+def _declared_short_names(text: str, documents: list[PolicyDocumentRecord]) -> dict[str, str]:
+    """《全称》（以下简称《简称》）, a 文号 possibly between them: 简称 → 全称."""
+    named: dict[str, str] = {}
+    for d in documents:
+        for _, end in d.mentions:
+            number = DOC_NUMBER.match(text, end)
+            m = SHORT_NAME.match(text, number.end() if number else end)
+            if m and m.group(1) != d.title:
+                named.setdefault(re.sub(r"\s+", "", m.group(1)), d.title)
+    return named
 
 
 def _issue(text: str, doc_start: int) -> tuple[dt.date | None, str | None]:

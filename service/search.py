@@ -33,7 +33,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from pypinyin import Style, lazy_pinyin
@@ -55,6 +55,7 @@ TERM_KINDS = (
     "Place",
     "Concept",
     "GlossaryEntry",
+    "Term",
 )
 
 EXACT, PREFIX, SUBSTRING, PINYIN, GLOSSARY = range(5)
@@ -88,6 +89,11 @@ SELECT ?t ?def WHERE {
   UNION { ?e pol:explains ?t . ?e skos:definition ?def }
 }
 """
+# A report's slogan or concept is found through the term every report's version shares.
+_Q_VERSIONS = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+SELECT ?v ?t WHERE { ?v pol:versionOf ?t }
+"""
 _Q_EXPLAINING = """
 PREFIX pol: <https://w3id.org/policykg/ontology#>
 SELECT DISTINCT ?e ?x WHERE { ?e pol:explains ?x }
@@ -104,6 +110,8 @@ class Term:
     alt_labels: tuple[str, ...] = ()
     definition: str = ""
     explains: tuple[str, ...] = ()  # a glossary entry: the IRIs of the terms it explains
+    version_of: str = ""  # one report's slogan or concept: the IRI of the term it shares
+    shared: bool = False  # a pol:Term: the label as every report uses it (kind: its versions')
 
     @property
     def snippet(self) -> str:
@@ -184,8 +192,15 @@ class TermIndex:
         self._row_term: list[int] = []
         self._row_label: list[str] = []
         hanzi, pinyin, initials = [], [], []
+        terms = list(terms)
+        shared = {t.iri: t.version_of for t in terms if t.version_of}
         for term in terms:
+            if term.explains:  # an entry explains a report's version: hit through its term
+                explains = tuple(sorted({shared.get(x, x) for x in term.explains}))
+                term = replace(term, explains=explains)
             self._by_iri[term.iri] = term
+            if term.version_of:  # found through its shared term, whose page lists every version
+                continue
             for label in dict.fromkeys((term.label, *term.alt_labels)):
                 self._row_term.append(len(self._terms))
                 self._row_label.append(label)
@@ -276,7 +291,9 @@ class TermIndex:
         """Terms grouped by the first letter of their pinyin, letters in order, ``#`` last."""
         groups: dict[str, list[Term]] = defaultdict(list)
         for term in self._terms:
-            if not term.explains:  # an entry's heading repeats what it explains
+            if (
+                not term.explains and not term.version_of
+            ):  # an entry's heading repeats what it explains
                 groups[term.initial].append(term)
         order = sorted(groups, key=lambda k: (k == "#", k))
         return {k: sorted(groups[k], key=lambda t: (t.pinyin, t.label)) for k in order}
@@ -376,15 +393,38 @@ def terms_from_store(store: Store) -> list[Term]:
     alts: dict[str, set[str]] = defaultdict(set)
     for row in store.select(_Q_ALT):
         alts[row["t"].value].add(row["alt"].value)
+    version_of: dict[str, str] = {}
+    for row in store.select(_Q_VERSIONS):
+        version_of[row["v"].value] = row["t"].value
+    for version, term in version_of.items():  # a term is of the kind of its versions
+        if kinds.get(term) == "Term" and version in kinds:
+            kinds[term] = kinds[version]
     definitions: dict[str, str] = {}
     for row in sorted(store.select(_Q_DEFINITIONS), key=lambda r: r["def"].value):
         definitions.setdefault(row["t"].value, row["def"].value)
+    for version, term in sorted(version_of.items()):  # a snippet from one report's definition
+        if version in definitions:
+            definitions.setdefault(term, definitions[version])
+    shared = {t for t in version_of.values() if t in kinds}
     terms = []
     for iri, kind in kinds.items():
+        if kind == "Term":
+            continue
         label = preferred.get(iri) or min(labels[iri], key=lambda s: (len(s), s))
         others = tuple(sorted((labels[iri] | alts[iri]) - {label}))
         explained = tuple(sorted(explains[iri])) if kind == "GlossaryEntry" else ()
-        terms.append(Term(iri, label, kind, others, definitions.get(iri, ""), explained))
+        terms.append(
+            Term(
+                iri,
+                label,
+                kind,
+                others,
+                definitions.get(iri, ""),
+                explained,
+                version_of.get(iri, ""),
+                iri in shared,
+            )
+        )
     return terms
 
 

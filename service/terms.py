@@ -46,6 +46,7 @@ KIND_NAMES = {
     "Place": "地点",
     "Concept": "概念",
     "GlossaryEntry": "名词解释",
+    "Term": "术语",
 }
 SKOSMOS_CONTEXT = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
@@ -102,7 +103,8 @@ SELECT DISTINCT ?t ?industry ?x ?label ?kind WHERE {
   FILTER(?t = ?industry || EXISTS { GRAPH ?g { ?t pol:hasComponent ?any } })
   ?x a ?kind .
   FILTER(?kind IN (pol:Enterprise, pol:Project))
-  OPTIONAL { ?x (rdfs:label|skos:prefLabel) ?label }
+  # named as the report that files it names it (平高集团 in 湛河区's, 平高 in Henan's)
+  OPTIONAL { GRAPH ?g { ?x rdfs:label ?label } }
 }
 """
 )
@@ -139,6 +141,19 @@ SELECT DISTINCT ?t ?p ?x ?label ?dir WHERE {
   FILTER(BOUND(?label))
 }
 ORDER BY ?p ?label
+"""
+)
+# Each report's version of a shared term, with the report's place and date to tell them apart.
+_Q_VERSIONS = (
+    _PREFIXES
+    + """
+SELECT ?t ?v ?report ?title ?rlabel ?place ?date WHERE {
+  ?v pol:versionOf ?t ; pol:inReport ?report .
+  OPTIONAL { ?report dcterms:title ?title }
+  OPTIONAL { ?report rdfs:label ?rlabel }
+  OPTIONAL { ?report dcterms:spatial/rdfs:label ?place }
+  OPTIONAL { ?report dcterms:date ?date }
+}
 """
 )
 _Q_REPORTS = (
@@ -206,16 +221,32 @@ class TermDetails:
     links: list[tuple[ent.Link, str, list[ent.Link]]]
     mentions: list[ent.Mention]
     evidence: ent.EvidenceMap
+    versions: list[Version] = field(default_factory=list)  # a shared term: each report's
+    shared: ent.Link | None = None  # one report's version: the term it shares with others
+
+
+@dataclass
+class Version:
+    """One report's use of a shared term (“两新” in 河南's report): its own page's details."""
+
+    report: ent.Link
+    place: str
+    date: str
+    details: TermDetails
 
 
 # ---------------------------------------------------------------- reading the store
 
 
 def term_details(term: Term, key: str) -> TermDetails:
-    """Read the term's page from the store."""
+    """Read the term's page from the store: a shared term gathers each report's version."""
+    if term.shared:
+        return shared_details(term, key)
     node = ox.NamedNode(term.iri)
     evidence = ent.evidence(term.iri)
+    shared = term_index().get(term.version_of) if term.version_of else None
     return TermDetails(
+        shared=term_link(shared.iri, shared.label) if shared else None,
         term=term,
         key=key,
         definitions=definitions(node),
@@ -225,6 +256,39 @@ def term_details(term: Term, key: str) -> TermDetails:
         links=linked(node),
         mentions=ent.mentions(term.iri),
         evidence=evidence,
+    )
+
+
+def shared_details(term: Term, key: str) -> TermDetails:
+    """A term many reports use (“两新”): no parts of its own, each report's version in turn,
+    ordered by place and date, and every version's mentions."""
+    versions = []
+    for row in get_store().query(_Q_VERSIONS, bindings={"t": ox.NamedNode(term.iri)}):
+        version = term_index().get(row["v"].value)
+        if version is None:
+            continue
+        report = row["report"].value
+        label = ent.row_value(row, "rlabel") or ent.row_value(row, "title")
+        versions.append(
+            Version(
+                report=ent.link(report, label),
+                place=ent.row_value(row, "place") or "",
+                date=ent.row_value(row, "date") or "",
+                details=term_details(version, _key_of(version.iri)),
+            )
+        )
+    versions.sort(key=lambda v: (v.place, v.date, v.report.iri))
+    return TermDetails(
+        term=term,
+        key=key,
+        definitions=[df for v in versions for df in v.details.definitions],
+        tree=Node(ent.link(term.iri, term.label), term.kind),
+        leaders=[],
+        related=[],
+        links=[],
+        mentions=[m for v in versions for m in v.details.mentions],
+        evidence={},
+        versions=versions,
     )
 
 
@@ -422,7 +486,7 @@ def hit_json(hit) -> dict:
     t = hit.term
     row = {
         "uri": t.iri,
-        "type": [f"pol:{t.kind}"],
+        "type": ["pol:Term" if t.shared else f"pol:{t.kind}"],
         "kindLabel": KIND_NAMES[t.kind],
         "prefLabel": t.label,
         "lang": "zh",
@@ -450,10 +514,30 @@ def details_json(d: TermDetails) -> dict:
             "parts": [node(c) for c in n.children],
         }
 
+    if d.versions:
+        return {
+            "@context": SKOSMOS_CONTEXT,
+            "uri": d.term.iri,
+            "type": ["pol:Term"],
+            "kind": f"pol:{d.term.kind}",
+            "prefLabel": d.term.label,
+            "lang": "zh",
+            "pinyin": d.term.pinyin,
+            "versions": [
+                details_json(v.details)
+                | {
+                    "report": {"uri": v.report.iri, "prefLabel": v.report.label},
+                    "place": v.place,
+                    "date": v.date,
+                }  # fmt: skip
+                for v in d.versions
+            ],
+        }
     return {
         "@context": SKOSMOS_CONTEXT,
         "uri": d.term.iri,
         "type": [f"pol:{d.term.kind}"],
+        "versionOf": d.shared.iri if d.shared else None,
         "prefLabel": d.term.label,
         "altLabel": list(d.term.alt_labels),
         "lang": "zh",

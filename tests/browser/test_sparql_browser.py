@@ -22,7 +22,7 @@ def test_an_example_loads_into_the_editor_and_runs(page, site):
     editor.press("Control+Enter")
     expect(page.locator("#results td", has_text="平高集团").first).to_be_visible()
     expect(
-        page.locator("#results td a", has_text="id:enterprise/ping-gao-ji-tuan")
+        page.locator("#results td a", has_text="id:enterprise/410000/ping-gao")
     ).not_to_have_count(0)
 
 

@@ -57,7 +57,7 @@ def test_every_page_declares_chinese(page_without_js, site):
     for path in (
         "/terms",
         "/terms/glossary/zhanhe-district-2023-plan-report",
-        "/id/enterprise/ping-gao-ji-tuan",
+        "/id/enterprise/410000/ping-gao",
         "/id/indicator/di-qu-sheng-chan-zong-zhi",
         "/ontology",
         "/dumps/",

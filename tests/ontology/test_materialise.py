@@ -22,12 +22,16 @@ def inferred(store: ox.Store, subject: str, predicate: str) -> set[str]:
 
 def test_parts_of_nested_slogans_at_any_depth(zhanhe_store):
     materialise(zhanhe_store, ONTOLOGY_GRAPH, None, INFERRED_GRAPH)
-    parts = inferred(zhanhe_store, "slogan/si-zong-si-heng-yi-guan-wang", POL + "hasPart")
+    parts = inferred(
+        zhanhe_store,
+        "slogan/si-zong-si-heng-yi-guan-wang/zhanhe-district-2023-plan-report",
+        POL + "hasPart",
+    )
     assert {
-        "slogan/si-zong",
+        "slogan/si-zong/zhanhe-district-2023-plan-report",
         "place/zhan-he-qu-song-shan-lu",
         "place/zhan-he-qu-yun-he-lu",
-        "concept/wu-shui-zhu-guan-wang",
+        "concept/wu-shui-zhu-guan-wang/zhanhe-district-2023-plan-report",
     } <= parts
     assert len(parts) == 3 + 4 + 4 + 1
 
@@ -35,7 +39,7 @@ def test_parts_of_nested_slogans_at_any_depth(zhanhe_store):
 def test_inverses(zhanhe_store):
     materialise(zhanhe_store, ONTOLOGY_GRAPH, None, INFERRED_GRAPH)
     assert inferred(zhanhe_store, "place/zhan-he-qu-song-shan-lu", POL + "isComponentOf") == {
-        "slogan/si-zong"
+        "slogan/si-zong/zhanhe-district-2023-plan-report"
     }
     assert inferred(zhanhe_store, "enterprise/shuang-he-hua-li-yao-ye", POL + "undertakes") == {
         "project/shuang-he-hua-li-yao-ye-bfs-sheng-chan-xian"
@@ -46,6 +50,13 @@ def test_inverses(zhanhe_store):
     }
     assert inferred(zhanhe_store, "industry/sheng-wu-yi-yao", POL + "hasProject") == {
         "project/shuang-he-hua-li-yao-ye-bfs-sheng-chan-xian"
+    }
+
+
+def test_a_shared_term_lists_each_report_s_version(zhanhe_store):
+    materialise(zhanhe_store, ONTOLOGY_GRAPH, None, INFERRED_GRAPH)
+    assert inferred(zhanhe_store, "slogan/si-zhu-lian", POL + "hasVersion") == {
+        "slogan/si-zhu-lian/zhanhe-district-2023-plan-report"
     }
 
 
@@ -66,7 +77,9 @@ def test_chain_enterprises_through_variant_names_and_narrower_industries(zhanhe_
     materialise(zhanhe_store, ONTOLOGY_GRAPH, None, INFERRED_GRAPH)
     # 四主链 → 电气装备制造业 ~ 装备制造 ← 平高集团; → 医药健康产业 ~ 生物医药 ← 双鹤华利药业
     # (closeMatch stated the other way); → 新能源储能产业 ~ 新能源 ⊃ 储能 ← 姚电公司
-    assert inferred(zhanhe_store, "slogan/si-zhu-lian", POL + "chainEnterprise") == {
+    assert inferred(
+        zhanhe_store, "slogan/si-zhu-lian/zhanhe-district-2023-plan-report", POL + "chainEnterprise"
+    ) == {
         "enterprise/ping-gao-ji-tuan",
         "enterprise/shuang-he-hua-li-yao-ye",
         "enterprise/yao-dian-gong-si",

@@ -29,7 +29,7 @@ def test_a_compound_slogan_may_carry_the_sum_of_its_parts_numerals():
     [
         (
             "bad-slogan-component-count.ttl",
-            ID + "slogan/si-zong",
+            ID + "slogan/si-zong/zhanhe-district-2023-plan-report",
             None,
             "SPARQLConstraintComponent",
             "5",

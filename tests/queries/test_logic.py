@@ -74,3 +74,14 @@ def test_co_mentions_count_shared_sentences(mini_store):
     rows = run(mini_store, "co-mentions", term="平高电气")
     shared = {r["otherLabel"]: int(r["sentences"]) for r in rows}
     assert shared == {"平高集团": 1, "神马博列麦": 1, "双鹤华利药业": 1}
+
+
+def test_a_chain_reaches_only_the_enterprises_of_its_own_report(mini_store):
+    # Henan's report files 比亚迪 and 平高 (the company 湛河's report calls 平高集团) under 储能,
+    # a variant of 湛河's chain industry 新能源储能: neither joins 湛河's 四主链 through it
+    rows = run(mini_store, "chain-enterprises", chain="四主链")
+    assert "比亚迪" not in {r.get("enterpriseLabel") for r in rows}
+    assert {
+        r["industryLabel"] for r in rows if r.get("enterpriseLabel") in ("平高", "平高集团")
+    } == {"电气装备制造业"}
+    assert {r["report"] for r in rows} == {ID + "report/zhanhe-district-2023-plan-report"}

@@ -47,7 +47,7 @@ def test_a_query_page_runs_the_query_as_a_table(client):
     assert "<td>嵩山路</td>" in page
     assert "6 rows" in page
     # IRIs link to this server's entity pages
-    assert 'href="/id/slogan/si-zong-si-heng-yi-guan-wang"' in page
+    assert 'href="/id/slogan/si-zong-si-heng-yi-guan-wang/zhanhe-district-2023-plan-report"' in page
 
 
 def test_the_api_answers_json_by_default(client):

@@ -14,7 +14,7 @@ import requests
 from policykg.service.testing import LiveServer
 
 BASE = "https://w3id.org/policykg/id/"
-SLOGAN = BASE + "slogan/si-zhu-lian"
+SLOGAN = BASE + "slogan/si-zhu-lian/zhanhe-district-2023-plan-report"
 RDF_FORMATS = {
     "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
     "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
@@ -37,8 +37,13 @@ def parse(body: bytes, fmt: ox.RdfFormat) -> set[ox.Triple]:
 @pytest.mark.parametrize("key", list(RDF_FORMATS))
 def test_each_rdf_format_by_accept_and_by_format_parameter(url, key):
     media_type, fmt = RDF_FORMATS[key]
-    by_accept = requests.get(f"{url}/id/slogan/si-zhu-lian", headers={"Accept": media_type})
-    by_param = requests.get(f"{url}/id/slogan/si-zhu-lian", params={"format": key})
+    by_accept = requests.get(
+        f"{url}/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report",
+        headers={"Accept": media_type},
+    )
+    by_param = requests.get(
+        f"{url}/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report", params={"format": key}
+    )
     for answer in (by_accept, by_param):
         assert answer.status_code == 200
         assert answer.headers["Content-Type"].startswith(media_type)
@@ -50,7 +55,7 @@ def test_each_rdf_format_by_accept_and_by_format_parameter(url, key):
 
 
 def test_a_browser_gets_a_chinese_page_with_schema_org(url):
-    answer = requests.get(f"{url}/id/enterprise/ping-gao-ji-tuan", headers={"Accept": BROWSER})
+    answer = requests.get(f"{url}/id/enterprise/410000/ping-gao", headers={"Accept": BROWSER})
     assert answer.headers["Content-Type"].startswith("text/html")
     assert "Accept" in answer.headers["Vary"]
     page = answer.text
@@ -59,11 +64,11 @@ def test_a_browser_gets_a_chinese_page_with_schema_org(url):
         re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1]
     )
     assert data["@type"] == "Organization" and data["name"] == "平高集团"
-    assert data["@id"] == BASE + "enterprise/ping-gao-ji-tuan"
+    assert data["@id"] == BASE + "enterprise/410000/ping-gao"
 
 
 def test_a_page_names_the_graph_behind_each_statement_and_quotes_each_mention(url):
-    page = requests.get(f"{url}/id/enterprise/ping-gao-ji-tuan", headers={"Accept": BROWSER}).text
+    page = requests.get(f"{url}/id/enterprise/410000/ping-gao", headers={"Accept": BROWSER}).text
     # stated by the report's graph (linked to the report), or materialised by the reasoner
     industries = re.search(r"所属产业.*?</th>(.*?)<th", page, re.S)[1]
     assert industries.count('class="graph" href="/id/report/zhanhe-district-2023-plan-report"') >= 1
@@ -83,7 +88,7 @@ def marked_target(page: str) -> str:
 
 def test_each_link_quotes_the_passage_it_was_read_from(url):
     # 打造装备制造产业集群,延伸平高集团上下游产业链 — the enterprise filed under the industry
-    page = requests.get(f"{url}/id/enterprise/ping-gao-ji-tuan", headers={"Accept": BROWSER}).text
+    page = requests.get(f"{url}/id/enterprise/410000/ping-gao", headers={"Accept": BROWSER}).text
     row = re.search(r'href="/id/industry/zhuang-bei-zhi-zao"[^>]*>装备制造</a>(.*?)</td>', page)[1]
     assert (
         '<span class="evidence-tag">出处</span><q lang="zh">装备制造产业集群,延伸平高集团</q>'
@@ -95,9 +100,7 @@ def test_each_link_quotes_the_passage_it_was_read_from(url):
     assert marked_target(target) == "装备制造产业集群,延伸平高集团"
     # the industry's page quotes the same passage beside the enterprise pointing at it
     page = requests.get(f"{url}/id/industry/zhuang-bei-zhi-zao", headers={"Accept": BROWSER}).text
-    entry = re.search(r'href="/id/enterprise/ping-gao-ji-tuan"[^>]*>平高集团</a>(.*?)</dd>', page)[
-        1
-    ]
+    entry = re.search(r'href="/id/enterprise/410000/ping-gao"[^>]*>平高集团</a>(.*?)</dd>', page)[1]
     assert f'class="evidence" href="{href}"' in entry
 
 
@@ -143,16 +146,19 @@ def test_malformed_paths_are_404_not_server_errors(url, area):
 
 def test_unservable_formats_are_refused(url):
     assert (
-        requests.get(f"{url}/id/slogan/si-zhu-lian", headers={"Accept": "image/png"}).status_code
+        requests.get(
+            f"{url}/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report",
+            headers={"Accept": "image/png"},
+        ).status_code
         == 406
     )
     answer = requests.get(
-        f"{url}/id/slogan/si-zhu-lian", params={"format": "xlsx"}, headers={"Accept": "image/png"}
+        f"{url}/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report", params={"format": "xlsx"}, headers={"Accept": "image/png"}
     )
     assert answer.status_code == 406 and "format=ttl" in answer.json()["error"]
     # a format= nobody knows falls back to Accept
     answer = requests.get(
-        f"{url}/id/slogan/si-zhu-lian", params={"format": "xlsx"}, headers={"Accept": "text/n3"}
+        f"{url}/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report", params={"format": "xlsx"}, headers={"Accept": "text/n3"}
     )
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/turtle")
 

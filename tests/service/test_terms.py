@@ -23,6 +23,8 @@ from policykg.service.search import (
 
 # the glossary's entry 21: "“四主链”是指新能源储能（含氢能）产业、电气装备制造业、医药健康产业、尼龙材料制造业"
 FOUR_CHAINS = {"新能源储能（含氢能）产业", "电气装备制造业", "医药健康产业", "尼龙材料制造业"}
+# a slogan as the founding report uses it: that report's version of the shared term
+ZHANHE = "zhanhe-district-2023-plan-report"
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +198,9 @@ def test_a_term_page_shows_definition_parts_members_and_mentions(client):
 
 def test_parts_are_shown_at_every_depth_in_the_order_the_glossary_prints_them(client):
     # “四纵”指嵩山路、恒山路、河山南路、开源路高速引线；“四横”指长江路…；“一管网”指污水主管网
-    tree = client.get("/api/terms/slogan/si-zong-si-heng-yi-guan-wang").get_json()["parts"]
+    tree = client.get(f"/api/terms/slogan/si-zong-si-heng-yi-guan-wang/{ZHANHE}").get_json()[
+        "parts"
+    ]
     assert [p["prefLabel"] for p in tree] == ["四纵", "四横", "一管网"]
     assert [p["prefLabel"] for p in tree[0]["parts"]] == [
         "嵩山路",
@@ -218,13 +222,15 @@ def test_each_part_quotes_the_passage_that_names_it(client):
         text = client.get(href).get_data(as_text=True)
         marked = re.findall(r'<mark class="mention target"[^>]*>(.*?)</mark>', text)
         assert "".join(marked) == industry
-    parts = client.get("/api/terms/slogan/si-zhu-lian").get_json()["parts"]
+    parts = client.get(f"/api/terms/slogan/si-zhu-lian/{ZHANHE}").get_json()["parts"]
     assert {p["prefLabel"] for p in parts} == {e["quote"] for p in parts for e in p["evidence"]}
 
 
 def test_parts_of_parts_quote_their_own_passage(client):
     # “四纵”指嵩山路、恒山路、河山南路、开源路高速引线
-    tree = client.get("/api/terms/slogan/si-zong-si-heng-yi-guan-wang").get_json()["parts"]
+    tree = client.get(f"/api/terms/slogan/si-zong-si-heng-yi-guan-wang/{ZHANHE}").get_json()[
+        "parts"
+    ]
     roads = tree[0]["parts"]
     assert [e["quote"] for road in roads for e in road["evidence"]] == [
         "嵩山路",
@@ -237,7 +243,7 @@ def test_parts_of_parts_quote_their_own_passage(client):
 def test_a_slogan_gathers_only_the_enterprises_of_its_own_report(corpus_store_dir):
     app = create_app({"TESTING": True})
     app.extensions[EXTENSION] = Backend(open_store(corpus_store_dir), None, frozenset())  # type: ignore[arg-type]
-    answer = app.test_client().get("/api/terms/slogan/si-zhu-lian").get_json()
+    answer = app.test_client().get(f"/api/terms/slogan/si-zhu-lian/{ZHANHE}").get_json()
     members = {
         x["prefLabel"] for part in answer["parts"] for x in part["enterprises"] + part["projects"]
     }
@@ -254,9 +260,9 @@ def test_a_report_glossary_page_lists_its_entries_in_order(client):
     assert entries == [str(n) for n in range(1, 26)]  # 25 entries, printed order
     entry = re.search(r'<li id="entry-21".*?</li>', page, re.S)[0]
     assert "“四主链”+“三副链”招商体系" in entry
-    assert (
-        'href="/terms/slogan/si-zhu-lian"' in entry and 'href="/terms/slogan/san-fu-lian"' in entry
-    )
+    # the entry explains the founding report's own 四主链 and 三副链
+    assert f'href="/terms/slogan/si-zhu-lian/{ZHANHE}"' in entry
+    assert f'href="/terms/slogan/san-fu-lian/{ZHANHE}"' in entry
     # the heading opens the entry's own term page
     assert 'href="/terms/report/zhanhe-district-2023-plan-report/glossary/21"' in entry
 
@@ -277,7 +283,8 @@ def test_api_search_is_shaped_after_skosmos(client):
     first = answer["results"][0]
     assert first["uri"] == "https://w3id.org/policykg/id/slogan/si-zhu-lian"
     assert first["prefLabel"] == "四主链" and first["lang"] == "zh"
-    assert first["type"] == ["pol:Slogan"] and first["match"] == "substring"
+    # the label every report shares; its page lists each report's version
+    assert first["type"] == ["pol:Term"] and first["match"] == "substring"
     assert first["pinyin"] == "si zhu lian" and first["href"] == "/terms/slogan/si-zhu-lian"
 
 
@@ -291,7 +298,7 @@ def test_api_search_by_initials_and_kind(client):
 
 
 def test_api_term_carries_parts_members_and_mentions(client):
-    answer = client.get("/api/terms/slogan/si-zhu-lian").get_json()
+    answer = client.get(f"/api/terms/slogan/si-zhu-lian/{ZHANHE}").get_json()
     assert {p["prefLabel"] for p in answer["parts"]} == FOUR_CHAINS
     electrical = next(p for p in answer["parts"] if p["prefLabel"] == "电气装备制造业")
     assert [e["prefLabel"] for e in electrical["enterprises"]] == ["平高集团"]
