@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
+import jieba.posseg as posseg
+
 from . import lexicons
 from .glossary import GlossaryEntry
 from .structure import divisions
@@ -789,7 +791,11 @@ def component_kind(label: str) -> str:
     core = re.sub(r"（[^）]*）|\([^)]*\)", "", label)
     kinds = component_kinds()
     place, industry = kinds["place"], kinds["industry"]
-    if core.endswith(tuple(place["suffixes"])) and not core.endswith(tuple(place["not_suffixes"])):
+    if (
+        core.endswith(tuple(place["suffixes"]))
+        and not core.endswith(tuple(place["not_suffixes"]))
+        and not _common_noun_end(core, place["road_suffixes"])
+    ):
         return "place"
     if core.endswith(tuple(industry["words"])):
         return "industry"
@@ -798,6 +804,19 @@ def component_kind(label: str) -> str:
     ):
         return "industry"
     return "concept"
+
+
+def _common_noun_end(label: str, suffixes: list[str]) -> bool:
+    """干线铁路, 运营好农村公路: the label ends in a dictionary common noun longer than the road
+    suffix, so it names a kind of road, not a road (嵩山路, 长江路/ns).
+
+    >>> _common_noun_end("城际铁路", ["路"]), _common_noun_end("嵩山路", ["路"])
+    (True, False)
+    """
+    last = list(posseg.cut(label))[-1]
+    return last.flag == "n" and any(
+        last.word.endswith(x) and len(last.word) > len(x) for x in suffixes
+    )
 
 
 def _abbreviation(defs: _Definitions, label: str, entry, mentions: list[Span]) -> Slogan | None:

@@ -9,7 +9,7 @@ import pytest
 
 from policykg.kg.glossary import find_glossary
 from policykg.kg.read import read_report
-from policykg.kg.slogans import find_slogans, parse_label
+from policykg.kg.slogans import component_kind, find_slogans, parse_label
 
 SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
 REPORTS = sorted(p.stem for p in SOURCES.glob("*.txt"))
@@ -254,3 +254,11 @@ def test_a_word_every_item_ends_with_stays_on_the_last_item():
 def test_a_bare_count_of_articles_is_no_slogan():
     # 出台稳增长“21条”“18条”等政策: a count of articles, not a name
     assert not {"21条", "18条", "15条"} & set(slogans(SICHUAN))
+
+
+def test_kinds_of_roads_and_parks_are_no_places():
+    # “四好农村路”: 建设好、管理好、养护好、运营好农村公路; “四网融合”: 干线铁路、城际铁路…
+    assert component_kind("运营好农村公路") == "concept"
+    assert component_kind("干线铁路") == "concept"
+    assert component_kind("城际铁路") == "concept"
+    assert [component_kind(x) for x in ("嵩山路", "长江路", "开源路高速引线")] == ["place"] * 3
