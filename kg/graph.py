@@ -286,9 +286,14 @@ def industry_node(rg: ReportGraph, label: str, taxonomy, mentions) -> Node:
 def write_glossary(rg: ReportGraph, entries, slogans, slogan_iris: dict[str, Node]) -> None:
     """Glossary entries with their definitions and the slogans or concepts they explain."""
     defines: dict[int, list[Node]] = {}
+    own: dict[
+        Node, tuple[int, int]
+    ] = {}  # “两重”“两新”：A，B: each slogan of a shared entry gets its clause
     for slogan in slogans:
         if slogan.defined_by is not None:
             defines.setdefault(slogan.defined_by, []).append(slogan_iris[slogan.label])
+            if slogan.definition_span:
+                own[slogan_iris[slogan.label]] = slogan.definition_span
     for entry in entries:
         iri = rg.minter.in_report(rg.report.value, "glossary", str(entry.number))
         node = rg.entity(iri, POL.GlossaryEntry, entry.heading, [(entry.start, entry.end)])
@@ -309,7 +314,10 @@ def write_glossary(rg: ReportGraph, entries, slogans, slogan_iris: dict[str, Nod
         for target in explained:
             rg.add(node, POL.explains, target)
             rg.add(target, POL.definedIn, node)
-            rg.add(target, SKOS.definition, zh(entry.definition))
+            a, b = own.get(target, (-1, -1))
+            split = len(entry.terms) > 1 and entry.definition_start <= a < b <= entry.definition_end
+            definition = rg.doc.text[a:b] if split else entry.definition
+            rg.add(target, SKOS.definition, zh(definition))
 
 
 MEASURES = {"level": POL.Level, "growth": POL.GrowthRate}
