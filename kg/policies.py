@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+import jieba
+
 from . import lexicons
 
 # a count of articles or items alone names nothing: “15条”政策
@@ -100,7 +102,7 @@ def find_policies(text: str) -> list[PolicyRecord]:
     kinds = "|".join(map(re.escape, policy_kinds()))
     quoted = re.compile(rf"“([^“”\n]{{2,16}})”({kinds})")
     plain = re.compile(
-        r"(?:实施|落实|执行|抓好|出台|贯彻)(?:好)?(?:一揽子|各项|系列)?"
+        r"(?:实施|落实|执行|抓好|出台|贯彻)(?:好|落细|落地|到位)?(?:一揽子|各项|系列)?"
         r"([\u4e00-\u9fff]{2,6})(政策)"
     )
     found: dict[str, PolicyRecord] = {}
@@ -108,6 +110,8 @@ def find_policies(text: str) -> list[PolicyRecord]:
         for match in pattern.finditer(text):
             core, kind = match.group(1), match.group(2)
             if not _is_name(core) or _negated(text, match.start()):
+                continue
+            if pattern is plain and not _named_plainly(core):
                 continue
             label = core + kind
             record = found.setdefault(label, PolicyRecord(label, core))
@@ -132,6 +136,17 @@ def _is_name(core: str) -> bool:
         and not BARE_COUNT.fullmatch(core)
         and not core.startswith(("各项", "各类", "相关", "有关", "这些", "上述", "一系列"))
     )
+
+
+def _named_plainly(core: str) -> bool:
+    """Unquoted, a policy is named by two words or more, not opened by a generic word:
+    就业优先政策 and 三孩生育政策 yes; 既定政策, 国家宏观政策, 人才政策 (a kind) no.
+
+    >>> [_named_plainly(c) for c in ("就业优先", "既定", "人才", "国家宏观调控")]
+    [True, False, False, False]
+    """
+    words = [w for w in jieba.cut(core, HMM=False)]
+    return len(words) >= 2 and not core.startswith(lexicons.lines("policy_generic_words.txt"))
 
 
 def _negated(text: str, start: int) -> bool:

@@ -26,3 +26,11 @@ def test_no_policy_from_what_is_to_be_avoided_or_from_function_words():
     henan = labels("henan-province_2026_gov-work-report")
     assert not any(label.startswith("的") for label in henan)  # 中央出台的一揽子增量政策
     assert "15条政策" not in labels("sichuan-province_2026_gov-work-report")
+
+
+def test_unquoted_policies_are_named_not_described():
+    found = [p.label for p in find_policies("落实落细就业优先政策，落实既定政策，落实人才政策。")]
+    assert found == ["就业优先政策"]  # 落细 governs it; 既定 and 人才 describe, not name
+    assert "国家政策" not in labels("hailaer-district_2012_gov-work-report")
+    assert "国家宏观调控政策" not in labels("qinghai-province_2026_gov-work-report")
+    assert "就业优先政策" in labels("zhanhe-district_2023_plan-report")
