@@ -52,7 +52,9 @@ class ReportGraph:
             self.add(node, PROV.wasDerivedFrom, self.span(start, end))
         return node
 
-    def relate(self, s: Node, p: Node, o: Node, spans: Iterable[tuple[int, int]]) -> None:
+    def relate(
+        self, s: Node, p: Node, o: Node | ox.Literal, spans: Iterable[tuple[int, int]]
+    ) -> None:
         """State ``s p o`` with its evidence: a ``pol:Assertion`` derived from each span."""
         self.add(s, p, o)
         spans = list(spans)
@@ -195,14 +197,15 @@ def write_policies(rg: ReportGraph, policies, documents, slogan_iris: dict[str, 
         )
         rg.add(node, DCTERMS.title, zh(d.title))
         rg.add(rg.report, DCTERMS.references, node)
+        said = [d.issue_span] if d.issue_span else []  # the words naming date and issuer
         if d.issued:
-            rg.add(node, DCTERMS.issued, typed(d.issued.isoformat(), XSD.date))
+            rg.relate(node, DCTERMS.issued, typed(d.issued.isoformat(), XSD.date), said)
         for issuer in d.issuer.split("、") if d.issuer else []:  # 中共中央、国务院: two bodies
             written = qualify_body(issuer, rg.structure)
             issuer = body_label(written)  # 四川省政府办公厅 → 四川省人民政府办公厅
             body = rg.entity(rg.minter.entity("body", issuer), POL.GovernmentBody, issuer)
             add_alt_labels(rg, body, [written], issuer)
-            rg.add(node, DCTERMS.creator, body)
+            rg.relate(node, DCTERMS.creator, body, said)
         doc_nodes[d.title] = node
         doc_mentions[d.title] = d.mentions
     for p in policies:

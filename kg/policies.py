@@ -24,20 +24,24 @@ from . import lexicons
 BARE_COUNT = re.compile(r"[0-9一二三四五六七八九十两]+[个大张项条类种件]")
 
 DOC = re.compile(r"《([^《》\n]{2,120})》")
+# 转发 (forwarded) is not among the verbs: 中共中央、国务院转发《中央宣传部、司法部关于…》 makes
+# the forwarder no creator, and the date no issue date.
 ISSUED = re.compile(
     r"(\d{4})年(\d{1,2})月(\d{1,2})日[，,]?"
-    r"(?:[^，。；《》]{0,6}?)([^，。；《》\d]{2,30}?)(?:印发|发布|出台|下发|转发)(?:了)?"
+    r"(?:[^，。；《》]{0,6}?)([^，。；《》\d]{2,30}?)(?:印发|发布|出台|下发)(?:了)?"
 )
 
 
 @dataclass
 class PolicyDocumentRecord:
-    """A cited 《》 document: its title without the brackets, where it is cited, who issued it."""
+    """A cited 《》 document: its title without the brackets, where it is cited, who issued it
+    and when, and (``issue_span``) the words that say so."""
 
     title: str
     mentions: list[tuple[int, int]] = field(default_factory=list)
     issued: dt.date | None = None
     issuer: str | None = None
+    issue_span: tuple[int, int] | None = None  # where the date and issuer are written
 
 
 @dataclass
@@ -74,23 +78,25 @@ def find_policy_documents(text: str) -> list[PolicyDocumentRecord]:
         record = found.setdefault(title, PolicyDocumentRecord(title))
         record.mentions.append(match.span())
         if record.issued is None:
-            record.issued, record.issuer = _issue(text, match.start())
+            record.issued, record.issuer, record.issue_span = _issue(text, match.start())
     return list(found.values())
 
 
-def _issue(text: str, doc_start: int) -> tuple[dt.date | None, str | None]:
-    """Date and issuer from "2022年5月25日，河南省人民政府办公厅印发了《…》" right before a title."""
+def _issue(text: str, doc_start: int) -> tuple[dt.date | None, str | None, tuple[int, int] | None]:
+    """Date, issuer and their span from "2022年5月25日，河南省人民政府办公厅印发了《…》" right
+    before a title."""
     sentence_start = max(text.rfind(p, 0, doc_start) for p in "。\n；") + 1
     lead = text[sentence_start:doc_start]
     match = next(reversed(list(ISSUED.finditer(lead))), None)
     if match is None or match.end() != len(lead):
-        return None, None
+        return None, None, None
     year, month, day = (int(match.group(i)) for i in (1, 2, 3))
     try:
         date = dt.date(year, month, day)
     except ValueError:
-        return None, None
-    return date, match.group(4).strip("，, ")
+        return None, None, None
+    span = (sentence_start + match.start(), sentence_start + match.end())
+    return date, match.group(4).strip("，, "), span
 
 
 def find_policies(text: str) -> list[PolicyRecord]:
