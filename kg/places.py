@@ -121,12 +121,13 @@ def _distant(record: PlaceRecord, home: Place | None) -> bool:
 def _placed(text: str, record: PlaceRecord, found: dict[str, PlaceRecord]) -> bool:
     """Whether one mention of ``record`` stands as a place: after 赴/在/至, before 至/等地, or
     joined by 、/和/与 to another place the text names (北京、青岛)."""
-    lex = _lexicon()
+    before = tuple(_lexicon()["relation_before"])
+    after = tuple(_lexicon()["relation_after"])
     others = [m for r in found.values() if r is not record for m in r.mentions]
     ends = {e for _, e in others}
     starts = {s for s, _ in others}
     for s, e in record.mentions:
-        if text.endswith(lex["relation_before"], 0, s) or text.startswith(lex["relation_after"], e):
+        if text.endswith(before, 0, s) or text.startswith(after, e):
             return True
         if (s - 1 in ends and text[s - 1] in JOINERS) or (e + 1 in starts and text[e] in JOINERS):
             return True
