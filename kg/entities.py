@@ -587,7 +587,8 @@ def find_projects(
     seg = Segmenter(extra_terms)
     taxonomy = taxonomy or load_industries()
     names = [
-        text[s:e] for s, e in _listed_projects(text, seg) + _single_projects(text, seg, enterprises)
+        text[_whole_place(text, s, seg) : e]
+        for s, e in _listed_projects(text, seg) + _single_projects(text, seg, enterprises)
     ]
     shared = _shared_head_projects(text, seg)
     names = [n for n in names if _is_project_name(n, enterprises, seg)] + list(shared)
@@ -679,11 +680,25 @@ def _in_title(text: str, offset: int) -> bool:
     return text.rfind("《", 0, offset) > text.rfind("》", 0, offset)
 
 
+PLACE_LEVELS = "镇乡村县旗区市"
+
+
+def _whole_place(text: str, start: int, seg: Segmenter) -> int:
+    """Where a name cut after its place's first word starts: 实施奋斗|镇1万亩节水灌溉 → 奋斗镇…
+    (奋斗 is a verb too, so the name's lead-in took it)."""
+    if start == 0 or text[start] not in PLACE_LEVELS or not CJK_OR_LATIN.match(text[start - 1]):
+        return start
+    tokens = seg.tokens(text, max(0, start - 6), start)
+    return tokens[-1].start if tokens and len(tokens[-1].word) >= 2 else start
+
+
 def _is_project_name(name: str, enterprises: Sequence[EnterpriseRecord], seg: Segmenter) -> bool:
-    """A project name starts with a name (平高集团…, 湛河区…, 中骏世界城…), not a kind."""
+    """A project name starts with a name (平高集团…, 湛河区…, 中骏世界城…), not a kind nor a
+    quantity (2台热水锅炉, 5条主干道路)."""
     core = _project_key(name)
     if (
         len(core) < 4
+        or core[0].isdigit()
         or core.endswith(("企业", "产业", "行业"))
         or core.count("（") != core.count("）")
     ):

@@ -34,12 +34,16 @@ def report_quads(doc: Document, minter: Minter) -> ReportResult:
     rg = graph.ReportGraph(doc, structure, minter)
     graph.write_report(rg, hashlib.sha256(doc.path.read_bytes()).hexdigest())
     graph.write_sections(rg, structure.sections)
-    home = divisions()[1].get(structure.place_code or "")
-    found_places = places.find_places(doc.text, home)
-    graph.write_places(rg, found_places)
-
     entries = glossary.find_glossary(doc.text)
     found_slogans = slogans.find_slogans(doc.text, entries)
+    found = find_entities(doc.text, structure, entries, found_slogans)
+
+    home = divisions()[1].get(structure.place_code or "")
+    # 广东 of the company 广东来裕 is part of a name, not a place the report speaks of
+    names = [m for e in found.enterprises for m in e.mentions]
+    found_places = places.find_places(doc.text, home, names)
+    graph.write_places(rg, found_places)
+
     slogan_iris = graph.write_slogans(rg, found_slogans, industries.load_industries())
     graph.write_glossary(rg, entries, found_slogans, slogan_iris)
 
@@ -51,7 +55,6 @@ def report_quads(doc: Document, minter: Minter) -> ReportResult:
     observations = find_observations(doc.text, structure)
     graph.write_observations(rg, observations)
 
-    found = find_entities(doc.text, structure, entries, found_slogans)
     graph.write_entities(rg, found, slogan_iris, industries.load_industries())
     counts = {
         "glossary": len(entries),

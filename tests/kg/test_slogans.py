@@ -9,7 +9,7 @@ import pytest
 
 from policykg.kg.glossary import find_glossary
 from policykg.kg.read import read_report
-from policykg.kg.slogans import find_slogans, parse_label
+from policykg.kg.slogans import component_kind, find_slogans, parse_label
 
 SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
 REPORTS = sorted(p.stem for p in SOURCES.glob("*.txt"))
@@ -254,3 +254,65 @@ def test_a_word_every_item_ends_with_stays_on_the_last_item():
 def test_a_bare_count_of_articles_is_no_slogan():
     # 出台稳增长“21条”“18条”等政策: a count of articles, not a name
     assert not {"21条", "18条", "15条"} & set(slogans(SICHUAN))
+
+
+def test_kinds_of_roads_and_parks_are_no_places():
+    # “四好农村路”: 建设好、管理好、养护好、运营好农村公路; “四网融合”: 干线铁路、城际铁路…
+    assert component_kind("运营好农村公路") == "concept"
+    assert component_kind("干线铁路") == "concept"
+    assert component_kind("城际铁路") == "concept"
+    assert [component_kind(x) for x in ("嵩山路", "长江路", "开源路高速引线")] == ["place"] * 3
+
+
+@pytest.mark.parametrize(
+    "report, phrase",
+    [
+        ("beijing-municipality_2026_gov-work-report", "一张床"),  # “一张床、一间房、一套房”产品
+        ("beijing-municipality_2026_gov-work-report", "一套房"),
+        ("fujian-province_2026_gov-work-report", "2025最具幸福感城市"),  # a title, not a count
+        ("tianjin-municipality_2026_gov-work-report", "117项目"),
+        ("xinjiang-region_2026_gov-work-report", "2025全球十大工程成就"),
+        ("guizhou-province_2026_gov-work-report", "一刀切"),  # idioms
+        ("xinjiang-region_2026_gov-work-report", "一风吹"),
+        ("anhui-province_2026_gov-work-report", "五经普"),  # the fifth economic census
+        ("shandong-province_2026_gov-work-report", "十一连冠"),  # a streak counts years
+        ("chongqing-municipality_2026_gov-work-report", "18连增"),
+        ("fujian-province_2026_gov-work-report", "八闽英才"),  # 八闽: Fujian's customary name
+        ("shaanxi-province_2026_gov-work-report", "三秦四季"),
+    ],
+)
+def test_numbered_phrases_that_are_no_slogans(report, phrase):
+    assert phrase in text(report)
+    assert phrase not in slogans(report)
+
+
+def test_slogans_beside_those_phrases_stay():
+    assert {"一市一试点", "一县一特色"} <= slogans("fujian-province_2026_gov-work-report").keys()
+    assert "两新" in slogans("beijing-municipality_2026_gov-work-report")
+    assert parse_label("2030启航计划") is None and parse_label("四个自信")
+
+
+def test_an_entry_defining_two_slogans_gives_each_its_own_definition(tmp_path):
+    from policykg.kg.document import Document
+    from policykg.kg.extract import report_quads
+    from policykg.kg.iri import Minter
+    from policykg.kg.read import normalise
+
+    report = tmp_path / "x.txt"  # too short for read_report's check: read by hand
+    report.write_text(
+        "某某县2025年政府工作报告\n——2025年1月10日在某某县人民代表大会上\n"
+        "一、过去一年工作回顾\n过去一年，全县经济发展稳中有进。用好“两重”“两新”政策。\n"
+        "名词解释\n1.“两重”“两新”：国家重大战略实施和重点领域安全能力建设，"
+        "大规模设备更新和消费品以旧换新。\n",
+        encoding="utf-8",
+    )
+    raw = report.read_text(encoding="utf-8")
+    quads = report_quads(Document(report, raw, *normalise(raw)), Minter()).quads
+    labels = {q.subject: q.object.value for q in quads if q.predicate.value.endswith("#label")}
+    definitions = {
+        labels[q.subject]: q.object.value
+        for q in quads
+        if q.predicate.value.endswith("core#definition") and q.subject in labels
+    }
+    assert definitions["两重"] == "国家重大战略实施和重点领域安全能力建设"
+    assert definitions["两新"] == "大规模设备更新和消费品以旧换新"
