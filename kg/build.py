@@ -7,6 +7,10 @@ the previous store untouched. The store directory holds::
     DIR/oxigraph/     the Oxigraph store (named graphs: ontology, lexicon, one per report, inferred)
     DIR/dumps/        gzipped dumps in six formats, SHA256SUMS and void.ttl
     DIR/build.json    what was built, with counts and timings
+
+A directory is a PolicyKG store when it holds both ``build.json`` and ``oxigraph/``. A build
+replaces a store, or fills an empty (or missing) directory; it refuses any other directory, so
+a mistyped ``--store`` never deletes someone's files.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from .reason import materialise
 from .store import merge_into_default_graph
 
 Progress = Callable[[str], None]
+BUILD_FILE = "build.json"  # with oxigraph/, what marks a directory as a PolicyKG store
 
 
 class BuildError(Exception):
@@ -76,6 +81,7 @@ def build(
         raise BuildError("no reports given")
     minter = Minter(base)
     store_dir = Path(store_dir)
+    check_replaceable(store_dir)
     docs = [read_report(p) for p in paths]  # fail on bad input before writing anything
     work = store_dir.with_name(f".{store_dir.name}.building-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
@@ -96,13 +102,36 @@ def build(
         seconds = round(time.perf_counter() - started, 2)
         result = BuildResult(str(store_dir), base, summaries, quads, inferred, seconds)
         del store
-        (work / "build.json").write_text(json.dumps(asdict(result), ensure_ascii=False, indent=2))
+        (work / BUILD_FILE).write_text(json.dumps(asdict(result), ensure_ascii=False, indent=2))
         _swap(work, store_dir)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     progress(f"built {result.quads} quads from {len(docs)} reports in {seconds}s → {store_dir}")
     return result
+
+
+def is_store(path: str | Path) -> bool:
+    """Whether ``path`` is a store written by ``policykg build`` (``build.json`` and ``oxigraph/``)."""
+    path = Path(path)
+    return (path / BUILD_FILE).is_file() and (path / "oxigraph").is_dir()
+
+
+def check_replaceable(store_dir: Path) -> None:
+    """Refuse to build over anything but a PolicyKG store, an empty directory or nothing.
+
+    :raises BuildError: ``store_dir`` is a file, or a directory with other things in it.
+    """
+    if not store_dir.exists() and not store_dir.is_symlink():
+        return
+    if not store_dir.is_dir():
+        raise BuildError(f"{store_dir} exists and is not a directory: choose another --store")
+    if is_store(store_dir) or not any(store_dir.iterdir()):
+        return
+    raise BuildError(
+        f"{store_dir} is not empty and is not a PolicyKG store (no {BUILD_FILE} and oxigraph/): "
+        "refusing to replace it; choose another --store"
+    )
 
 
 def fill(

@@ -48,10 +48,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as e:  # one line a user can act on, not a traceback
         from ..queries import CatalogueError
+        from .build import BuildError
         from .read import ReportError
         from .store import StoreError
 
-        if isinstance(e, ReportError | StoreError | CatalogueError | ValueError | OSError):
+        if isinstance(
+            e, BuildError | ReportError | StoreError | CatalogueError | ValueError | OSError
+        ):
             print(f"policykg: {e}", file=sys.stderr)
             return 1
         raise
