@@ -51,12 +51,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..ontology import check
-from . import extract, validate
-from .dumps import write_dumps
+from .. import ontology
 from .iri import DEFAULT_BASE, Minter
-from .read import ReportError, read_report
-from .reason import materialise
+from .read import ReportError
+
+# The extractors (jieba, pypinyin...) and pyshacl are imported where they are used, so that a
+# build with nothing to do, or ``policykg --help``, starts in a fraction of a second.
+ONTOLOGY_DIR = Path(ontology.__file__).resolve().parent
 
 Progress = Callable[[str], None]
 BUILD_FILE = "build.json"  # with oxigraph/, what marks a directory as a PolicyKG store
@@ -65,6 +66,7 @@ MAX_REPORT_BYTES = 4 * 1024 * 1024  # ~60× the longest bundled report; 1 MB tak
 MAX_ROUNDS = 10  # drop-and-check rounds per report; each drop can only remove, so it ends
 HEARTBEAT = 15.0  # seconds between "still building" lines while a report takes long
 POL = "https://w3id.org/policykg/ontology#"
+NOT_PIPELINE = {"cli.py", "stats.py", "store.py", "dumps.py"}  # no report graph depends on them
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
@@ -194,6 +196,8 @@ def build(
             if outcome.summary is None:
                 skipped.append(SkippedReport(str(path), outcome.skipped or "not built"))
             else:
+                outcome.summary.key = key
+                outcome.summary.sha256 = key.split(":")[1]
                 summaries.append(outcome.summary)
                 data[key] = outcome.nquads
         _report_problems(summaries, skipped, strict, progress)
@@ -254,6 +258,8 @@ def _write_store(
         result.quads = len(lines)
         result.inferred = sum(r.inferred for r in result.reports)
         if result.dumps:
+            from .dumps import write_dumps
+
             progress("writing dumps")
             write_dumps(store, work / "dumps", result.base, quad_lines=lines)
         progress("merging the default graph")
@@ -309,8 +315,9 @@ def pipeline_version() -> str:
     lexicons, ontology and shapes. Any change rebuilds every report."""
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    files = sorted(here.glob("*.py")) + sorted((here / "lexicons").glob("*"))
-    files += sorted(Path(check.__file__).resolve().parent.glob("*.ttl"))
+    files = [p for p in sorted(here.glob("*.py")) if p.name not in NOT_PIPELINE]
+    files += sorted((here / "lexicons").glob("*"))
+    files += sorted(ONTOLOGY_DIR.glob("*.ttl"))
     for path in files:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -417,6 +424,8 @@ def build_report(path: str, base: str = DEFAULT_BASE) -> ReportOutcome:
     An unreadable report, a report whose own node fails its shape, and an error inside the
     pipeline all come back as ``skipped`` with a reason naming the file.
     """
+    from .read import read_report
+
     file = Path(path)
     try:
         doc = read_report(file)
@@ -440,6 +449,9 @@ class _ReportRejected(Exception):
 
 
 def _build_document(doc, minter: Minter) -> ReportOutcome:
+    from . import extract
+    from .reason import materialise
+
     extracted = extract.report_quads(doc, minter)
     store = ox.Store()
     store.bulk_load(_background_nquads(minter.base), format=ox.RdfFormat.N_QUADS)
@@ -490,18 +502,23 @@ def _build_document(doc, minter: Minter) -> ReportOutcome:
     return ReportOutcome(summary, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
 
 
-def _failures(store: ox.Store, minter: Minter) -> list[validate.Failure]:
+def _failures(store: ox.Store, minter: Minter) -> list:
     """The shape failures of the store's graphs, by the compiled checks (pyshacl if the shapes
     use something they do not compile)."""
+    from . import validate
+
     try:
-        checks = validate.compiled_checks(check.shapes_path())
+        checks = validate.compiled_checks(ONTOLOGY_DIR / "shapes.ttl")
     except validate.UnsupportedShape:
         return _pyshacl_failures(store, minter)
     return validate.failures(store, checks)
 
 
-def _pyshacl_failures(store: ox.Store, minter: Minter) -> list[validate.Failure]:
+def _pyshacl_failures(store: ox.Store, minter: Minter) -> list:
     import rdflib
+
+    from ..ontology import check
+    from . import validate
 
     ontology = ox.NamedNode(minter.graph("ontology"))
     triples = (q.triple for q in store if q.graph_name != ontology)
@@ -555,7 +572,7 @@ def _background_nquads(base: str) -> bytes:
 def load_background(store: ox.Store, minter: Minter) -> None:
     """The ontology and the hand-written lexicons, each in its own named graph."""
     store.load(
-        path=str(check.ontology_path()),
+        path=str(ONTOLOGY_DIR / "policykg.ttl"),
         format=ox.RdfFormat.TURTLE,
         to_graph=ox.NamedNode(minter.graph("ontology")),
     )

@@ -193,6 +193,18 @@ def _positive_int(text: str) -> int:
 
 
 def cmd_load(args) -> int:
+    from .build import is_store
+    from .store import StoreUnavailable
+
+    path = Path(args.store)
+    if not (
+        is_store(path) or (path / "CURRENT").is_file()
+    ):  # a built store, or a bare Oxigraph one
+        raise StoreUnavailable(
+            f"no store at {path}: build one with `policykg build … --store {path}`"
+        )
+    if not args.file.is_file():
+        raise ValueError(f"{args.file}: no such file")
     store = ox.Store(str(oxigraph_dir(args.store)))
     try:
         store.load(path=str(args.file), to_graph=ox.NamedNode(args.graph))

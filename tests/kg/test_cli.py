@@ -13,8 +13,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from policykg.kg.build import build
-from policykg.kg.read import ReportError
+from policykg.kg.build import BuildError, build
 from policykg.kg.store import open_store
 
 SEED = (
@@ -31,14 +30,15 @@ def policykg(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     )
 
 
-def test_failed_build_leaves_the_previous_store_untouched(seed_store_dir, tmp_path):
+def test_failed_strict_build_leaves_the_previous_store_untouched(seed_store_dir, tmp_path):
+    # strict: the all-or-nothing build (the default skips what it cannot read, issue 7)
     store_dir = tmp_path / "store"
     build([SEED], store_dir, dumps=False)
     before = len(open_store(store_dir).oxigraph)
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    with pytest.raises(ReportError, match="empty.txt"):
-        build([SEED, empty], store_dir, dumps=False)
+    with pytest.raises(BuildError, match="empty.txt"):
+        build([SEED, empty], store_dir, dumps=False, strict=True)
     assert len(open_store(store_dir).oxigraph) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "store"]
 
