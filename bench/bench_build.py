@@ -47,7 +47,7 @@ def main() -> None:
     reports = sorted(SOURCES.glob("*.txt"))
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store"
-        rows = [("cold, all %d reports" % len(reports), *measure(reports, store))]
+        rows = [(f"cold, all {len(reports)} reports", *measure(reports, store))]
         rows.append(("nothing changed", *measure(reports, store)))
         shutil.rmtree(store)
         measure(reports[:-1], store)
