@@ -54,6 +54,7 @@ import pyoxigraph as ox
 from .. import ontology
 from .iri import DEFAULT_BASE, Minter
 from .read import ReportError
+from .store import merge_into_default_graph
 
 # The extractors (jieba, pypinyin...) and pyshacl are imported where they are used, so that a
 # build with nothing to do, or ``policykg --help``, starts in a fraction of a second.
@@ -263,7 +264,7 @@ def _write_store(
             progress("writing dumps")
             write_dumps(store, work / "dumps", result.base, quad_lines=lines)
         progress("merging the default graph")
-        merge_into_default_graph(store, lines)
+        merge_into_default_graph(store)  # SPARQL keeps blank nodes; reloading lines would not
         store.flush()
         del store
         (work / BUILD_FILE).write_text(
@@ -273,13 +274,6 @@ def _write_store(
     except BaseException:
         _remove(work, progress)
         raise
-
-
-def merge_into_default_graph(store: ox.Store, lines: list[bytes]) -> None:
-    """The default graph is the merge of the named graphs, a set (see ``kg.store``): loaded
-    from the quads' lines without their graph, which is much faster than a SPARQL update."""
-    triples = {line[: line.rindex(b" <")] + b" .\n" for line in lines}
-    store.bulk_load(b"".join(triples), format=ox.RdfFormat.N_TRIPLES)
 
 
 def _background_lines(store: ox.Store, minter: Minter) -> list[bytes]:
