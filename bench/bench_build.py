@@ -1,49 +1,61 @@
-"""Build time and peak memory per bundled report (each build in its own process).
+"""Build time and peak memory of the bundled corpus: cold, one report added, nothing changed.
 
 python -m bench build        # or: make bench
+
+Each build runs as ``policykg build`` in its own process, as users run it; peak memory is the
+largest resident set of the build and its worker processes.
 """
 
 from __future__ import annotations
 
-import json
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 SOURCES = Path(__file__).resolve().parent.parent / "kg" / "sources"
 
-CHILD = """
-import json, resource, sys, time
-from policykg.kg.build import build
-started = time.perf_counter()
-result = build(sys.argv[2:], sys.argv[1], dumps=False)
-print(json.dumps({"seconds": round(time.perf_counter() - started, 2), "quads": result.quads,
-                  "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
-"""
 
-
-def measure(reports: list[Path]) -> dict:
-    """Build ``reports`` in a fresh process; seconds, quads and peak resident memory (MiB)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD, str(Path(tmp) / "store"), *map(str, reports)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def measure(reports: list[Path], store: Path, *extra: str) -> tuple[float, int]:
+    """Seconds and peak MiB of one ``policykg build`` of ``reports`` into ``store``."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "policykg.kg.cli",
+            "build",
+            *map(str, reports),
+            "--store",
+            str(store),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 3):
+        raise SystemExit(done.stderr[-2000:])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    return round(seconds, 1), peak
 
 
 def main() -> None:
     reports = sorted(SOURCES.glob("*.txt"))
-    print(f"{'report':48} {'chars':>7} {'seconds':>8} {'quads':>7} {'peak MiB':>9}")
-    for report in reports:
-        r = measure([report])
-        chars = len(report.read_text("utf-8"))
-        print(f"{report.name:48} {chars:7} {r['seconds']:8} {r['quads']:7} {r['peak_mib']:9}")
-    r = measure(reports)
-    print(f"{'all five':48} {'':7} {r['seconds']:8} {r['quads']:7} {r['peak_mib']:9}")
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "store"
+        rows = [(f"cold, all {len(reports)} reports", *measure(reports, store))]
+        rows.append(("nothing changed", *measure(reports, store)))
+        shutil.rmtree(store)
+        measure(reports[:-1], store)
+        rows.append(("one report added", *measure(reports, store)))
+        rows.append(("cold, --no-dumps", *measure(reports, Path(tmp) / "bare", "--no-dumps")))
+    print(f"{'build':28} {'seconds':>8} {'peak MiB':>9}")
+    for name, seconds, peak in rows:
+        print(f"{name:28} {seconds:8} {peak:9}")
 
 
 if __name__ == "__main__":

@@ -1,42 +1,91 @@
-"""Reports in, store out: read → structure → extract → link → reason → check → swap.
+"""Reports in, store out: read → structure → extract → reason → check, per report; then store.
 
-A build writes a fresh store directory next to the target and swaps it in only when every
-report was read, the inferences materialised and the SHACL shapes pass; a failed build leaves
-the previous store untouched. The store directory holds::
+Reports are independent until they meet in the store, so each is built on its own, in a pool
+of processes (:func:`build_report`): read, extracted, its inferences materialised, and its
+graph checked against the SHACL shapes (compiled to SPARQL by ``kg.validate``). A report that
+cannot be read is skipped, with the reason. A fact that fails a shape is dropped from its
+report's graph: "the fact" is the focus node of the failure, that is every triple of the report
+graph about it, every triple pointing to it and every ``pol:Assertion`` (evidence of a link)
+naming it; the inferences are then redone and the graph checked again, until it conforms. A
+failure of the report node itself (no year, no title) skips the report. ``strict=True`` keeps
+the all-or-nothing behaviour: any skip or drop fails the build.
+
+Unchanged reports are not built again: ``build.json`` keys each report by its file name, the
+SHA-256 of its bytes, the IRI base and the pipeline version (a hash of the package's code,
+lexicons, ontology and shapes), and their graphs are copied from the previous store. When every
+input is unchanged the store is left as it is.
+
+A build writes a fresh store directory next to the target and swaps it in only when complete;
+a failed or interrupted build (SIGTERM included) leaves the previous store untouched and no
+work directory behind. A lock file beside the store (``.STORE.lock``) serialises builds. The
+store directory holds::
 
     DIR/oxigraph/     the Oxigraph store (named graphs: ontology, lexicon, one per report, inferred)
     DIR/dumps/        gzipped dumps in six formats, SHA256SUMS and void.ttl
-    DIR/build.json    what was built, with counts and timings
+    DIR/build.json    what was built, with counts, timings, skipped reports and dropped facts
+
+A directory is a PolicyKG store when it holds both ``build.json`` and ``oxigraph/``. A build
+replaces a store, or fills an empty (or missing) directory; it refuses any other directory, so
+a mistyped ``--store`` never deletes someone's files.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import contextlib
+import fcntl
+import glob
+import hashlib
 import json
 import os
 import shutil
+import signal
+import stat
+import threading
 import time
-from collections.abc import Callable, Iterable
+import traceback
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
 
-from ..ontology import check
-from . import extract
+from .. import ontology
 from .attainment import attainment
-from .document import Document
-from .dumps import write_dumps
 from .iri import DEFAULT_BASE, Minter
-from .read import read_report
-from .reason import materialise
+from .read import ReportError
 from .store import merge_into_default_graph
 
+# The extractors (jieba, pypinyin...) and pyshacl are imported where they are used, so that a
+# build with nothing to do, or ``policykg --help``, starts in a fraction of a second.
+ONTOLOGY_DIR = Path(ontology.__file__).resolve().parent
+
 Progress = Callable[[str], None]
+BUILD_FILE = "build.json"  # with oxigraph/, what marks a directory as a PolicyKG store
+JOBS = 2  # processes building reports; the machine the goals are measured on has two cores
+MAX_REPORT_BYTES = 4 * 1024 * 1024  # ~60× the longest bundled report; 1 MB takes ~20 s to read
+MAX_ROUNDS = 10  # drop-and-check rounds per report; each drop can only remove, so it ends
+HEARTBEAT = 15.0  # seconds between "still building" lines while a report takes long
+POL = "https://w3id.org/policykg/ontology#"
+NOT_PIPELINE = {"cli.py", "stats.py", "store.py", "dumps.py"}  # no report graph depends on them
+PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 
 class BuildError(Exception):
     """A build failed; the previous store (if any) is untouched."""
+
+
+@dataclass
+class DroppedFact:
+    """A focus node removed from its report's graph because it failed a shape."""
+
+    shape: str
+    component: str
+    focus: str
+    quote: str
+    message: str
 
 
 @dataclass
@@ -46,6 +95,18 @@ class ReportSummary:
     quads: int
     counts: dict[str, int]
     warnings: list[str] = field(default_factory=list)
+    file: str = ""
+    sha256: str = ""
+    key: str = ""  # what the report's graphs depend on: file name, bytes, base, pipeline
+    inferred: int = 0
+    dropped: list[DroppedFact] = field(default_factory=list)
+    reused: bool = False  # copied from the previous store
+
+
+@dataclass
+class SkippedReport:
+    file: str
+    reason: str
 
 
 @dataclass
@@ -56,6 +117,32 @@ class BuildResult:
     quads: int
     inferred: int
     seconds: float
+    skipped: list[SkippedReport] = field(default_factory=list)
+    pipeline: str = ""
+    inputs: list[str] = field(default_factory=list)  # the keys of every file given, in order
+    dumps: bool = True
+    up_to_date: bool = False  # nothing changed: the store was left as it was
+
+    @property
+    def dropped(self) -> int:
+        return sum(len(r.dropped) for r in self.reports)
+
+    @property
+    def complete(self) -> bool:
+        """Every report given was built, with every fact it read."""
+        return not self.skipped and not self.dropped
+
+
+@dataclass
+class ReportOutcome:
+    """What a worker sends back: the report's quads as N-Quads, or why it was skipped."""
+
+    summary: ReportSummary | None
+    nquads: bytes = b""
+    skipped: str | None = None
+
+
+# --- the build --------------------------------------------------------------------------------
 
 
 def build(
@@ -65,85 +152,426 @@ def build(
     base: str = DEFAULT_BASE,
     dumps: bool = True,
     progress: Progress = lambda message: None,
+    strict: bool = False,
+    jobs: int = JOBS,
+    reuse: bool = True,
+    max_bytes: int = MAX_REPORT_BYTES,
 ) -> BuildResult:
     """Build the knowledge graph of ``reports`` into ``store_dir``, atomically.
 
-    :raises policykg.kg.read.ReportError: a report is empty, binary or not a report.
-    :raises BuildError: the graph fails its SHACL shapes, or the store cannot be written.
+    Unreadable reports are skipped and failing facts dropped (see the module docstring); the
+    result lists both. With ``strict``, either fails the build instead.
+
+    :raises policykg.kg.read.ReportError: with ``strict``, a report cannot be read.
+    :raises BuildError: no report could be built; with ``strict``, a fact fails a shape; the
+        store directory is not a store; the store cannot be written.
     """
     started = time.perf_counter()
     paths = [Path(p) for p in reports]
     if not paths:
         raise BuildError("no reports given")
-    minter = Minter(base)
     store_dir = Path(store_dir)
-    docs = [read_report(p) for p in paths]  # fail on bad input before writing anything
+    check_replaceable(store_dir)
+    with _terminate_cleanly(), _locked(store_dir, progress):
+        _clean_leftovers(store_dir)
+        check_replaceable(store_dir)
+        version = pipeline_version()
+        inputs, skipped = _inputs(paths, base, version, max_bytes)
+        previous = _previous_build(store_dir, base, version) if reuse else None
+        keys = [key for key, _ in inputs] + [f"{s.file}:skipped:{s.reason}" for s in skipped]
+        if previous and previous.inputs == keys and previous.dumps == dumps:
+            progress(f"{store_dir} is up to date ({len(previous.reports)} reports)")
+            previous.up_to_date = True
+            previous.seconds = round(time.perf_counter() - started, 2)
+            return previous
+        known = {r.key: r for r in previous.reports} if previous else {}
+        todo = [(key, path) for key, path in inputs if key not in known]
+        outcomes = _build_reports(todo, base, jobs, strict, progress)
+        summaries: list[ReportSummary] = []
+        data: dict[str, bytes] = {}
+        for key, path in inputs:
+            if key in known:
+                summaries.append(known[key])
+                summaries[-1].reused = True
+                continue
+            outcome = outcomes[key]
+            if outcome.summary is None:
+                skipped.append(SkippedReport(str(path), outcome.skipped or "not built"))
+            else:
+                outcome.summary.key = key
+                outcome.summary.sha256 = key.split(":")[1]
+                summaries.append(outcome.summary)
+                data[key] = outcome.nquads
+        _report_problems(summaries, skipped, strict, progress)
+        if not summaries:
+            raise BuildError("no report could be built: " + "; ".join(s.reason for s in skipped))
+        progress(f"storing {len(summaries)} reports ({len(known)} unchanged)")
+        result = BuildResult(
+            str(store_dir), base, summaries, 0, 0, 0.0, skipped, version, keys, dumps
+        )
+        _write_store(result, data, previous, store_dir, progress)
+    result.seconds = round(time.perf_counter() - started, 2)
+    progress(_summary_line(result))
+    return result
+
+
+def _summary_line(result: BuildResult) -> str:
+    reused = sum(r.reused for r in result.reports)
+    return (
+        f"built {len(result.reports)} reports ({reused} unchanged), skipped "
+        f"{len(result.skipped)}, dropped {result.dropped} facts: {result.quads} quads in "
+        f"{result.seconds}s → {result.store_dir}"
+    )
+
+
+def _report_problems(
+    summaries: list[ReportSummary], skipped: list[SkippedReport], strict: bool, progress: Progress
+) -> None:
+    if strict and skipped:
+        raise BuildError(f"{skipped[0].file}: {skipped[0].reason}")
+    dropped = [(r, d) for r in summaries for d in r.dropped]
+    if strict and dropped:
+        shown = "\n".join(f"  {r.name}: {d.shape} {d.focus} 「{d.quote}」" for r, d in dropped[:20])
+        raise BuildError(f"{len(dropped)} facts fail the SHACL shapes:\n{shown}")
+
+
+def _write_store(
+    result: BuildResult,
+    data: dict[str, bytes],
+    previous: BuildResult | None,
+    store_dir: Path,
+    progress: Progress,
+) -> None:
+    """Fill a work directory beside ``store_dir`` and swap it in."""
+    minter = Minter(result.base)
     work = store_dir.with_name(f".{store_dir.name}.building-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
         store = ox.Store(str(work / "oxigraph"))
-        summaries, inferred = fill(store, docs, minter, progress)
-        progress("checking SHACL shapes")
-        report = check.validate_shapes(_union_graph(store, minter))
-        if not report.conforms:
-            raise BuildError(f"the graph fails its SHACL shapes:\n{report.text[:4000]}")
-        store.flush()
-        if dumps:
+        load_background(store, minter)
+        reused = [r for r in result.reports if r.reused]
+        lines = _copy_reports(store_dir, reused, minter) if reused and previous else []
+        for chunk in data.values():
+            lines += chunk.splitlines(keepends=True)
+        store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
+        progress("joining targets and actuals across reports")
+        attainment(store, minter)
+        joined = store.quads_for_pattern(None, None, None, ox.NamedNode(minter.graph("attainment")))
+        lines += ox.serialize(joined, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+        lines += _background_lines(store, minter)
+        lines.sort()
+        result.quads = len(lines)
+        result.inferred = sum(r.inferred for r in result.reports)
+        if result.dumps:
+            from .dumps import write_dumps
+
             progress("writing dumps")
-            write_dumps(store, work / "dumps", base)
-        quads = len(store)
-        merge_into_default_graph(store)
-        seconds = round(time.perf_counter() - started, 2)
-        result = BuildResult(str(store_dir), base, summaries, quads, inferred, seconds)
+            write_dumps(store, work / "dumps", result.base, quad_lines=lines)
+        progress("merging the default graph")
+        merge_into_default_graph(store)  # SPARQL keeps blank nodes; reloading lines would not
+        store.flush()
         del store
-        (work / "build.json").write_text(json.dumps(asdict(result), ensure_ascii=False, indent=2))
-        _swap(work, store_dir)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    progress(f"built {result.quads} quads from {len(docs)} reports in {seconds}s → {store_dir}")
-    return result
-
-
-def fill(
-    store: ox.Store, docs: list[Document], minter: Minter, progress: Progress
-) -> tuple[list[ReportSummary], int]:
-    """Ontology, lexicons, one graph per report, and each report's inferences."""
-    load_background(store, minter)
-    summaries = []
-    for i, doc in enumerate(docs, 1):
-        progress(f"[{i}/{len(docs)}] {doc.path.name}")
-        extracted = extract.report_quads(doc, minter)
-        store.extend(extracted.quads)
-        summaries.append(
-            ReportSummary(
-                doc.name,
-                extracted.graph,
-                len(extracted.quads),
-                extracted.counts,
-                extracted.warnings,
-            )
+        (work / BUILD_FILE).write_text(
+            json.dumps(asdict(result), ensure_ascii=False, indent=1), encoding="utf-8"
         )
-    progress("materialising inferences")
-    inferred = sum(
-        materialise(
+        _swap(work, store_dir, progress)
+    except BaseException:
+        _remove(work, progress)
+        raise
+
+
+def _background_lines(store: ox.Store, minter: Minter) -> list[bytes]:
+    """The ontology and lexicon graphs as N-Quads lines."""
+    lines: list[bytes] = []
+    for name in ("ontology", "lexicon"):
+        graph = minter.graph(name)
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        suffix = f"<{graph}> .\n".encode()
+        lines += [line[:-2] + suffix for line in data.splitlines(keepends=True)]
+    return lines
+
+
+def _copy_reports(store_dir: Path, reports: list[ReportSummary], minter: Minter) -> list[bytes]:
+    """The report and inferred graphs of unchanged reports, as N-Quads lines, from the old store."""
+    old = ox.Store.read_only(str(store_dir / "oxigraph"))
+    lines: list[bytes] = []
+    for r in reports:
+        for graph in (r.graph, minter.inferred_graph(r.name)):
+            data = old.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+            suffix = f"<{graph}> .\n".encode()
+            lines += [line[:-2] + suffix for line in data.splitlines(keepends=True)]
+    del old
+    return lines
+
+
+# --- the inputs -------------------------------------------------------------------------------
+
+
+@cache
+def pipeline_version() -> str:
+    """A hash of everything a report's graph depends on besides its text: the package's code,
+    lexicons, ontology and shapes. Any change rebuilds every report."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    files = [p for p in sorted(here.glob("*.py")) if p.name not in NOT_PIPELINE]
+    files += sorted((here / "lexicons").glob("*"))
+    files += sorted(ONTOLOGY_DIR.glob("*.ttl"))
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _inputs(
+    paths: list[Path], base: str, version: str, max_bytes: int
+) -> tuple[list[tuple[str, Path]], list[SkippedReport]]:
+    """Each readable file with its cache key; the others with the reason they are skipped."""
+    inputs: list[tuple[str, Path]] = []
+    skipped: list[SkippedReport] = []
+    names: dict[str, Path] = {}
+    for path in paths:
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise ReportError(path, f"is {size:,} bytes, over the limit of {max_bytes:,}")
+            data = path.read_bytes()
+        except OSError as e:
+            skipped.append(SkippedReport(str(path), f"{path}: cannot be read ({e.strerror or e})"))
+            continue
+        except ReportError as e:
+            skipped.append(SkippedReport(str(path), str(e)))
+            continue
+        if path.stem in names:
+            reason = f"{path}: same name as {names[path.stem]} (a report's graph is named by it)"
+            skipped.append(SkippedReport(str(path), reason))
+            continue
+        names[path.stem] = path
+        sha = hashlib.sha256(data).hexdigest()
+        inputs.append((f"{path.name}:{sha}:{base}:{version}", path))
+    return inputs, skipped
+
+
+def _previous_build(store_dir: Path, base: str, version: str) -> BuildResult | None:
+    """The previous build's record, when it was made with the same base and pipeline."""
+    try:
+        record = json.loads((store_dir / BUILD_FILE).read_text(encoding="utf-8"))
+        if record.get("pipeline") != version or record.get("base") != base:
+            return None
+        reports = [
+            ReportSummary(**{**r, "dropped": [DroppedFact(**d) for d in r.get("dropped", [])]})
+            for r in record["reports"]
+        ]
+        skipped = [SkippedReport(**s) for s in record.get("skipped", [])]
+        record.pop("up_to_date", None)
+        return BuildResult(**{**record, "reports": reports, "skipped": skipped})
+    except (OSError, ValueError, TypeError, KeyError):
+        return None  # no store yet, or one from an older version: build everything
+
+
+# --- one report, in a worker ------------------------------------------------------------------
+
+
+def _build_reports(
+    todo: list[tuple[str, Path]], base: str, jobs: int, strict: bool, progress: Progress
+) -> dict[str, ReportOutcome]:
+    """Build ``todo`` in ``jobs`` processes (in this one for a single report)."""
+    outcomes: dict[str, ReportOutcome] = {}
+    if not todo:
+        return outcomes
+
+    def done(i: int, key: str, path: Path, outcome: ReportOutcome) -> None:
+        outcomes[key] = outcome
+        if outcome.summary is None:
+            progress(f"[{i}/{len(todo)}] skipped {outcome.skipped}")
+        else:
+            s = outcome.summary
+            dropped = f", {len(s.dropped)} facts dropped" if s.dropped else ""
+            progress(f"[{i}/{len(todo)}] {path.name}: {s.quads} quads{dropped}")
+
+    if jobs <= 1 or len(todo) == 1:
+        for i, (key, path) in enumerate(todo, 1):
+            done(i, key, path, build_report(str(path), base))
+        return outcomes
+    pool = cf.ProcessPoolExecutor(min(jobs, len(todo)), initializer=_worker_init)
+    try:
+        futures = {pool.submit(build_report, str(path), base): (key, path) for key, path in todo}
+        started = time.monotonic()
+        pending = set(futures)
+        while pending:
+            finished, pending = cf.wait(pending, HEARTBEAT, cf.FIRST_COMPLETED)
+            for future in finished:
+                key, path = futures[future]
+                done(len(outcomes) + 1, key, path, future.result())
+            if not finished:
+                names = ", ".join(sorted(futures[f][1].name for f in pending if f.running()))
+                progress(f"still building {names} ({time.monotonic() - started:.0f}s)")
+    finally:  # on SIGTERM or an error: drop what has not started, wait for what has
+        pool.shutdown(wait=True, cancel_futures=True)
+    return outcomes
+
+
+def _worker_init() -> None:
+    # a worker is stopped by its parent; SIGTERM's default ends it without a traceback
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def build_report(path: str, base: str = DEFAULT_BASE) -> ReportOutcome:
+    """Read, extract, infer and check one report; never raises for a bad report.
+
+    An unreadable report, a report whose own node fails its shape, and an error inside the
+    pipeline all come back as ``skipped`` with a reason naming the file.
+    """
+    from .read import read_report
+
+    file = Path(path)
+    try:
+        doc = read_report(file)
+    except ReportError as e:
+        return ReportOutcome(None, skipped=str(e))
+    try:
+        return _build_document(doc, Minter(base))
+    except _ReportRejected as e:
+        return ReportOutcome(None, skipped=f"{file}: {e}")
+    except Exception as e:  # a bug met on this report: name it, keep the others
+        where = traceback.extract_tb(e.__traceback__)[-1]
+        reason = (
+            f"{file}: internal error while building it ({type(e).__name__}: {e}, at "
+            f"{Path(where.filename).name}:{where.lineno}); please report it"
+        )
+        return ReportOutcome(None, skipped=reason)
+
+
+class _ReportRejected(Exception):
+    """The report's own node fails a shape (no year, no title): nothing of it can stand."""
+
+
+def _build_document(doc, minter: Minter) -> ReportOutcome:
+    from . import extract
+    from .reason import materialise
+
+    extracted = extract.report_quads(doc, minter)
+    store = ox.Store()
+    store.bulk_load(_background_nquads(minter.base), format=ox.RdfFormat.N_QUADS)
+    store.extend(extracted.quads)
+    graph = ox.NamedNode(extracted.graph)
+    inferred_graph = ox.NamedNode(minter.inferred_graph(doc.name))
+    report = ox.NamedNode(minter.report(doc.name))
+    dropped: list[DroppedFact] = []
+    for _ in range(MAX_ROUNDS):
+        store.clear_graph(inferred_graph)
+        inferred = materialise(
             store,
             minter.graph("ontology"),
-            [minter.report_graph(doc.name), minter.graph("lexicon")],
-            minter.inferred_graph(doc.name),
+            [graph.value, minter.graph("lexicon")],
+            inferred_graph.value,
         )
-        for doc in docs
+        found = _failures(store, minter)
+        if not found:
+            break
+        if any(f.focus == report for f in found):
+            shown = "; ".join(f"{f.shape}: {f.message}" for f in found if f.focus == report)
+            raise _ReportRejected(f"the report fails its shape ({shown})")
+        focuses = {f.focus for f in found}
+        if not any(any(store.quads_for_pattern(n, None, None, graph)) for n in focuses):
+            raise RuntimeError("shape failures outside the report's graph: " + str(found[:3]))
+        for f in found:
+            dropped.append(
+                DroppedFact(
+                    f.shape, f.component, f.focus.value, _quote(store, graph, f.focus), f.message
+                )
+            )
+        for focus in focuses:
+            _drop(store, graph, focus)
+    else:
+        raise RuntimeError(f"the graph still fails its shapes after {MAX_ROUNDS} rounds")
+    quads = [*store.quads_for_pattern(None, None, None, graph)]
+    quads += store.quads_for_pattern(None, None, None, inferred_graph)
+    summary = ReportSummary(
+        doc.name,
+        extracted.graph,
+        len(quads) - inferred,
+        extracted.counts,
+        extracted.warnings,
+        file=str(doc.path),
+        inferred=inferred,
+        dropped=dropped,
     )
-    progress("joining targets and actuals across reports")
-    inferred += attainment(store, minter)
-    return summaries, inferred
+    return ReportOutcome(summary, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+
+
+def _failures(store: ox.Store, minter: Minter) -> list:
+    """The shape failures of the store's graphs, by the compiled checks (pyshacl if the shapes
+    use something they do not compile)."""
+    from . import validate
+
+    try:
+        checks = validate.compiled_checks(ONTOLOGY_DIR / "shapes.ttl")
+    except validate.UnsupportedShape:
+        return _pyshacl_failures(store, minter)
+    return validate.failures(store, checks)
+
+
+def _pyshacl_failures(store: ox.Store, minter: Minter) -> list:
+    import rdflib
+
+    from ..ontology import check
+    from . import validate
+
+    ontology = ox.NamedNode(minter.graph("ontology"))
+    triples = (q.triple for q in store if q.graph_name != ontology)
+    data = rdflib.Graph().parse(
+        data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt"
+    )
+    report = check.validate_shapes(data)
+    return [
+        validate.Failure(v.shape, v.constraint, v.message, ox.NamedNode(v.focus), v.value)
+        for v in report.violations
+        if v.focus.startswith("http")
+    ]
+
+
+def _quote(store: ox.Store, graph: ox.NamedNode, focus) -> str:
+    """The text a focus node was read from: its own quote, its first evidence, or its label."""
+    quote = ox.NamedNode(POL + "quote")
+    for q in store.quads_for_pattern(focus, quote, None, graph):
+        return q.object.value
+    for q in store.quads_for_pattern(focus, PROV_DERIVED, None, graph):
+        for r in store.quads_for_pattern(q.object, quote, None, graph):
+            return r.object.value
+    for q in store.quads_for_pattern(focus, RDFS_LABEL, None, graph):
+        return q.object.value
+    return ""
+
+
+def _drop(store: ox.Store, graph: ox.NamedNode, focus) -> None:
+    """Remove a fact from a report graph: the node's triples, the triples pointing to it, and
+    the assertions (evidence of links) that name it."""
+    assertions = {
+        q.subject
+        for p in ("assertedSubject", "assertedObject")
+        for q in store.quads_for_pattern(None, ox.NamedNode(POL + p), focus, graph)
+    }
+    for node in {focus, *assertions}:
+        doomed = [*store.quads_for_pattern(node, None, None, graph)]
+        doomed += store.quads_for_pattern(None, None, node, graph)
+        for q in doomed:
+            store.remove(q)
+
+
+@cache
+def _background_nquads(base: str) -> bytes:
+    """The ontology and lexicon graphs as N-Quads, made once per process."""
+    store = ox.Store()
+    load_background(store, Minter(base))
+    return store.dump(format=ox.RdfFormat.N_QUADS)
 
 
 def load_background(store: ox.Store, minter: Minter) -> None:
     """The ontology and the hand-written lexicons, each in its own named graph."""
     store.load(
-        path=str(check.ontology_path()),
+        path=str(ONTOLOGY_DIR / "policykg.ttl"),
         format=ox.RdfFormat.TURTLE,
         to_graph=ox.NamedNode(minter.graph("ontology")),
     )
@@ -159,21 +587,135 @@ def load_background(store: ox.Store, minter: Minter) -> None:
     )
 
 
-def _union_graph(store: ox.Store, minter: Minter) -> rdflib.Graph:
-    """Report, lexicon and inferred graphs as one rdflib graph, for pyshacl."""
-    ontology = ox.NamedNode(minter.graph("ontology"))
-    triples = (
-        ox.Triple(q.subject, q.predicate, q.object) for q in store if q.graph_name != ontology
+# --- the store directory ----------------------------------------------------------------------
+
+
+def is_store(path: str | Path) -> bool:
+    """Whether ``path`` is a store written by ``policykg build`` (``build.json`` and ``oxigraph/``)."""
+    path = Path(path)
+    return (path / BUILD_FILE).is_file() and (path / "oxigraph").is_dir()
+
+
+def check_replaceable(store_dir: Path) -> None:
+    """Refuse to build over anything but a PolicyKG store, an empty directory or nothing.
+
+    :raises BuildError: ``store_dir`` is a file, or a directory with other things in it.
+    """
+    if not store_dir.exists() and not store_dir.is_symlink():
+        return
+    if not store_dir.is_dir():
+        raise BuildError(f"{store_dir} exists and is not a directory: choose another --store")
+    if is_store(store_dir) or not any(store_dir.iterdir()):
+        return
+    raise BuildError(
+        f"{store_dir} is not empty and is not a PolicyKG store (no {BUILD_FILE} and oxigraph/): "
+        "refusing to replace it; choose another --store"
     )
-    data = rdflib.Graph()
-    data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    return data
 
 
-def _swap(work: Path, store_dir: Path) -> None:
+@contextlib.contextmanager
+def _locked(store_dir: Path, progress: Progress) -> Iterator[None]:
+    """Hold ``.STORE.lock`` beside the store for the whole build; a second build waits."""
+    parent = store_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BuildError(f"cannot create {parent}: {e.strerror or e}") from e
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise BuildError(f"cannot write in {parent}, where {store_dir.name} is built and swapped")
+    lock = store_dir.with_name(f".{store_dir.name}.lock")
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress(f"{store_dir} is being built by another process; waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder removed the file as we waited: lock the new one
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        os.close(fd)
+
+
+def _clean_leftovers(store_dir: Path) -> None:
+    """Remove what a killed build left beside the store (we hold the lock: no build runs).
+
+    A store moved aside but never replaced (killed between the two renames) is moved back.
+    """
+    pattern = glob.escape(f".{store_dir.name}")
+    for work in store_dir.parent.glob(pattern + ".building-*"):
+        _remove(work, lambda message: None)
+    for old in sorted(store_dir.parent.glob(pattern + ".old-*")):
+        if not store_dir.exists() and is_store(old):
+            old.rename(store_dir)
+        else:
+            _remove(old, lambda message: None)
+
+
+def _swap(work: Path, store_dir: Path, progress: Progress) -> None:
     """Move the finished build into place; the old store is removed only after the move."""
     old = store_dir.with_name(f".{store_dir.name}.old-{os.getpid()}")
     if store_dir.exists():
         store_dir.rename(old)
-    work.rename(store_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        work.rename(store_dir)
+    except BaseException:
+        if old.exists() and not store_dir.exists():
+            old.rename(store_dir)
+        raise
+    _remove(old, progress)
+
+
+def _remove(path: Path, progress: Progress) -> None:
+    """``rm -rf path``, making read-only directories writable on the way; says what it left."""
+
+    def writable_then_retry(function, name, _error) -> None:
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(name), stat.S_IRWXU)
+            function(name)
+
+    if path.exists() or path.is_symlink():
+        shutil.rmtree(path, onerror=writable_then_retry)
+    if path.exists():
+        progress(f"warning: could not remove {path}; remove it by hand")
+
+
+@contextlib.contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """SIGTERM ends the build like Ctrl-C: the work directory is removed on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+__all__ = [
+    "BuildError",
+    "BuildResult",
+    "DroppedFact",
+    "ReportSummary",
+    "SkippedReport",
+    "build",
+    "build_report",
+    "check_replaceable",
+    "is_store",
+    "load_background",
+    "pipeline_version",
+]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .build import JOBS, MAX_REPORT_BYTES
 from .iri import DEFAULT_BASE
 from .store import merge_into_default_graph, named_quads, oxigraph_dir
 from .vocab import PREFIXES
@@ -48,10 +49,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as e:  # one line a user can act on, not a traceback
         from ..queries import CatalogueError
+        from .build import BuildError
         from .read import ReportError
         from .store import StoreError
 
-        if isinstance(e, ReportError | StoreError | CatalogueError | ValueError | OSError):
+        if isinstance(
+            e, BuildError | ReportError | StoreError | CatalogueError | ValueError | OSError
+        ):
             print(f"policykg: {e}", file=sys.stderr)
             return 1
         raise
@@ -80,6 +84,29 @@ def parser() -> argparse.ArgumentParser:
         "--base", default=DEFAULT_BASE, help=f"base of entity IRIs (default {DEFAULT_BASE})"
     )
     c.add_argument("--no-dumps", action="store_true", help="skip writing the RDF dumps")
+    c.add_argument(
+        "--strict",
+        action="store_true",
+        help="all or nothing: fail (and keep the old store) if any report cannot be read or any "
+        "fact fails a SHACL shape, instead of skipping the report or dropping the fact",
+    )
+    c.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=JOBS,
+        help=f"processes building reports in parallel (default {JOBS})",
+    )
+    c.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build every report again instead of reusing the unchanged ones of the store",
+    )
+    c.add_argument(
+        "--max-report-kb",
+        type=_positive_int,
+        default=MAX_REPORT_BYTES // 1024,
+        help=f"skip report files larger than this (default {MAX_REPORT_BYTES // 1024} KiB)",
+    )
 
     c = command("load", cmd_load, "load any RDF file into a named graph of the store")
     c.add_argument(
@@ -121,22 +148,63 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+EXIT_INCOMPLETE = 3  # the build landed, but some report was skipped or some fact dropped
+
+
 def cmd_build(args) -> int:
     from .build import build
 
     result = build(
-        args.reports, args.store, base=args.base, dumps=not args.no_dumps, progress=_progress
+        args.reports,
+        args.store,
+        base=args.base,
+        dumps=not args.no_dumps,
+        progress=_progress,
+        strict=args.strict,
+        jobs=args.jobs,
+        reuse=not args.rebuild,
+        max_bytes=args.max_report_kb * 1024,
     )
     for r in result.reports:
         counts = ", ".join(f"{k} {v}" for k, v in r.counts.items())
         print(f"{r.name}: {r.quads} quads ({counts})")
         for w in r.warnings:
             print(f"  warning: {w}", file=sys.stderr)
-    print(f"{result.quads} quads, {result.inferred} inferred, in {result.seconds}s")
-    return 0
+        for d in r.dropped:
+            print(
+                f"  dropped: {d.focus} fails {d.shape} ({d.component}): {d.message} 「{d.quote[:60]}」",
+                file=sys.stderr,
+            )
+    for s in result.skipped:
+        print(f"skipped {s.reason}", file=sys.stderr)
+    print(
+        f"{len(result.reports)} reports built, {len(result.skipped)} skipped, "
+        f"{result.dropped} facts dropped; {result.quads} quads, {result.inferred} inferred, "
+        f"in {result.seconds}s" + (" (unchanged)" if result.up_to_date else "")
+    )
+    return 0 if result.complete else EXIT_INCOMPLETE
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def cmd_load(args) -> int:
+    from .build import is_store
+    from .store import StoreUnavailable
+
+    path = Path(args.store)
+    if not (
+        is_store(path) or (path / "CURRENT").is_file()
+    ):  # a built store, or a bare Oxigraph one
+        raise StoreUnavailable(
+            f"no store at {path}: build one with `policykg build … --store {path}`"
+        )
+    if not args.file.is_file():
+        raise ValueError(f"{args.file}: no such file")
     store = ox.Store(str(oxigraph_dir(args.store)))
     try:
         store.load(path=str(args.file), to_graph=ox.NamedNode(args.graph))

@@ -32,10 +32,15 @@ def seed_store(seed_store_dir):
 
 
 @pytest.fixture(scope="session")
-def corpus_store_dir(tmp_path_factory) -> Path:
-    """A store directory built from all five bundled reports."""
+def corpus_build(tmp_path_factory):
+    """The build of all 34 bundled reports (in parallel, without dumps): its ``BuildResult``."""
     from policykg.kg.build import build
 
     store_dir = tmp_path_factory.mktemp("corpus") / "store"
-    build(REPORTS, store_dir)
-    return store_dir
+    return build(REPORTS, store_dir, dumps=False)
+
+
+@pytest.fixture(scope="session")
+def corpus_store_dir(corpus_build) -> Path:
+    """A store directory built from all 34 bundled reports."""
+    return Path(corpus_build.store_dir)

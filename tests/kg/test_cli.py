@@ -13,8 +13,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from policykg.kg.build import build
-from policykg.kg.read import ReportError
+from policykg.kg.build import BuildError, build
 from policykg.kg.store import open_store
 
 SEED = (
@@ -31,14 +30,15 @@ def policykg(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     )
 
 
-def test_failed_build_leaves_the_previous_store_untouched(seed_store_dir, tmp_path):
+def test_failed_strict_build_leaves_the_previous_store_untouched(seed_store_dir, tmp_path):
+    # strict: the all-or-nothing build (the default skips what it cannot read, issue 7)
     store_dir = tmp_path / "store"
     build([SEED], store_dir, dumps=False)
     before = len(open_store(store_dir).oxigraph)
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    with pytest.raises(ReportError, match="empty.txt"):
-        build([SEED, empty], store_dir, dumps=False)
+    with pytest.raises(BuildError, match="empty.txt"):
+        build([SEED, empty], store_dir, dumps=False, strict=True)
     assert len(open_store(store_dir).oxigraph) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "store"]
 
@@ -111,3 +111,31 @@ def test_stats_counts_classes(seed_store_dir):
 def test_help_teaches_with_examples():
     out = policykg("--help").stdout
     assert "examples:" in out and "policykg build" in out
+
+
+def test_build_refuses_a_directory_that_is_not_a_store(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "thesis.txt").write_text("precious")
+    result = policykg("build", str(SEED), "--store", str(docs), "--no-dumps", check=False)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert str(docs) in result.stderr and "not a PolicyKG store" in result.stderr
+    assert (docs / "thesis.txt").read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]  # no work directory left
+
+
+def test_build_refuses_a_file_as_store(tmp_path):
+    target = tmp_path / "notes.txt"
+    target.write_text("precious")
+    result = policykg("build", str(SEED), "--store", str(target), "--no-dumps", check=False)
+    assert result.returncode != 0 and str(target) in result.stderr
+    assert target.read_text() == "precious"
+
+
+def test_build_fills_an_empty_directory_and_replaces_a_store(tmp_path):
+    store_dir = tmp_path / "store"
+    store_dir.mkdir()
+    build([SEED], store_dir, dumps=False)
+    assert (store_dir / "build.json").is_file()
+    build([SEED], store_dir, dumps=False)  # a store is replaced without complaint
+    assert len(open_store(store_dir).oxigraph) > 5000

@@ -23,8 +23,13 @@ def doc(name: str) -> Document:
     return read_report(SOURCES / f"{name}.txt")
 
 
-def test_the_five_bundled_reports_are_there():
-    assert len(REPORTS) == 5 and FOUNDING in REPORTS
+def test_the_34_reports_of_the_manifest_are_bundled():
+    import csv
+
+    with open(SOURCES / "manifest.csv", encoding="utf-8", newline="") as f:
+        listed = {Path(row["file"]).stem for row in csv.DictReader(f)}
+    assert len(listed) == 34 and FOUNDING in listed
+    assert set(REPORTS) == listed
 
 
 # --- decoding and refusal ---------------------------------------------------------------------
