@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from . import extract
 from .document import Document
 from .dumps import write_dumps
 from .iri import DEFAULT_BASE, Minter
+from .manifest import ReportMetadata, load_manifest
 from .read import read_report
 from .reason import materialise
 from .store import merge_into_default_graph
@@ -64,8 +65,12 @@ def build(
     base: str = DEFAULT_BASE,
     dumps: bool = True,
     progress: Progress = lambda message: None,
+    manifest: str | Path | Mapping[str, ReportMetadata] | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``reports`` into ``store_dir``, atomically.
+
+    ``manifest`` (a CSV path or rows by file name, see ``kg.manifest``) overrides what each
+    report's text says about its place, year, date and title.
 
     :raises policykg.kg.read.ReportError: a report is empty, binary or not a report.
     :raises BuildError: the graph fails its SHACL shapes, or the store cannot be written.
@@ -76,7 +81,9 @@ def build(
         raise BuildError("no reports given")
     minter = Minter(base)
     store_dir = Path(store_dir)
-    docs = [read_report(p) for p in paths]  # fail on bad input before writing anything
+    rows = load_manifest(manifest) if isinstance(manifest, str | Path) else manifest or {}
+    # fail on bad input before writing anything
+    docs = [read_report(p, metadata=rows.get(p.name)) for p in paths]
     work = store_dir.with_name(f".{store_dir.name}.building-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)

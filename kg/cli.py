@@ -80,6 +80,12 @@ def parser() -> argparse.ArgumentParser:
         "--base", default=DEFAULT_BASE, help=f"base of entity IRIs (default {DEFAULT_BASE})"
     )
     c.add_argument("--no-dumps", action="store_true", help="skip writing the RDF dumps")
+    c.add_argument(
+        "--manifest",
+        type=Path,
+        help="CSV (file,place,admin_code,year,delivered,title,kind,source) whose non-empty "
+        "cells override what each report's text says about itself",
+    )
 
     c = command("load", cmd_load, "load any RDF file into a named graph of the store")
     c.add_argument(
@@ -125,7 +131,12 @@ def cmd_build(args) -> int:
     from .build import build
 
     result = build(
-        args.reports, args.store, base=args.base, dumps=not args.no_dumps, progress=_progress
+        args.reports,
+        args.store,
+        base=args.base,
+        dumps=not args.no_dumps,
+        progress=_progress,
+        manifest=args.manifest,
     )
     for r in result.reports:
         counts = ", ".join(f"{k} {v}" for k, v in r.counts.items())

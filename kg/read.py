@@ -26,7 +26,8 @@ from pathlib import Path
 
 from . import lexicons
 from .document import Document
-from .structure import DATELINE, HEADING
+from .manifest import ReportMetadata
+from .structure import DATELINE, HEADING, dateline_complete
 
 MIN_CHINESE = 200  # fewer Chinese characters than a short paragraph: not a report
 MIN_REPORT_WORDS = 4  # distinct words of lexicons/report_words.txt a report must use
@@ -57,8 +58,8 @@ class ReportError(ValueError):
         self.problem = problem
 
 
-def read_report(path: str | Path) -> Document:
-    """Read, decode and normalise one report.
+def read_report(path: str | Path, metadata: ReportMetadata | None = None) -> Document:
+    """Read, decode and normalise one report; ``metadata`` (a manifest row) travels with it.
 
     :raises ReportError: the file cannot be read, is empty, binary, in an unknown encoding,
         or not a report (too little Chinese, none of the words reports are made of).
@@ -71,7 +72,7 @@ def read_report(path: str | Path) -> Document:
     raw = decode(path, data)
     check_is_report(path, raw)
     text, origin = normalise(raw)
-    return Document(path, raw, text, origin)
+    return Document(path, raw, text, origin, metadata)
 
 
 def decode(path: Path, data: bytes) -> str:
@@ -347,7 +348,7 @@ def is_open(text: str) -> bool:
     if "\t" in text:
         return False
     if DATELINE.match(text):
-        return not text.rstrip(CLOSERS).endswith("上")
+        return not dateline_complete(text)
     if _heading_only(text):
         return False
     if text.count("“") > text.count("”"):
