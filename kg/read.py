@@ -320,7 +320,7 @@ def clean_line(line: Line) -> Line:
 class ResidueRule:
     """A line of lexicons/web_residue.txt: what the pattern matches and how much it drops."""
 
-    kind: str  # line | label | block | footer
+    kind: str  # line | label | block | footer | end
     pattern: re.Pattern[str]
 
 
@@ -346,6 +346,9 @@ def drop_residue(lines: list[Line]) -> list[Line]:
         rule = next((r for r in residue_rules() if r.pattern.fullmatch(text)), None)
         if rule is None or not text:
             kept.append(line)
+        elif rule.kind == "end":
+            if sum(len(rest.text) for rest in lines[i:]) <= total / 2:
+                break  # a notice ends the page; one above the report is only a line
         elif rule.kind == "footer":
             after = sum(len(rest.text) for rest in lines[i + 1 :])
             if after <= FOOTER_TAIL * total:

@@ -25,6 +25,7 @@ from functools import cache
 
 from . import lexicons
 from .document import Document
+from .glossary import is_glossary_title
 
 NUMERALS = "一二三四五六七八九十"
 HEADING = re.compile(
@@ -215,7 +216,7 @@ def find_appendix(
     for start, _end, line in lines:
         if start < total / 2 or _in_any(start, tables):
             continue
-        if any(p.fullmatch(line.strip()) for p in appendix_headings()):
+        if any(p.fullmatch(line.strip()) for p in appendix_headings()) or is_glossary_title(line):
             return (start, total)
     return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from policykg.kg.policies import find_policies
+from policykg.kg.policies import find_policies, find_policy_documents
 from policykg.kg.read import read_report
 
 SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
@@ -26,3 +26,25 @@ def test_no_policy_from_what_is_to_be_avoided_or_from_function_words():
     henan = labels("henan-province_2026_gov-work-report")
     assert not any(label.startswith("的") for label in henan)  # 中央出台的一揽子增量政策
     assert "15条政策" not in labels("sichuan-province_2026_gov-work-report")
+
+
+def test_films_shows_and_books_are_no_policy_documents():
+    text = (
+        "电影《哪吒2》、微短剧《家里家外》热播，舞剧《天工开物》巡演，出版《现代汉语词典》。"
+        "省政府办公厅印发《关于推动经济回升向好的若干政策措施》，施行《民营经济促进法》，"
+        "制定《湛河区引进项目工作考评办法（试行）》，下发《2024年重点工作清单》。"
+    )
+    assert [d.title for d in find_policy_documents(text)] == [
+        "关于推动经济回升向好的若干政策措施",
+        "民营经济促进法",
+        "湛河区引进项目工作考评办法（试行）",
+        "2024年重点工作清单",
+    ]
+
+
+def test_a_title_without_a_kind_is_a_document_when_issued_or_numbered():
+    text = "国务院印发《新时代的东北全面振兴》。见《营商环境再优化》（国发〔2024〕5号）。"
+    assert [d.title for d in find_policy_documents(text)] == [
+        "新时代的东北全面振兴",
+        "营商环境再优化",
+    ]
