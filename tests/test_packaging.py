@@ -21,7 +21,7 @@ CHECK = textwrap.dedent(
     from policykg.service import create_app
 
     sources = Path(policykg.kg.__file__).parent / "sources"
-    assert len(list(sources.glob("*.txt"))) == 5
+    assert len(list(sources.glob("*.txt"))) == 34
     store = Path(tempfile.mkdtemp()) / "store"
     result = build([sources / "zhanhe-district_2023_plan-report.txt"], store)
     assert result.quads > 5000 and (store / "dumps" / "void.ttl").is_file()
