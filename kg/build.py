@@ -44,7 +44,7 @@ import stat
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
@@ -54,6 +54,7 @@ import pyoxigraph as ox
 from .. import ontology
 from .attainment import attainment
 from .iri import DEFAULT_BASE, Minter
+from .manifest import ReportMetadata, load_manifest
 from .read import ReportError
 from .store import merge_into_default_graph
 
@@ -156,11 +157,14 @@ def build(
     jobs: int = JOBS,
     reuse: bool = True,
     max_bytes: int = MAX_REPORT_BYTES,
+    manifest: str | Path | Mapping[str, ReportMetadata] | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``reports`` into ``store_dir``, atomically.
 
     Unreadable reports are skipped and failing facts dropped (see the module docstring); the
-    result lists both. With ``strict``, either fails the build instead.
+    result lists both. With ``strict``, either fails the build instead. ``manifest`` (a CSV
+    path or rows by file name, see ``kg.manifest``) overrides what each report's text says
+    about its place, year, date and title.
 
     :raises policykg.kg.read.ReportError: with ``strict``, a report cannot be read.
     :raises BuildError: no report could be built; with ``strict``, a fact fails a shape; the
@@ -176,7 +180,8 @@ def build(
         _clean_leftovers(store_dir)
         check_replaceable(store_dir)
         version = pipeline_version()
-        inputs, skipped = _inputs(paths, base, version, max_bytes)
+        rows = load_manifest(manifest) if isinstance(manifest, str | Path) else manifest or {}
+        inputs, skipped = _inputs(paths, base, version, max_bytes, rows)
         previous = _previous_build(store_dir, base, version) if reuse else None
         keys = [key for key, _ in inputs] + [f"{s.file}:skipped:{s.reason}" for s in skipped]
         if previous and previous.inputs == keys and previous.dumps == dumps:
@@ -186,7 +191,7 @@ def build(
             return previous
         known = {r.key: r for r in previous.reports} if previous else {}
         todo = [(key, path) for key, path in inputs if key not in known]
-        outcomes = _build_reports(todo, base, jobs, strict, progress)
+        outcomes = _build_reports(todo, base, jobs, progress, rows)
         summaries: list[ReportSummary] = []
         data: dict[str, bytes] = {}
         for key, path in inputs:
@@ -324,7 +329,11 @@ def pipeline_version() -> str:
 
 
 def _inputs(
-    paths: list[Path], base: str, version: str, max_bytes: int
+    paths: list[Path],
+    base: str,
+    version: str,
+    max_bytes: int,
+    rows: Mapping[str, ReportMetadata],
 ) -> tuple[list[tuple[str, Path]], list[SkippedReport]]:
     """Each readable file with its cache key; the others with the reason they are skipped."""
     inputs: list[tuple[str, Path]] = []
@@ -348,7 +357,8 @@ def _inputs(
             continue
         names[path.stem] = path
         sha = hashlib.sha256(data).hexdigest()
-        inputs.append((f"{path.name}:{sha}:{base}:{version}", path))
+        meta = hashlib.sha256(repr(rows.get(path.name)).encode()).hexdigest()[:12]
+        inputs.append((f"{path.name}:{sha}:{base}:{version}:{meta}", path))
     return inputs, skipped
 
 
@@ -373,7 +383,11 @@ def _previous_build(store_dir: Path, base: str, version: str) -> BuildResult | N
 
 
 def _build_reports(
-    todo: list[tuple[str, Path]], base: str, jobs: int, strict: bool, progress: Progress
+    todo: list[tuple[str, Path]],
+    base: str,
+    jobs: int,
+    progress: Progress,
+    rows: Mapping[str, ReportMetadata],
 ) -> dict[str, ReportOutcome]:
     """Build ``todo`` in ``jobs`` processes (in this one for a single report)."""
     outcomes: dict[str, ReportOutcome] = {}
@@ -391,11 +405,14 @@ def _build_reports(
 
     if jobs <= 1 or len(todo) == 1:
         for i, (key, path) in enumerate(todo, 1):
-            done(i, key, path, build_report(str(path), base))
+            done(i, key, path, build_report(str(path), base, rows.get(path.name)))
         return outcomes
     pool = cf.ProcessPoolExecutor(min(jobs, len(todo)), initializer=_worker_init)
     try:
-        futures = {pool.submit(build_report, str(path), base): (key, path) for key, path in todo}
+        futures = {
+            pool.submit(build_report, str(path), base, rows.get(path.name)): (key, path)
+            for key, path in todo
+        }
         started = time.monotonic()
         pending = set(futures)
         while pending:
@@ -417,7 +434,9 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def build_report(path: str, base: str = DEFAULT_BASE) -> ReportOutcome:
+def build_report(
+    path: str, base: str = DEFAULT_BASE, metadata: ReportMetadata | None = None
+) -> ReportOutcome:
     """Read, extract, infer and check one report; never raises for a bad report.
 
     An unreadable report, a report whose own node fails its shape, and an error inside the
@@ -427,7 +446,7 @@ def build_report(path: str, base: str = DEFAULT_BASE) -> ReportOutcome:
 
     file = Path(path)
     try:
-        doc = read_report(file)
+        doc = read_report(file, metadata=metadata)
     except ReportError as e:
         return ReportOutcome(None, skipped=str(e))
     try:

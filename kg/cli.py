@@ -107,6 +107,12 @@ def parser() -> argparse.ArgumentParser:
         default=MAX_REPORT_BYTES // 1024,
         help=f"skip report files larger than this (default {MAX_REPORT_BYTES // 1024} KiB)",
     )
+    c.add_argument(
+        "--manifest",
+        type=Path,
+        help="CSV (file,place,admin_code,year,delivered,title,kind,source) whose non-empty "
+        "cells override what each report's text says about itself",
+    )
 
     c = command("load", cmd_load, "load any RDF file into a named graph of the store")
     c.add_argument(
@@ -137,7 +143,14 @@ def parser() -> argparse.ArgumentParser:
         help="write every format, gzipped, with checksums and VoID into -o DIR",
     )
 
-    command("stats", cmd_stats, "count what the store holds, per graph and per class")
+    c = command("stats", cmd_stats, "count what the store holds, per graph and per class")
+    c.add_argument(
+        "--coverage",
+        action="store_true",
+        help="per report: glossary entries, slogans (decomposed), policy documents, "
+        "enterprises, projects, observations (targets/actuals), facts dropped",
+    )
+    c.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
     c = command("serve", cmd_serve, "serve the SPARQL endpoint and pages with waitress")
     c.add_argument("--host", default="127.0.0.1")
@@ -164,6 +177,7 @@ def cmd_build(args) -> int:
         jobs=args.jobs,
         reuse=not args.rebuild,
         max_bytes=args.max_report_kb * 1024,
+        manifest=args.manifest,
     )
     for r in result.reports:
         counts = ", ".join(f"{k} {v}" for k, v in r.counts.items())
@@ -293,6 +307,9 @@ def cmd_stats(args) -> int:
     from .stats import store_stats
     from .store import open_store
 
+    if args.coverage:
+        _print_coverage(args.store, args.format)
+        return 0
     stats = store_stats(open_store(args.store))
     print(f"{stats['quads']} quads in {len(stats['graphs'])} named graphs")
     for graph, n in stats["graphs"].items():
@@ -301,6 +318,36 @@ def cmd_stats(args) -> int:
     for cls, n in stats["classes"].items():
         print(f"  {n:8}  {cls}")
     return 0
+
+
+def _print_coverage(store_dir: str, fmt: str) -> None:
+    from .stats import COVERAGE, coverage
+    from .store import open_store
+
+    table = coverage(open_store(store_dir), store_dir)
+    names = ["report", *COVERAGE, "dropped"]
+    counts = [[*e.counts.values(), e.dropped] for e in table]
+    reports = [e.file.removesuffix(".txt") for e in table]
+    if fmt == "json":
+        rows = [
+            dict(zip(names, [r, *c], strict=True)) for r, c in zip(reports, counts, strict=True)
+        ]
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(names)
+        writer.writerows([r, *c] for r, c in zip(reports, counts, strict=True))
+        return
+    reports.append("total")
+    counts.append([sum(column) for column in zip(*counts, strict=True)] if counts else [])
+    width = max(map(len, [names[0], *reports]))
+    print(names[0].ljust(width), *(n.rjust(max(len(n), 5)) for n in names[1:]))
+    for report, row in zip(reports, counts, strict=True):
+        print(
+            report.ljust(width),
+            *(str(v).rjust(max(len(n), 5)) for v, n in zip(row, names[1:], strict=True)),
+        )
 
 
 def cmd_serve(args) -> int:

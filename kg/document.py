@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .manifest import ReportMetadata
 
 
 @dataclass(frozen=True)
@@ -22,12 +26,17 @@ class Span:
 
 @dataclass
 class Document:
-    """A decoded report. ``origin[i]`` is the raw offset of ``text[i]``; one extra entry at the end."""
+    """A decoded report. ``origin[i]`` is the raw offset of ``text[i]``; one extra entry at the end.
+
+    ``metadata`` is what a manifest says about the report; it overrides the text's own
+    front matter (see ``kg.structure``).
+    """
 
     path: Path
     raw: str
     text: str
     origin: list[int]
+    metadata: ReportMetadata | None = None
 
     def span(self, start: int, end: int) -> Span:
         """The raw-text evidence for ``text[start:end]``.

@@ -73,8 +73,32 @@ def layout() -> dict:
 
 @cache
 def header_patterns() -> tuple[re.Pattern[str], ...]:
-    """Glossary titles (名词解释, 部分名词和专用术语解释…) from the layout lexicon."""
-    return tuple(re.compile(p) for p in layout()["headers"])
+    """Glossary titles (名词解释, 附件：部分名词和专用术语解释, 有关内容名词注释, 注释…),
+    composed from the parts listed in the layout lexicon's ``[heading]``.
+
+    >>> [bool(is_glossary_title(t)) for t in ("有关内容名词注释", "【名词解释】", "附件2：部分名词和术语解释", "工作说明")]
+    [True, True, True, False]
+    """
+    h = layout()["heading"]
+
+    def any_of(words: list[str]) -> str:
+        return "(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")"
+
+    subject = any_of(h["subjects"])
+    qualifiers = any_of(h["qualifiers"]) + "{0,3}"
+    composed = (
+        f"(?:{h['attachment']})?{qualifiers}{subject}"
+        f"(?:{any_of(h['joiners'])}{qualifiers}{subject})?{any_of(h['explanations'])}"
+    )
+    return (re.compile(composed), re.compile(f"(?:{h['attachment']})?{any_of(h['bare'])}"))
+
+
+def is_glossary_title(line: str) -> bool:
+    """Is this line (stripped, brackets and a final colon aside) a glossary title?"""
+    line = line.strip().rstrip("：:").strip().strip("【】[]（）()〔〕 ")
+    return len(line) <= layout()["heading"]["longest"] and any(
+        p.fullmatch(line) for p in header_patterns()
+    )
 
 
 def bare_number_chars() -> str:
@@ -91,7 +115,7 @@ def find_glossary(text: str) -> list[GlossaryEntry]:
     """
     lines = _lines(text)
     for i, line in enumerate(lines):
-        if _is_header(line.text):
+        if is_glossary_title(line.text):
             entries = _entries(text, lines[i + 1 :])
             if entries:
                 return entries
@@ -106,11 +130,6 @@ def _lines(text: str) -> list[_Line]:
             start = m.start() + len(m.group()) - len(m.group().lstrip())
             out.append(_Line(start, start + len(stripped), stripped))
     return out
-
-
-def _is_header(line: str) -> bool:
-    line = line.rstrip("：:").strip()
-    return len(line) <= 20 and any(p.fullmatch(line) for p in header_patterns())
 
 
 def _marker(line: _Line, expected: int, unnumbered: bool) -> int | None:

@@ -133,7 +133,7 @@ def write_report(rg: ReportGraph, sha256: str) -> None:
     s, doc = rg.structure, rg.doc
     rg.entity(rg.report.value, POL.Report, report_label(s, doc.name))
     rg.add(rg.report, RDF.type, PROV.Entity)
-    rg.add(rg.report, DCTERMS.title, zh(s.title or doc.name))
+    rg.add(rg.report, DCTERMS.title, zh(s.title or report_label(s, doc.name)))
     rg.add(rg.report, POL.text, ox.Literal(doc.raw))
     rg.add(rg.report, POL.sourceFile, ox.Literal(doc.path.name))
     rg.add(rg.report, POL.sha256, ox.Literal(sha256))
@@ -144,6 +144,8 @@ def write_report(rg: ReportGraph, sha256: str) -> None:
     place = report_place(rg)
     if place is not None:
         rg.add(rg.report, DCTERMS.spatial, place)
+    if s.level:
+        rg.add(rg.report, POL.adminLevel, ox.Literal(s.level))
     if s.issuer:
         issuer = body_label(s.issuer)
         body = rg.entity(rg.minter.entity("body", issuer), POL.GovernmentBody, issuer)
@@ -151,19 +153,21 @@ def write_report(rg: ReportGraph, sha256: str) -> None:
 
 
 def report_label(structure, fallback: str) -> str:
-    """The title as printed, led by place and year when it names neither (政府工作报告 is many reports).
+    """The title as printed, led by year and place when it lacks the place (政府工作报告 is
+    many reports): 2016年海拉尔区政府工作报告. An untitled report is named by the kind of
+    report it says it is (向大会报告工作: 政府工作报告), else by ``fallback``.
 
     ``dcterms:title`` keeps the printed title; the label must tell reports apart in lists.
     """
-    title = structure.title or fallback
-    if structure.place and structure.place not in title:
-        year = (
-            f"{structure.date.year}年"
-            if structure.date and str(structure.date.year) not in title
-            else ""
-        )
-        return f"{structure.place}{year}{title}"
-    return title
+    title = structure.title or structure.kind
+    if not title:
+        return fallback
+    if not structure.place or structure.place in title:
+        return title
+    year = max(structure.years, default=None)
+    if year is None:
+        return structure.place + title
+    return f"{year}年{structure.place}{title.removeprefix(f'{year}年')}"
 
 
 def report_place(rg: ReportGraph) -> Node | None:

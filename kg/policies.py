@@ -72,8 +72,47 @@ def negations() -> tuple[str, ...]:
     return lexicons.lines("policy_negations.txt")
 
 
+@cache
+def document_kinds() -> dict:
+    """Document suffixes, issuing verbs, the document-number pattern and the genres of works
+    (lexicons/document_kinds.toml)."""
+    lex = dict(lexicons.toml("document_kinds.toml"))
+    lex["suffixes"] = tuple(sorted(lex["suffixes"], key=len, reverse=True))
+    lex["number"] = re.compile(lex["document_number"])
+    return lex
+
+
+TRAILING_NOTE = re.compile(r"(?:[（(][^（()）]{1,20}[）)])+$")  # （试行）（2021—2025年）
+
+
+def looks_like_document(title: str, text: str, start: int, end: int) -> bool:
+    """Is the 《title》 at ``text[start:end]`` a policy document, not a film, show or book?
+
+    It is when the title ends with a kind of document (规划, 意见, 条例, 法…), or when the
+    clause before it issues it (印发《…》) or a document number (〔2024〕5号) follows; never
+    right after the genre of a work (电影《…》, 舞剧《…》).
+
+    >>> t = "电影《长空之王》、舞剧《天工开物》热映，印发《关于推动经济回升的若干措施（试行）》。"
+    >>> [looks_like_document(m[1], t, m.start(), m.end()) for m in DOC.finditer(t)]
+    [False, False, True]
+    >>> looks_like_document("哪吒2", "《哪吒2》票房创纪录", 0, 6)
+    False
+    """
+    lex = document_kinds()
+    lead = re.split(r"[，。；：！？\n]", text[max(0, start - 20) : start])[-1]
+    if lead.rstrip("、 ").endswith(tuple(lex["work_words"])):
+        return False
+    name = TRAILING_NOTE.sub("", re.sub(r"\s+", "", title))
+    if name.endswith(lex["suffixes"]):
+        return True
+    if any(verb in lead for verb in lex["issuing_verbs"]):
+        return True
+    return bool(lex["number"].match(text, end) or lex["number"].search(title))
+
+
 def find_policy_documents(text: str) -> list[PolicyDocumentRecord]:
-    """Every distinct 《》 title, with its mentions, and issue date/issuer when the sentence says.
+    """Every distinct 《》 title that names a policy document (:func:`looks_like_document`),
+    with its mentions, and issue date/issuer when the sentence says.
 
     >>> d = find_policy_documents("2015年8月5日，国务院办公厅发布了《国务院办公厅关于推广随机抽查规范事中事后监管的通知》。")[0]
     >>> d.issued, d.issuer
@@ -81,6 +120,8 @@ def find_policy_documents(text: str) -> list[PolicyDocumentRecord]:
     """
     found: dict[str, PolicyDocumentRecord] = {}
     for match in DOC.finditer(text):
+        if not looks_like_document(match.group(1), text, match.start(), match.end()):
+            continue
         title = re.sub(r"\s+", "", match.group(1))
         record = found.setdefault(title, PolicyDocumentRecord(title))
         record.mentions.append(match.span())

@@ -7,6 +7,8 @@ that extractors see one shape of Chinese text:
 - full-width letters, digits and ``%`` ``.`` and the ideographic space become half-width
   (``Ｐ２．５`` → ``P2.5``); ASCII ``, ; : ( ) ! ?`` next to Chinese become ``，；：（）！？``;
   spaces between Chinese characters go (``指 标 名 称`` → ``指标名称``), tabs stay;
+- a report in traditional characters (報告, 發展) is read as simplified (OpenCC t2s, one
+  character for one), while quotes stay in the source's characters;
 - web-page residue (toolbars, bylines, footers; ``lexicons/web_residue.txt``) is dropped;
 - lines cut by a PDF page break are joined (``全区经济社会呈`` + ``现总体稳定`` →
   ``全区经济社会呈现总体稳定``), blank lines go: one paragraph, heading or table row a line.
@@ -22,15 +24,18 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from . import lexicons
 from .document import Document
-from .structure import DATELINE, HEADING
+from .manifest import ReportMetadata
+from .structure import DATELINE, HEADING, dateline_complete
 
 MIN_CHINESE = 200  # fewer Chinese characters than a short paragraph: not a report
 MIN_REPORT_WORDS = 4  # distinct words of lexicons/report_words.txt a report must use
 FOOTER_TAIL = 0.2  # a footer marker only counts in the last fifth of the text
+TRADITIONAL_SHARE = 0.05  # this share of traditional-only characters makes a text traditional
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Chinese characters and the punctuation that goes with them (full-width forms, 、。《》“”—…)
@@ -57,8 +62,8 @@ class ReportError(ValueError):
         self.problem = problem
 
 
-def read_report(path: str | Path) -> Document:
-    """Read, decode and normalise one report.
+def read_report(path: str | Path, metadata: ReportMetadata | None = None) -> Document:
+    """Read, decode and normalise one report; ``metadata`` (a manifest row) travels with it.
 
     :raises ReportError: the file cannot be read, is empty, binary, in an unknown encoding,
         or not a report (too little Chinese, none of the words reports are made of).
@@ -69,9 +74,12 @@ def read_report(path: str | Path) -> Document:
     except OSError as e:
         raise ReportError(path, f"cannot be read ({e.strerror or e})") from e
     raw = decode(path, data)
-    check_is_report(path, raw)
-    text, origin = normalise(raw)
-    return Document(path, raw, text, origin)
+    # a traditional-character report is read in simplified characters, one for one, so that
+    # offsets into the simplified text are offsets into the raw text and quotes stay exact
+    readable = to_simplified(raw) if is_traditional(raw) else raw
+    check_is_report(path, readable)
+    text, origin = normalise(readable)
+    return Document(path, raw, text, origin, metadata)
 
 
 def decode(path: Path, data: bytes) -> str:
@@ -124,6 +132,61 @@ def check_is_report(path: Path, raw: str) -> None:
 def report_words() -> tuple[str, ...]:
     """报告, 工作, 发展, 计划…: words every government report uses (lexicons/report_words.txt)."""
     return lexicons.lines("report_words.txt")
+
+
+# --- traditional characters -------------------------------------------------------------------
+
+
+@cache
+def traditional_characters() -> frozenset[str]:
+    """Characters OpenCC converts from traditional to simplified (its TSCharacters table)."""
+    table = resources.files("opencc") / "dictionary" / "TSCharacters.txt"
+    chars = set()
+    for line in table.read_text("utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        if key and values.split()[:1] != [key]:
+            chars.add(key)
+    return frozenset(chars)
+
+
+def is_traditional(raw: str) -> bool:
+    """Is this text written in traditional characters (報告, 發展)? A simplified report holds
+    almost none of them (乾, 濛 in names), a traditional one a third of its characters.
+
+    >>> is_traditional("關於國民經濟和社會發展計劃執行情況的報告"), is_traditional("关于计划执行情况的报告")
+    (True, False)
+    """
+    chinese = len(re.findall(f"[{CJK}]", raw))
+    table = traditional_characters()
+    return chinese > 0 and sum(ch in table for ch in raw) >= TRADITIONAL_SHARE * chinese
+
+
+def to_simplified(raw: str) -> str:
+    """``raw`` in simplified characters, character for character (OpenCC t2s).
+
+    OpenCC converts phrase by phrase; a line whose conversion changes its length is converted
+    one character at a time instead, so the result always has the length of ``raw``.
+
+    >>> to_simplified("發展規劃綱要\\n報告")
+    '发展规划纲要\\n报告'
+    """
+    converter = _t2s()
+    out = []
+    for line in raw.split("\n"):
+        converted = converter.convert(line)
+        if len(converted) != len(line):
+            converted = "".join(
+                c if len(c) == 1 else ch for ch in line for c in [converter.convert(ch)]
+            )
+        out.append(converted)
+    return "\n".join(out)
+
+
+@cache
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
 
 
 # --- normalisation ----------------------------------------------------------------------------
@@ -257,7 +320,7 @@ def clean_line(line: Line) -> Line:
 class ResidueRule:
     """A line of lexicons/web_residue.txt: what the pattern matches and how much it drops."""
 
-    kind: str  # line | label | block | footer
+    kind: str  # line | label | block | footer | end
     pattern: re.Pattern[str]
 
 
@@ -283,6 +346,9 @@ def drop_residue(lines: list[Line]) -> list[Line]:
         rule = next((r for r in residue_rules() if r.pattern.fullmatch(text)), None)
         if rule is None or not text:
             kept.append(line)
+        elif rule.kind == "end":
+            if sum(len(rest.text) for rest in lines[i:]) <= total / 2:
+                break  # a notice ends the page; one above the report is only a line
         elif rule.kind == "footer":
             after = sum(len(rest.text) for rest in lines[i + 1 :])
             if after <= FOOTER_TAIL * total:
@@ -347,7 +413,7 @@ def is_open(text: str) -> bool:
     if "\t" in text:
         return False
     if DATELINE.match(text):
-        return not text.rstrip(CLOSERS).endswith("上")
+        return not dateline_complete(text)
     if _heading_only(text):
         return False
     if text.count("“") > text.count("”"):

@@ -3,8 +3,10 @@
 :func:`parse_structure` reads a normalised :class:`~policykg.kg.document.Document` (one
 paragraph, heading or table row a line) and returns offsets into ``doc.text``:
 
-- front matter: ``title``, ``date`` (of the dateline "——2023年10月17日在…会议上"), ``place``
-  and its GB/T 2260 code (via the ``cpca`` tables) with its parent, ``issuer``, ``years``;
+- front matter: ``title``, ``date`` (of the dateline "——2023年10月17日在…会议上" in any of
+  its forms), ``place`` and its GB/T 2260 code (via the ``cpca`` tables) with its parent and
+  ``level``, ``issuer``, ``years`` (the years it reviews and plans); a manifest row
+  (``doc.metadata``) overrides them, the file name gives the year as a last resort;
 - the section tree of numbered headings ``一、`` → ``（一）`` → ``1.``; a heading followed by
   text in the same paragraph ("（一）聚焦实体经济，推动产业发展实现新提升。坚持…") ends at
   its first 。;
@@ -23,21 +25,34 @@ from functools import cache
 
 from . import lexicons
 from .document import Document
+from .glossary import is_glossary_title
 
 NUMERALS = "一二三四五六七八九十"
 HEADING = re.compile(
     rf"^(?:(?P<l1>[{NUMERALS}]{{1,3}})、|(?P<l2>（[{NUMERALS}]{{1,3}}）)|(?P<l3>\d{{1,2}})[.、](?!\d)) *"
 )
-# "——2023年10月17日在湛河区第六届人民代表大会第三次会议上", also in brackets "（2025年1月8日在…）"
+# "——2023年10月17日在湛河区第六届人民代表大会第三次会议上", "----2013年2月28日在海拉尔区…",
+# "（2025年1月8日在…）", "——二〇二六年一月二十七日在甘肃省十四届人民代表大会…", or the date alone
+DATELINE_LEAD = "-‐‑‒–—―－～~（(〔【 \t"  # as lexicons/front_matter.toml [dateline]
+DATELINE_CLOSE = "）)〕】"
+_CN_DIGIT = "〇零一二三四五六七八九"
 DATELINE = re.compile(
-    r"^[—（(]*\s*(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在(?P<meeting>[^）)]*)[）)]?$"
+    rf"^[{re.escape(DATELINE_LEAD)}]*(?P<y>\d{{4}}|[{_CN_DIGIT}]{{4}})年"
+    rf"(?P<m>\d{{1,2}}|[{NUMERALS}]{{1,3}})月(?P<d>\d{{1,2}}|[{NUMERALS}]{{1,3}})日"
+    rf"(?:\s*在(?P<meeting>[^{DATELINE_CLOSE}]*))?[{DATELINE_CLOSE}]?\s*$"
 )
-CONGRESS = re.compile(rf"^(?P<place>.{{2,20}}?)第[{NUMERALS}百]+届人民代表大会")
+CONGRESS = re.compile(rf"^(?P<place>.{{2,20}}?)第?[{NUMERALS}百]+届人民代表大会")
 SALUTATION = re.compile(r"^各位(代表|委员)")
-ON_BEHALF = re.compile(r"我(?:受.{1,10}?委托，?)?代表(?P<body>[^，。、：“”]{0,24}?人民政府)")
+ON_BEHALF = re.compile(
+    r"我(?:受.{1,10}?委托，?)?代表(?P<body>国务院|[^，。、：“”]{0,24}?(?:人民)?政府)"
+)
+GOVERNMENT_WORK = re.compile(r"向大会(?:作)?(?:政府)?(?:工作报告|报告(?:政府)?工作)")
+# Place.level → the level of government a report speaks for
+LEVELS = {0: "province", 1: "prefecture", 2: "county"}
 SENTENCE_END = "。！？；"
 OPENING = {"“": "”", "‘": "’", "《": "》"}
-FRONT_LINES = 8  # the front matter is at most this many lines
+SECTION_OPENING = 12  # characters after a top-level heading that may name its year
+FRONT_LINES = 14  # the front matter is at most this many lines (page headings included)
 
 
 @dataclass
@@ -81,6 +96,8 @@ class Structure:
     place_code: str | None = None
     parent_place: str | None = None
     parent_place_code: str | None = None
+    level: str | None = None  # national, province, prefecture or county
+    kind: str | None = None  # 政府工作报告 when the report says it reports the government's work
     issuer: str | None = None
     years: tuple[int, ...] = ()
     sections: list[Section] = field(default_factory=list)
@@ -134,7 +151,10 @@ def parse_structure(doc: Document) -> Structure:
     structure.appendix = find_appendix(lines, structure.tables)
     body_end = structure.appendix[0] if structure.appendix else len(text)
     structure.sections = find_sections(lines, structure.tables, body_end)
-    read_front_matter(structure, text, lines)
+    read_front_matter(structure, text, lines, doc.metadata)
+    if not structure.years:  # the last resort: the year in the file name
+        year = year_from_file_name(doc.path.stem)
+        structure.years = (year,) if year else ()
     structure.paragraphs = [
         (s, e) for s, e, line in lines if line.strip() and not _in_any(s, structure.tables)
     ]
@@ -196,7 +216,7 @@ def find_appendix(
     for start, _end, line in lines:
         if start < total / 2 or _in_any(start, tables):
             continue
-        if any(p.fullmatch(line.strip()) for p in appendix_headings()):
+        if any(p.fullmatch(line.strip()) for p in appendix_headings()) or is_glossary_title(line):
             return (start, total)
     return None
 
@@ -276,40 +296,91 @@ def _close(sections: list[Section], end: int) -> None:
 # --- front matter -----------------------------------------------------------------------------
 
 
-def read_front_matter(structure: Structure, text: str, lines: list[tuple[int, int, str]]) -> None:
-    """Title, date, place, issuer and years from the lines before the first heading."""
+@cache
+def front_lexicon() -> dict:
+    """Title words, dateline characters, national words, year phrases (lexicons/front_matter.toml)."""
+    return lexicons.toml("front_matter.toml")
+
+
+def read_front_matter(
+    structure: Structure, text: str, lines: list[tuple[int, int, str]], metadata=None
+) -> None:
+    """Title, date, place, level, issuer and years from the front matter and the opening;
+    what ``metadata`` (a manifest row) states overrides them."""
     first = structure.sections[0].start if structure.sections else len(text)
     front = [ln for ln in lines[:FRONT_LINES] if ln[0] < first and ln[2].strip()]
     dateline = next((ln for ln in front if DATELINE.match(ln[2])), None)
     structure.title_span = _title_span(front, dateline)
     if structure.title_span:
         structure.title = text[slice(*structure.title_span)].replace("\n", "")
-    if dateline:
-        m = DATELINE.match(dateline[2])
-        assert m is not None
-        structure.date = _date(int(m["y"]), int(m["m"]), int(m["d"]))
-    read_place(structure, text, dateline[2] if dateline else "")
+    m = DATELINE.match(dateline[2]) if dateline else None
+    if m:
+        structure.date = dateline_date(m)
+    read_place(structure, text, m["meeting"] or "" if m else "", front)
     structure.issuer = find_issuer(structure, text, front)
-    structure.years = covered_years(structure)
+    structure.years = covered_years(structure, text)
+    if GOVERNMENT_WORK.search(text[:2000]) or "政府工作报告" in (structure.title or ""):
+        structure.kind = "政府工作报告"
+    if metadata is not None:
+        apply_metadata(structure, metadata)
 
 
 def _title_span(front: list[tuple[int, int, str]], dateline) -> tuple[int, int] | None:
-    """The first line, and up to two more before the dateline when the title is split."""
-    if not front or front[0] == dateline or not _title_continues(front[0][2]):
+    """The first title line before the dateline ("2026年吉林省政府工作报告"), and up to two
+    more lines when the title is split and the dateline follows."""
+    before = front[: front.index(dateline)] if dateline else front
+    first = next((i for i, ln in enumerate(before) if _is_title_line(ln[2])), None)
+    if first is None:
         return None
-    end = front[0][1]
+    title, end = before[first][2], before[first][1]
     if dateline is not None:
-        for _start, line_end, line in front[1 : front.index(dateline)][:2]:
-            if not _title_continues(line):
+        for _start, line_end, line in before[first + 1 : first + 3]:
+            if _title_complete(title) or not _title_continues(line):
                 break
-            end = line_end
-    return (front[0][0], end)
+            title, end = title + line, line_end
+    return (before[first][0], end)
+
+
+def _is_title_line(line: str) -> bool:
+    """A line that can open a title: it names a kind of report (报告, 规划, 纲要…)."""
+    words = front_lexicon()["title"]["words"]
+    return (
+        _title_continues(line)
+        and not DATELINE.match(line)
+        and len(line) <= 80
+        and any(w in line for w in words)
+    )
+
+
+def _title_complete(title: str) -> bool:
+    return title.rstrip().endswith(tuple(front_lexicon()["title"]["ends"]))
 
 
 def _title_continues(line: str) -> bool:
     return not (
         SALUTATION.match(line) or HEADING.match(line) or "。" in line or line.startswith("—")
     )
+
+
+CHINESE_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def dateline_date(m: re.Match[str]) -> dt.date | None:
+    """The date of a dateline match, in Arabic or Chinese numerals (二〇二六年一月二十七日)."""
+    y, mo, d = m["y"], m["m"], m["d"]
+    year = int(y) if y.isdigit() else int("".join(str(CHINESE_DIGITS[c]) for c in y))
+    month = int(mo) if mo.isdigit() else chinese_numeral(mo)
+    day = int(d) if d.isdigit() else chinese_numeral(d)
+    return _date(year, month, day)
+
+
+def dateline_complete(line: str) -> bool:
+    """Does this dateline end, or does it run on to the next line ("…人民代表大会" + "第三次会议上")?"""
+    m = DATELINE.match(line)
+    if m is None:
+        return True
+    meeting = m["meeting"]
+    return meeting is None or "上" in meeting or line.rstrip()[-1:] in DATELINE_CLOSE
 
 
 def _date(y: int, m: int, d: int) -> dt.date | None:
@@ -319,39 +390,125 @@ def _date(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
-def covered_years(structure: Structure) -> tuple[int, ...]:
-    """Years named in the title and the top-level headings ("一、2022年…执行情况",
-    "三、2026年工作安排"), kept within a few years of the report's date."""
+def covered_years(structure: Structure, text: str = "") -> tuple[int, ...]:
+    """The years a report covers: those its title and top-level headings name
+    ("一、2022年…执行情况", "三、2026年工作安排", kept within a few years of its date), the
+    year it plans (its date's year; undated, the latest heading year or the year its text
+    sets targets for: "2026年主要目标") and the year before when the text reviews it
+    ("过去一年", "2025年工作回顾", or that year named again and again). A top-level section
+    that opens with a year ("一、工作回顾" "2025年是…") covers it like its heading."""
     texts = [structure.title or ""] + [s.heading for s in structure.sections]
+    texts += [text[s.heading_end : s.heading_end + SECTION_OPENING] for s in structure.sections]
     years = {int(y) for t in texts for y in re.findall(r"(?<!\d)(\d{4})年", t)}
     if structure.date:
         years = {y for y in years if structure.date.year - 3 <= y <= structure.date.year + 1}
+    plan = plan_year(text, structure.date, years)
+    if plan is not None:
+        years.add(plan)
+        if reviews_year(text, plan - 1):
+            years.add(plan - 1)
     return tuple(sorted(y for y in years if 1949 <= y <= 2100))
+
+
+def _year_phrases(text: str, kind: str) -> list[int]:
+    """Years named in the ``kind`` phrases of lexicons/front_matter.toml ``[years]``."""
+    found = []
+    for phrase in front_lexicon()["years"][kind]:
+        found += [int(y) for y in re.findall(phrase.replace("{y}", r"(?<!\d)(\d{4})"), text)]
+    return found
+
+
+def plan_year(text: str, date: dt.date | None, heading_years: set[int]) -> int | None:
+    """The year a report plans: its date's year; undated, the latest year its title and
+    headings name, else the year its text most often sets targets or tasks for."""
+    if date is not None:
+        return date.year
+    if heading_years:
+        return max(heading_years)
+    planned = _year_phrases(text, "plan")
+    return max(set(planned), key=planned.count) if planned else None
+
+
+def reviews_year(text: str, year: int) -> bool:
+    """Does the text look back on ``year``: "过去一年", "2025年工作回顾", "刚刚过去的2025年",
+    or ``year`` named at least ``review_mentions`` times?"""
+    lex = front_lexicon()["years"]
+    return (
+        any(w in text for w in lex["last_year"])
+        or year in _year_phrases(text, "review")
+        or len(re.findall(rf"(?<!\d){year}年", text)) >= lex["review_mentions"]
+    )
+
+
+def year_from_file_name(name: str) -> int | None:
+    """The last resort: a year in the file name (``hailaer-district_2013_gov-work-report``)."""
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", name)
+    return int(m[1]) if m else None
 
 
 # --- place and issuer -------------------------------------------------------------------------
 
 
-def read_place(structure: Structure, text: str, dateline: str) -> None:
+def read_place(
+    structure: Structure, text: str, meeting: str, front: list[tuple[int, int, str]] | None = None
+) -> None:
     """The place a report is about: the congress it was given to ("在湛河区第六届人民代表大会"),
-    else the title; resolved to a GB/T 2260 code, with its parent."""
-    m = DATELINE.match(dateline)
-    congress = CONGRESS.match(m["meeting"]) if m else None
+    else the title, else the body it speaks for ("我代表海拉尔区人民政府", a signature
+    line); resolved to a GB/T 2260 code, with its parent. A report to 全国人民代表大会 or
+    on behalf of 国务院 is national."""
+    level = front_lexicon()["level"]
+    opening = ON_BEHALF.search(text[:2000])
+    body = opening["body"] if opening else ""
+    if any(w in meeting for w in level["national_meetings"]) or body in level["national_bodies"]:
+        structure.place = level["national_place"]
+        structure.level = "national"
+        return
+    congress = CONGRESS.match(meeting)
+    signatures = [ln[2] for ln in (front or [])[1:] if not DATELINE.match(ln[2])]
     candidates = (
         congress["place"] if congress else "",
-        m["meeting"] if m else "",
+        meeting,
         structure.title or "",
+        body,
+        *signatures,
     )
     for candidate in candidates:
-        place = resolve_place(candidate, text)
+        place = resolve_place(candidate, text) if candidate else None
         if place is not None:
-            break
-    else:
-        return
+            set_place(structure, place)
+            return
+
+
+def set_place(structure: Structure, place: Place) -> None:
+    """Place, code, level and parent of the report."""
     structure.place, structure.place_code = place.name, place.code
+    structure.level = LEVELS[place.level]
     parent = place.parent()
-    if parent is not None:
-        structure.parent_place, structure.parent_place_code = parent.name, parent.code
+    structure.parent_place = parent.name if parent else None
+    structure.parent_place_code = parent.code if parent else None
+
+
+def apply_metadata(structure: Structure, meta) -> None:
+    """What a manifest row states overrides the text: place (by code, else by name), date,
+    title and the plan year (the text's years up to it stay, later ones go)."""
+    by_code = divisions()[1]
+    if meta.admin_code and meta.admin_code in by_code:
+        set_place(structure, by_code[meta.admin_code])
+    elif meta.place:
+        place = resolve_place(meta.place, "")
+        if place is not None:
+            set_place(structure, place)
+        else:
+            structure.place, structure.place_code = meta.place, meta.admin_code
+    if meta.delivered:
+        structure.date = meta.delivered
+    if meta.title:
+        structure.title = meta.title
+    if meta.kind:
+        structure.kind = meta.kind
+    if meta.year:
+        kept = {y for y in structure.years if meta.year - 1 <= y <= meta.year}
+        structure.years = tuple(sorted(kept | {meta.year}))
 
 
 @dataclass(frozen=True)
@@ -442,7 +599,7 @@ def find_issuer(structure: Structure, text: str, front: list[tuple[int, int, str
     for _start, _end, line in front[1:]:
         m = signature.match(line)
         if m and not DATELINE.match(line) and not HEADING.match(line):
-            return _local_name(m["body"], structure)
+            return _local_name(qualify_body(m["body"], structure), structure)
     m = ON_BEHALF.search(text[:2000])
     if m is None:
         return None
@@ -451,9 +608,17 @@ def find_issuer(structure: Structure, text: str, front: list[tuple[int, int, str
 
 def qualify_body(body: str, structure: Structure) -> str:
     """A body named relative to the report's place gets the place's name: 我代表省人民政府 →
-    四川省人民政府, 省政府办公厅 → 四川省政府办公厅 (in a report about 四川省)."""
-    if body[0] in "省市区县州旗盟" and structure.place and structure.place[-1] == body[0]:
-        return structure.place + body[1:]
+    四川省人民政府, 省政府办公厅 → 四川省政府办公厅 (in a report about 四川省); a bare 省政府
+    is the 省人民政府.
+
+    >>> qualify_body("自治区政府", Structure(place="广西壮族自治区"))
+    '广西壮族自治区人民政府'
+    """
+    lex = front_lexicon()["body"]
+    for level in sorted(lex["relative"], key=len, reverse=True):
+        if body.startswith(level) and structure.place and structure.place.endswith(level):
+            rest = body[len(level) :]
+            return structure.place + lex["short"].get(rest, rest)
     return body
 
 

@@ -139,3 +139,42 @@ def test_build_fills_an_empty_directory_and_replaces_a_store(tmp_path):
     assert (store_dir / "build.json").is_file()
     build([SEED], store_dir, dumps=False)  # a store is replaced without complaint
     assert len(open_store(store_dir).oxigraph) > 5000
+
+
+def test_a_manifest_overrides_the_text_and_coverage_counts_the_report(tmp_path):
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "file,place,admin_code,year,delivered,title,kind,source\n"
+        f"{SEED.name},,,,2023-10-18,湛河区2023年计划报告,,\n",
+        "utf-8",
+    )
+    store_dir = tmp_path / "store"
+    policykg(
+        "build", str(SEED), "--store", str(store_dir), "--no-dumps", "--manifest", str(manifest)
+    )
+    store = open_store(store_dir)
+    rows = store.select(
+        "SELECT ?date ?title WHERE { ?r a <https://w3id.org/policykg/ontology#Report> ; "
+        "<http://purl.org/dc/terms/date> ?date ; <http://purl.org/dc/terms/title> ?title }"
+    )
+    store.close()
+    assert [(r["date"].value, r["title"].value) for r in rows] == [
+        ("2023-10-18", "湛河区2023年计划报告")
+    ]
+    out = policykg("stats", "--store", str(store_dir), "--coverage", "--format", "csv").stdout
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["report"], r["glossary"], r["dropped"]) for r in table] == [(SEED.stem, "25", "0")]
+    assert int(table[0]["targets"]) > 20 and int(table[0]["slogans"]) > 20
+
+
+def test_a_malformed_manifest_is_one_line_naming_it(tmp_path):
+    manifest = tmp_path / "bad.csv"
+    manifest.write_text(f"file,year\n{SEED.name},twenty\n", "utf-8")
+    result = policykg(
+        "build", str(SEED), "--store", str(tmp_path / "s"), "--manifest", str(manifest), check=False
+    )
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        == f"policykg: {manifest}, line 2: year 'twenty' is not a four-digit year"
+    )

@@ -167,3 +167,31 @@ def test_terms_rules():
     assert glossary_terms("“三零”创建") == ["三零"]
     assert glossary_terms("三大改造") == ["三大改造"]
     assert glossary_terms("优化环境“五个专项治理”") == ["五个专项治理"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "有关内容名词注释",
+        "名词注释",
+        "术语解释",
+        "注释",
+        "附件：部分名词和专用术语解释",
+        "附件2 相关名词解释",
+        "报告中部分名词解释",
+        "【名词解释】",
+        "名词解释：",
+    ],
+)
+def test_every_form_of_glossary_title_opens_the_glossary(title):
+    """The Sichuan glossary under each title a report may give it: all 20 entries."""
+    retitled = text(SICHUAN).replace("\n名词解释\n", f"\n{title}\n")
+    assert retitled != text(SICHUAN)
+    entries = find_glossary(retitled)
+    assert [e.number for e in entries] == list(range(1, 21))
+    assert entries[0].terms == ["两重"]
+
+
+@pytest.mark.parametrize("line", ["工作说明", "关于计划执行情况的说明", "附件", "政府工作报告"])
+def test_other_appendix_lines_open_no_glossary(line):
+    assert find_glossary(text(SICHUAN).replace("\n名词解释\n", f"\n{line}\n")) == []

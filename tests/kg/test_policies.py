@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from policykg.kg.policies import find_policies
+from policykg.kg.policies import find_policies, find_policy_documents
 from policykg.kg.read import read_report
 
 SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
@@ -60,3 +60,25 @@ def test_creators_and_issue_dates_carry_their_evidence(report_graph):
     assert len(henan) == 2 and all("2022年5月25日" in q and "印发" in q for q in henan)
     # 2021年6月16日，中共中央、国务院转发了《中央宣传部、司法部关于…》: forwarded, not issued
     assert not [t for t, *_ in rows if t.startswith("中央宣传部、司法部")]
+
+
+def test_films_shows_and_books_are_no_policy_documents():
+    text = (
+        "电影《哪吒2》、微短剧《家里家外》热播，舞剧《天工开物》巡演，出版《现代汉语词典》。"
+        "省政府办公厅印发《关于推动经济回升向好的若干政策措施》，施行《民营经济促进法》，"
+        "制定《湛河区引进项目工作考评办法（试行）》，下发《2024年重点工作清单》。"
+    )
+    assert [d.title for d in find_policy_documents(text)] == [
+        "关于推动经济回升向好的若干政策措施",
+        "民营经济促进法",
+        "湛河区引进项目工作考评办法（试行）",
+        "2024年重点工作清单",
+    ]
+
+
+def test_a_title_without_a_kind_is_a_document_when_issued_or_numbered():
+    text = "国务院印发《新时代的东北全面振兴》。见《营商环境再优化》（国发〔2024〕5号）。"
+    assert [d.title for d in find_policy_documents(text)] == [
+        "新时代的东北全面振兴",
+        "营商环境再优化",
+    ]

@@ -10,6 +10,7 @@ import pytest
 
 from policykg.kg.document import Document
 from policykg.kg.read import ReportError, normalise, read_report
+from policykg.kg.structure import HEADING
 
 SOURCES = Path(__file__).parents[2] / "kg" / "sources"
 FOUNDING = "zhanhe-district_2023_plan-report"
@@ -169,6 +170,8 @@ def test_no_running_text_line_stops_mid_sentence(name):
     for line in text.split("\n"):
         if "\t" in line or len(line) <= 40 or not re.search("[，。]", line):
             continue
+        if HEADING.match(line) and "。" not in line:  # a long heading is no running text
+            continue
         assert line.rstrip(CLOSERS)[-1] in TERMINAL, line[-30:]
 
 
@@ -286,3 +289,34 @@ def test_a_footer_marker_early_in_a_text_does_not_cut_the_report():
     text, _ = normalise(f"政府工作报告\n相关链接\n{body}\n{body}\n责任编辑：张三\n相关报道：某某")
     assert text.split("\n")[:2] == ["政府工作报告", "相关链接"]
     assert text.endswith("取得新成效。")
+
+
+LICENCE = """
+版权声明：
+本网站所有内容，凡注明“来源：四川省人民政府网站”的，版权均属本网站所有。根据《中华人民共和国著作权法》，未经本网站书面授权，任何单位和个人不得转载、摘编或以其他方式使用。
+Copyright © 2026 www.sc.gov.cn All Rights Reserved
+蜀ICP备05003828号
+"""
+
+
+def test_a_licence_appended_to_a_report_is_no_part_of_its_text(tmp_path):
+    from policykg.kg.policies import find_policy_documents
+
+    original = SOURCES / "hailaer-district_2016_gov-work-report.txt"
+    path = tmp_path / "with-licence.txt"
+    path.write_text(original.read_text("utf-8") + LICENCE, "utf-8")
+    d = read_report(path)
+    assert d.text == doc("hailaer-district_2016_gov-work-report").text
+    assert not any("著作权法" in x.title for x in find_policy_documents(d.text))
+
+
+def test_copyright_lines_above_a_report_go_but_the_report_stays(tmp_path):
+    original = SOURCES / "hailaer-district_2016_gov-work-report.txt"
+    path = tmp_path / "with-header.txt"
+    path.write_text("版权所有：海拉尔区人民政府\n" + original.read_text("utf-8"), "utf-8")
+    assert read_report(path).text == doc("hailaer-district_2016_gov-work-report").text
+
+
+def test_photo_captions_are_web_residue():
+    text = doc("ningxia-region_2026_gov-work-report").text
+    assert "记者王鼎摄" not in text and "各位代表" in text
