@@ -47,11 +47,11 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import ontology
 from .attainment import attainment
 from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
@@ -60,7 +60,7 @@ from .store import merge_into_default_graph
 
 # The extractors (jieba, pypinyin...) and pyshacl are imported where they are used, so that a
 # build with nothing to do, or ``policykg --help``, starts in a fraction of a second.
-ONTOLOGY_DIR = Path(ontology.__file__).resolve().parent
+ONTOLOGY_DIR = Path(str(resources.files("policykg.ontology")))
 
 Progress = Callable[[str], None]
 BUILD_FILE = "build.json"  # with oxigraph/, what marks a directory as a PolicyKG store

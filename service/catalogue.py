@@ -94,7 +94,7 @@ def _params() -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k != FORMAT_PARAM}
 
 
-def _run(query: NamedQuery, params: dict[str, str]) -> tuple[list[dict[str, str]], bool]:
+def _run(query: NamedQuery, params: dict[str, str]) -> tuple[list[dict], bool]:
     """Rows of ``query`` as strings (IRIs, literal values) and whether the row cap cut them.
 
     :raises ServiceError: 400 for a bad parameter; 429, 503 as for any query.

@@ -47,7 +47,7 @@ from ..kg.store import Term
 from . import negotiation, search
 from .charts import Point, indicator_chart
 from .db import get_store
-from .negotiation import BY_MEDIA_TYPE, FORMATS, RDF
+from .negotiation import FORMATS, RDF, rdf_format
 
 bp = Blueprint("entities", __name__)
 
@@ -630,7 +630,7 @@ def negotiate(prefer: str = "html") -> str:
 
 def rdf_response(triples: list[ox.Triple], media_type: str, filename: str) -> Response:
     """Triples serialised as ``media_type`` with readable prefixes."""
-    fmt = BY_MEDIA_TYPE[media_type].rdf
+    fmt = rdf_format(media_type)
     prefixes = PREFIXES | {"id": base_iri()} if fmt != ox.RdfFormat.N_TRIPLES else None
     body = ox.serialize(triples, format=fmt, prefixes=prefixes)
     response = Response(body, mimetype=media_type)

@@ -142,6 +142,17 @@ def _by_accept(offers: tuple[str, ...], header: str | None) -> Format | None:
     return candidates[best] if best else None
 
 
+def rdf_format(media_type: str) -> ox.RdfFormat:
+    """The pyoxigraph format that writes the RDF media type ``media_type``.
+
+    :raises ValueError: if ``media_type`` is not one of our RDF formats.
+    """
+    fmt = BY_MEDIA_TYPE[media_type].rdf if media_type in BY_MEDIA_TYPE else None
+    if fmt is None:
+        raise ValueError(f"{media_type} is not an RDF format")
+    return fmt
+
+
 def parse_accept(header: str | None) -> MIMEAccept:
     """An Accept header with every parameter but ``q`` dropped (``charset``, JSON-LD's
     ``profile``: none changes which format we send); a missing header accepts anything."""
@@ -170,4 +181,12 @@ def negotiate(offers: Sequence[str], fmt: str | None = None) -> Format:
     return chosen
 
 
-__all__ = ["BY_MEDIA_TYPE", "FORMATS", "Format", "choose", "negotiate", "parse_accept"]
+__all__ = [
+    "BY_MEDIA_TYPE",
+    "FORMATS",
+    "Format",
+    "choose",
+    "negotiate",
+    "parse_accept",
+    "rdf_format",
+]

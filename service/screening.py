@@ -27,6 +27,7 @@ network (see ``pool.py``), so the screen is the clear message, not the only wall
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -137,8 +138,9 @@ def _parses_to_service(text: str) -> bool:
     return any(node.name == "ServiceGraphPattern" for node in _nodes(tree))
 
 
-def _nodes(tree: object):
+def _nodes(tree: object) -> Iterator[CompValue]:
     """Every grammar node of an rdflib parse tree."""
+    children: Iterable[object]
     if isinstance(tree, CompValue):
         yield tree
         children = tree.values()

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, after_this_request, current_app, render_t
 from .db import Backend, get_backend, prefixes
 from .errors import ServiceError, payload
 from .examples import load_examples
-from .negotiation import choose
+from .negotiation import choose, rdf_format
 from .pool import PoolBusy, QueryFailed, QueryTimeout, WorkerLost
 from .protocol import GRAPH, TABULAR, Operation, negotiate, read_operation
 from .results import Answer, Job
@@ -194,10 +194,11 @@ def describe_or_page(operation: Operation) -> Response | str:
     if chosen.name == "html":
         return render_page(operation)
     triples = service_description(request.base_url, get_backend().graphs)
+    rdf = rdf_format(chosen.media_type)
     data: list = triples
-    if chosen.rdf.supports_datasets:
+    if rdf.supports_datasets:
         data = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-    body = ox.serialize(data, format=chosen.rdf, prefixes={"sd": SD, "formats": W3C_FORMATS})
+    body = ox.serialize(data, format=rdf, prefixes={"sd": SD, "formats": W3C_FORMATS})
     return Response(body, mimetype=chosen.media_type)
 
 

@@ -208,8 +208,8 @@ def test_places_named_in_the_text_with_codes_parents_and_mentions(seed_store):
     places = {r["name"]: (r["code"], r.get("parent"), int(r["mentions"])) for r in rows}
     assert places["湛河区"][:2] == ("410411", "平顶山市")
     assert places["平顶山市"][:2] == ("410400", "河南省")
-    assert places["河南省"][:2] == ("410000", None)
-    assert places["北京市"] == ("110000", None, 1)
+    assert places["河南省"][:2] == ("410000", "全国")
+    assert places["北京市"] == ("110000", "全国", 1)
     assert places["青岛市"] == ("370200", "山东省", 1)
     assert all(places[n][2] > 0 for n in ("湛河区", "平顶山市", "河南省"))
 
