@@ -95,8 +95,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "MAX_QUERIES_PER_CLIENT",
         0,
-        "SPARQL queries one client address may have running or waiting at once; more get 429 "
-        "(0: half the workers, at least 1), so that one client cannot take every worker.",
+        "SPARQL queries one client address may have running at once (0: half the workers, at "
+        "least 1); another waits up to 2 s for one of them to end, then gets 429, so that one "
+        "client cannot take every worker.",
         int,
     ),
     Setting(

@@ -131,27 +131,33 @@ def run_job(job: Job) -> Answer:
     return answer
 
 
+CLIENT_WAIT = 2.0  # seconds a query may wait for one of its client's slots before 429
+
+
 class ClientSlots:
-    """How many queries each client address has running or waiting, capped per address."""
+    """How many queries each client address has running, capped per address. A client past
+    its share waits a moment for one of its own queries to end (a client with many connections
+    of quick queries is queued, not refused), then gets 429."""
 
     def __init__(self, limit: int):
         self.limit = limit
         self._held: Counter[str] = Counter()
-        self._lock = threading.Lock()
+        self._freed = threading.Condition()
 
-    def acquire(self, client: str) -> bool:
-        """Take a slot for ``client``; False when it already holds ``limit``."""
-        with self._lock:
-            if self._held[client] >= self.limit:
+    def acquire(self, client: str, wait: float = CLIENT_WAIT) -> bool:
+        """Take a slot for ``client``; False when it held ``limit`` for all of ``wait``."""
+        with self._freed:
+            if not self._freed.wait_for(lambda: self._held[client] < self.limit, wait):
                 return False
             self._held[client] += 1
             return True
 
     def release(self, client: str) -> None:
-        with self._lock:
+        with self._freed:
             self._held[client] -= 1
             if self._held[client] <= 0:
                 del self._held[client]
+            self._freed.notify_all()
 
 
 _SLOTS_LOCK = threading.Lock()
@@ -172,7 +178,8 @@ def client_slot(client: str, retry: dict[str, str]) -> Iterator[None]:
             )
     if not slots.acquire(client):
         raise ServiceError(
-            f"this client already has {slots.limit} queries running; wait for one to finish",
+            f"this client already has {slots.limit} queries running; wait for one to finish "
+            "(MAX_QUERIES_PER_CLIENT)",
             429,
             headers=retry,
         )
