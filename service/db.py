@@ -78,8 +78,8 @@ class Backend:
     store: OxigraphStore
     pool: QueryPool
     graphs: frozenset[str]  # named graphs in the store (FROM may name only these)
-    version: StoreVersion | None
-    cache: ResultCache
+    version: StoreVersion | None = None
+    cache: ResultCache = field(default_factory=lambda: ResultCache(0, 0))
     extras: dict = field(default_factory=dict)  # per-version state of other modules (term index)
     closed: bool = False
 
@@ -199,7 +199,9 @@ def get_backend() -> Backend:
         backends = current_app.extensions.get(EXTENSION)
         if backends is None:
             raise ServiceError("this server has no store: start it with --store DIR", 503)
-        backend = g.policykg_backend = backends.get()
+        # A fixed Backend may stand in for the switching Backends (tests of pages).
+        backend = backends if isinstance(backends, Backend) else backends.get()
+        g.policykg_backend = backend
     return backend
 
 
