@@ -26,6 +26,7 @@ BLUEPRINTS = [
     "policykg.service.entities:bp",
     "policykg.service.vocabulary:bp",
     "policykg.service.dumps:bp",
+    "policykg.service.health:bp",
 ]
 
 # The site's navigation: (endpoint, label); entries whose blueprint is not registered are hidden.

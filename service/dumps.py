@@ -24,7 +24,9 @@ from flask import (
 )
 
 from ..kg.dumps import MANIFEST_FILE, SUMS_FILE, VOID_FILE, read_manifest
+from . import db
 from . import entities as ent
+from .errors import ServiceError
 from .negotiation import negotiate
 
 bp = Blueprint("dumps", __name__)
@@ -42,6 +44,22 @@ def dumps_dir() -> Path:
     if store_path.name == "oxigraph" and beside.is_dir():
         return beside
     return store_path / "dumps"
+
+
+@bp.before_request
+def _same_version() -> None:
+    """Dumps live in the store directory, which a rebuild replaces at once, while the rest of
+    the site switches once the new version is open: until then, say so rather than serve dumps
+    of a version the site does not show yet."""
+    if current_app.config.get("DUMPS_DIR") or not current_app.config.get("STORE_PATH"):
+        return
+    serving = db.get_backend().version
+    if serving is not None and db.read_version(current_app.config["STORE_PATH"]) != serving:
+        raise ServiceError(
+            "the store is being replaced by a new build; its dumps are served in a moment",
+            503,
+            headers={"Retry-After": "2"},
+        )
 
 
 def _missing() -> None:

@@ -2,15 +2,19 @@
 
 pyoxigraph has no cancellation, so user queries never run in the web process. Each worker is
 a process that opens the store read-only, drops its network access, and answers jobs
-(:class:`~.results.Job`) over a pipe. A job that passes its deadline gets its worker killed
-(SIGKILL) and a fresh one started in the background; the other workers keep answering, and the
-pool stays warm so a common query never pays a process start.
+(:class:`~.results.Job`) over a pipe. A job that passes its deadline, or whose worker grows past
+the memory cap (its resident size is read from ``/proc`` while the job runs), gets its worker
+killed (SIGKILL) and a fresh one started in the background; the other workers keep answering,
+and the pool stays warm so a common query never pays a process start. A replacement that fails
+to start (the store briefly missing during a rebuild) is retried with a growing delay, so the
+pool heals itself.
 
 Exceptions::
 
     PoolError
     ├── PoolBusy       more queries than ``max_queries`` at once: try again later
     ├── QueryTimeout   no answer before the deadline; the worker was killed and replaced
+    ├── OutOfMemory    the worker grew past ``max_memory``; it was killed and replaced
     ├── WorkerLost     the worker died while answering (it is replaced)
     └── QueryFailed    the engine refused the query: status, message, line, column
 """
@@ -18,8 +22,10 @@ Exceptions::
 from __future__ import annotations
 
 import ctypes
+import itertools
 import logging
 import multiprocessing as mp
+import os
 import queue
 import sys
 import threading
@@ -28,11 +34,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..kg.store import QuerySyntaxError, StoreError, StoreUnavailable, open_store, oxigraph_dir
-from .results import Answer, Job, NotAcceptable, evaluate
+from .results import Answer, Job, NotAcceptable, TooLarge, evaluate
 
 log = logging.getLogger(__name__)
 
 START_TIMEOUT = 60.0  # seconds a new worker may take to import and open the store
+STACK_MIB = 512  # stack of the thread that runs a worker's queries (see worker_main)
+WATCH_INTERVAL = 0.02  # seconds between two looks at a busy worker's memory
+RETRY_DELAYS = (
+    0.5,
+    1.0,
+    2.0,
+    5.0,
+    10.0,
+    30.0,
+)  # before each new try to start a worker; the last repeats
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 class PoolError(Exception):
@@ -45,6 +62,10 @@ class PoolBusy(PoolError):
 
 class QueryTimeout(PoolError):
     """The query had no answer before its deadline."""
+
+
+class OutOfMemory(PoolError):
+    """The worker grew past the pool's memory cap while answering; it was killed."""
 
 
 class WorkerLost(PoolError):
@@ -89,8 +110,21 @@ def drop_network() -> bool:
 
 
 def worker_main(conn, store_path: str, prefixes: dict[str, str]) -> None:
-    """Body of a worker process: answer jobs from ``conn`` until it closes."""
-    isolated = drop_network()  # before the store starts its own threads
+    """Body of a worker process: answer jobs from ``conn`` until it closes.
+
+    The work runs in a thread with a large stack: the engine parses and plans recursively, one
+    level per operator, and a long chain (10,000 UNIONs, ``1+1+…``) overflows the main thread's
+    8 MiB and kills the process. With ``STACK_MIB`` the longest query ``MAX_QUERY_BYTES`` admits
+    is only slow, and the timeout stops it. Only the pages it touches are ever allocated.
+    """
+    isolated = drop_network()  # single-threaded still: unshare applies to the caller's threads
+    threading.stack_size(STACK_MIB << 20)
+    thread = threading.Thread(target=_serve_jobs, args=(conn, store_path, prefixes, isolated))
+    thread.start()
+    thread.join()
+
+
+def _serve_jobs(conn, store_path: str, prefixes: dict[str, str], isolated: bool) -> None:
     try:
         store = open_store(store_path)
     except StoreError as e:
@@ -115,6 +149,8 @@ def answer(store, job: Job, prefixes: dict[str, str]) -> Answer | Failure:
         return Failure(400, str(e), e.line, e.column)
     except NotAcceptable as e:
         return Failure(406, f"the client accepts no format for {e.form} results")
+    except TooLarge as e:
+        return Failure(413, str(e))
     except (StoreError, OSError) as e:
         return Failure(503, f"the store cannot be read: {e}")
     except (ValueError, TypeError, RuntimeError) as e:
@@ -157,6 +193,14 @@ class Worker:
             raise StoreUnavailable(detail)
         self.isolated = bool(detail)
 
+    def memory(self) -> int:
+        """Resident bytes of the process (0 when it cannot be read: not Linux, or gone)."""
+        try:
+            with open(f"/proc/{self.process.pid}/statm", "rb") as statm:
+                return int(statm.read().split()[1]) * PAGE_SIZE
+        except (OSError, ValueError, IndexError):
+            return 0
+
     def kill(self) -> None:
         """SIGKILL the process and reap it."""
         self.process.kill()
@@ -167,7 +211,8 @@ class Worker:
 class QueryPool:
     """``size`` warm worker processes over the read-only store at ``store_path``.
 
-    At most ``max_queries`` jobs are admitted at once (running or waiting for a worker).
+    At most ``max_queries`` jobs are admitted at once (running or waiting for a worker); a
+    worker whose resident memory passes ``max_memory`` bytes while answering is killed.
 
     >>> pool = QueryPool("var/store", 2)                       # doctest: +SKIP
     >>> pool.run(Job("ASK {}", "text/csv", None, 100), timeout=5).body   # doctest: +SKIP
@@ -181,8 +226,11 @@ class QueryPool:
         prefixes: dict[str, str] | None = None,
         *,
         max_queries: int = 32,
+        max_memory: int = 0,
     ):
         self._admitted = threading.BoundedSemaphore(max_queries)
+        self.size = size
+        self.max_memory = max_memory  # bytes; 0: no cap
         self.store_path = str(oxigraph_dir(store_path))
         self.prefixes = dict(prefixes or {})
         self._context = mp.get_context("spawn")  # never fork a threaded server
@@ -201,12 +249,19 @@ class QueryPool:
         for worker in workers:
             self._add(worker)
         self.network_isolated = all(w.isolated for w in workers)
+        if not self.network_isolated:
+            log.critical(
+                "NETWORK ISOLATION FAILED: query workers could not leave the network namespace "
+                "(unshare refused, e.g. by a container's seccomp profile); SERVICE and LOAD are "
+                "still refused by the query screen, but nothing below it stops a connection"
+            )
 
     def run(self, job: Job, timeout: float) -> Answer:
         """Answer ``job`` within ``timeout`` seconds (waiting for a free worker included).
 
         :raises PoolBusy: if ``max_queries`` jobs are already admitted.
         :raises QueryTimeout: if no answer came in time (the worker is killed and replaced).
+        :raises OutOfMemory: if the worker grew past ``max_memory`` (it is killed and replaced).
         :raises WorkerLost: if the worker died while answering.
         :raises QueryFailed: if the engine refused the query.
         """
@@ -220,9 +275,7 @@ class QueryPool:
     def _run(self, job: Job, deadline: float, timeout: float) -> Answer:
         worker = self._send(job, deadline)
         try:
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                self._retire(worker)
-                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+            self._watch(worker, deadline, timeout)
             reply = worker.conn.recv()
         except (EOFError, OSError) as e:
             self._retire(worker)
@@ -231,6 +284,19 @@ class QueryPool:
         if isinstance(reply, Failure):
             raise QueryFailed(reply)
         return reply
+
+    def _watch(self, worker: Worker, deadline: float, timeout: float) -> None:
+        """Wait for ``worker``'s reply, killing it at the deadline or past the memory cap."""
+        while not worker.conn.poll(min(WATCH_INTERVAL, max(0.0, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                self._retire(worker)
+                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+            if self.max_memory and worker.memory() > self.max_memory:
+                self._retire(worker)
+                raise OutOfMemory(
+                    f"the query needed more than {self.max_memory >> 20} MiB of memory and was "
+                    "stopped; add a LIMIT, or join on fewer unbound patterns"
+                )
 
     def _send(self, job: Job, deadline: float) -> Worker:
         """Hand ``job`` to an idle worker; one found dead (its pipe broken) is replaced and the
@@ -260,16 +326,35 @@ class QueryPool:
             threading.Thread(target=self._replace, name="policykg-respawn", daemon=True).start()
 
     def _replace(self) -> None:
-        try:
-            worker = Worker(self._context, self.store_path, self.prefixes)
-            worker.wait_ready(START_TIMEOUT)
-        except (StoreUnavailable, OSError) as e:
-            log.error("could not replace a query worker: %s", e)
+        """Start a worker in place of a retired one, trying again with a growing delay until
+        one starts or the pool is closed (the store may be missing for a moment)."""
+        for attempt in itertools.count():
+            if self._closed:
+                return
+            try:
+                worker = Worker(self._context, self.store_path, self.prefixes)
+                worker.wait_ready(START_TIMEOUT)
+            except (StoreUnavailable, OSError) as e:
+                delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+                log.error(
+                    "could not start a query worker (try %d, next in %g s): %s",
+                    attempt + 1,
+                    delay,
+                    e,
+                )
+                time.sleep(delay)
+                continue
+            if self._closed:
+                worker.kill()
+            else:
+                self._add(worker)
             return
-        if self._closed:
-            worker.kill()
-        else:
-            self._add(worker)
+
+    def status(self) -> dict:
+        """Workers alive and wanted, and whether they run without network (for /healthz)."""
+        with self._lock:
+            alive = sum(1 for w in self._live if w.process.is_alive())
+        return {"alive": alive, "size": self.size, "network_isolated": self.network_isolated}
 
     def pids(self) -> list[int]:
         """Process ids of the live workers (for tests and status pages)."""

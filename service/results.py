@@ -54,6 +54,7 @@ class Job:
     named_graphs: list[str] | None = None
     base_iri: str | None = None  # for relative IRIs; the protocol allows the endpoint's URL
     bindings: dict[str, Term] | None = None  # a named query's parameters, bound by the engine
+    max_bytes: int = 0  # largest answer body; 0: no cap
 
 
 @dataclass
@@ -76,6 +77,16 @@ class Answer:
     table: Table | None = None
 
 
+class TooLarge(Exception):
+    """The answer would be larger than the job's ``max_bytes``."""
+
+    def __init__(self, max_bytes: int):
+        super().__init__(
+            f"the answer would be larger than {max_bytes:,} bytes, the most this endpoint "
+            "sends; add a LIMIT or select fewer or shorter values"
+        )
+
+
 class NotAcceptable(Exception):
     """The client accepts no media type that can carry this form of result."""
 
@@ -89,6 +100,7 @@ def evaluate(store: OxigraphStore, job: Job, prefixes: dict[str, str] | None = N
 
     :raises QuerySyntaxError: if the query does not parse.
     :raises NotAcceptable: if the job has no media type for the form of the query.
+    :raises TooLarge: if the answer would pass ``job.max_bytes``.
     """
     result = store.execute(
         job.sparql,
@@ -100,18 +112,60 @@ def evaluate(store: OxigraphStore, job: Job, prefixes: dict[str, str] | None = N
     if isinstance(result, ox.QueryTriples):
         if job.graph_type is None:
             raise NotAcceptable("CONSTRUCT/DESCRIBE")
-        triples = list(islice(result, job.max_rows + 1))
+        triples = _bounded(islice(result, job.max_rows + 1), job.max_bytes, _triple_size)
         truncated = len(triples) > job.max_rows
-        return graph_answer(triples[: job.max_rows], job.graph_type, truncated, prefixes)
+        answer = graph_answer(triples[: job.max_rows], job.graph_type, truncated, prefixes)
+        return _checked(answer, job.max_bytes)
     if job.tabular_type is None:
         raise NotAcceptable("SELECT/ASK")
     if isinstance(result, ox.QueryBoolean):
         return boolean_answer(bool(result), job.tabular_type)
     variables = [v.value for v in result.variables]
-    solutions = list(islice(result, job.max_rows + 1))
-    truncated = len(solutions) > job.max_rows
-    rows = [[s[v] for v in variables] for s in solutions[: job.max_rows]]
-    return tabular_answer(variables, rows, job.tabular_type, truncated)
+    rows = _bounded(
+        ([s[v] for v in variables] for s in islice(result, job.max_rows + 1)),
+        job.max_bytes,
+        _row_size,
+    )
+    truncated = len(rows) > job.max_rows
+    answer = tabular_answer(variables, rows[: job.max_rows], job.tabular_type, truncated)
+    return _checked(answer, job.max_bytes)
+
+
+def _bounded(items, max_bytes: int, size) -> list:
+    """``items`` as a list, refused as soon as their text passes ``max_bytes`` (so a huge answer
+    is never held whole: the serialised answer is at least as long as its terms' text)."""
+    if not max_bytes:
+        return list(items)
+    kept, total = [], 0
+    for item in items:
+        total += size(item)
+        if total > max_bytes:
+            raise TooLarge(max_bytes)
+        kept.append(item)
+    return kept
+
+
+def _term_size(term) -> int:
+    if term is None:
+        return 0
+    if isinstance(term, ox.Triple):
+        return _triple_size(term)
+    return len(term.value)
+
+
+def _row_size(row: list) -> int:
+    return sum(_term_size(t) for t in row)
+
+
+def _triple_size(triple: ox.Triple) -> int:
+    return _term_size(triple.subject) + _term_size(triple.predicate) + _term_size(triple.object)
+
+
+def _checked(answer: Answer, max_bytes: int) -> Answer:
+    """``answer``, unless its body passes ``max_bytes`` (markup can multiply the terms' text)."""
+    if max_bytes and len(answer.body) > max_bytes:
+        raise TooLarge(max_bytes)
+    return answer
 
 
 def graph_answer(

@@ -45,6 +45,11 @@ _TRIGGERS = re.compile(
     r"(?i)service|from|insert|delete|load|clear|drop|create|add|move|copy|with|\\u"
 )
 _BRACKETS = re.compile(r"[(){}\[\]]")
+# What the engine builds one operator of, and recurses over: groups, pattern operators, and
+# the boolean chains of long FILTERs. Counted in strings too, which only errs on the safe side.
+_OPERATORS = re.compile(
+    r"(?i)\{|&&|\|\||\b(?:UNION|OPTIONAL|MINUS|FILTER|BIND|VALUES|EXISTS|SERVICE|GRAPH)\b"
+)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _TOKEN = re.compile(
     r"""
@@ -70,6 +75,7 @@ class Screened:
     from_graphs: list[str] = field(default_factory=list)  # FROM ("" when unreadable)
     from_named_graphs: list[str] = field(default_factory=list)  # FROM NAMED
     depth: int = 0  # deepest nesting of (), {}, []
+    operators: int = 0  # groups, UNION, OPTIONAL, FILTER... (see _OPERATORS)
 
     @property
     def is_update(self) -> bool:
@@ -88,12 +94,13 @@ def _codepoint(hex_digits: str) -> str:
 
 
 def screen(text: str) -> Screened:
-    """Read ``text`` (a query or an update) and report its form, SERVICE use, FROM graphs, depth.
+    """Read ``text`` (a query or an update) and report its form, SERVICE use, FROM graphs, depth
+    and number of operators.
 
     ``form`` is reported for updates; for a query it may stay None when the text holds none of
     the words that matter (the common case, answered without lexing).
     """
-    result = Screened()
+    result = Screened(operators=len(_OPERATORS.findall(text)))
     if not _TRIGGERS.search(text):
         result.depth = _depth(text)
         return result

@@ -432,16 +432,15 @@ _BUILD_LOCK = threading.Lock()
 
 
 def term_index() -> TermIndex:
-    """The current app's term index, built from its store on first use."""
-    from flask import current_app
+    """The term index of the store version the request is served from, built on first use."""
+    from .db import get_backend
 
-    index = current_app.extensions.get("policykg.terms")
+    backend = get_backend()  # one index per store version: a rebuild brings a new one
+    index = backend.extras.get("terms")
     if index is None:
         with _BUILD_LOCK:
-            index = current_app.extensions.get("policykg.terms")
+            index = backend.extras.get("terms")
             if index is None:
-                from .db import get_store
-
-                index = TermIndex.from_store(get_store())
-                current_app.extensions["policykg.terms"] = index
+                index = TermIndex.from_store(backend.store)
+                backend.extras["terms"] = index
     return index

@@ -59,9 +59,45 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "MAX_RESPONSE_BYTES",
+        32_000_000,
+        "Largest SPARQL answer in bytes; a query whose answer would be larger is refused with "
+        "413 and a message, never sent cut short.",
+        int,
+    ),
+    Setting(
+        "MAX_QUERY_BYTES",
+        100_000,
+        "Longest query text in bytes (UTF-8); a longer one gets 413.",
+        int,
+    ),
+    Setting(
+        "MAX_QUERY_OPERATORS",
+        500,
+        "Most graph patterns and operators (groups, UNION, OPTIONAL, MINUS, FILTER, BIND, "
+        "VALUES, EXISTS, SERVICE, GRAPH) in one query; more get 400, since the engine recurses "
+        "once per operator and a very long UNION chain crashes it.",
+        int,
+    ),
+    Setting(
+        "WORKER_MEMORY_MB",
+        1024,
+        "Memory (resident MiB) one query worker may use; a worker past it is killed and "
+        "replaced, and its client gets 503 saying why.",
+        int,
+    ),
+    Setting(
         "MAX_CONCURRENT_QUERIES",
         32,
         "SPARQL queries admitted at once (running or waiting for a worker); more get 429.",
+        int,
+    ),
+    Setting(
+        "MAX_QUERIES_PER_CLIENT",
+        0,
+        "SPARQL queries one client address may have running at once (0: half the workers, at "
+        "least 1); another waits up to 2 s for one of them to end, then gets 429, so that one "
+        "client cannot take every worker.",
         int,
     ),
     Setting(
@@ -97,6 +133,26 @@ SETTINGS: tuple[Setting, ...] = (
         10.0,
         "Seconds a client may take to send a request's headers; a slower one is disconnected.",
         float,
+    ),
+    Setting(
+        "STORE_CHECK_INTERVAL",
+        1.0,
+        "Seconds between looks for a new store version (a rebuild swaps the store directory); "
+        "a new version is opened whole and then served in place of the old one.",
+        float,
+    ),
+    Setting(
+        "RESULT_CACHE_BYTES",
+        64_000_000,
+        "Bytes of answers kept in the result cache, keyed on the query, its parameters, the "
+        "answer's format and the store version (0: no cache).",
+        int,
+    ),
+    Setting(
+        "RESULT_CACHE_ENTRIES",
+        5_000,
+        "Answers kept in the result cache at most; the least recently used are dropped first.",
+        int,
     ),
     Setting(
         "MAX_QUERY_DEPTH",
@@ -161,6 +217,8 @@ def resolve(
             raise ValueError(f"unknown setting {name}; known: {', '.join(BY_NAME)}")
     if not values["WORKERS"]:
         values["WORKERS"] = max(4, 3 * (os.cpu_count() or 1))
+    if not values["MAX_QUERIES_PER_CLIENT"]:
+        values["MAX_QUERIES_PER_CLIENT"] = max(1, values["WORKERS"] // 2)
     if not values["THREADS"]:
         values["THREADS"] = values["MAX_CONCURRENT_QUERIES"] + 4
     if not values["BASE_IRI"].endswith(("/", "#")):

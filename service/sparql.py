@@ -9,17 +9,22 @@ query page when a browser asked (``format=html`` works without JavaScript).
 from __future__ import annotations
 
 import re
+import threading
 import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, after_this_request, current_app, render_template, request
 
+from .cache import job_key
 from .db import Backend, get_backend, prefixes
 from .errors import ServiceError, payload
 from .examples import load_examples
 from .negotiation import choose, rdf_format
-from .pool import PoolBusy, QueryFailed, QueryTimeout, WorkerLost
+from .pool import OutOfMemory, PoolBusy, QueryFailed, QueryTimeout, WorkerLost
 from .protocol import GRAPH, TABULAR, Operation, negotiate, read_operation
 from .results import Answer, Job
 from .screening import Screened, screen
@@ -80,28 +85,101 @@ def run(operation: Operation, tabular: str | None, graph: str | None) -> Answer:
 
 
 def run_job(job: Job) -> Answer:
-    """Run ``job`` in a query worker, cut at the timeout and the row cap (the endpoint and the
-    catalogue both go through here).
+    """Run ``job`` in a query worker, cut at the timeout, the row cap and the byte cap (the
+    endpoint and the catalogue both go through here); a repeated job is answered from the
+    store version's result cache.
 
-    :raises ServiceError: 429 (too many queries), 503 (timeout), 400 (the engine refused it).
+    :raises ServiceError: 429 (too many queries, from all or from this client), 503 (timeout,
+        memory cap), 500 (the engine crashed), 413 (answer too large), 400 (the engine refused
+        the query).
     """
     config = current_app.config
+    job.max_bytes = config["MAX_RESPONSE_BYTES"]
+    backend = get_backend()
+    key = job_key(job) if backend.cache.enabled else None
+    if key is not None and (cached := backend.cache.get(key)) is not None:
+        return cached
     retry = {"Retry-After": str(config["RETRY_AFTER"])}
     try:
-        return get_backend().pool.run(job, config["QUERY_TIMEOUT"])
+        with client_slot(request.remote_addr or "", retry):
+            answer = backend.pool.run(job, config["QUERY_TIMEOUT"])
     except PoolBusy:
         raise ServiceError(
             "too many queries at once; try again shortly", 429, headers=retry
         ) from None
-    except QueryTimeout as e:
+    except (QueryTimeout, OutOfMemory) as e:
         raise ServiceError(str(e), 503, headers=retry) from None
     except WorkerLost:
-        # The engine died on this query (a crash, not a timeout): the query is at fault.
-        raise ServiceError("the query engine could not evaluate this query", 400) from None
+        # The engine process died (a crash, not a refusal): the server's fault, not the query's.
+        raise ServiceError(
+            "the query engine failed while answering this query (the worker was replaced)",
+            500,
+        ) from None
     except QueryFailed as e:
         f = e.failure
         message = f.message if len(f.message) <= MAX_MESSAGE else f.message[:MAX_MESSAGE] + "…"
         raise ServiceError(message, f.status, line=f.line, column=f.column) from None
+    if key is not None:
+        backend.cache.put(key, answer)
+    return answer
+
+
+CLIENT_WAIT = 2.0  # seconds a query may wait for one of its client's slots before 429
+
+
+class ClientSlots:
+    """How many queries each client address has running, capped per address. A client past
+    its share waits a moment for one of its own queries to end (a client with many connections
+    of quick queries is queued, not refused), then gets 429."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._held: Counter[str] = Counter()
+        self._freed = threading.Condition()
+
+    def acquire(self, client: str, wait: float = CLIENT_WAIT) -> bool:
+        """Take a slot for ``client``; False when it held ``limit`` for all of ``wait``."""
+        with self._freed:
+            if not self._freed.wait_for(lambda: self._held[client] < self.limit, wait):
+                return False
+            self._held[client] += 1
+            return True
+
+    def release(self, client: str) -> None:
+        with self._freed:
+            self._held[client] -= 1
+            if self._held[client] <= 0:
+                del self._held[client]
+            self._freed.notify_all()
+
+
+_SLOTS_LOCK = threading.Lock()
+
+
+@contextmanager
+def client_slot(client: str, retry: dict[str, str]) -> Iterator[None]:
+    """Hold one of ``client``'s ``MAX_QUERIES_PER_CLIENT`` query slots for the block, so that
+    one client's parallel heavy queries cannot take every worker from the others.
+
+    :raises ServiceError: 429 when the client already holds all of its slots.
+    """
+    slots = current_app.extensions.get("policykg.clients")
+    if slots is None:
+        with _SLOTS_LOCK:
+            slots = current_app.extensions.setdefault(
+                "policykg.clients", ClientSlots(current_app.config["MAX_QUERIES_PER_CLIENT"])
+            )
+    if not slots.acquire(client):
+        raise ServiceError(
+            f"this client already has {slots.limit} queries running; wait for one to finish "
+            "(MAX_QUERIES_PER_CLIENT)",
+            429,
+            headers=retry,
+        )
+    try:
+        yield
+    finally:
+        slots.release(client)
 
 
 def refusal(screened: Screened) -> ServiceError:
@@ -122,19 +200,34 @@ def endpoint_url() -> str:
 def check_query(
     query: str, operation: Operation, backend: Backend
 ) -> tuple[list[str] | None, list[str] | None]:
-    """Refuse updates, SERVICE, over-deep nesting and FROM graphs the store does not hold.
+    """Refuse updates, SERVICE, over-long, over-deep or over-complex queries, and FROM graphs the
+    store does not hold.
 
     Returns the dataset to run the query on (default graphs, named graphs): the protocol's,
     else the query's FROM / FROM NAMED, else None for the union of all graphs.
     """
+    config = current_app.config
+    if len(query.encode("utf-8", "replace")) > config["MAX_QUERY_BYTES"]:
+        raise ServiceError(
+            f"the query is longer than {config['MAX_QUERY_BYTES']:,} bytes, the most this "
+            "endpoint accepts",
+            413,
+        )
     screened = screen(query)
     if screened.is_update:
         raise refusal(screened)
     if screened.uses_service:
         raise ServiceError("SERVICE is refused: this endpoint never connects to other servers", 400)
-    limit = current_app.config["MAX_QUERY_DEPTH"]
+    limit = config["MAX_QUERY_DEPTH"]
     if screened.depth > limit:
         raise ServiceError(f"the query nests deeper than {limit} levels", 400)
+    most = config["MAX_QUERY_OPERATORS"]
+    if screened.operators > most:
+        raise ServiceError(
+            f"the query has {screened.operators} groups and operators (UNION, OPTIONAL, FILTER, "
+            f"&&...); this endpoint evaluates at most {most}",
+            400,
+        )
     if operation.default_graphs is not None:  # a protocol dataset overrides FROM
         return operation.default_graphs, operation.named_graphs
     if not (screened.from_graphs or screened.from_named_graphs):

@@ -20,7 +20,11 @@ LIMITS = {
     "MAX_BODY_BYTES": 65_536,
     "MAX_CONCURRENT_QUERIES": 3,
     "WORKERS": 2,
+    "MAX_QUERIES_PER_CLIENT": 4,  # over MAX_CONCURRENT_QUERIES: fairness has its own server
     "RETRY_AFTER": 7,
+    "WORKER_MEMORY_MB": 300,
+    "MAX_RESPONSE_BYTES": 1_000_000,
+    "MAX_QUERY_BYTES": 50_000,
 }
 
 

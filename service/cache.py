@@ -1,0 +1,105 @@
+"""Answers of recent queries, kept in the web process so that a repeated query never reaches a
+worker.
+
+A key names everything the answer depends on: the query text, its parameters (bindings), the
+dataset, the chosen media type, the row and byte caps, and the base IRI. The cache belongs to
+one store version (see ``db.Backends``), so a rebuild starts an empty one. It is bounded in
+entries and in bytes, and drops the least recently used answers first. Queries whose answer
+changes from one run to the next (``RAND()``, ``NOW()``, ``UUID()``, ``BNODE()``...) are never
+kept.
+
+    >>> cache = ResultCache(max_bytes=100, max_entries=2)
+    >>> cache.put("k", Answer("text/csv", body=b"x"))
+    >>> cache.get("k").body
+    b'x'
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from .results import Answer, Job
+
+_VOLATILE = re.compile(r"(?i)\b(?:RAND|NOW|UUID|STRUUID|BNODE)\s*\(")
+ENTRY_OVERHEAD = 200  # bytes counted per entry besides its body and key text
+
+
+def job_key(job: Job) -> Hashable | None:
+    """The cache key of ``job``, or None when its answer may change between runs."""
+    if _VOLATILE.search(job.sparql):
+        return None
+    bindings = tuple(sorted((k, str(v)) for k, v in job.bindings.items())) if job.bindings else ()
+    return (
+        job.sparql,
+        bindings,
+        job.tabular_type,
+        job.graph_type,
+        job.max_rows,
+        job.max_bytes,
+        tuple(job.default_graphs) if job.default_graphs is not None else None,
+        tuple(job.named_graphs) if job.named_graphs is not None else None,
+        job.base_iri,
+    )
+
+
+def _size(key: Hashable, answer: Answer) -> int:
+    """Rough bytes held by one entry (an HTML table is counted by its cells' text)."""
+    size = ENTRY_OVERHEAD + len(answer.body) + len(str(key))
+    if answer.table is not None:
+        size += sum(len(c[1]) + 40 for row in answer.table.rows for c in row if c)
+    return size
+
+
+class ResultCache:
+    """A least-recently-used map of answers, bounded by ``max_bytes`` and ``max_entries``."""
+
+    def __init__(self, max_bytes: int, max_entries: int):
+        self.max_bytes = max_bytes
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Hashable, tuple[Answer, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0 and self.max_entries > 0
+
+    def get(self, key: Hashable) -> Answer | None:
+        """The answer kept under ``key``, or None."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry[0]
+
+    def put(self, key: Hashable, answer: Answer) -> None:
+        """Keep ``answer`` (unless it alone would take more than a quarter of the cache)."""
+        size = _size(key, answer)
+        if not self.enabled or size > self.max_bytes // 4:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._entries[key] = (answer, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes or len(self._entries) > self.max_entries:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= dropped
+
+    def stats(self) -> dict:
+        """Entries, bytes, hits and misses (for /healthz)."""
+        with self._lock:
+            return {
+                "entries": len(self._entries),
+                "bytes": self._bytes,
+                "hits": self.hits,
+                "misses": self.misses,
+            }
