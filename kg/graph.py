@@ -365,12 +365,16 @@ CHECK_KINDS = {
 
 
 def write_checks(rg: ReportGraph, checks) -> None:
-    """Each consistency check (kg.checks) with its figures' spans: ``{report}/check/{start}-{end}``
-    of the stated figure, so that a check keeps its IRI while the report does not change."""
+    """Each consistency check (kg.checks) with its figures' spans, at
+    ``{report}/check/{kind}/{start}-{end}/{first}``: the stated figure's offsets and where the
+    first other figure starts (one total may be checked against several lists of parts)."""
     for check in checks:
         start, end = check.stated_span
+        first = next((a for a, b in check.spans if (a, b) != check.stated_span), start)
         node = rg.entity(
-            rg.minter.in_report(rg.report.value, "check", f"{start}-{end}-{check.kind}"),
+            rg.minter.in_report(
+                rg.report.value, "check", f"{check.kind}/{start}-{end}/{first}"
+            ),
             POL.ConsistencyCheck, check.label, check.spans,
         )  # fmt: skip
         rg.add(node, POL.checkKind, CHECK_KINDS[check.kind])
