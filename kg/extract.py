@@ -12,7 +12,19 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import entities, glossary, graph, indicators, industries, places, policies, slogans, targets
+from . import (
+    checks,
+    commitments,
+    entities,
+    glossary,
+    graph,
+    indicators,
+    industries,
+    places,
+    policies,
+    slogans,
+    targets,
+)
 from .document import Document
 from .iri import Minter
 from .structure import divisions, parse_structure
@@ -54,6 +66,8 @@ def report_quads(doc: Document, minter: Minter) -> ReportResult:
 
     observations = find_observations(doc.text, structure)
     graph.write_observations(rg, observations)
+    found_checks = find_checks(doc.text, structure)
+    graph.write_checks(rg, found_checks)
 
     graph.write_entities(rg, found, slogan_iris, industries.load_industries())
     counts = {
@@ -63,6 +77,8 @@ def report_quads(doc: Document, minter: Minter) -> ReportResult:
         "documents": len(documents),
         "places": len(found_places),
         "observations": len(observations),
+        "checks": len(found_checks),
+        "checks_failed": sum(not c.passed for c in found_checks),
         "enterprises": len(found.enterprises),
         "projects": len(found.projects),
     }
@@ -76,15 +92,28 @@ def find_observations(text: str, structure) -> list[indicators.ObservationRecord
     The report's year (its date, else the latest year its headings name) says which year
     今年/去年 are.
     """
-    year = structure.date.year if structure.date else max(structure.years, default=None)
+    year = report_year(structure)
     headline = targets.find_headline_targets(text, year)
+    promised, _ = commitments.find_commitments(text, year)
     return indicators.merge_observations(
         indicators.parse_indicator_tables(text)
         + headline
+        + promised
         + indicators.find_text_figures(
             text, structure.walk(), year, taken=targets.headline_spans(text)
         )
     )
+
+
+def report_year(structure) -> int | None:
+    """The report's year: its date's, else the latest year its headings name."""
+    return structure.date.year if structure.date else max(structure.years, default=None)
+
+
+def find_checks(text: str, structure) -> list[checks.Check]:
+    """The consistency checks of the report's figures, the commitment lists' item counts too."""
+    _, item_checks = commitments.find_commitments(text, report_year(structure))
+    return sorted(checks.find_checks(text) + item_checks, key=lambda c: c.stated_span)
 
 
 @dataclass

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from .document import Document
 from .entities import body_label
 from .identity import enterprise_key, national_place, parent_place, province_scope
-from .indicators import normalise, units
+from .indicators import indicator_lexicon, normalise, units
 from .iri import Minter, slug
 from .policies import resolve_short_titles
 from .structure import Place, qualify_body
@@ -386,6 +386,9 @@ def write_observations(rg: ReportGraph, observations) -> None:
         )
         if o.label != o.indicator:
             rg.add(indicator, SKOS.altLabel, zh(o.label))
+        if (known := indicator_lexicon().get(o.indicator)) is not None:
+            lower = "true" if known.better == "lower" else "false"
+            rg.add(indicator, POL.lowerIsBetter, typed(lower, XSD.boolean))
         if resolved:
             iri = rg.minter.observation(area.value, o.indicator, o.period, o.value_kind, o.measure)
         else:
@@ -402,6 +405,37 @@ def write_observations(rg: ReportGraph, observations) -> None:
         write_values(rg, node, o)
         if o.headline:
             rg.add(node, POL.headlineTarget, typed("true", XSD.boolean))
+        if o.commitment:
+            rg.add(node, POL.commitment, typed("true", XSD.boolean))
+
+
+CHECK_KINDS = {
+    "parts": POL.PartsSum,
+    "share": POL.ShareOfTotal,
+    "growth": POL.GrowthBetweenLevels,
+    "items": POL.ItemCount,
+}
+
+
+def write_checks(rg: ReportGraph, checks) -> None:
+    """Each consistency check (kg.checks) with its figures' spans, at
+    ``{report}/check/{kind}/{start}-{end}/{first}``: the stated figure's offsets and where the
+    first other figure starts (one total may be checked against several lists of parts)."""
+    for check in checks:
+        start, end = check.stated_span
+        first = next((a for a, b in check.spans if (a, b) != check.stated_span), start)
+        node = rg.entity(
+            rg.minter.in_report(
+                rg.report.value, "check", f"{check.kind}/{start}-{end}/{first}"
+            ),
+            POL.ConsistencyCheck, check.label, check.spans,
+        )  # fmt: skip
+        rg.add(node, POL.checkKind, CHECK_KINDS[check.kind])
+        rg.add(node, POL.checkPassed, typed("true" if check.passed else "false", XSD.boolean))
+        rg.add(node, POL.statedValue, typed(check.stated, XSD.decimal))
+        rg.add(node, POL.expectedValue, typed(check.expected, XSD.decimal))
+        rg.add(node, POL.statedIn, rg.span(start, end))
+        rg.add(node, POL.inReport, rg.report)
 
 
 def write_values(rg: ReportGraph, node: Node, o) -> None:

@@ -56,12 +56,14 @@ class ObservationRecord:
     bound: Bound | None
     target_text: str | None
     spans: list[tuple[int, int]]
-    source: Literal["table", "headline", "text"] = "text"
+    source: Literal["table", "headline", "text", "commitment"] = "text"
     warnings: list[str] = field(default_factory=list)
     lower: Decimal | None = None
     upper: Decimal | None = None
     headline: bool = False
     """Stated in the report's headline list of the year's targets (主要预期目标是：…)."""
+    commitment: bool = False
+    """Stated in the government's list of commitments (十件民生实事：…), see kg.commitments."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class Indicator:
     dimension: str
     aliases: tuple[str, ...]
     growth_aliases: tuple[str, ...]
+    better: Literal["higher", "lower"]
+    """Which way is good: a target of a lower-is-better indicator (失业率, 物价涨幅) is a ceiling."""
     source: str
 
 
@@ -90,8 +94,11 @@ def _names(cell: str) -> tuple[str, ...]:
 @cache
 def _rows() -> tuple[Indicator, ...]:
     """Every row of ``lexicons/indicators.tsv``, pairs (城镇…|农村…) included."""
-    rows = ((row + [""] * 5)[:5] for row in lexicons.rows("indicators.tsv"))
-    return tuple(Indicator(n, dim, _names(a), _names(g), src) for n, dim, a, g, src in rows)
+    rows = ((row + [""] * 6)[:6] for row in lexicons.rows("indicators.tsv"))
+    return tuple(
+        Indicator(n, dim, _names(a), _names(g), "lower" if b == "lower" else "higher", src)
+        for n, dim, a, g, b, src in rows
+    )
 
 
 @cache
@@ -111,6 +118,16 @@ def _alias_roles() -> dict[str, tuple[str, str]]:
         roles.update({_key(a): (row.name, "name") for a in (row.name, *row.aliases)})
         roles.update({_key(a): (row.name, "growth") for a in row.growth_aliases})
     return roles
+
+
+def lower_is_better(name: str) -> bool:
+    """Whether a lower value of the indicator is the better one (城镇调查失业率, 居民消费价格指数).
+
+    >>> lower_is_better("城镇调查失业率"), lower_is_better("地区生产总值"), lower_is_better("新增x")
+    (True, False, False)
+    """
+    found = indicator_lexicon().get(name)
+    return found is not None and found.better == "lower"
 
 
 def canonical_indicator(label: str) -> str | None:
@@ -551,6 +568,15 @@ def find_text_figures(
         context = _context(text, match.start(), sections, year)
         if context is not None:
             records += _new_items(text, match.end(), context, match.start())
+    taken += [span for r in records for span in r.spans]
+    for match in re.finditer(r"(?<!年均)分别", text):
+        head = max(text.rfind(p, 0, match.start()) for p in "，,。；;：:！？\n") + 1
+        line = text[text.rfind("\n", 0, head) + 1 : text.find("\n", head) % (len(text) + 1)]
+        if "\t" in line or any(s <= match.start() < e for s, e in taken):
+            continue
+        context = _context(text, head, sections, year)
+        if context is not None:
+            records += _each_list(text, head, match, context)
     return sorted(records, key=lambda r: r.spans[0])
 
 
@@ -680,6 +706,92 @@ def _pair_figures(
     return found
 
 
+EACH_VERB = (
+    r"(?P<verb>同比增长|增长|下降|降低|减少|上涨|提高到|提升到|提高至|提升至|增至|降至|下降到|达到|达"
+    r"|为|突破|超过|超|提高|提升|完成|实现)"
+)
+MEASURE_END = re.compile(r"(?:率|数|额|量|值|面积|收入|人次|营收|花费)$")
+"""How the name of a measured quantity ends (合格率, 零售额, 产量, 增加值, 人次)."""
+
+
+@cache
+def _each_pattern() -> re.Pattern[str]:
+    return re.compile(r"分别(?:同比)?" + EACH_VERB + r"?\s*" + _number())
+
+
+def _each_list(
+    text: str, head: int, match: re.Match[str], context: tuple[int, ValueKind]
+) -> list[ObservationRecord]:
+    """“一、二、三产业增加值分别增长4.2%、5%、5.4%”: one figure per name, in order.
+
+    The names are the list before 分别, an earlier part taking the last part's tail when it
+    lacks one (城市、县城建成区面积 → 城市建成区面积); the values must be as many as the names,
+    else nothing is read (better missing than misassigned). 年均分别 (multi-year) is skipped.
+    """
+    subject = LEFT_CLEAN.sub("", text[head : match.start()], count=1)
+    start = match.start() - len(subject)
+    parts = [p for p in re.split(r"[、和与及]", subject) if p]
+    first = _each_pattern().match(text, match.start())
+    if len(parts) < 2 or first is None:
+        return []
+    values = [first]
+    pos = first.end()
+    while (more := re.compile(r"(?:、|和|与|及)" + _number()).match(text, pos)) is not None:
+        values.append(more)
+        pos = more.end()
+    names = _each_names(parts)
+    if len(values) != len(names):
+        return []
+    verb = first["verb"] or ""
+    growth = verb.startswith(GROWTH_VERBS) and not verb.endswith(("到", "至"))
+    found = []
+    for name, value in zip(names, values, strict=True):
+        if name is None:
+            continue
+        unit = value["unit"]
+        if growth and units()[unit].dimension not in ("percent", "points"):
+            return []
+        if not growth and _dimension(name) not in (None, units()[unit].dimension):
+            continue
+        number, lower, upper = match_values(value, negate=growth and verb in DECREASE)
+        bound = BOUNDS.get(value["bound"] or value["approx"] or verb)
+        if value is not first and value["bound"] is None and values[-1]["bound"]:
+            bound = BOUNDS[values[-1]["bound"]]  # 分别增长5%、6.5%左右: 左右 bounds both
+        measure: Measure = "growth" if growth else "level"
+        record = _record(name, subject, context, measure, number, unit, bound,
+                         (start, value.end()))  # fmt: skip
+        record.lower, record.upper = lower, upper
+        if lower is not None:
+            record.bound = None
+        found.append(record)
+    return found
+
+
+def _each_names(parts: list[str]) -> list[str | None]:
+    """Names of a 分别 list: each part a lexicon name or a whole noun phrase ending in a measure
+    word (…率, …额, …数量); an earlier part may take the last one's tail only when that makes a
+    lexicon name (一、二、三产业增加值 → 第一产业增加值). Else None: 新能源、输变电装备产业产值
+    does not say where 新能源's name ends."""
+    last = parts[-1]
+    names: list[str | None] = []
+    for part in parts[:-1]:
+        own = _each_name(part)
+        tails = (last[i:] for i in range(1, len(last)))
+        shared = next((n for t in tails if (n := canonical_indicator(part + t))), None)
+        names.append(own or shared)
+    names.append(_each_name(last))
+    return names
+
+
+def _each_name(written: str) -> str | None:
+    if (found := canonical_indicator(written)) is not None:
+        return found
+    clean = re.fullmatch(r"[\u4e00-\u9fff“”（）()A-Za-z0-9.]{4,24}", written)
+    if clean is None or not MEASURE_END.search(written) or NOUN_STOP.search(written):
+        return None
+    return None if re.search(r"占|比重|比例|累计", written) else written
+
+
 def _new_items(
     text: str, pos: int, context: tuple[int, ValueKind], start: int
 ) -> list[ObservationRecord]:
@@ -728,6 +840,7 @@ def merge_observations(records: Iterable[ObservationRecord]) -> list[Observation
             kept.spans += [s for s in record.spans if s not in kept.spans]
             kept.bound = kept.bound or record.bound
             kept.headline = kept.headline or record.headline
+            kept.commitment = kept.commitment or record.commitment
         else:
             kept.warnings.append(
                 f"{record.source} at {record.spans[0]} states {record.value or record.target_text}"

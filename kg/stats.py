@@ -37,6 +37,8 @@ COVERAGE = {
     "projects": "?x a pol:Project .",
     "targets": "?x a pol:Observation ; pol:valueKind pol:Target .",
     "actuals": "?x a pol:Observation ; pol:valueKind pol:Actual .",
+    "checks passed": "?x a pol:ConsistencyCheck ; pol:checkPassed true .",
+    "checks failed": "?x a pol:ConsistencyCheck ; pol:checkPassed false .",
 }
 COVERAGE_QUERY = """
 SELECT ?r (COUNT(DISTINCT ?x) AS ?n)

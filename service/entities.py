@@ -167,9 +167,12 @@ _Q_OBSERVATIONS = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX pol: <https://w3id.org/policykg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?s ?obs ?period ?kind ?measure ?value ?unit ?bound ?text ?area ?areaLabel WHERE {
+SELECT ?s ?obs ?period ?kind ?measure ?value ?lower ?upper ?met ?unit ?bound ?text ?area ?areaLabel
+WHERE {
   ?obs pol:indicator ?s ; pol:period ?period ; pol:valueKind ?kind ; pol:measure ?measure .
   OPTIONAL { ?obs pol:value ?value }
+  OPTIONAL { ?obs pol:lowerBound ?lower ; pol:upperBound ?upper }
+  OPTIONAL { ?attainment pol:targetObservation ?obs ; pol:targetMet ?met }
   OPTIONAL { ?obs pol:unit ?unit }
   OPTIONAL { ?obs pol:bound ?bound }
   OPTIONAL { ?obs pol:targetText ?text }
@@ -572,10 +575,10 @@ class Series:
     def chart(self) -> Markup:
         """The series as an SVG chart of targets and actual values by year."""
         points = [
-            Point(int(r["period"]), r["kind"], float(r["value"]))
+            Point(int(r["period"]), r["kind"], _float(r["value"]), _float(r["lower"]),
+                  _float(r["upper"]), r["met"] == "false")
             for r in self.rows
-            if r["value"] is not None
-        ]
+        ]  # fmt: skip
         title = f"{self.area} {'增长 growth' if self.measure == 'GrowthRate' else '总量 level'}"
         return Markup(indicator_chart(points, self.unit, title))
 
@@ -597,12 +600,19 @@ def indicator_series(iri: str) -> list[Series]:
                 "period": row["period"].value[:4],
                 "kind": _local_name(row["kind"].value),
                 "value": _decimal(row_value(row, "value")),
+                "lower": _decimal(row_value(row, "lower")),
+                "upper": _decimal(row_value(row, "upper")),
+                "met": row_value(row, "met"),
                 "bound": _BOUNDS.get(_local_name(row_value(row, "bound") or ""), ""),
                 "text": row_value(row, "text") or "",
                 "unit": unit,
             }
         )
     return list(groups.values())
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _local_name(iri: str) -> str:

@@ -185,9 +185,16 @@ def test_an_indicator_shows_target_against_actual_as_svg(url):
         f"{url}/id/indicator/di-qu-sheng-chan-zong-zhi", headers={"Accept": BROWSER}
     ).text
     svg = re.search(r"<svg.*?</svg>", page, re.S)[0]
-    assert "series-target" in svg and "series-actual" in svg
+    # targets are markers (ranges bands), actuals a line (markers since issue 8: on purpose)
+    assert 'class="target"' in svg and "series-actual" in svg
     assert ">3.8<" in svg and ">7.5<" in svg and ">2022<" in svg and ">2023<" in svg
     assert "≥7.5 %" in page  # the 2022 target was 7.5% 以上
+    # 3.8% against 7.5%以上: missed, marked in the chart and the table
+    assert 'class="missed"' in svg and "2022 未完成 missed" in svg
+    assert "✕ 未完成" in page
+    # scales down to a 390 px phone: no fixed width wider than the screen
+    assert 'width="100%"' in svg
+    assert int(re.search(r"max-width:(\d+)px", svg)[1]) <= 390
 
 
 def test_the_ontology_documents_classes_and_properties(url):
