@@ -8,14 +8,24 @@ Header format: the comment lines at the top of the file, one ``# key: value`` pe
 
     # title@zh: 产业链的产业与企业
     # title@en: A chain's industries and their enterprises
-    # description: One paragraph saying what the rows are.
-    # param: chain string — the chain slogan: its Chinese label (四主链) or its IRI
-    # param: limit integer 100 — at most this many rows
+    # description: 一段话说明每一行是什么。
+    # description@en: One paragraph saying what the rows are.
+    # param: chain string — 产业链提法的中文名（四主链）或其 IRI
+    # param: limit integer 100 — 最多返回的行数
+    # column: chain 产业链
+    # column: target 目标值 unit=unit
+    # column: missed 是否达成 yes=未达成 no=达成
+    # column: chainLabel 产业链名称 hidden
     # example: chain=四主链
 
 - ``title@zh``, ``title@en``, ``description`` and ``example`` are required, once each;
   ``example`` lists ``name=value`` pairs separated by spaces (empty for a query without
   parameters) and must give every parameter without a default.
+- ``description`` is Chinese, shown first; ``description@en`` (optional) is shown beside it.
+- ``column`` (any number): ``NAME 中文名 [unit=VAR] [yes=TEXT no=TEXT] [hidden]``: the
+  column's heading on pages; ``unit=VAR`` writes each number with the unit in ``?VAR`` of its
+  row; ``yes``/``no`` name a boolean's two values (达成/未达成); ``hidden`` leaves the column
+  out of the page (a label column next to the IRI it names), never out of JSON or CSV.
 - ``param`` (any number): ``NAME TYPE [DEFAULT] — HELP`` (``--`` may stand for ``—``).
   TYPE is one of :data:`PARAM_TYPES`: ``iri`` (an absolute http(s) IRI), ``string``,
   ``year`` (four digits, bound as ``xsd:gYear``), ``integer``.
@@ -59,6 +69,7 @@ PARAM_TYPES = {
     "integer": "a whole number, e.g. 10",
 }
 REQUIRED_KEYS = ("title@zh", "title@en", "description", "example")
+OPTIONAL_KEYS = ("description@en",)
 MAX_STRING = 500
 
 _IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+\Z")
@@ -130,6 +141,18 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Column:
+    """How a result column is shown on pages (``# column:`` in the header)."""
+
+    name: str
+    label: str
+    unit: str | None = None  # the variable holding each row's unit
+    yes: str | None = None  # a boolean's words for true and false
+    no: str | None = None
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     """A question with a name, its metadata and its SPARQL."""
 
@@ -141,6 +164,12 @@ class NamedQuery:
     example: dict[str, str]
     sparql: str
     variables: tuple[str, ...] = ()
+    description_en: str = ""
+    columns: tuple[Column, ...] = ()
+
+    def column(self, name: str) -> Column:
+        """The declared column ``name``, or one headed by the variable's own name."""
+        return next((c for c in self.columns if c.name == name), Column(name, name))
 
     def bind(self, params: Mapping[str, object]) -> dict[str, Term]:
         """The terms to bind for ``params`` (values as given by a user: strings or numbers).
@@ -211,6 +240,7 @@ def parse_query_file(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     fields: dict[str, str] = {}
     params: list[Param] = []
+    columns: list[Column] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.startswith("#"):
             break
@@ -220,7 +250,9 @@ def parse_query_file(path: Path) -> NamedQuery:
         key, value = match.group(1), match.group(2).strip()
         if key == "param":
             params.append(_parse_param(value, f"{path}:{number}"))
-        elif key in REQUIRED_KEYS and key not in fields:
+        elif key == "column":
+            columns.append(_parse_column(value, f"{path}:{number}"))
+        elif key in REQUIRED_KEYS + OPTIONAL_KEYS and key not in fields:
             fields[key] = value
         else:
             raise QueryFileError(f"{path}:{number}: unknown or repeated header key {key!r}")
@@ -235,8 +267,25 @@ def parse_query_file(path: Path) -> NamedQuery:
         params=tuple(params),
         example=_parse_example(fields["example"], path),
         sparql=text,
+        description_en=fields.get("description@en", ""),
+        columns=tuple(columns),
     )
     return _checked(query, path)
+
+
+def _parse_column(value: str, where: str) -> Column:
+    """``missed 是否达成 yes=未达成 no=达成`` → a :class:`Column`."""
+    parts = value.split()
+    if len(parts) < 2:
+        raise QueryFileError(f"{where}: expected 'column: NAME 中文名 [options]', got {value!r}")
+    name, label, *options = parts
+    known: dict[str, str | bool] = {}
+    for option in options:
+        key, sep, val = option.partition("=")
+        if (key, bool(sep)) not in {("unit", True), ("yes", True), ("no", True), ("hidden", False)}:
+            raise QueryFileError(f"{where}: unknown column option {option!r}")
+        known[key] = val if sep else True
+    return Column(name, label, **known)  # type: ignore[arg-type]
 
 
 def _parse_param(value: str, where: str) -> Param:
@@ -276,6 +325,10 @@ def _checked(query: NamedQuery, path: Path) -> NamedQuery:
     if not isinstance(result, ox.QuerySolutions):
         raise QueryFileError(f"{path}: a named query must be a SELECT query")
     variables = tuple(v.value for v in result.variables)
+    unknown = [c.name for c in query.columns if c.name not in variables]
+    unknown += [c.unit for c in query.columns if c.unit and c.unit not in variables]
+    if unknown:
+        raise QueryFileError(f"{path}: column(s) {', '.join(unknown)} not in the SELECT")
     return dataclasses.replace(query, variables=variables)
 
 

@@ -20,6 +20,7 @@ from . import db, errors, settings
 
 # "module:attribute" of every blueprint, registered in this order.
 BLUEPRINTS = [
+    "policykg.service.home:bp",
     "policykg.service.sparql:bp",
     "policykg.service.catalogue:bp",
     "policykg.service.terms:bp",
@@ -31,8 +32,10 @@ BLUEPRINTS = [
 
 # The site's navigation: (endpoint, label); entries whose blueprint is not registered are hidden.
 NAV = [
-    ("sparql.endpoint", "SPARQL 查询"),
+    ("home.search_page", "检索"),
     ("terms.search_page", "术语"),
+    ("catalogue.index", "常用查询"),
+    ("sparql.endpoint", "SPARQL 查询"),
     ("vocabulary.ontology", "本体"),
     ("dumps.listing", "数据下载"),
 ]

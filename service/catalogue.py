@@ -27,6 +27,7 @@ import json
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from ..queries import NamedQuery, ParameterError, UnknownQuery, get_query, load_catalogue
+from .answers import catalogue_rows
 from .errors import ServiceError
 from .negotiation import negotiate
 from .results import Job
@@ -52,14 +53,17 @@ def page(name: str) -> str:
     """One query: description, form, SPARQL and, once its parameters are given, its rows."""
     query = _lookup(name)
     params = _params()
-    rows, truncated = None, False
+    rows, truncated, columns, shown = None, False, [], []
     if params or not any(p.required for p in query.params):
         rows, truncated = _run(query, params)
+        columns, shown = catalogue_rows(query, rows)
     return render_template(
         "query.html",
         query=query,
         params=params,
         rows=rows,
+        columns=columns,
+        shown=shown,
         truncated=truncated,
     )
 
@@ -130,7 +134,11 @@ def _wants_csv() -> bool:
 
 
 def _csv(query: NamedQuery, rows: list[dict]) -> Response:
+    """The rows as CSV, values raw (IRIs as IRIs), led by a UTF-8 byte order mark: Excel on
+    Chinese Windows reads a file without one as GBK (mojibake); csv readers opening it with
+    ``encoding="utf-8-sig"`` drop it."""
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(query.variables)
     for row in rows:
@@ -139,5 +147,5 @@ def _csv(query: NamedQuery, rows: list[dict]) -> Response:
     return Response(
         out.getvalue(),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'inline; filename="{query.name}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{query.name}.csv"'},
     )

@@ -697,7 +697,12 @@ def entity(key: str):
         "data_links": data_links(request.path),
         "jsonld": schema_org(desc, term.definition if term else ""),
     }
+    from . import compare  # compare builds on this module
+
+    if "Place" in kinds:
+        context.update(compare.place_context(iri))
     if "Report" in kinds:
+        context.update(compare.report_context(iri))
         text = next(
             (v for s in desc.statements if s.prop.iri == POL + "text" for v, _ in s.values), ""
         )

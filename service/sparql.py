@@ -8,6 +8,7 @@ query page when a browser asked (``format=html`` works without JavaScript).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
@@ -19,6 +20,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, after_this_request, current_app, render_template, request
 
+from .answers import sparql_rows
 from .cache import job_key
 from .db import Backend, get_backend, prefixes
 from .errors import ServiceError, payload
@@ -34,12 +36,6 @@ bp = Blueprint("sparql", __name__)
 READ_ONLY = "this SPARQL service is read-only: updates (INSERT, DELETE, LOAD, CLEAR...) are refused"
 NO_LOAD = "LOAD is refused: this endpoint is read-only and never fetches data from other servers"
 MAX_MESSAGE = 400  # pyoxigraph lists every expected token; keep messages readable
-
-
-@bp.route("/")
-def home() -> str:
-    """The query page."""
-    return render_page()
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -60,6 +56,11 @@ def endpoint() -> Response | str | tuple[str, int]:
     if tabular is None and graph is None:
         raise ServiceError("none of the Accept header's media types can carry SPARQL results", 406)
     wants_page = "text/html" in (tabular, graph)
+    if wants_page:
+        # The page promises the project's prefixes: a query typed without them (the README's
+        # examples) runs, and the editor shows the declarations it ran with.
+        declared = prefixes(current_app.config["BASE_IRI"])
+        operation = dataclasses.replace(operation, query=with_prefixes(operation.query, declared))
     started = time.perf_counter()
     try:
         answer = run(operation, tabular, graph)
@@ -384,6 +385,7 @@ def render_page(
         error_line=_error_line(query, error),
         elapsed=elapsed,
         downloads=downloads(operation, answer) if answer else [],
+        shown=sparql_rows(answer.table.rows) if answer and answer.table else [],
         max_rows=current_app.config["MAX_ROWS"],
     )
 

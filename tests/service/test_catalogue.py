@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,6 +36,7 @@ def client(app):
 def test_the_catalogue_page_lists_every_query_with_a_form(client):
     page = client.get("/queries", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "产业链的产业与企业" in page and "A chain&#39;s industries" in page
+    assert "产业链提法（如四主链）在任意层级所列的产业" in page  # descriptions in Chinese
     assert 'action="/queries/chain-enterprises"' in page
     assert 'name="chain"' in page and 'value="四主链"' in page
     assert "/api/queries/plan-vs-actual?year=2022" in page
@@ -43,11 +45,18 @@ def test_the_catalogue_page_lists_every_query_with_a_form(client):
 
 def test_a_query_page_runs_the_query_as_a_table(client):
     page = client.get("/queries/slogan-parts?slogan=四纵四横一管网").get_data(as_text=True)
-    assert "<th>partLabel</th>" in page
-    assert "<td>嵩山路</td>" in page
-    assert "6 rows" in page
-    # IRIs link to this server's entity pages
-    assert 'href="/id/slogan/si-zong-si-heng-yi-guan-wang/zhanhe-district-2023-plan-report"' in page
+    # Chinese column names from the query's header; label columns hidden beside their IRIs
+    assert '<th scope="col" title="?part">组成部分</th>' in page
+    assert "partLabel" not in page.split("<tbody>")[0].split("<table")[-1]
+    assert "共 6 行" in page
+    # IRIs are shown as their labels, linked to this server's pages, the IRI on hover
+    assert re.search(
+        r'<a href="/(?:id|terms)/slogan/si-zong-si-heng-yi-guan-wang/zhanhe-district-2023-plan-report"'
+        r' title="https://w3id.org/policykg/id/slogan/si-zong-si-heng-yi-guan-wang/'
+        r'zhanhe-district-2023-plan-report" lang="zh">四纵四横一管网</a>',
+        page,
+    )
+    assert re.search(r'title="[^"]+"[^>]*>嵩山路</a>', page)
 
 
 def test_the_api_answers_json_by_default(client):

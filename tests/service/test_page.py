@@ -41,7 +41,7 @@ def parse(html: str) -> Links:
 
 
 def test_the_page_declares_our_prefixes_in_the_editor(server):
-    page = requests.get(server.url + "/", headers=BROWSER)
+    page = requests.get(server.url + "/sparql", headers=BROWSER)
     assert page.status_code == 200
     assert '<html lang="zh">' in page.text
     editor = re.search(r"<textarea[^>]*>(.*?)</textarea>", page.text, re.S).group(1)
@@ -52,9 +52,10 @@ def test_the_page_declares_our_prefixes_in_the_editor(server):
 
 def test_a_plain_form_get_renders_results_with_entity_links(server):
     # What the form submits without JavaScript: GET /sparql?format=html&query=...
-    page = requests.get(server.url + "/", headers=BROWSER)
-    [form] = parse(page.text).forms
-    assert form["method"] == "get" and form["action"] == "/sparql"
+    page = requests.get(server.url + "/sparql", headers=BROWSER)
+    # the editor's form; the header's search box is the other
+    [form] = [f for f in parse(page.text).forms if f["action"] == "/sparql"]
+    assert form["method"] == "get"
     assert form["fields"]["format"] == "html"
     editor = re.search(r"<textarea[^>]*>(.*?)</textarea>", page.text, re.S).group(1)
     prologue = re.sub(r"&lt;|&gt;", lambda m: "<" if m.group() == "&lt;" else ">", editor)
@@ -63,8 +64,12 @@ def test_a_plain_form_get_renders_results_with_entity_links(server):
         server.url + "/sparql", params={"format": "html", "query": prologue + LABEL}
     )
     assert results.status_code == 200
-    assert 'href="/id/slogan/si-zhu-lian"' in results.text
-    assert ">id:slogan/si-zhu-lian</a>" in results.text
+    assert 'href="/terms/slogan/si-zhu-lian"' in results.text  # a term links to its term page
+    # the IRI shown as its label, the IRI itself on hover and in a column one can switch on
+    assert (
+        'title="https://w3id.org/policykg/id/slogan/si-zhu-lian">四主链</a>'
+        '<span class="iri-col">id:slogan/si-zhu-lian</span>'
+    ) in results.text
     assert '<span class="literal" lang="zh">四主链</span>' in results.text
 
 
@@ -100,9 +105,19 @@ def test_syntax_errors_show_line_and_column_by_the_editor(server):
     query = "SELECT ?s\nWHERE {\n  ?s ?p\n}"
     page = requests.get(server.url + "/sparql", params={"format": "html", "query": query})
     assert page.status_code == 400
-    assert "第 4 行，第 2 列" in page.text
-    assert 'data-error-line="4"' in page.text
-    assert "?s\nWHERE {" in page.text  # the query stays in the editor to be fixed
+    # The page runs the query with the prefixes it promises, shown in the editor above it:
+    # the position counts the editor's lines.
+    editor = re.search(r"<textarea[^>]*>(.*?)</textarea>", page.text, re.S).group(1)
+    line = editor.count("\n", 0, editor.index("SELECT ?s")) + 4
+    assert f"第 {line} 行，第 2 列" in page.text
+    assert f'data-error-line="{line}"' in page.text
+    assert editor.endswith("?s\nWHERE {\n  ?s ?p\n}")  # the query stays to be fixed
+
+
+def test_the_page_runs_queries_written_without_prefixes(server):
+    query = 'SELECT ?thing WHERE { ?thing rdfs:label "四主链"@zh }'
+    page = requests.get(server.url + "/sparql", params={"format": "html", "query": query})
+    assert page.status_code == 200 and "共 1 行" in page.text
 
 
 def test_truncated_results_say_so(server, limits):
@@ -113,13 +128,13 @@ def test_truncated_results_say_so(server, limits):
 
 
 def test_examples_are_offered(server):
-    page = requests.get(server.url + "/", headers=BROWSER)
+    page = requests.get(server.url + "/sparql", headers=BROWSER)
     examples = re.search(r'<section class="examples">(.*?)</section>', page.text, re.S).group(1)
     assert len(re.findall(r"<li>", examples)) >= 3
 
 
 def test_no_asset_comes_from_another_site(server):
-    page = requests.get(server.url + "/", headers=BROWSER)
+    page = requests.get(server.url + "/sparql", headers=BROWSER)
     for url in parse(page.text).urls:
         assert not url.startswith(("http:", "https:", "//")), url
     for asset in [*SERVICE.glob("templates/*.html"), *SERVICE.glob("static/**/*.*")]:
@@ -133,7 +148,7 @@ def test_no_asset_comes_from_another_site(server):
 
 
 def test_every_example_runs_with_its_example_values(server):
-    page = requests.get(server.url + "/", headers=BROWSER)
+    page = requests.get(server.url + "/sparql", headers=BROWSER)
     examples = re.search(r'<section class="examples">(.*?)</section>', page.text, re.S).group(1)
     links = [u for u in parse(examples).urls if "format=html" in u]
     assert len(links) >= 12

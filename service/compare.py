@@ -1,0 +1,291 @@
+"""Comparison sections of the place and report pages: what one loads a collection for.
+
+- a place: its reports over the years, the slogans they use (each linked to the term all
+  reports share) and its figures, indicator by indicator and year by year, targets beside
+  actuals (met or missed, from ``pol:Attainment``);
+- a report: its outline, its targets, and the things it names, by kind.
+
+A slogan across reports is the shared term's page (``terms.py``); an indicator across places
+and years is the indicator's page (``entities.indicator_series``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from . import entities as ent
+from .answers import href, number_text
+from .corpus import ReportInfo, corpus
+from .db import get_store
+
+_Q_PLACE_FIGURES = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?place ?indicator ?label ?period ?kind ?measure ?value ?lower ?upper ?unit ?bound ?text
+       ?met WHERE {
+  ?obs pol:refArea ?place ; pol:indicator ?indicator ; pol:period ?period ;
+       pol:valueKind ?kind ; pol:measure ?measure .
+  OPTIONAL { ?obs pol:value ?value }
+  OPTIONAL { ?obs pol:lowerBound ?lower }
+  OPTIONAL { ?obs pol:upperBound ?upper }
+  OPTIONAL { ?obs pol:unit ?unit }
+  OPTIONAL { ?obs pol:bound ?bound }
+  OPTIONAL { ?obs pol:targetText ?text }
+  OPTIONAL { ?att pol:targetObservation ?obs ; pol:targetMet ?met }
+  OPTIONAL { ?indicator rdfs:label ?label }
+}
+"""
+_Q_SLOGANS = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?place ?report ?slogan ?label ?term WHERE {
+  ?report dcterms:spatial ?place .
+  ?slogan pol:inReport ?report ; a pol:Slogan ; rdfs:label ?label .
+  OPTIONAL { ?slogan pol:versionOf ?term }
+}
+"""
+_Q_OUTLINE = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?report ?section ?number ?heading ?parent ?start WHERE {
+  ?section a pol:Section ; pol:inReport ?report ; dcterms:isPartOf ?parent .
+  OPTIONAL { ?section pol:number ?number }
+  OPTIONAL { ?section rdfs:label ?heading }
+  OPTIONAL { ?sentence pol:inSection ?section ; pol:start ?start }
+}
+"""
+_Q_NAMED = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?report ?thing ?type ?label (COUNT(DISTINCT ?span) AS ?n) WHERE {
+  ?span pol:inReport ?report .
+  ?thing prov:wasDerivedFrom ?span ; a ?type ; rdfs:label|skos:prefLabel ?label .
+  FILTER(?type IN (pol:Slogan, pol:Industry, pol:Enterprise, pol:Project, pol:Policy,
+                   pol:PolicyDocument, pol:Place, pol:GovernmentBody, pol:Indicator))
+}
+GROUP BY ?report ?thing ?type ?label
+"""
+_Q_REPORT_TARGETS = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?report ?obs ?indicator ?label ?period ?measure ?value ?lower ?upper ?unit ?bound ?text
+       ?headline ?met ?start WHERE {
+  ?obs pol:valueKind pol:Target ; prov:wasDerivedFrom ?span ; pol:indicator ?indicator ;
+       pol:period ?period ; pol:measure ?measure .
+  ?span pol:inReport ?report ; pol:start ?start .
+  OPTIONAL { ?obs pol:value ?value }
+  OPTIONAL { ?obs pol:lowerBound ?lower }
+  OPTIONAL { ?obs pol:upperBound ?upper }
+  OPTIONAL { ?obs pol:unit ?unit }
+  OPTIONAL { ?obs pol:bound ?bound }
+  OPTIONAL { ?obs pol:targetText ?text }
+  OPTIONAL { ?obs pol:headlineTarget ?headline }
+  OPTIONAL { ?att pol:targetObservation ?obs ; pol:targetMet ?met }
+  OPTIONAL { ?indicator rdfs:label ?label }
+}
+ORDER BY ?start
+"""
+_BOUNDS = {"AtLeast": "≥", "AtMost": "≤", "About": "≈"}
+KIND_ORDER = (
+    ("Slogan", "提法"),
+    ("Indicator", "指标"),
+    ("Industry", "产业"),
+    ("Enterprise", "企业"),
+    ("Project", "项目"),
+    ("Policy", "政策"),
+    ("PolicyDocument", "政策文件"),
+    ("GovernmentBody", "机构"),
+    ("Place", "地点"),
+)
+
+
+@dataclass
+class Figure:
+    """One indicator of a place in one measure: per year, the target and the actual."""
+
+    indicator: ent.Link
+    measure: str  # 总量 or 增速
+    years: dict[str, dict[str, str]] = field(default_factory=dict)  # year → kind → text
+    met: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass
+class SloganUse:
+    """A slogan label a place's reports use: the shared term and the years that use it."""
+
+    term: ent.Link
+    years: list[tuple[str, str]]  # (year, href of that report's version)
+
+
+def value_text(row, prefix: str = "") -> str:
+    """``≥7.5%``, ``5—5.5%``, or the qualitative target as written."""
+
+    def v(name: str) -> str | None:
+        return row[name].value if name in row else None
+
+    unit = v("unit") or ""
+    bound = _BOUNDS.get((v("bound") or "").rsplit("#", 1)[-1], "")
+    if v("value") is not None:
+        return f"{bound}{number_text(v('value'))}{unit}"
+    if v("lower") is not None and v("upper") is not None:
+        return f"{number_text(v('lower'))}—{number_text(v('upper'))}{unit}"
+    return v("text") or ""
+
+
+def place_figures(place: str) -> tuple[list[str], list[Figure]]:
+    """The years and the figures (targets and actuals) stated for ``place``."""
+    figures: dict[tuple[str, str], Figure] = {}
+    years: set[str] = set()
+    for row in get_store().query(_Q_PLACE_FIGURES, bindings={"place": ox.NamedNode(place)}):
+        iri = row["indicator"].value
+        measure = "增速" if row["measure"].value.endswith("GrowthRate") else "总量"
+        fig = figures.setdefault(
+            (iri, measure),
+            Figure(ent.Link(iri, href(iri), ent.row_value(row, "label") or iri), measure),
+        )
+        year = row["period"].value[:4]
+        years.add(year)
+        kind = "target" if row["kind"].value.endswith("Target") else "actual"
+        fig.years.setdefault(year, {})[kind] = value_text(row)
+        if "met" in row:
+            fig.met[year] = row["met"].value in ("true", "1")
+    ordered = sorted(figures.values(), key=lambda f: (-len(f.years), f.indicator.label, f.measure))
+    return sorted(years), ordered
+
+
+def place_slogans(place: str, reports: list[ReportInfo]) -> list[SloganUse]:
+    """The slogans of the place's ``reports``, one row per shared term, with the years."""
+    chosen = {r.iri: r for r in reports}
+    uses: dict[str, SloganUse] = {}
+    for row in get_store().query(_Q_SLOGANS, bindings={"place": ox.NamedNode(place)}):
+        report = chosen.get(row["report"].value)
+        if report is None:
+            continue
+        term = row["term"].value if "term" in row else row["slogan"].value
+        use = uses.setdefault(term, SloganUse(ent.Link(term, href(term), row["label"].value), []))
+        use.years.append((report.year, href(row["slogan"].value)))
+    for use in uses.values():
+        use.years.sort()
+    return sorted(uses.values(), key=lambda u: (-len(u.years), u.term.label))
+
+
+def place_context(place: str) -> dict:
+    """What a place page adds: reports by year, slogans, figures."""
+    reports = corpus().of_place(place)
+    years, figures = place_figures(place)
+    return {
+        "place_reports": reports,
+        "place_slogans": place_slogans(place, reports) if reports else [],
+        "figure_years": years,
+        "figures": figures,
+    }
+
+
+@dataclass
+class Section:
+    """A heading of the outline, with its depth and where its text starts."""
+
+    link: ent.Link
+    number: str
+    depth: int
+    start: int | None
+
+
+def outline(report: str) -> list[Section]:
+    """The report's sections in reading order."""
+    rows = get_store().query(_Q_OUTLINE, bindings={"report": ox.NamedNode(report)})
+    info: dict[str, dict] = {}
+    for row in rows:
+        s = row["section"].value
+        entry = info.setdefault(
+            s,
+            {
+                "number": ent.row_value(row, "number") or "",
+                "heading": ent.row_value(row, "heading") or "",
+                "parent": row["parent"].value,
+                "start": None,
+            },
+        )
+        if "start" in row:
+            start = int(row["start"].value)
+            entry["start"] = start if entry["start"] is None else min(entry["start"], start)
+
+    def depth(s: str) -> int:
+        d, p = 1, info[s]["parent"]
+        while p in info and d < 10:
+            d, p = d + 1, info[p]["parent"]
+        return d
+
+    def first(s: str) -> int:
+        own = info[s]["start"]
+        kids = [first(k) for k, v in info.items() if v["parent"] == s]
+        return min([x for x in [own, *kids] if x is not None], default=1 << 30)
+
+    starts = {s: first(s) for s in info}
+    out = [
+        Section(
+            ent.link(s, v["heading"]),
+            v["number"],
+            depth(s),
+            starts[s] if starts[s] < 1 << 30 else None,
+        )
+        for s, v in info.items()
+    ]
+    return sorted(out, key=lambda x: (x.start if x.start is not None else 1 << 30, x.depth))
+
+
+def report_targets(report: str) -> list[dict]:
+    """The targets a report states, in text order, headline targets marked."""
+    seen, out = set(), []
+    for row in get_store().query(_Q_REPORT_TARGETS, bindings={"report": ox.NamedNode(report)}):
+        obs = row["obs"].value
+        if obs in seen:
+            continue
+        seen.add(obs)
+        iri = row["indicator"].value
+        out.append(
+            {
+                "indicator": ent.Link(iri, href(iri), ent.row_value(row, "label") or iri),
+                "year": row["period"].value[:4],
+                "measure": "增速" if row["measure"].value.endswith("GrowthRate") else "总量",
+                "value": value_text(row),
+                "headline": "headline" in row and row["headline"].value in ("true", "1"),
+                "met": (row["met"].value in ("true", "1")) if "met" in row else None,
+            }
+        )
+    return out
+
+
+def report_things(report: str) -> list[tuple[str, list[tuple[ent.Link, int]]]]:
+    """The things a report names, by kind, most mentioned first."""
+    groups: dict[str, dict[str, tuple[ent.Link, int]]] = defaultdict(dict)
+    for row in get_store().query(_Q_NAMED, bindings={"report": ox.NamedNode(report)}):
+        kind = row["type"].value.rsplit("#", 1)[-1]
+        iri = row["thing"].value
+        n = int(row["n"].value)
+        old = groups[kind].get(iri)
+        if old is None or old[1] < n:
+            groups[kind][iri] = (ent.Link(iri, href(iri), row["label"].value), n)
+    return [
+        (name, sorted(groups[kind].values(), key=lambda x: (-x[1], x[0].label)))
+        for kind, name in KIND_ORDER
+        if groups.get(kind)
+    ]
+
+
+def report_context(report: str) -> dict:
+    """What a report page adds: outline, targets, the things it names."""
+    return {
+        "info": corpus().by_iri.get(report),
+        "outline": outline(report),
+        "targets": report_targets(report),
+        "things": report_things(report),
+    }

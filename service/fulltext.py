@@ -1,0 +1,244 @@
+"""Full-text search of the reports: any word or phrase, as sentences with the match marked.
+
+The sentences of every report's text (``pol:text``, cut at 。！？； and line ends) go into an in-memory
+SQLite FTS5 table with the ``trigram`` tokenizer, built once per app from the store. Trigrams
+need no word segmentation, so any Chinese string of three characters or more is an index
+lookup; shorter ones (链长, 双碳) are found by ``instr`` over the sentences. Hits are ranked by BM25 (``bm25()``), most matches
+first; a query of several words (separated by spaces) finds the sentences holding all of them.
+
+    >>> index = FullText([Sentence("r1", 0, "推动高质量发展。"), Sentence("r1", 8, "发展新质生产力。")])
+    >>> [h.sentence for h in index.search("高质量发展").hits]
+    ['推动高质量发展。']
+    >>> index.search("发展").total
+    2
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from ..kg.store import Store
+
+MAX_WORDS = 5
+MAX_QUERY = 100
+_WORDS = re.compile(r"[^\s\"“”'‘’]+")
+
+_Q_TEXTS = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+SELECT ?report ?text WHERE { ?report a pol:Report ; pol:text ?text }
+"""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a report: ``quote == text[start:start + len(quote)]``."""
+
+    report: str
+    start: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A sentence holding every word of the query; ``spans`` are the matches in it."""
+
+    report: str
+    start: int
+    sentence: str
+    spans: tuple[tuple[int, int], ...]
+
+    @property
+    def first(self) -> tuple[int, int]:
+        """The first match, as offsets in the report text."""
+        a, b = self.spans[0] if self.spans else (0, len(self.sentence))
+        return self.start + a, self.start + b
+
+    def marked(self) -> Markup:
+        """The sentence as HTML, every match in ``<mark>``."""
+        out, pos = [], 0
+        for a, b in self.spans:
+            out += [escape(self.sentence[pos:a]), Markup("<mark>"), escape(self.sentence[a:b])]
+            out.append(Markup("</mark>"))
+            pos = b
+        out.append(escape(self.sentence[pos:]))
+        return Markup("").join(out)
+
+
+@dataclass
+class Results:
+    """A page of hits, the total, and the matching sentences counted per report."""
+
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    per_report: Counter = field(default_factory=Counter)
+
+
+def words(query: str) -> list[str]:
+    """The words of a query: split at spaces, quotes dropped, at most :data:`MAX_WORDS`."""
+    return _WORDS.findall(query[:MAX_QUERY])[:MAX_WORDS]
+
+
+class FullText:
+    """The sentence index (thread-safe: one connection, one lock; a search takes a few ms).
+
+    Sentences live in a plain table (``sent``) that short words scan with ``instr``; the FTS5
+    table ``s`` indexes the same rows (external content) for words of three characters on.
+    """
+
+    def __init__(self, sentences: Iterable[Sentence]):
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._lock = threading.Lock()
+        self._db.executescript(
+            "CREATE TABLE sent(id INTEGER PRIMARY KEY, text TEXT, folded TEXT, report TEXT,"
+            " start INTEGER);"
+            "CREATE VIRTUAL TABLE s USING fts5(text, content='sent', content_rowid='id',"
+            " tokenize='trigram case_sensitive 0');"
+            "CREATE VIRTUAL TABLE g USING fts5(grams, content='', tokenize='unicode61');"
+        )
+        rows = [(x.text, x.text.lower(), x.report, x.start) for x in sentences]
+        self._db.executemany(
+            "INSERT INTO sent(text, folded, report, start) VALUES (?, ?, ?, ?)", rows
+        )
+        self._db.executemany(
+            "INSERT INTO g(rowid, grams) VALUES (?, ?)",
+            ((i, _grams(row[1])) for i, row in enumerate(rows, 1)),
+        )
+        self._db.execute("INSERT INTO s(s) VALUES ('rebuild')")
+        self._db.commit()
+
+    @classmethod
+    def from_store(cls, store: Store) -> FullText:
+        """The index of every sentence of every report's text in ``store``."""
+        return cls(
+            sentence
+            for row in store.select(_Q_TEXTS)
+            for sentence in split_sentences(row["report"].value, row["text"].value)
+        )
+
+    def search(
+        self, query: str, reports: Iterable[str] | None = None, limit: int = 20, offset: int = 0
+    ) -> Results:
+        """Sentences holding every word of ``query``, best first; ``reports`` keeps only
+        sentences of those reports (a place's or a year's); ``per_report`` ignores it, so
+        filters can show what each choice would find."""
+        terms = words(query)
+        results = Results(query)
+        if not terms:
+            return results
+        source, where, params = self._where(terms)
+        with self._lock:
+            counts = self._db.execute(
+                f"SELECT report, COUNT(*) FROM {source} WHERE {where} GROUP BY report", params
+            ).fetchall()
+            results.per_report = Counter(dict(counts))
+            chosen = set(reports) if reports is not None else None
+            if chosen is not None:
+                marks = ",".join("?" * len(chosen))
+                where += f" AND report IN ({marks})"
+                params = [*params, *sorted(chosen)]
+            results.total = sum(n for r, n in counts if chosen is None or r in chosen)
+            rank = "bm25(s), " if source != "sent" else ""
+            rows = self._db.execute(
+                f"SELECT report, start, sent.text FROM {source} WHERE {where}"
+                f" ORDER BY {rank}report, start LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+        results.hits = [Hit(r, int(s), t, _spans(t, terms)) for r, s, t in rows]
+        return results
+
+    @staticmethod
+    def _where(terms: list[str]) -> tuple[str, str, list[str]]:
+        """The rows to read, the condition and its parameters: the trigram index for words of
+        three characters or more, the index of single characters and pairs for shorter ones
+        (each a quoted FTS5 string, so no query syntax leaks in), ``instr`` for a short word
+        with punctuation in it."""
+        long = [t for t in terms if len(t) >= 3]
+        short = [t.lower() for t in terms if len(t) < 3]
+        clauses, params = [], []
+        source = "sent"
+        if long:
+            source = "s JOIN sent ON sent.id = s.rowid"
+            clauses.append("s MATCH ?")
+            params.append(" ".join(_quoted(t) for t in long))
+        for t in short:
+            if t.isalnum():
+                clauses.append("sent.id IN (SELECT rowid FROM g WHERE g MATCH ?)")
+                params.append(_quoted(t))
+            else:
+                clauses.append("instr(folded, ?) > 0")
+                params.append(t)
+        return source, " AND ".join(clauses), params
+
+
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _grams(folded: str) -> str:
+    """Every character and every pair of neighbouring characters that are letters or digits,
+    as words for FTS5's unicode61 tokenizer: 推动发展 → 推 动 发 展 推动 动发 发展."""
+    chars = [c if c.isalnum() else " " for c in folded]
+    pairs = ("".join(chars[i : i + 2]) for i in range(len(chars) - 1))
+    return " ".join([*folded, *(p for p in pairs if " " not in p)])
+
+
+_SENTENCE_END = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)]*|\n|$)")
+
+
+def split_sentences(report: str, text: str) -> Iterator[Sentence]:
+    """The sentences of a report's text (cut after 。！？； and at line ends), with offsets.
+
+    >>> [s.text for s in split_sentences("r", "一、总体要求\n推动发展。稳中求进！")]
+    ['一、总体要求', '推动发展。', '稳中求进！']
+    """
+    for m in _SENTENCE_END.finditer(text):
+        piece = m.group().rstrip("\n")
+        stripped = piece.strip()
+        if stripped:
+            yield Sentence(report, m.start() + piece.index(stripped), stripped)
+
+
+def _spans(text: str, terms: list[str]) -> tuple[tuple[int, int], ...]:
+    """Where the words occur in ``text`` (case-insensitive), in order, without overlaps."""
+    folded = text.lower()
+    found = []
+    for t in terms:
+        t = t.lower()
+        pos = folded.find(t)
+        while pos >= 0:
+            found.append((pos, pos + len(t)))
+            pos = folded.find(t, pos + len(t))
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(found):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return tuple(out)
+
+
+_BUILD_LOCK = threading.Lock()
+
+
+def fulltext_index() -> FullText:
+    """The current app's sentence index, built from its store on first use."""
+    from flask import current_app
+
+    index = current_app.extensions.get("policykg.fulltext")
+    if index is None:
+        with _BUILD_LOCK:
+            index = current_app.extensions.get("policykg.fulltext")
+            if index is None:
+                from .db import get_store
+
+                index = FullText.from_store(get_store())
+                current_app.extensions["policykg.fulltext"] = index
+    return index

@@ -1,0 +1,123 @@
+"""The way in: the start page (``/``), one search over terms and report text (``/search``),
+and the favicon.
+
+``/search?q=…`` answers with the terms whose names match (``search.py``) and the report
+sentences holding the words (``fulltext.py``), filterable by place, year and report::
+
+    /search?q=高质量发展&place=…&year=2024&report=…&page=2
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request, url_for
+
+from ..queries import load_catalogue
+from . import entities as ent
+from .corpus import corpus
+from .fulltext import fulltext_index
+from .search import term_index
+
+bp = Blueprint("home", __name__)
+
+PAGE_SIZE = 20
+TERM_HITS = 12
+# A red square with 政 (policy), drawn as SVG so no binary file is kept.
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<rect width="32" height="32" rx="5" fill="#9a1b1b"/>'
+    '<text x="16" y="24" font-size="22" text-anchor="middle" fill="#fff" '
+    'font-family="sans-serif">政</text></svg>'
+)
+
+
+@bp.get("/")
+def start():
+    """The start page: search box, the collection by place and year, the catalogue."""
+    c = corpus()
+    return render_template(
+        "home.html",
+        places=c.places(),
+        years=sorted(c.years()),
+        report_count=len(c.reports),
+        queries=list(load_catalogue().values()),
+    )
+
+
+@bp.get("/search")
+def search_page():
+    """Terms and report sentences for ``q``, the sentences filterable and paged."""
+    q = request.args.get("q", "").strip()
+    place, year, report = (request.args.get(k, "") for k in ("place", "year", "report"))
+    page = _page()
+    c = corpus()
+    chosen = [
+        r.iri
+        for r in c.reports
+        if (not place or r.place == place)
+        and (not year or r.year == year)
+        and (not report or r.iri == report)
+    ]
+    filtered = bool(place or year or report)
+    results = fulltext_index().search(
+        q, chosen if filtered else None, PAGE_SIZE, (page - 1) * PAGE_SIZE
+    )
+    terms = term_index().search(q, limit=TERM_HITS) if q else []
+    hits = [(h, c.by_iri.get(h.report), ent.passage_href(h.report, *h.first)) for h in results.hits]
+    return render_template(
+        "search.html",
+        q=q,
+        terms=terms,
+        results=results,
+        hits=hits,
+        facets=_facets(results.per_report),
+        place=place,
+        year=year,
+        report=report,
+        page=page,
+        pages=max(1, -(-results.total // PAGE_SIZE)),
+        term_href=lambda iri: url_for("terms.term", key=iri[len(ent.base_iri()) :]),
+        search_url=lambda **changes: _search_url(
+            {"q": q, "place": place, "year": year, "report": report} | changes
+        ),
+    )
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon (browsers ask for it at this path)."""
+    response = Response(FAVICON, mimetype="image/svg+xml")
+    response.cache_control.max_age = 86400
+    return response
+
+
+def _search_url(args: dict[str, str | int]) -> str:
+    """This page's URL with ``args``, empty ones left out."""
+    return url_for("home.search_page", **{k: v for k, v in args.items() if v})
+
+
+def _page() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", "1")), 1000))
+    except ValueError:
+        return 1
+
+
+def _facets(per_report) -> dict[str, list[tuple[str, str, int]]]:
+    """(value, label, count) per filter: places, years and reports that hold hits."""
+    c = corpus()
+    places: dict[str, list] = {}
+    years: dict[str, int] = {}
+    reports = []
+    for iri, n in per_report.items():
+        r = c.by_iri.get(iri)
+        if r is None:
+            continue
+        entry = places.setdefault(r.place, [r.place, r.place_label or "（地域不明）", 0])
+        entry[2] += n
+        years[r.year] = years.get(r.year, 0) + n
+        reports.append((iri, r.name, n))
+    return {
+        "place": sorted((tuple(v) for v in places.values()), key=lambda x: -x[2]),
+        "year": sorted(((y, y, n) for y, n in years.items()), reverse=True),
+        "report": sorted(reports, key=lambda x: -x[2]),
+    }

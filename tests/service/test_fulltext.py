@@ -1,0 +1,38 @@
+"""Full-text search over every report of the corpus, through the real pipeline's store."""
+
+from __future__ import annotations
+
+import pytest
+
+from policykg.kg.store import open_store
+from policykg.service.fulltext import FullText
+
+from ..conftest import REPORTS
+
+
+@pytest.fixture(scope="module")
+def index(corpus_store_dir) -> FullText:
+    return FullText.from_store(open_store(corpus_store_dir))
+
+
+def occurrences(word: str) -> int:
+    return sum(p.read_text(encoding="utf-8").count(word) for p in REPORTS)
+
+
+@pytest.mark.parametrize("word", ["高质量发展", "地区生产总值", "GDP", "链长"])
+def test_every_occurrence_in_the_reports_is_found(index, word):
+    hits = index.search(word, limit=10_000).hits
+    assert sum(len(h.spans) for h in hits) == occurrences(word) > 0
+    assert all(h.sentence[a:b].lower() == word.lower() for h in hits for a, b in h.spans)
+
+
+def test_filters_and_counts_per_report(index):
+    everything = index.search("高质量发展")
+    one = next(iter(everything.per_report))
+    only = index.search("高质量发展", reports=[one], limit=1000)
+    assert only.total == everything.per_report[one] == len(only.hits)
+    assert {h.report for h in only.hits} == {one}
+
+
+def test_query_syntax_is_only_text(index):
+    assert index.search('"AND OR NEAR(').total == 0
