@@ -153,12 +153,16 @@ def test_unservable_formats_are_refused(url):
         == 406
     )
     answer = requests.get(
-        f"{url}/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report", params={"format": "xlsx"}, headers={"Accept": "image/png"}
+        f"{url}/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report",
+        params={"format": "xlsx"},
+        headers={"Accept": "image/png"},
     )
     assert answer.status_code == 406 and "format=ttl" in answer.json()["error"]
     # a format= nobody knows falls back to Accept
     answer = requests.get(
-        f"{url}/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report", params={"format": "xlsx"}, headers={"Accept": "text/n3"}
+        f"{url}/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report",
+        params={"format": "xlsx"},
+        headers={"Accept": "text/n3"},
     )
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/turtle")
 
