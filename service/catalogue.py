@@ -38,7 +38,7 @@ bp = Blueprint("catalogue", __name__)
 FORMAT_PARAM = "format"
 JSON_RESULTS = "application/sparql-results+json"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "gYear")}
+_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger")}
 _DECIMALS = {XSD + t for t in ("decimal", "double", "float")}
 
 
