@@ -26,7 +26,7 @@ import gzip
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
 from urllib.parse import urljoin
@@ -39,15 +39,38 @@ VOID_FILE = "void.ttl"
 SUMS_FILE = "SHA256SUMS"
 MANIFEST_FILE = "dumps.json"
 
-# (file suffix, format, whether the format keeps named graphs)
-FORMATS: list[tuple[str, ox.RdfFormat, bool]] = [
-    ("nq", ox.RdfFormat.N_QUADS, True),
-    ("trig", ox.RdfFormat.TRIG, True),
-    ("ttl", ox.RdfFormat.TURTLE, False),
-    ("nt", ox.RdfFormat.N_TRIPLES, False),
-    ("jsonld", ox.RdfFormat.JSON_LD, True),
-    ("rdf", ox.RdfFormat.RDF_XML, False),
+# (file suffix, format, whether the format keeps named graphs, its W3C format IRI's name)
+FORMATS: list[tuple[str, ox.RdfFormat, bool, str]] = [
+    ("nq", ox.RdfFormat.N_QUADS, True, "N-Quads"),
+    ("trig", ox.RdfFormat.TRIG, True, "TriG"),
+    ("ttl", ox.RdfFormat.TURTLE, False, "Turtle"),
+    ("nt", ox.RdfFormat.N_TRIPLES, False, "N-Triples"),
+    ("jsonld", ox.RdfFormat.JSON_LD, True, "JSON-LD"),
+    ("rdf", ox.RdfFormat.RDF_XML, False, "RDF_XML"),
 ]
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+DESCRIPTION = {
+    "en": "Numbered slogans, glossary, policies and cited documents, industries, enterprises, "
+    "projects, places and indicator targets and results read from Chinese government planning "
+    "reports, each fact tied to the exact words it was read from.",
+    "zh": "从政府工作报告和国民经济和社会发展计划报告中读出的数字式提法、名词解释、政策与文件、产业、企业、"
+    "项目、地点和指标的目标与实绩，每一项事实都连到它所出自的原文。",
+}
+PUBLISHER = "PolicyKG"
+# Vocabularies the data may use; VoID lists those whose terms the store holds.
+VOCABULARIES = {
+    "pol": "https://w3id.org/policykg/ontology#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "schema": "https://schema.org/",
+}
 
 _NS = {
     "void": "http://rdfs.org/ns/void#",
@@ -106,15 +129,16 @@ def write_dumps(
     ntriples = b"".join(triples)
     dumps = [
         _write_one(out_dir, suffix, fmt, nquads if keeps_graphs else ntriples)
-        for suffix, fmt, keeps_graphs in FORMATS
+        for suffix, fmt, keeps_graphs, _ in FORMATS
     ]
     modified = modified or dt.date.today()
     void = _void_quads(store, len(triples), counts, dumps, base_iri, license, modified)
     void_path = out_dir / VOID_FILE
-    ox.serialize(void, str(void_path), format=ox.RdfFormat.TURTLE, prefixes=_NS)
+    prefixes = {**_NS, "formats": W3C_FORMATS, "foaf": VOCABULARIES["foaf"]}
+    ox.serialize(void, str(void_path), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     _write_sums(out_dir, [*(d.path for d in dumps), void_path])
     (out_dir / MANIFEST_FILE).write_text(
-        json.dumps([_manifest_row(d) for d in dumps], ensure_ascii=False, indent=1),
+        json.dumps([manifest_row(d) for d in dumps], ensure_ascii=False, indent=1),
         encoding="utf-8",
     )
     return dumps
@@ -210,17 +234,34 @@ def _void_quads(store, triples, counts, dumps, base_iri, license, modified) -> l
     ds = ox.NamedNode(dataset_iri(base_iri))
     root = site_root(base_iri)
     date = ox.Literal(modified.isoformat(), datatype=ox.NamedNode(_NS["xsd"] + "date"))
+    publisher = ox.BlankNode()
+    foaf = VOCABULARIES["foaf"]
     out = [
         ox.Triple(ds, rdf_type, v("Dataset")),
         ox.Triple(ds, dc("title"), ox.Literal("PolicyKG", language="en")),
+        *(
+            ox.Triple(ds, dc("description"), ox.Literal(t, language=lang))
+            for lang, t in DESCRIPTION.items()
+        ),
+        ox.Triple(ds, dc("publisher"), publisher),
+        ox.Triple(publisher, rdf_type, ox.NamedNode(foaf + "Organization")),
+        ox.Triple(publisher, ox.NamedNode(foaf + "name"), ox.Literal(PUBLISHER)),
+        ox.Triple(publisher, ox.NamedNode(foaf + "homepage"), ox.NamedNode(root)),
         ox.Triple(ds, dc("license"), ox.NamedNode(license)),
         ox.Triple(ds, dc("modified"), date),
         ox.Triple(ds, v("triples"), _integer(triples)),
         ox.Triple(ds, v("uriSpace"), ox.Literal(base_iri)),
         ox.Triple(ds, v("sparqlEndpoint"), ox.NamedNode(root + "sparql")),
-        ox.Triple(ds, v("vocabulary"), ox.NamedNode(_NS["pol"])),
-        *(ox.Triple(ds, v("dataDump"), ox.NamedNode(root + "dumps/" + d.name)) for d in dumps),
+        *(ox.Triple(ds, v("vocabulary"), ox.NamedNode(ns)) for ns in _vocabularies(store)),
+        *(ox.Triple(ds, v("feature"), ox.NamedNode(W3C_FORMATS + f[3])) for f in FORMATS),
     ]
+    for dump in dumps:
+        node = ox.NamedNode(root + "dumps/" + dump.name)
+        media_type = next(m for s, m in _MEDIA_TYPES.items() if dump.name.endswith(f".{s}.gz"))
+        out += [
+            ox.Triple(ds, v("dataDump"), node),
+            ox.Triple(node, dc("format"), ox.Literal(media_type)),
+        ]
     for graph, count in sorted(counts.items(), key=lambda item: str(item[0])):
         out += [
             ox.Triple(ds, v("subset"), graph),
@@ -231,6 +272,33 @@ def _void_quads(store, triples, counts, dumps, base_iri, license, modified) -> l
             *_report_of(store, graph, base_iri),
         ]
     return out
+
+
+_MEDIA_TYPES = {
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+}
+
+
+def _vocabularies(store: ox.Store) -> list[str]:
+    """The namespaces of :data:`VOCABULARIES` whose properties or classes the store uses, or
+    that the ontology's classes and properties specialise (pol:Observation ⊑ qb:Observation)."""
+    terms = {
+        row[0].value
+        for query in (
+            "SELECT DISTINCT ?t WHERE { GRAPH ?g { ?s ?t ?o } }",
+            "SELECT DISTINCT ?t WHERE { GRAPH ?g { ?s a ?t } }",
+            "SELECT DISTINCT ?t WHERE { GRAPH ?g { ?s <http://www.w3.org/2000/01/rdf-schema#"
+            "subClassOf>|<http://www.w3.org/2000/01/rdf-schema#subPropertyOf> ?t } }",
+        )
+        for row in store.query(query)
+        if isinstance(row[0], ox.NamedNode)
+    }
+    return [ns for ns in VOCABULARIES.values() if any(t.startswith(ns) for t in terms)]
 
 
 def _report_of(store: ox.Store, graph: ox.NamedNode, base_iri: str) -> Iterable[ox.Triple]:
@@ -274,8 +342,12 @@ def _write_sums(out_dir: Path, paths: list[Path]) -> None:
     (out_dir / SUMS_FILE).write_text("".join(lines), encoding="ascii")
 
 
-def _manifest_row(dump: DumpFile) -> dict:
-    row = asdict(dump)
-    row["path"] = dump.path.name
-    row["size"] = dump.path.stat().st_size
-    return row
+def manifest_row(dump: DumpFile) -> dict:
+    """A dump as ``dumps.json`` and ``/dumps/`` (JSON) both list it: the same keys."""
+    return {
+        "name": dump.name,
+        "format": dump.format,
+        "triples": dump.triples,
+        "sha256": dump.sha256,
+        "bytes": dump.path.stat().st_size if dump.path.is_file() else None,
+    }

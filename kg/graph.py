@@ -140,7 +140,7 @@ def write_report(rg: ReportGraph, sha256: str) -> None:
     if s.date:
         rg.add(rg.report, DCTERMS.date, typed(s.date.isoformat(), XSD.date))
     for year in s.years:
-        rg.add(rg.report, POL.coversYear, typed(year, XSD.gYear))
+        rg.add(rg.report, POL.coversYear, typed(year, XSD.integer))
     place = report_place(rg)
     if place is not None:
         rg.add(rg.report, DCTERMS.spatial, place)
@@ -398,7 +398,7 @@ def write_observations(rg: ReportGraph, observations) -> None:
         label = f"{o.indicator} {o.period}年{kind}{'增速' if o.measure == 'growth' else ''}"
         node = rg.entity(iri, POL.Observation, label, o.spans)
         rg.add(node, POL.indicator, indicator)
-        rg.add(node, POL.period, typed(o.period, XSD.gYear))
+        rg.add(node, POL.period, typed(o.period, XSD.integer))
         rg.add(node, POL.refArea, area)
         rg.add(node, POL.valueKind, KINDS[o.value_kind])
         rg.add(node, POL.measure, MEASURES[o.measure])

@@ -345,32 +345,49 @@ def _query_form(sparql: str) -> str:
 
 
 def _syntax_error(error: SyntaxError, sparql: str) -> QuerySyntaxError:
-    """Pyoxigraph reports positions as ``line:column`` pairs or byte offsets; keep what it gives."""
+    """Pyoxigraph reports positions as ``line:column`` pairs or byte offsets; keep what it gives,
+    on one line. An undeclared prefix, which pyoxigraph reports as a list of every token it
+    expected (or as ``expected OPTIONAL``), is said in one line that names it.
+
+    >>> query = 'SELECT * WHERE { ?s rdfs:label "中文" ; foo:bar ?o }'
+    >>> try:
+    ...     ox.Store().query(query)
+    ... except SyntaxError as e:
+    ...     str(_syntax_error(e, query))
+    'error at 1:21: the prefixes foo:, rdfs: are not declared; add PREFIX rdfs: <…> before the query'
+    """
     message = str(error)
     match = re.search(r"(\d+):(\d+)", message)
-    if match:
-        return QuerySyntaxError(message, int(match.group(1)), int(match.group(2)))
-    return QuerySyntaxError(message)
+    line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
+    undeclared = _undeclared_prefixes(sparql)
+    if undeclared:
+        (first, line, column), names = undeclared[0], sorted({u[0] for u in undeclared})
+        said = (
+            f"the prefix {first}: is"
+            if len(names) == 1
+            else ("the prefixes " + ", ".join(f"{n}:" for n in names) + " are")
+        )
+        message = f"error at {line}:{column}: {said} not declared; add PREFIX {first}: <…> before the query"
+    return QuerySyntaxError(" ".join(message.split()), line, column)
 
 
-def results_to_json(rows: list[Row]) -> list[dict[str, str]]:
-    """Rows as plain strings (IRIs and literal values), for JSON APIs and templates."""
-    return [{k: v.value for k, v in row.items()} for row in rows]
+_PREFIXED = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*|[?$][\w]+"
+    r"|(?i:PREFIX)\s+(?P<declared>[^\W\d_][\w.-]*)?:"
+    r"|(?<![\w.-])(?P<used>[^\W\d_][\w.-]*)?:(?=[\w%\\])"
+)
 
 
-__all__ = [
-    "GRAPH_FORMATS",
-    "RESULT_FORMATS",
-    "MemoryStore",
-    "OxigraphStore",
-    "QuerySyntaxError",
-    "RemoteStore",
-    "Store",
-    "StoreError",
-    "StoreUnavailable",
-    "merge_into_default_graph",
-    "named_quads",
-    "open_store",
-    "oxigraph_dir",
-    "results_to_json",
-]
+def _undeclared_prefixes(sparql: str) -> list[tuple[str, int, int]]:
+    """(prefix, line, column) of each prefixed name whose prefix no PREFIX line declares,
+    strings, IRIs, comments and variables skipped."""
+    declared, used = set(), []
+    for m in _PREFIXED.finditer(sparql):
+        if m.group(0).upper().startswith("PREFIX"):
+            declared.add(m.group("declared") or "")
+        elif m.group(0).endswith(":") and not m.group(0).startswith(("<", "#", '"', "'", "?", "$")):
+            line = sparql.count("\n", 0, m.start()) + 1
+            column = m.start() - (sparql.rfind("\n", 0, m.start()) + 1) + 1
+            used.append((m.group("used") or "", line, column))
+    return [u for u in used if u[0] not in declared]

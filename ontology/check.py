@@ -167,7 +167,7 @@ def check_consistency(
         try:
             world.get_ontology(path.as_uri()).load()
             reasoning.sync_reasoner_hermit(
-                world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
+                world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=False
             )
             unsatisfiable = sorted(
                 c.iri for c in world.inconsistent_classes() if c.iri != str(OWL.Nothing)

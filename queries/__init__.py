@@ -28,7 +28,7 @@ Header format: the comment lines at the top of the file, one ``# key: value`` pe
   out of the page (a label column next to the IRI it names), never out of JSON or CSV.
 - ``param`` (any number): ``NAME TYPE [DEFAULT] — HELP`` (``--`` may stand for ``—``).
   TYPE is one of :data:`PARAM_TYPES`: ``iri`` (an absolute http(s) IRI), ``string``,
-  ``year`` (four digits, bound as ``xsd:gYear``), ``integer``.
+  ``year`` (four digits, bound as an ``xsd:integer``), ``integer``.
 
 Parameters are bound, never pasted into the query text: each parameter ``NAME`` is the variable
 ``?NAME``, which must appear in the outermost ``SELECT`` (pyoxigraph substitutes only projected
@@ -122,7 +122,7 @@ class Param:
         """The bound term for ``value``, checked against the type.
 
         >>> Param("year", "year", None, "").to_term("2022")
-        <Literal value=2022 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#gYear>>
+        <Literal value=2022 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
 
         :raises ParameterError: if ``value`` is not of the type.
         """
@@ -133,9 +133,7 @@ class Param:
             )
         if self.type == "iri":
             return ox.NamedNode(value)
-        if self.type == "year":
-            return ox.Literal(value, datatype=ox.NamedNode(XSD + "gYear"))
-        if self.type == "integer":
+        if self.type in ("year", "integer"):
             return ox.Literal(int(value))
         return ox.Literal(value)
 

@@ -106,7 +106,7 @@ def cors_headers(origin: str) -> list[tuple[str, str]]:
         ("Access-Control-Allow-Origin", origin),
         ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
         ("Access-Control-Allow-Headers", "Accept, Content-Type"),
-        ("Access-Control-Expose-Headers", "X-Result-Truncated, Retry-After"),
+        ("Access-Control-Expose-Headers", "Retry-After"),
         ("Access-Control-Max-Age", "86400"),
     ]
 

@@ -8,13 +8,14 @@
 
       {"query": "chain-enterprises", "params": {"chain": "四主链"},
        "variables": ["chain", "slogan", ...], "rows": [{"industryLabel": "医药健康产业", ...}],
-       "count": 5, "truncated": false}
+       "count": 5}
 
   Cells are strings (IRIs and literal values); a variable left unbound is absent from its row.
 
 Unknown names answer 404; a missing, unknown or ill-typed parameter answers 400 naming it.
 Named queries run like any other SPARQL: in a query worker, with the parameters bound by the
-engine, cut at ``QUERY_TIMEOUT`` (503) and ``MAX_ROWS``, and counted against
+engine, cut at ``QUERY_TIMEOUT`` (503), refused past ``MAX_ROWS`` (400: the API never answers
+short; the page shows the first rows and says so), and counted against
 ``MAX_CONCURRENT_QUERIES`` (429).
 """
 
@@ -38,7 +39,7 @@ bp = Blueprint("catalogue", __name__)
 FORMAT_PARAM = "format"
 JSON_RESULTS = "application/sparql-results+json"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "gYear")}
+_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger")}
 _DECIMALS = {XSD + t for t in ("decimal", "double", "float")}
 
 
@@ -55,7 +56,7 @@ def page(name: str) -> str:
     params = _params()
     rows, truncated, columns, shown = None, False, [], []
     if params or not any(p.required for p in query.params):
-        rows, truncated = _run(query, params)
+        rows, truncated = _run(query, params, page=True)
         columns, shown = catalogue_rows(query, rows)
     return render_template(
         "query.html",
@@ -73,7 +74,7 @@ def api(name: str) -> Response:
     """The answer of one named query as JSON or CSV."""
     query = _lookup(name)
     params = _params()
-    rows, truncated = _run(query, params)
+    rows, _ = _run(query, params)
     if _wants_csv():
         return _csv(query, rows)
     return jsonify(
@@ -82,7 +83,6 @@ def api(name: str) -> Response:
         variables=list(query.variables),
         rows=rows,
         count=len(rows),
-        truncated=truncated,
     )
 
 
@@ -98,20 +98,33 @@ def _params() -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k != FORMAT_PARAM}
 
 
-def _run(query: NamedQuery, params: dict[str, str]) -> tuple[list[dict], bool]:
-    """Rows of ``query`` as strings (IRIs, literal values) and whether the row cap cut them.
+def _run(query: NamedQuery, params: dict[str, str], page: bool = False) -> tuple[list[dict], bool]:
+    """Rows of ``query`` (IRIs and texts as strings, numbers and booleans typed) and whether
+    the row cap cut them (only for a ``page``: the API refuses a result past the cap).
 
-    :raises ServiceError: 400 for a bad parameter; 429, 503 as for any query.
+    :raises ServiceError: 400 for a bad parameter or, outside a page, too many rows; 429, 503
+        as for any query.
     """
     try:
         bindings = query.bind(params)
     except ParameterError as e:
         raise ServiceError(str(e), 400) from None
-    job = Job(query.sparql, JSON_RESULTS, None, current_app.config["MAX_ROWS"], bindings=bindings)
+    media_type = "text/html" if page else JSON_RESULTS
+    job = Job(query.sparql, media_type, None, current_app.config["MAX_ROWS"], bindings=bindings)
     answer = run_job(job)
+    if answer.table is not None:
+        table = answer.table
+        rows = [
+            {
+                name: _value({"value": c[1], "datatype": c[2] or ""})
+                for name, c in zip(table.variables, row, strict=True)
+                if c
+            }
+            for row in table.rows
+        ]
+        return rows, answer.truncated
     solutions = json.loads(answer.body)["results"]["bindings"]
-    rows = [{name: _value(term) for name, term in s.items()} for s in solutions]
-    return rows, answer.truncated
+    return [{name: _value(term) for name, term in s.items()} for s in solutions], False
 
 
 def _value(term: dict) -> str | int | float | bool:

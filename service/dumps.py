@@ -23,7 +23,7 @@ from flask import (
     send_from_directory,
 )
 
-from ..kg.dumps import MANIFEST_FILE, SUMS_FILE, VOID_FILE, read_manifest
+from ..kg.dumps import MANIFEST_FILE, SUMS_FILE, VOID_FILE, manifest_row, read_manifest
 from . import db
 from . import entities as ent
 from .errors import ServiceError
@@ -125,16 +125,7 @@ def _subset_order(graph: str) -> tuple[str, str]:
 
 
 def _rows() -> list[dict]:
-    return [
-        {
-            "name": f.name,
-            "format": f.format,
-            "triples": f.triples,
-            "sha256": f.sha256,
-            "bytes": f.path.stat().st_size if f.path.is_file() else None,
-        }
-        for f in read_manifest(dumps_dir())
-    ]
+    return [manifest_row(f) for f in read_manifest(dumps_dir())]
 
 
 @bp.route("/dumps/")

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..kg.store import QuerySyntaxError, StoreError, StoreUnavailable, open_store, oxigraph_dir
-from .results import Answer, Job, NotAcceptable, TooLarge, evaluate
+from .results import Answer, Job, NotAcceptable, TooLarge, TooManyRows, evaluate
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,8 @@ def answer(store, job: Job, prefixes: dict[str, str]) -> Answer | Failure:
         return evaluate(store, job, prefixes)
     except QuerySyntaxError as e:
         return Failure(400, str(e), e.line, e.column)
+    except TooManyRows as e:
+        return Failure(400, str(e))
     except NotAcceptable as e:
         return Failure(406, f"the client accepts no format for {e.form} results")
     except TooLarge as e:

@@ -1,4 +1,4 @@
-"""Run one SPARQL job on a store and serialise its answer, cut at the row cap.
+"""Run one SPARQL job on a store and serialise its answer, refused past the row cap.
 
 This is what a query worker does (see ``pool.py``); it is plain Python so it can be tested
 without processes. SELECT and ASK answers are written here (JSON, XML, CSV, TSV, or a table
@@ -6,11 +6,15 @@ for the HTML page) because pyoxigraph cannot serialise a cut list of solutions; 
 written by pyoxigraph.
 
     >>> from policykg.kg.store import MemoryStore
-    >>> job = Job("SELECT ?x WHERE { VALUES ?x { 1 2 3 } }", max_rows=2,
+    >>> job = Job("SELECT ?x WHERE { VALUES ?x { 1 2 3 } }", max_rows=3,
     ...           tabular_type="text/csv", graph_type=None)
-    >>> answer = evaluate(MemoryStore(), job)
-    >>> answer.body, answer.truncated
-    (b'x\\r\\n1\\r\\n2\\r\\n', True)
+    >>> evaluate(MemoryStore(), job).body
+    b'x\\r\\n1\\r\\n2\\r\\n3\\r\\n'
+    >>> job.max_rows = 2
+    >>> evaluate(MemoryStore(), job)
+    Traceback (most recent call last):
+    ...
+    policykg.service.results.TooManyRows: the answer has more than 2 rows (the endpoint's MAX_ROWS) and is not sent cut short: add LIMIT and OFFSET to read it in pages
 """
 
 from __future__ import annotations
@@ -87,6 +91,18 @@ class TooLarge(Exception):
         )
 
 
+class TooManyRows(Exception):
+    """The answer has more rows than the cap: refused whole, never sent short (only the HTML
+    page, which says so, shows the first rows)."""
+
+    def __init__(self, max_rows: int):
+        super().__init__(
+            f"the answer has more than {max_rows:,} rows (the endpoint's MAX_ROWS) and is not "
+            "sent cut short: add LIMIT and OFFSET to read it in pages"
+        )
+        self.max_rows = max_rows
+
+
 class NotAcceptable(Exception):
     """The client accepts no media type that can carry this form of result."""
 
@@ -101,6 +117,7 @@ def evaluate(store: OxigraphStore, job: Job, prefixes: dict[str, str] | None = N
     :raises QuerySyntaxError: if the query does not parse.
     :raises NotAcceptable: if the job has no media type for the form of the query.
     :raises TooLarge: if the answer would pass ``job.max_bytes``.
+    :raises TooManyRows: if the answer is longer than ``job.max_rows`` (except for the page).
     """
     result = store.execute(
         job.sparql,
@@ -114,6 +131,8 @@ def evaluate(store: OxigraphStore, job: Job, prefixes: dict[str, str] | None = N
             raise NotAcceptable("CONSTRUCT/DESCRIBE")
         triples = _bounded(islice(result, job.max_rows + 1), job.max_bytes, _triple_size)
         truncated = len(triples) > job.max_rows
+        if truncated and job.graph_type != "text/html":
+            raise TooManyRows(job.max_rows)
         answer = graph_answer(triples[: job.max_rows], job.graph_type, truncated, prefixes)
         return _checked(answer, job.max_bytes)
     if job.tabular_type is None:
@@ -127,6 +146,8 @@ def evaluate(store: OxigraphStore, job: Job, prefixes: dict[str, str] | None = N
         _row_size,
     )
     truncated = len(rows) > job.max_rows
+    if truncated and job.tabular_type != "text/html":
+        raise TooManyRows(job.max_rows)
     answer = tabular_answer(variables, rows[: job.max_rows], job.tabular_type, truncated)
     return _checked(answer, job.max_bytes)
 

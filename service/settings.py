@@ -47,9 +47,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "MAX_ROWS",
-        10_000,
-        "Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer; longer results are "
-        "cut and carry the header X-Result-Truncated.",
+        1_000_000,
+        "Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer. A longer answer is "
+        "refused whole with 400 (never sent short: clients cannot tell); only the HTML query "
+        "page shows the first rows, and says so. Large enough for a client that reads the "
+        "whole store in one query (rdflib's SPARQLStore iterating the graph).",
         int,
     ),
     Setting(
@@ -60,7 +62,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "MAX_RESPONSE_BYTES",
-        32_000_000,
+        256_000_000,
         "Largest SPARQL answer in bytes; a query whose answer would be larger is refused with "
         "413 and a message, never sent cut short.",
         int,

@@ -2,7 +2,8 @@
 
 One request goes: read the operation (``protocol.py``) → refuse what the service never does
 (updates, SERVICE, FROM a graph it does not hold: ``screening.py``) → pick the media type →
-run it in a worker (``pool.py``, cut at the timeout and the row cap) → answer, or render the
+run it in a worker (``pool.py``, cut at the timeout, refused past the row cap: 400, except
+the page, which shows the first rows and says so) → answer, or render the
 query page when a browser asked (``format=html`` works without JavaScript).
 """
 
@@ -92,7 +93,7 @@ def run_job(job: Job) -> Answer:
 
     :raises ServiceError: 429 (too many queries, from all or from this client), 503 (timeout,
         memory cap), 500 (the engine crashed), 413 (answer too large), 400 (the engine refused
-        the query).
+        the query, or the answer has more than ``MAX_ROWS`` rows and is not a page).
     """
     config = current_app.config
     job.max_bytes = config["MAX_RESPONSE_BYTES"]
@@ -251,12 +252,8 @@ def vary_accept(response: Response) -> Response:
 
 
 def result_response(answer: Answer) -> Response:
-    """The serialised answer, with the truncation header when the row cap cut it."""
-    response = Response(answer.body, mimetype=answer.media_type)
-    if answer.truncated:
-        rows = current_app.config["MAX_ROWS"]
-        response.headers["X-Result-Truncated"] = f"true; max-rows={rows}"
-    return response
+    """The serialised answer (always whole: past the row cap the worker refuses it)."""
+    return Response(answer.body, mimetype=answer.media_type)
 
 
 # ---------------------------------------------------------------- service description

@@ -47,7 +47,7 @@ def test_gdp_growth_2022_actual_against_target(seed_store):
         seed_store,
         """SELECT ?kind ?value ?bound WHERE {
              ?o a pol:Observation ; pol:indicator/rdfs:label "地区生产总值"@zh ;
-                pol:period "2022"^^xsd:gYear ; pol:measure pol:GrowthRate ;
+                pol:period 2022 ; pol:measure pol:GrowthRate ;
                 pol:valueKind ?kind ; pol:value ?value .
              OPTIONAL { ?o pol:bound ?bound }
            }""",
@@ -62,7 +62,7 @@ def test_gdp_growth_2022_is_one_observation_stated_twice(seed_store):
     rows = select(
         seed_store,
         """SELECT ?o (COUNT(DISTINCT ?span) AS ?spans) WHERE {
-             ?o pol:indicator/rdfs:label "地区生产总值"@zh ; pol:period "2022"^^xsd:gYear ;
+             ?o pol:indicator/rdfs:label "地区生产总值"@zh ; pol:period 2022 ;
                 pol:valueKind pol:Actual ; pol:measure pol:GrowthRate ; prov:wasDerivedFrom ?span .
            } GROUP BY ?o""",
     )
@@ -73,7 +73,7 @@ def test_2023_targets(seed_store):
     rows = select(
         seed_store,
         """SELECT ?indicator ?value ?text WHERE {
-             ?o pol:valueKind pol:Target ; pol:period "2023"^^xsd:gYear ;
+             ?o pol:valueKind pol:Target ; pol:period 2023 ;
                 pol:measure pol:GrowthRate ; pol:indicator/rdfs:label ?indicator .
              OPTIONAL { ?o pol:value ?value } OPTIONAL { ?o pol:targetText ?text }
            }""",
@@ -339,7 +339,7 @@ def test_observation_labels_tell_level_from_growth(seed_store):
     rows = select(
         seed_store,
         """SELECT ?label WHERE { ?o pol:indicator/rdfs:label "地区生产总值"@zh ;
-             pol:period "2022"^^xsd:gYear ; pol:valueKind pol:Actual ; rdfs:label ?label }""",
+             pol:period 2022 ; pol:valueKind pol:Actual ; rdfs:label ?label }""",
     )
     assert column(rows, "label") == {"地区生产总值 2022年实际", "地区生产总值 2022年实际增速"}
 

@@ -81,7 +81,7 @@ def test_interface_terms_have_their_kinds(onto):
     assert (POL.hasPart, RDF.type, OWL.TransitiveProperty) in onto
     assert (POL.hasComponent, RDFS.subPropertyOf, POL.hasPart) in onto
     assert (POL.isComponentOf, OWL.inverseOf, POL.hasComponent) in onto
-    assert onto.value(POL.period, RDFS.range) == rdflib.XSD.gYear
+    assert onto.value(POL.period, RDFS.range) == rdflib.XSD.integer
     assert onto.value(POL.value, RDFS.range) == rdflib.XSD.decimal
 
 

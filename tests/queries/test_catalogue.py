@@ -100,7 +100,7 @@ def test_a_syntax_error_names_the_file(tmp_path):
         (
             "year",
             "2022",
-            ox.Literal("2022", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")),
+            ox.Literal(2022),
         ),
         ("integer", "10", ox.Literal(10)),
         (

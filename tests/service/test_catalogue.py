@@ -69,7 +69,7 @@ def test_the_api_answers_json_by_default(client):
         "尼龙材料制造业",
     }
     assert {"平高集团", "双鹤华利药业"} <= {r.get("enterpriseLabel") for r in answer["rows"]}
-    assert answer["count"] == len(answer["rows"]) and answer["truncated"] is False
+    assert answer["count"] == len(answer["rows"])
 
 
 @pytest.mark.parametrize(
@@ -121,13 +121,17 @@ def test_the_api_types_numbers_and_booleans_and_varies_with_accept(client):
     assert [(r["actual"], r["target"], r["missed"]) for r in gdp] == [(3.8, 7.5, True)]
 
 
-def test_named_queries_obey_the_row_cap(client, app):
+def test_named_queries_past_the_row_cap_are_refused_by_the_api_and_cut_on_the_page(client, app):
     answer = client.get("/api/queries/term-mentions?term=四主链").get_json()
     cap = app.config["MAX_ROWS"]
     app.config["MAX_ROWS"] = 1
     try:
-        cut = client.get("/api/queries/glossary").get_json()
+        refused = client.get("/api/queries/glossary")
+        refused_csv = client.get("/api/queries/glossary?format=csv")
+        page = client.get("/queries/glossary")
     finally:
         app.config["MAX_ROWS"] = cap
-    assert answer["truncated"] is False and answer["count"] >= 1
-    assert (cut["count"], cut["truncated"]) == (1, True)
+    assert answer["count"] >= 1 and "truncated" not in answer
+    assert refused.status_code == refused_csv.status_code == 400
+    assert "LIMIT and OFFSET" in refused.get_json()["error"]
+    assert page.status_code == 200 and "1 row (cut at the row limit)" in page.get_data(True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -105,6 +106,29 @@ def test_void_names_licence_date_dumps_and_the_report(dumps, void, store):
         assert void[(graph, DCTERMS + "title")][0].value.startswith("关于湛河区2022年")
 
 
+def test_void_describes_publisher_formats_and_vocabularies(void):
+    ds = dataset(void)
+    descriptions = {d.language: d.value for d in void[(ds, DCTERMS + "description")]}
+    assert set(descriptions) == {"en", "zh"} and "原文" in descriptions["zh"]
+    publisher = void[(ds, DCTERMS + "publisher")][0]
+    assert void[(publisher.value, "http://xmlns.com/foaf/0.1/name")][0].value == "PolicyKG"
+    features = {t.value.rsplit("/", 1)[1] for t in void[(ds, VOID + "feature")]}
+    assert features == {"N-Quads", "TriG", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"}
+    vocabularies = {t.value for t in void[(ds, VOID + "vocabulary")]}
+    assert {
+        "https://w3id.org/policykg/ontology#",
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://www.w3.org/ns/prov#",
+        "http://purl.org/dc/terms/",
+        "http://www.w3.org/ns/org#",
+        "http://purl.org/linked-data/cube#",
+        "http://www.w3.org/ns/oa#",
+    } <= vocabularies
+    for link in void[(ds, VOID + "dataDump")]:
+        media_type = void[(link.value, DCTERMS + "format")][0].value
+        assert ox.RdfFormat.from_media_type(media_type) is not None
+
+
 def test_checksums_verify(dumps, dumps_dir):
     sums = dict(
         reversed(line.split("  ")) for line in (dumps_dir / "SHA256SUMS").read_text().splitlines()
@@ -136,6 +160,13 @@ def test_the_listing_shows_every_dump_with_its_checksum(client, dumps):
         assert f'href="/dumps/{d.name}"' in page and d.sha256 in page
     listing = client.get("/dumps/", headers={"Accept": "application/json"}).get_json()
     assert {r["name"]: r["triples"] for r in listing["dumps"]} == {d.name: d.triples for d in dumps}
+
+
+def test_dumps_json_and_the_listing_agree_key_for_key(client, dumps_dir):
+    listing = client.get("/dumps/", headers={"Accept": "application/json"}).get_json()["dumps"]
+    written = json.loads((dumps_dir / "dumps.json").read_text(encoding="utf-8"))
+    assert written == listing
+    assert set(written[0]) == {"name", "format", "triples", "sha256", "bytes"}
 
 
 def test_a_dump_downloads_byte_for_byte(client, dumps):

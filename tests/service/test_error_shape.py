@@ -37,3 +37,14 @@ def test_browsers_get_the_error_as_a_page(server):
     assert response.headers["Content-Type"].startswith("text/html")
     assert '<html lang="zh">' in response.text
     assert "404 Not Found" in response.text
+
+
+def test_an_undeclared_prefix_is_one_readable_line_naming_it(sparql):
+    query = "SELECT * WHERE {\n  ?s rdfs:label ?label ; pol:numeral ?n .\n}"
+    response = requests.get(sparql, params={"query": query})
+    assert response.status_code == 400
+    error = response.json()
+    assert "\n" not in error["error"] and "expected" not in error["error"]
+    assert "the prefixes pol:, rdfs: are not declared" in error["error"]
+    assert "PREFIX rdfs: <…>" in error["error"]
+    assert (error["line"], error["column"]) == (2, 6)
