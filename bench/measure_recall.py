@@ -1,12 +1,14 @@
 """Recall over the bundled reports: slogans, slogans decomposed, enterprises, projects, projects
 linked to an enterprise. Run: .venv/bin/python bench/measure_recall.py out.json (~80 s)."""
 
-import json, sys, re
+import json
+import sys
 from pathlib import Path
-from policykg.kg.read import read_report
-from policykg.kg.glossary import find_glossary
-from policykg.kg.slogans import find_slogans
+
 from policykg.kg.extract import find_entities
+from policykg.kg.glossary import find_glossary
+from policykg.kg.read import read_report
+from policykg.kg.slogans import find_slogans
 from policykg.kg.structure import parse_structure
 
 out = {}
@@ -33,4 +35,4 @@ for p in sorted(Path("kg/sources").glob("*.txt")):
         tot[k] += row[k]
     print(f"{p.stem[:30]:30} " + " ".join(f"{k}={v}" for k, v in row.items()), flush=True)
 print("TOTAL", tot)
-json.dump(out, open(sys.argv[1], "w"), ensure_ascii=False, indent=1)
+Path(sys.argv[1]).write_text(json.dumps(out, ensure_ascii=False, indent=1), "utf-8")
