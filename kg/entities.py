@@ -423,6 +423,7 @@ def find_enterprises(text: str, extra_terms: Iterable[str] = ()) -> list[Enterpr
     for begin, end in clauses(text):
         names.extend(_suffixed_names(text, begin, end, seg))
     names.extend(name for items, _ in _enterprise_lists(text, seg) for name in items)
+    names.extend(_undertakers(text, seg, names))
     return _group_enterprises(text, names)
 
 
@@ -482,15 +483,144 @@ def _list_pattern(head: str) -> re.Pattern[str]:
 def _enterprise_lists(text: str, seg: Segmenter) -> list[tuple[list[str], tuple[int, int]]]:
     """Lists in apposition to 企业: their items that read as names, with the list's span."""
     out = []
+    frames = _words("enterprise_list_frames.txt")
     for m in _list_pattern("企业").finditer(text):
+        if "、" not in m.group(1) and _etc_in_word(text, m.end(1), seg):
+            continue  # 依法平等保护民营企业: 等 of 平等, no list
+        named = any(w in m.group(2) for w in frames)  # 超聚变、中创智领等一批行业领军企业
         items = _list_items(text, m.start(1), m.end(1), seg)
-        names = [text[s:e] for s, e in items if _is_enterprise_name(text[s:e], text[s:e], seg)]
+        names = [
+            text[s:e]
+            for s, e in items
+            if _is_enterprise_name(text[s:e], text[s:e], seg)
+            or text[s:e] in _brands()
+            or (named and _is_listed_firm(text[s:e], seg))
+        ]
         names = [
             n for n in names if not n.endswith(("企业", "单位", "机构", "产业", "行业", "项目"))
         ]
         if names:
             out.append((names, (m.start(), m.end())))
     return out
+
+
+def _etc_in_word(text: str, at: int, seg: Segmenter) -> bool:
+    """Whether the 等 at ``text[at]`` belongs to a word (平等, 高等), not closing a list."""
+    tokens = seg.tokens(text, max(0, at - 4), at + 3)
+    return not any(t.start == at and t.word == "等" for t in tokens)
+
+
+@cache
+def _brands() -> frozenset[str]:
+    """``lexicons/enterprise_brands.txt``: well-known enterprises reports name by brand alone."""
+    return _words("enterprise_brands.txt")
+
+
+def _is_listed_firm(item: str, seg: Segmenter) -> bool:
+    """An item of a list of named firms (…等一批行业领军企业) that reads as a trade name:
+    2–8 characters, no number, not a place, an industry, a kind (计量、检测) or a word of the
+    dictionary other than a proper noun (超聚变, 中创智领, 洛轴 yes; 煤矿, 数据 no)."""
+    if not 2 <= len(item) <= 8 or re.search(r"\d", item) or item in _qualifiers():
+        return False
+    if item in seg.generic or is_government_body(item) or load_industries().find_mentions(item):
+        return False
+    tokens = seg.tokens(item)
+    if tokens[0].tag in ("v", "vn", "d", "p") and seg.known(tokens[0].word):
+        return False  # 服务保障|中国中化: the list's lead-in stayed on its first item
+    if len(tokens) == 1 and seg.known(item) and tokens[0].tag not in ("nz", "nt", "nr", "j"):
+        return False
+    return not all(seg.known(t.word) and t.tag in ("n", "vn", "v", "a", "b") for t in tokens) or (
+        len(tokens) > 1 and not seg.known(item) and tokens[0].tag != "n"
+    )
+
+
+def _undertakers(text: str, seg: Segmenter, known: Iterable[str]) -> list[str]:
+    """Enterprises named only as the undertaker at the start of a project's name:
+    法士特|新能源汽车传动系统, 株洲|中车|IGBT, 比亚迪|新能源商用车.
+
+    The name is the run of proper-name words that opens the project (after a place), taken when
+    the rest of the project names an industry, or the name also stands elsewhere in the report,
+    or it is a well-known brand (``lexicons/enterprise_brands.txt``).
+    """
+    taken = set(known)
+    out = []
+    for s, e in _listed_projects(text, seg) + _single_projects(text, seg, []):
+        key = _project_key(text[s:e])
+        if any(key.startswith(n) for n in taken):
+            continue
+        name, rest = _opening_name(key, seg)
+        if not name:
+            continue
+        elsewhere = len(re.findall(re.escape(name), text)) > text.count(key)
+        industry = load_industries().find_mentions(rest) and _proper(name, seg)
+        if _product_follows(rest, seg) and (name in _brands() or elsewhere or industry):
+            out.append(name)
+            taken.add(name)
+    return out
+
+
+def _opening_name(key: str, seg: Segmenter) -> tuple[str, str]:
+    """(name, rest) of a project key opened by a trade name: 株洲中车IGBT → (中车, IGBT) when
+    中车 is in the brand lexicon; 法士特新能源汽车传动系统 → (法士特, 新能源汽车传动系统)."""
+    tokens = seg.tokens(key)
+    i = 0
+    while i < len(tokens) - 1 and (tokens[i].word in _qualifiers() or tokens[i].tag == "ns"):
+        i += 1  # 株洲|中车: a place before the name
+    brand = next(
+        (
+            b
+            for b in sorted(_brands(), key=len, reverse=True)
+            if key.startswith(b, tokens[i].start if tokens else 0)
+        ),
+        None,
+    )
+    if brand:
+        at = (tokens[i].start if tokens else 0) + len(brand)
+        return brand, key[at:]
+    j = i
+    while j < len(tokens) and _trade_word(tokens[j], seg) and tokens[j].end - tokens[i].start <= 6:
+        j += 1
+    if j == i or j == len(tokens):
+        return "", key
+    if j < len(tokens) and tokens[j].word in lexicon("enterprise_suffixes.txt")["trade"]:
+        j += 1  # 国达|化工: the trade word closes the name
+    name = key[tokens[i].start : tokens[j - 1].end]
+    if len(name) < 2 or (j - i == 1 and tokens[i].tag == "ns") or name in _qualifiers():
+        return "", key
+    return name, key[tokens[j - 1].end :]
+
+
+def _product_follows(rest: str, seg: Segmenter) -> bool:
+    """What follows the name starts a product, not more of the name nor a site's facility:
+    法士特|新能源汽车, 弗迪|12吉瓦时, 中车|IGBT, 惠科|新型显示 (芯业|时代8英寸: 时代 may be the
+    name's; 白龙|核电一期, 秦沈|高速: plants and roads are named by their site)."""
+    if not rest or rest.startswith(tuple(lexicon("entity_place_endings.txt")["facilities"])):
+        return False
+    first = seg.tokens(rest)[0]
+    industries = load_industries().find_mentions(rest)
+    return (
+        rest[0].isdigit()
+        or first.tag == "eng"
+        or any(s == 0 for _, s, _ in industries)
+        or (first.tag in ("a", "b") and "期" not in first.word and bool(industries))
+    )
+
+
+def _proper(name: str, seg: Segmenter) -> bool:
+    """A trade name by its words: one unknown to the dictionary, or an organisation's (nt, nz,
+    j); jieba's person-name tag on a common word (修正/nr) is not enough."""
+    return any(not seg.known(t.word) or t.tag in ("nt", "nz", "j") for t in seg.tokens(name))
+
+
+def _trade_word(token: Token, seg: Segmenter) -> bool:
+    """A word of a trade name: a proper noun or a word jieba does not know (法士特, 红狮)."""
+    if (
+        token.word in seg.generic
+        or seg._generic_head(token.word)
+        or not CJK_OR_LATIN.search(token.word)
+    ):
+        return False
+    return token.tag in ("nr", "nrt", "nrfg", "nt", "nz", "j") or not seg.known(token.word)
 
 
 def _list_items(text: str, begin: int, end: int, seg: Segmenter) -> list[tuple[int, int]]:
@@ -596,7 +726,8 @@ def find_projects(
     for name in names:
         groups.setdefault(_project_key(name), set()).add(name)
     records = [
-        _project_record(text, forms, enterprises, taxonomy, shared) for forms in groups.values()
+        _project_record(text, forms, enterprises, taxonomy, shared, seg)
+        for forms in groups.values()
     ]
     return sorted((r for r in records if r.mentions), key=lambda r: r.mentions[0])
 
@@ -713,12 +844,41 @@ def _project_key(name: str) -> str:
     return name[: -len(PROJECT_WORD)] if name.endswith(PROJECT_WORD) else name
 
 
+def _owner_forms(enterprise: EnterpriseRecord) -> set[str]:
+    """The names a project may open with: every form, and each form's stem (中国盐湖 of
+    中国盐湖集团, 金川 of 金川集团) when the stem is a trade name, not a place nor a kind."""
+    endings, _ = _enterprise_endings()
+    forms = set(enterprise.names)
+    for name in enterprise.names:
+        stem = re.sub(f"(?:{endings.pattern})$", "", name)
+        if len(stem) >= 2 and stem not in _qualifiers() and stem != name:
+            forms.add(stem)
+    return forms
+
+
+def _name_ends(key: str, stem: str, seg: Segmenter) -> bool:
+    """After a stem, the project goes on with a word of the dictionary or a number (金川|镍钴…,
+    大唐|700万吨), not more of a name (姚电|绿能: 姚电绿能 is another firm than 姚电公司)."""
+    rest = key[key.find(stem) + len(stem) :]
+    tokens = seg.tokens(rest) if rest else []
+    return bool(tokens) and (seg.known(tokens[0].word) or tokens[0].tag == "m")
+
+
+def _opens(key: str, name: str) -> bool:
+    """``key`` opens with ``name``, maybe after a place: 株洲中车IGBT opens with 中车."""
+    if key.startswith(name):
+        return True
+    at = key.find(name)
+    return at > 0 and key[:at] in _qualifiers()
+
+
 def _project_record(
     text: str,
     forms: set[str],
     enterprises: Sequence[EnterpriseRecord],
     taxonomy: IndustryTaxonomy,
     shared: dict[str, list[tuple[int, int]]],
+    seg: Segmenter,
 ) -> ProjectRecord:
     """``shared`` names projects never written whole (姚孟村棚改项目 of 姚孟村、后城村棚改项目),
     with the span of the phrase that names them."""
@@ -733,7 +893,12 @@ def _project_record(
         label, spans, written = unwritten[0], shared[unwritten[0]], Counter(unwritten[:1])
     else:
         label = key
-    owners = [(len(n), e.label) for e in enterprises for n in e.names if key.startswith(n)]
+    owners = [
+        (len(n), e.label)
+        for e in enterprises
+        for n in _owner_forms(e)
+        if _opens(key, n) and (n in e.names or _name_ends(key, n, seg))
+    ]
     industries = list(dict.fromkeys(iri for iri, _, _ in taxonomy.find_mentions(key)))
     return ProjectRecord(
         label, sorted(written), spans, max(owners)[1] if owners else None, industries

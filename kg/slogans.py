@@ -238,15 +238,25 @@ def find_slogans(text: str, glossary: list[GlossaryEntry]) -> list[Slogan]:
     defs = _Definitions(text, glossary)
     slogans = []
     for label, entry in labels.items():
-        slogan = _slogan(defs, label, None if entry is _SEGMENT else entry)
+        slogan = _slogan(defs, label, None if entry in (_SEGMENT, _UNQUOTED) else entry)
         if slogan is not None:
             slogans.append(slogan)
     _share_segment_parts(slogans)
-    slogans = [s for s in slogans if labels[s.label] is not _SEGMENT or s.components]
+    slogans = [s for s in slogans if labels[s.label] not in (_SEGMENT, _UNQUOTED) or s.components]
+    # 三大先导产业|规模: an unquoted phrase running past a slogan the report names is that slogan
+    named = {s.label for s in slogans}
+    slogans = [
+        s
+        for s in slogans
+        if labels[s.label] is not _UNQUOTED
+        or not any(s.label.startswith(n) and s.label != n for n in named)
+    ]
     return sorted(slogans, key=lambda s: s.mentions[0] if s.mentions else (len(text), 0))
 
 
 _SEGMENT = GlossaryEntry(0, "", 0, 0, 0, 0, "", 0, 0)  # marks a segment seen only in a compound
+# marks an unquoted counted phrase after a list (改革、开放、创新三大动力): kept only with its parts
+_UNQUOTED = GlossaryEntry(-1, "", 0, 0, 0, 0, "", 0, 0)
 
 
 def _candidate_labels(text: str, glossary: list[GlossaryEntry]) -> dict[str, GlossaryEntry | None]:
@@ -270,6 +280,11 @@ def _candidate_labels(text: str, glossary: list[GlossaryEntry]) -> dict[str, Glo
         for segment in parse_label(label) or []:
             if segment.label != label:
                 labels.setdefault(segment.label, _SEGMENT)
+    for label in well_known_slogans():
+        if find_mentions(text, label):
+            labels.setdefault(label, None)
+    for label in _counted_after_lists(text):
+        labels.setdefault(label, _UNQUOTED)
     return labels
 
 
@@ -723,6 +738,8 @@ class _Definitions:
 
 def _decompose(defs: _Definitions, slogan: Slogan, segment: Segment, entry) -> None:
     found = defs.find(slogan.label, segment.numeral, segment.body, entry)
+    if found is None and segment.numeral > 1:
+        found = _beside(defs.text, slogan, segment)
     if found is None:
         if entry is not None or _intros(defs.text, slogan.label, defs.glossary):
             slogan.warnings.append(
@@ -871,3 +888,195 @@ def _abbreviation(defs: _Definitions, label: str, entry, mentions: list[Span]) -
     slogan.components = [_component(text, s) for s in found.items]
     _record_definition(defs, slogan, found.clause)
     return slogan
+
+
+# --- lists beside a mention -------------------------------------------------------------------
+#
+# Reports often name a slogan's parts without any marker, right before it (乡村产业、乡村建设、
+# 乡村治理“三根支柱”; 强化改革、开放、创新三大动力支撑) or right after it (“六保”，保居民就业、
+# 保基本民生…; “三项行动”：…). Such a list is taken only when its count equals the numeral and
+# its items look like parts: short, parallel, no quantities, the last not a qualifier of the
+# slogan (最低工资标准、残疾人“两项补贴”: the subsidies are the disabled's, not two parts).
+
+LIST_STOPS = "，。；：！？\n“”‘’（）()《》【】"
+COUNTED = re.compile(
+    r"(?<=[\u4e00-\u9fff）])(?:[两双]|[一二三四五六七八九]?十[一二三四五六七八九]?|[二三四五六七八九])"
+)
+
+
+@cache
+def well_known_slogans() -> tuple[str, ...]:
+    """``lexicons/national_slogans.txt``: national slogans reports use without quotes."""
+    return lexicons.lines("national_slogans.txt")
+
+
+def _counted_after_lists(text: str) -> list[str]:
+    """Unquoted counted phrases closing a list: 改革、开放、创新|三大动力 → 三大动力.
+
+    The phrase is numeral + measure word + a run of nouns (jieba), cut before the first word
+    that is not a noun; a noun run broken by a lone character (三条文化|带|建设) is unsure and
+    left out. The phrase only becomes a slogan if the list before it gives it its parts.
+    """
+    measures = numerals()["chars"]["measure_words"]
+    out = []
+    for m in COUNTED.finditer(text):
+        if (
+            text[m.end() : m.end() + 1] not in measures
+            or "、" not in text[max(0, m.start() - 60) : m.start()]
+        ):
+            continue
+        noun = _noun_run(text, m.end() + 1)
+        if noun:
+            label = text[m.start() : m.end() + 1] + noun
+            if parse_label(label):
+                out.append(label)
+    return out
+
+
+NOUN_TAGS = ("n", "nz", "vn", "nt", "j", "an")
+
+
+def _noun_run(text: str, start: int) -> str:
+    words = list(posseg.cut(text[start : start + 12]))
+    noun = ""
+    for i, (word, tag) in enumerate(words):
+        if tag not in NOUN_TAGS and not (tag == "ns" and noun) or len(noun + word) > 6:
+            break
+        noun += word
+        after = words[i + 1] if i + 1 < len(words) else None
+        if after is not None and len(after.word) == 1 and re.match(f"[{CJK}]", after.word):
+            return ""  # 文化|带: jieba broke a word it does not know
+    return noun
+
+
+def _beside(text: str, slogan: Slogan, segment: Segment) -> _Found | None:
+    """The first mention with a list of ``segment.numeral`` parts right before or after it."""
+    for start, end in slogan.mentions:
+        quoted = text[start - 1 : start] == "“" and text[end : end + 1] == "”"
+        before = _list_before(text, start - quoted, segment)
+        if before is not None:
+            return _Found(before[0], before[1], (start, end))
+        after = _list_after(text, end + quoted, segment, slogan.label) if quoted else None
+        if after is not None:
+            return _Found(after[0], after[1], (start, end))
+    return None
+
+
+def _list_before(text: str, end: int, segment: Segment) -> tuple[Span, list[Span]] | None:
+    """乡村产业、乡村建设、乡村治理|“三根支柱”: the list ending at ``end``, from its clause start
+    (after the verbs that govern it: 强化|改革、开放、创新)."""
+    begin = max(text.rfind(c, max(0, end - 150), end) for c in LIST_STOPS) + 1
+    if end - begin < 3 or text[end - 1] in "等、" or text[begin - 1 : begin] in "”’）)》】":
+        return None  # …等“三大…”: not all the parts; “两个确立”的决定性意义、…: mid-clause
+    items = _items(text, (begin, end), segment.numeral)
+    if items is None:
+        return None
+    items[0] = _drop_governor(text, items[0], items[1:])
+    items[-1] = _drop_result_verb(text, items[-1])
+    if not _like_parts(text, items, segment):
+        return None
+    return (items[0][0], end), items
+
+
+def _list_after(
+    text: str, start: int, segment: Segment, label: str
+) -> tuple[Span, list[Span]] | None:
+    """“六保”，保居民就业、保基本民生…; “三项行动”：A、B、C: the list after the quote.
+
+    After a colon (within a few words: “三项行动”部署：) the list is the slogan's; after a comma,
+    only when every item shares a word of the slogan's body (保 of 六保), for a
+    comma also ends clauses that merely follow (坚决做到“两个维护”，强化大局观、执行力).
+    """
+    m = re.compile(f"[{CJK}]{{0,6}}?([：，])").match(text, start)
+    if m is None:
+        return None  # “双师型”教师培养和师德师风建设: the quote qualifies the words after it
+    end = _clause_end(text, m.end(), "。；")
+    items = _items(text, (m.end(), end), segment.numeral)
+    if items is None or not _like_parts(text, items, segment):
+        return None
+    if m.group(1) != "：" and not _body_ok(text, items, _bare_body(segment)):
+        return None
+    return (m.end(), end), items
+
+
+def _bare_body(segment: Segment) -> str:
+    return segment.body.lstrip(numerals()["chars"]["measure_words"]) or "\0"
+
+
+def _items(text: str, span: Span, n: int) -> list[Span] | None:
+    """``text[span]`` cut on 、 (the last pair maybe joined by 和) into exactly ``n`` items."""
+    for seps, parts in _raw_splits(text, span, n):
+        if seps == "、":
+            return [_strip(text, p) for p in parts]
+    return None
+
+
+def _drop_governor(text: str, item: Span, others: list[Span]) -> Span:
+    """强化|改革, 全面展开|城市生命线, 充分发挥|安阳, 三主导指|生物医药: the first item without
+    the words that govern the whole list; never shorter than half the shortest other item
+    (实施|新建布局 keeps 新建)."""
+    least = max(2, min(e - s for s, e in others) // 2)
+    longest = max(e - s for s, e in others)
+    g = grammar()
+    governors = sorted({*g["distributive_heads"], *g["list_governors"]}, key=len, reverse=True)
+    s, stripped = item[0], False
+    while s < item[1]:
+        word, tag = next(iter(posseg.cut(text[s : item[1]])))
+        head = next((h for h in governors if text.startswith(h, s, item[1])), None)
+        if head is None and (tag in ("v", "d", "p", "c", "ad") and len(word) > 1 or tag[0] == "u"):
+            head = word
+        if head is None and stripped and text[s] in g["resultative_complements"]:
+            head = text[s]  # 建|好|政治生态, 做强做|优|临海蓝色
+        if head is None or item[1] - s - len(head) < least:
+            break
+        s, stripped = s + len(head), True
+    at = s
+    for word, _ in posseg.cut(text[s : item[1]]):
+        at += len(word)
+        if word in g["markers"] and item[1] - at >= least:
+            s = at  # 三主导指|生物医药: the list's own definition marker
+    if item[1] - s > longest + 2:  # a subject and a verb before the list: cut after the verb
+        at = s
+        for word, tag in list(posseg.cut(text[s : item[1]]))[:-1]:
+            at += len(word)
+            if tag == "v" and item[1] - at >= least:
+                s = at
+    return s, item[1]
+
+
+def _drop_result_verb(text: str, item: Span) -> Span:
+    """常住人口|实现“四个翻番”: a verb of result between the list and the slogan is neither's."""
+    for verb in grammar()["result_verbs"]:
+        if text.endswith(verb, item[0], item[1]) and item[1] - item[0] - len(verb) >= 2:
+            return item[0], item[1] - len(verb)
+    return item
+
+
+def _etc(item: str) -> bool:
+    """现代化工…、文化旅游等产业: 等 closes an open list (高等院校 is a word)."""
+    return any(word == "等" for word in jieba_words(item))
+
+
+def jieba_words(text: str) -> list[str]:
+    """``text`` cut into words by jieba's default dictionary."""
+    return [word for word, _ in posseg.cut(text)]
+
+
+def _like_parts(text: str, items: list[Span], segment: Segment) -> bool:
+    """Items read as the parts of a counted slogan: short, clean, parallel, no quantities."""
+    labels = [text[s:e] for s, e in items]
+    if any(
+        not _valid(text, p, "、") or len(x) > 15 or re.search(r"[\d的]", x) or _etc(x)
+        for p, x in zip(items, labels, strict=True)
+    ):
+        return False
+    if len(set(labels)) < len(labels) or max(map(len, labels)) > 2 * min(map(len, labels)) + 3:
+        return False
+    if labels[-1] in grammar()["distributive_heads"]:
+        return False  # 发展思路、打造“两个中心”: a verb, not a part
+    persons = tuple(grammar()["beneficiary_endings"])
+    if labels[-1].endswith(persons) and not all(x.endswith(persons) for x in labels):
+        return False  # 城乡低保、残疾人两项补贴: the last names whose subsidies they are
+    return segment.body[:1] in numerals()["chars"]["measure_words"] or _body_ok(
+        text, items, segment.body
+    )

@@ -124,7 +124,8 @@ def test_enterprises_of_other_reports():
     henan = read_report(SOURCES / "henan-province_2026_gov-work-report.txt").text
     assert "中豫航空集团" in {e.label for e in find_enterprises(henan)}
     sichuan = read_report(SOURCES / "sichuan-province_2026_gov-work-report.txt").text
-    assert find_enterprises(sichuan) == []  # 城市医疗集团 and 城市更新 are no enterprises
+    # 城市医疗集团 and 城市更新 are no enterprises; 比亚迪 undertakes 比亚迪半导体 (a brand alone)
+    assert [e.label for e in find_enterprises(sichuan)] == ["比亚迪"]
 
 
 def test_government_bodies_of_the_founding_report(seed):
