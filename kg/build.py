@@ -55,7 +55,6 @@ from .. import ontology
 from .attainment import attainment
 from .iri import DEFAULT_BASE, Minter
 from .read import ReportError
-from .store import merge_into_default_graph
 
 # The extractors (jieba, pypinyin...) and pyshacl are imported where they are used, so that a
 # build with nothing to do, or ``policykg --help``, starts in a fraction of a second.
@@ -250,16 +249,23 @@ def _write_store(
     try:
         store = ox.Store(str(work / "oxigraph"))
         load_background(store, minter)
+        background = _background_lines(store, minter)
         reused = [r for r in result.reports if r.reused]
         lines = _copy_reports(store_dir, reused, minter) if reused and previous else []
         for chunk in data.values():
             lines += chunk.splitlines(keepends=True)
-        store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
         progress("joining targets and actuals across reports")
-        attainment(store, minter)
-        joined = store.quads_for_pattern(None, None, None, ox.NamedNode(minter.graph("attainment")))
-        lines += ox.serialize(joined, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
-        lines += _background_lines(store, minter)
+        lines += _attainment_lines(lines + background, minter)
+        # the default graph is the set union of the graphs (see merge_into_default_graph): the
+        # report graphs' triples are loaded with them; the ontology's and lexicon's are copied
+        # inside the store (their blank nodes would be renamed by a load)
+        union = {_triple_line(line) for line in lines}
+        store.bulk_load(
+            b"".join(lines) + b"".join(union), format=ox.RdfFormat.N_QUADS, lenient=True
+        )
+        _merge_background(store, minter)
+        union.update(_triple_line(line) for line in background)
+        lines += background
         lines.sort()
         result.quads = len(lines)
         result.inferred = sum(r.inferred for r in result.reports)
@@ -267,9 +273,9 @@ def _write_store(
             from .dumps import write_dumps
 
             progress("writing dumps")
-            write_dumps(store, work / "dumps", result.base, quad_lines=lines)
-        progress("merging the default graph")
-        merge_into_default_graph(store)  # SPARQL keeps blank nodes; reloading lines would not
+            write_dumps(
+                store, work / "dumps", result.base, quad_lines=lines, triple_lines=sorted(union)
+            )
         store.flush()
         del store
         (work / BUILD_FILE).write_text(
@@ -279,6 +285,41 @@ def _write_store(
     except BaseException:
         _remove(work, progress)
         raise
+
+
+ATTAINMENT_PREDICATES = [
+    *(POL + name for name in ("valueKind", "indicator", "refArea", "period", "measure")),
+    *(POL + name for name in ("normalisedValue", "normalisedLowerBound", "baseUnit", "bound")),
+    RDFS_LABEL.value,
+]
+ATTAINMENT_INPUTS = frozenset(f"<{iri}>".encode() for iri in ATTAINMENT_PREDICATES)
+
+
+def _attainment_lines(lines: list[bytes], minter: Minter) -> list[bytes]:
+    """The attainment graph (``kg.attainment``) as N-Quads lines, joined in memory over the
+    only triples its query reads (the predicates of :data:`ATTAINMENT_INPUTS`)."""
+    store = ox.Store()
+    store.bulk_load(
+        b"".join(line for line in lines if line.split(b" ", 2)[1] in ATTAINMENT_INPUTS),
+        format=ox.RdfFormat.N_QUADS,
+        lenient=True,
+    )
+    attainment(store, minter)
+    joined = store.quads_for_pattern(None, None, None, ox.NamedNode(minter.graph("attainment")))
+    return ox.serialize(joined, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+
+
+def _triple_line(quad_line: bytes) -> bytes:
+    """``<s> <p> <o> <g> .`` → ``<s> <p> <o> .``: a graph IRI is the last term and has no space."""
+    return quad_line[: quad_line.rindex(b" <")] + b" .\n"
+
+
+def _merge_background(store: ox.Store, minter: Minter) -> None:
+    """The ontology and lexicon graphs copied into the default graph, blank nodes kept."""
+    graphs = ", ".join(f"<{minter.graph(name)}>" for name in ("ontology", "lexicon"))
+    store.update(
+        f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g IN ({graphs})) }}"
+    )
 
 
 def _background_lines(store: ox.Store, minter: Minter) -> list[bytes]:

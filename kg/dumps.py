@@ -25,6 +25,7 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -87,6 +88,7 @@ def write_dumps(
     license: str = DEFAULT_LICENSE,
     modified: dt.date | None = None,
     quad_lines: list[bytes] | None = None,
+    triple_lines: list[bytes] | None = None,
 ) -> list[DumpFile]:
     """Write every dump, ``void.ttl``, ``SHA256SUMS`` and ``dumps.json`` into ``out_dir``.
 
@@ -101,7 +103,9 @@ def write_dumps(
         quads, counts = _sorted_quad_lines(store)
     else:
         quads, counts = quad_lines, _graph_counts(quad_lines)
-    triples = sorted(set(_triple_line(q) for q in quads))
+    triples = triple_lines
+    if triples is None:
+        triples = sorted(set(_triple_line(q) for q in quads))
     nquads = b"".join(quads)
     ntriples = b"".join(triples)
     dumps = [
@@ -156,10 +160,7 @@ def _sorted_quad_lines(store: ox.Store) -> tuple[list[bytes], dict[ox.NamedNode,
 
 
 def _graph_counts(lines: list[bytes]) -> dict[ox.NamedNode, int]:
-    counts: dict[bytes, int] = {}
-    for line in lines:
-        graph = line[line.rindex(b" <") + 2 : line.rindex(b">")]
-        counts[graph] = counts.get(graph, 0) + 1
+    counts = Counter(line[line.rindex(b" <") + 2 : -4] for line in lines)
     return {ox.NamedNode(g.decode()): n for g, n in counts.items()}
 
 
