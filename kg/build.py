@@ -37,6 +37,7 @@ import fcntl
 import glob
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -185,7 +186,17 @@ def build(
             return previous
         known = {r.key: r for r in previous.reports} if previous else {}
         todo = [(key, path) for key, path in inputs if key not in known]
-        outcomes = _build_reports(todo, base, jobs, strict, progress)
+        # the unchanged reports are read from the old store while the others are built
+        unchanged = [known[key] for key, _ in inputs if key in known]
+        copied: list[bytes] = []
+        outcomes = _build_reports(
+            todo,
+            base,
+            jobs,
+            strict,
+            progress,
+            meanwhile=lambda: copied.extend(_copy_reports(store_dir, unchanged, Minter(base))),
+        )
         summaries: list[ReportSummary] = []
         data: dict[str, bytes] = {}
         for key, path in inputs:
@@ -208,7 +219,7 @@ def build(
         result = BuildResult(
             str(store_dir), base, summaries, 0, 0, 0.0, skipped, version, keys, dumps
         )
-        _write_store(result, data, previous, store_dir, progress)
+        _write_store(result, data, copied, store_dir, progress)
     result.seconds = round(time.perf_counter() - started, 2)
     progress(_summary_line(result))
     return result
@@ -237,11 +248,12 @@ def _report_problems(
 def _write_store(
     result: BuildResult,
     data: dict[str, bytes],
-    previous: BuildResult | None,
+    copied: list[bytes],
     store_dir: Path,
     progress: Progress,
 ) -> None:
-    """Fill a work directory beside ``store_dir`` and swap it in."""
+    """Fill a work directory beside ``store_dir`` with the new reports' ``data`` and the
+    ``copied`` lines of the unchanged ones, and swap it in."""
     minter = Minter(result.base)
     work = store_dir.with_name(f".{store_dir.name}.building-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
@@ -250,8 +262,7 @@ def _write_store(
         store = ox.Store(str(work / "oxigraph"))
         load_background(store, minter)
         background = _background_lines(store, minter)
-        reused = [r for r in result.reports if r.reused]
-        lines = _copy_reports(store_dir, reused, minter) if reused and previous else []
+        lines = list(copied)
         for chunk in data.values():
             lines += chunk.splitlines(keepends=True)
         progress("joining targets and actuals across reports")
@@ -335,6 +346,8 @@ def _background_lines(store: ox.Store, minter: Minter) -> list[bytes]:
 
 def _copy_reports(store_dir: Path, reports: list[ReportSummary], minter: Minter) -> list[bytes]:
     """The report and inferred graphs of unchanged reports, as N-Quads lines, from the old store."""
+    if not reports:
+        return []
     old = ox.Store.read_only(str(store_dir / "oxigraph"))
     lines: list[bytes] = []
     for r in reports:
@@ -414,10 +427,18 @@ def _previous_build(store_dir: Path, base: str, version: str) -> BuildResult | N
 
 
 def _build_reports(
-    todo: list[tuple[str, Path]], base: str, jobs: int, strict: bool, progress: Progress
+    todo: list[tuple[str, Path]],
+    base: str,
+    jobs: int,
+    strict: bool,
+    progress: Progress,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> dict[str, ReportOutcome]:
-    """Build ``todo`` in ``jobs`` processes (in this one for a single report)."""
+    """Build ``todo`` in ``jobs`` processes (in this one for ``jobs=1``), running
+    ``meanwhile`` in a thread of this process once the workers are started."""
     outcomes: dict[str, ReportOutcome] = {}
+    if not todo or jobs <= 1:
+        meanwhile()
     if not todo:
         return outcomes
 
@@ -430,13 +451,20 @@ def _build_reports(
             dropped = f", {len(s.dropped)} facts dropped" if s.dropped else ""
             progress(f"[{i}/{len(todo)}] {path.name}: {s.quads} quads{dropped}")
 
-    if jobs <= 1 or len(todo) == 1:
+    if jobs <= 1:
         for i, (key, path) in enumerate(todo, 1):
             done(i, key, path, build_report(str(path), base))
         return outcomes
-    pool = cf.ProcessPoolExecutor(min(jobs, len(todo)), initializer=_worker_init)
+    pool = cf.ProcessPoolExecutor(
+        min(jobs, len(todo)),
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_init,
+    )
+    helper = cf.ThreadPoolExecutor(1)
     try:
         futures = {pool.submit(build_report, str(path), base): (key, path) for key, path in todo}
+        # started after the workers are forked (a fork copies no running thread)
+        side_work = helper.submit(meanwhile)
         started = time.monotonic()
         pending = set(futures)
         while pending:
@@ -447,8 +475,10 @@ def _build_reports(
             if not finished:
                 names = ", ".join(sorted(futures[f][1].name for f in pending if f.running()))
                 progress(f"still building {names} ({time.monotonic() - started:.0f}s)")
+        side_work.result()
     finally:  # on SIGTERM or an error: drop what has not started, wait for what has
         pool.shutdown(wait=True, cancel_futures=True)
+        helper.shutdown(wait=True)
     return outcomes
 
 

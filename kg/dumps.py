@@ -27,6 +27,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -108,10 +109,13 @@ def write_dumps(
         triples = sorted(set(_triple_line(q) for q in quads))
     nquads = b"".join(quads)
     ntriples = b"".join(triples)
-    dumps = [
-        _write_one(out_dir, suffix, fmt, nquads if keeps_graphs else ntriples)
-        for suffix, fmt, keeps_graphs in FORMATS
-    ]
+    # two at a time: gzip and hashing release the GIL, so a second core serialises the next
+    with ThreadPoolExecutor(2) as pool:
+        dumps = list(
+            pool.map(
+                lambda f: _write_one(out_dir, f[0], f[1], nquads if f[2] else ntriples), FORMATS
+            )
+        )
     modified = modified or dt.date.today()
     void = _void_quads(store, len(triples), counts, dumps, base_iri, license, modified)
     void_path = out_dir / VOID_FILE
