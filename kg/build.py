@@ -37,6 +37,7 @@ import fcntl
 import glob
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -56,7 +57,6 @@ from .attainment import attainment
 from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
 from .read import ReportError
-from .store import merge_into_default_graph
 
 # The extractors (jieba, pypinyin...) and pyshacl are imported where they are used, so that a
 # build with nothing to do, or ``policykg --help``, starts in a fraction of a second.
@@ -191,7 +191,17 @@ def build(
             return previous
         known = {r.key: r for r in previous.reports} if previous else {}
         todo = [(key, path) for key, path in inputs if key not in known]
-        outcomes = _build_reports(todo, base, jobs, progress, rows)
+        # the unchanged reports are read from the old store while the others are built
+        unchanged = [known[key] for key, _ in inputs if key in known]
+        copied: list[bytes] = []
+        outcomes = _build_reports(
+            todo,
+            base,
+            jobs,
+            progress,
+            rows,
+            meanwhile=lambda: copied.extend(_copy_reports(store_dir, unchanged, Minter(base))),
+        )
         summaries: list[ReportSummary] = []
         data: dict[str, bytes] = {}
         for key, path in inputs:
@@ -214,7 +224,7 @@ def build(
         result = BuildResult(
             str(store_dir), base, summaries, 0, 0, 0.0, skipped, version, keys, dumps
         )
-        _write_store(result, data, previous, store_dir, progress)
+        _write_store(result, data, copied, store_dir, progress)
     result.seconds = round(time.perf_counter() - started, 2)
     progress(_summary_line(result))
     return result
@@ -243,11 +253,12 @@ def _report_problems(
 def _write_store(
     result: BuildResult,
     data: dict[str, bytes],
-    previous: BuildResult | None,
+    copied: list[bytes],
     store_dir: Path,
     progress: Progress,
 ) -> None:
-    """Fill a work directory beside ``store_dir`` and swap it in."""
+    """Fill a work directory beside ``store_dir`` with the new reports' ``data`` and the
+    ``copied`` lines of the unchanged ones, and swap it in."""
     minter = Minter(result.base)
     work = store_dir.with_name(f".{store_dir.name}.building-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
@@ -255,16 +266,22 @@ def _write_store(
     try:
         store = ox.Store(str(work / "oxigraph"))
         load_background(store, minter)
-        reused = [r for r in result.reports if r.reused]
-        lines = _copy_reports(store_dir, reused, minter) if reused and previous else []
+        background = _background_lines(store, minter)
+        lines = list(copied)
         for chunk in data.values():
             lines += chunk.splitlines(keepends=True)
-        store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
         progress("joining targets and actuals across reports")
-        attainment(store, minter)
-        joined = store.quads_for_pattern(None, None, None, ox.NamedNode(minter.graph("attainment")))
-        lines += ox.serialize(joined, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
-        lines += _background_lines(store, minter)
+        lines += _attainment_lines(lines + background, minter)
+        # the default graph is the set union of the graphs (see merge_into_default_graph): the
+        # report graphs' triples are loaded with them; the ontology's and lexicon's are copied
+        # inside the store (their blank nodes would be renamed by a load)
+        union = {_triple_line(line) for line in lines}
+        store.bulk_load(
+            b"".join(lines) + b"".join(union), format=ox.RdfFormat.N_QUADS, lenient=True
+        )
+        _merge_background(store, minter)
+        union.update(_triple_line(line) for line in background)
+        lines += background
         lines.sort()
         result.quads = len(lines)
         result.inferred = sum(r.inferred for r in result.reports)
@@ -272,9 +289,9 @@ def _write_store(
             from .dumps import write_dumps
 
             progress("writing dumps")
-            write_dumps(store, work / "dumps", result.base, quad_lines=lines)
-        progress("merging the default graph")
-        merge_into_default_graph(store)  # SPARQL keeps blank nodes; reloading lines would not
+            write_dumps(
+                store, work / "dumps", result.base, quad_lines=lines, triple_lines=sorted(union)
+            )
         store.flush()
         del store
         (work / BUILD_FILE).write_text(
@@ -284,6 +301,41 @@ def _write_store(
     except BaseException:
         _remove(work, progress)
         raise
+
+
+ATTAINMENT_PREDICATES = [
+    *(POL + name for name in ("valueKind", "indicator", "refArea", "period", "measure")),
+    *(POL + name for name in ("normalisedValue", "normalisedLowerBound", "baseUnit", "bound")),
+    RDFS_LABEL.value,
+]
+ATTAINMENT_INPUTS = frozenset(f"<{iri}>".encode() for iri in ATTAINMENT_PREDICATES)
+
+
+def _attainment_lines(lines: list[bytes], minter: Minter) -> list[bytes]:
+    """The attainment graph (``kg.attainment``) as N-Quads lines, joined in memory over the
+    only triples its query reads (the predicates of :data:`ATTAINMENT_INPUTS`)."""
+    store = ox.Store()
+    store.bulk_load(
+        b"".join(line for line in lines if line.split(b" ", 2)[1] in ATTAINMENT_INPUTS),
+        format=ox.RdfFormat.N_QUADS,
+        lenient=True,
+    )
+    attainment(store, minter)
+    joined = store.quads_for_pattern(None, None, None, ox.NamedNode(minter.graph("attainment")))
+    return ox.serialize(joined, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+
+
+def _triple_line(quad_line: bytes) -> bytes:
+    """``<s> <p> <o> <g> .`` → ``<s> <p> <o> .``: a graph IRI is the last term and has no space."""
+    return quad_line[: quad_line.rindex(b" <")] + b" .\n"
+
+
+def _merge_background(store: ox.Store, minter: Minter) -> None:
+    """The ontology and lexicon graphs copied into the default graph, blank nodes kept."""
+    graphs = ", ".join(f"<{minter.graph(name)}>" for name in ("ontology", "lexicon"))
+    store.update(
+        f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g IN ({graphs})) }}"
+    )
 
 
 def _background_lines(store: ox.Store, minter: Minter) -> list[bytes]:
@@ -299,6 +351,8 @@ def _background_lines(store: ox.Store, minter: Minter) -> list[bytes]:
 
 def _copy_reports(store_dir: Path, reports: list[ReportSummary], minter: Minter) -> list[bytes]:
     """The report and inferred graphs of unchanged reports, as N-Quads lines, from the old store."""
+    if not reports:
+        return []
     old = ox.Store.read_only(str(store_dir / "oxigraph"))
     lines: list[bytes] = []
     for r in reports:
@@ -388,9 +442,13 @@ def _build_reports(
     jobs: int,
     progress: Progress,
     rows: Mapping[str, ReportMetadata],
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> dict[str, ReportOutcome]:
-    """Build ``todo`` in ``jobs`` processes (in this one for a single report)."""
+    """Build ``todo`` in ``jobs`` processes (in this one for ``jobs=1``), running
+    ``meanwhile`` in a thread of this process once the workers are started."""
     outcomes: dict[str, ReportOutcome] = {}
+    if not todo or jobs <= 1:
+        meanwhile()
     if not todo:
         return outcomes
 
@@ -403,16 +461,23 @@ def _build_reports(
             dropped = f", {len(s.dropped)} facts dropped" if s.dropped else ""
             progress(f"[{i}/{len(todo)}] {path.name}: {s.quads} quads{dropped}")
 
-    if jobs <= 1 or len(todo) == 1:
+    if jobs <= 1:
         for i, (key, path) in enumerate(todo, 1):
             done(i, key, path, build_report(str(path), base, rows.get(path.name)))
         return outcomes
-    pool = cf.ProcessPoolExecutor(min(jobs, len(todo)), initializer=_worker_init)
+    pool = cf.ProcessPoolExecutor(
+        min(jobs, len(todo)),
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_init,
+    )
+    helper = cf.ThreadPoolExecutor(1)
     try:
         futures = {
             pool.submit(build_report, str(path), base, rows.get(path.name)): (key, path)
             for key, path in todo
         }
+        # started after the workers are forked (a fork copies no running thread)
+        side_work = helper.submit(meanwhile)
         started = time.monotonic()
         pending = set(futures)
         while pending:
@@ -423,8 +488,10 @@ def _build_reports(
             if not finished:
                 names = ", ".join(sorted(futures[f][1].name for f in pending if f.running()))
                 progress(f"still building {names} ({time.monotonic() - started:.0f}s)")
+        side_work.result()
     finally:  # on SIGTERM or an error: drop what has not started, wait for what has
         pool.shutdown(wait=True, cancel_futures=True)
+        helper.shutdown(wait=True)
     return outcomes
 
 

@@ -25,7 +25,9 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -110,6 +112,7 @@ def write_dumps(
     license: str = DEFAULT_LICENSE,
     modified: dt.date | None = None,
     quad_lines: list[bytes] | None = None,
+    triple_lines: list[bytes] | None = None,
 ) -> list[DumpFile]:
     """Write every dump, ``void.ttl``, ``SHA256SUMS`` and ``dumps.json`` into ``out_dir``.
 
@@ -124,13 +127,18 @@ def write_dumps(
         quads, counts = _sorted_quad_lines(store)
     else:
         quads, counts = quad_lines, _graph_counts(quad_lines)
-    triples = sorted(set(_triple_line(q) for q in quads))
+    triples = triple_lines
+    if triples is None:
+        triples = sorted(set(_triple_line(q) for q in quads))
     nquads = b"".join(quads)
     ntriples = b"".join(triples)
-    dumps = [
-        _write_one(out_dir, suffix, fmt, nquads if keeps_graphs else ntriples)
-        for suffix, fmt, keeps_graphs, _ in FORMATS
-    ]
+    # two at a time: gzip and hashing release the GIL, so a second core serialises the next
+    with ThreadPoolExecutor(2) as pool:
+        dumps = list(
+            pool.map(
+                lambda f: _write_one(out_dir, f[0], f[1], nquads if f[2] else ntriples), FORMATS
+            )
+        )
     modified = modified or dt.date.today()
     void = _void_quads(store, len(triples), counts, dumps, base_iri, license, modified)
     void_path = out_dir / VOID_FILE
@@ -180,10 +188,7 @@ def _sorted_quad_lines(store: ox.Store) -> tuple[list[bytes], dict[ox.NamedNode,
 
 
 def _graph_counts(lines: list[bytes]) -> dict[ox.NamedNode, int]:
-    counts: dict[bytes, int] = {}
-    for line in lines:
-        graph = line[line.rindex(b" <") + 2 : line.rindex(b">")]
-        counts[graph] = counts.get(graph, 0) + 1
+    counts = Counter(line[line.rindex(b" <") + 2 : -4] for line in lines)
     return {ox.NamedNode(g.decode()): n for g, n in counts.items()}
 
 

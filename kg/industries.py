@@ -101,11 +101,12 @@ class IndustryTaxonomy:
         "新能源汽车" is one mention of 新能源汽车, not one of 新能源. A name must start on a word
         boundary (jieba), so 文化工作 holds no 化工; it may end inside one (新能源产业基地).
         """
+        matches = list(self._pattern.finditer(text))
+        if not matches:
+            return []  # most sentences name no industry: segmenting them is the cost
         cuts = token_boundaries(text)
         return [
-            (self._surface[m.group()], m.start(), m.end())
-            for m in self._pattern.finditer(text)
-            if m.start() in cuts
+            (self._surface[m.group()], m.start(), m.end()) for m in matches if m.start() in cuts
         ]
 
     def broader_closure(self, iri: str) -> set[str]:

@@ -359,11 +359,36 @@ def _share_segment_parts(slogans: list[Slogan]) -> None:
 # --- where definitions are --------------------------------------------------------------------
 
 
-def _intro_pattern(label: str) -> re.Pattern[str]:
+@cache
+def _intro_tails() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """What follows a label that a clause defines (quoted, bare), and what may not precede a
+    bare one; compiled once, not once per label (a compile costs ~3 ms: 0.3 s a report)."""
     markers = "|".join(grammar()["markers"])
-    quoted = f"“{re.escape(label)}”(?:[^\\s，。；“”、：]{{0,6}}?[，]?(?:{markers})[：]?|：)"
-    bare = f"(?<![{CJK}“]){re.escape(label)}(?:{markers}|：)[：]?"
-    return re.compile(f"{quoted}|{bare}")
+    quoted = re.compile(f"(?:[^\\s，。；“”、：]{{0,6}}?[，]?(?:{markers})[：]?|：)")
+    bare = re.compile(f"(?:{markers}|：)[：]?")
+    return quoted, bare, re.compile(f"[{CJK}“]")
+
+
+def _intro_spans(text: str, label: str) -> Iterator[tuple[int, int]]:
+    """Where ``label`` is introduced for a definition, left to right and without overlap:
+    “四纵”是指 / “四纵”： (from the opening quote), or 四纵是指 not inside a word."""
+    quoted_tail, bare_tail, word_char = _intro_tails()
+    pos, at = 0, text.find(label)
+    while at >= 0:
+        after = at + len(label)
+        m = None
+        if at - 1 >= pos and text[at - 1] == "“" and text[after : after + 1] == "”":
+            m = quoted_tail.match(text, after + 1)
+            start = at - 1
+        if m is None and (at == 0 or not word_char.match(text, at - 1)):
+            m = bare_tail.match(text, after)
+            start = at
+        if m is not None:
+            yield start, m.end()
+            pos = m.end()
+            at = text.find(label, pos)
+        else:
+            at = text.find(label, at + 1)
 
 
 SIBLING = re.compile(
@@ -374,13 +399,13 @@ SIBLING = re.compile(
 def _intros(text: str, label: str, glossary: list[GlossaryEntry]) -> list[tuple[Span, Span]]:
     """(label span, clause span) of clauses defining ``label`` by name: “四纵”指…; glossary first."""
     found = []
-    for m in _intro_pattern(label).finditer(text):
-        if text[m.start()] == "“" and text[m.start() - 1 : m.start()] in ("”", "、"):
+    for start, stop in _intro_spans(text, label):
+        if text[start] == "“" and text[start - 1 : start] in ("”", "、"):
             continue  # “两重”“两新”：A，B: the colon closes a run of terms, not “两新” alone
-        at = m.start() + (text[m.start()] == "“")
-        end = _clause_end(text, m.end(), "。；\n")
-        sibling = SIBLING.search(text, m.end(), end)
-        found.append(((at, at + len(label)), (m.end(), sibling.start() if sibling else end)))
+        at = start + (text[start] == "“")
+        end = _clause_end(text, stop, "。；\n")
+        sibling = SIBLING.search(text, stop, end)
+        found.append(((at, at + len(label)), (stop, sibling.start() if sibling else end)))
     return sorted(found, key=lambda f: (_entry_at(glossary, f[1][0]) is None, f[1][0]))
 
 
