@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
+import os
 import sys
 from pathlib import Path
 
@@ -47,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args) or 0
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `policykg stats | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as e:  # one line a user can act on, not a traceback
         from ..queries import CatalogueError
         from .build import BuildError
@@ -154,9 +159,12 @@ def parser() -> argparse.ArgumentParser:
 
     c = command("serve", cmd_serve, "serve the SPARQL endpoint and pages with waitress")
     c.add_argument("--host", default="127.0.0.1")
-    c.add_argument("--port", type=int, default=5000)
+    c.add_argument("--port", type=_port, default=5000, help="TCP port, 0-65535 (0: any free)")
     c.add_argument(
-        "--query-timeout", type=float, default=30, help="seconds before a query is cut (503)"
+        "--query-timeout",
+        type=_timeout,
+        default=30,
+        help="seconds before a query is cut (503); a positive, finite number",
     )
     return p
 
@@ -233,6 +241,7 @@ def cmd_load(args) -> int:
 
 def cmd_query(args) -> int:
     from ..queries import load_catalogue, run_named
+    from ..service.screening import screen
     from .store import open_store
 
     if args.list:
@@ -247,7 +256,12 @@ def cmd_query(args) -> int:
         if text in ("", "-"):
             text = sys.stdin.read()
         prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
-        result = store.query(prologue + text)
+        if screen(text).uses_service:
+            raise ValueError("SERVICE is refused: policykg query never connects to other servers")
+        try:
+            result = store.query(prologue + text)
+        except RuntimeError as e:  # the engine's evaluation errors (unknown function...)
+            raise ValueError(f"the query cannot be evaluated: {e}") from None
         if isinstance(result, bool):
             print("true" if result else "false")
             return 0
@@ -348,6 +362,20 @@ def _print_coverage(store_dir: str, fmt: str) -> None:
             report.ljust(width),
             *(str(v).rjust(max(len(n), 5)) for v, n in zip(row, names[1:], strict=True)),
         )
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a TCP port (0-65535)")
+    return port
+
+
+def _timeout(text: str) -> float:
+    seconds = float(text)
+    if not (0 < seconds < math.inf):
+        raise argparse.ArgumentTypeError(f"{text} is not a positive, finite number of seconds")
+    return seconds
 
 
 def cmd_serve(args) -> int:

@@ -178,3 +178,34 @@ def test_a_malformed_manifest_is_one_line_naming_it(tmp_path):
         result.stderr.strip()
         == f"policykg: {manifest}, line 2: year 'twenty' is not a four-digit year"
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("SELECT * WHERE { BIND(<urn:f>(1) AS ?x) }", "cannot be evaluated"),
+        ("SELECT * WHERE { ?x ?y ?z .SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE"),
+    ],
+)
+def test_query_runtime_errors_and_service_are_one_line(seed_store_dir, query, message):
+    result = policykg("query", "--store", str(seed_store_dir), query, check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "option", [("--port", "99999"), ("--query-timeout", "0"), ("--query-timeout", "inf")]
+)
+def test_serve_refuses_impossible_ports_and_timeouts(seed_store_dir, option):
+    result = policykg("serve", "--store", str(seed_store_dir), *option, check=False)
+    assert result.returncode == 2 and option[0] in result.stderr
+
+
+def test_a_closed_pipe_ends_quietly(seed_store_dir):
+    everything = "'SELECT * WHERE { ?s ?p ?o }'"  # megabytes, past any pipe buffer
+    command = (
+        f"{sys.executable} -m policykg.kg.cli query --store {seed_store_dir} {everything}"
+        " | head -c 1"
+    )
+    result = subprocess.run(command, shell=True, capture_output=True, text=True)
+    assert "Broken pipe" not in result.stderr and "Traceback" not in result.stderr
