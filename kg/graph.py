@@ -17,7 +17,7 @@ from .document import Document
 from .entities import body_label
 from .identity import enterprise_key, national_place, parent_place, province_scope
 from .indicators import indicator_lexicon, normalise, units
-from .iri import Minter, slug
+from .iri import DEFAULT_BASE, Minter, slug
 from .policies import resolve_short_titles
 from .structure import Place, qualify_body
 from .vocab import DCTERMS, POL, PROV, RDF, RDFS, SKOS, XSD, typed, zh
@@ -35,11 +35,16 @@ class ReportGraph:
         self.graph = Node(minter.report_graph(doc.name))
         self.report = Node(minter.report(doc.name))
         self.quads: list[ox.Quad] = []
+        self._rebase = minter.base != DEFAULT_BASE
         self._spans: dict[tuple[int, int], Node] = {}
         self._labelled: set[Node] = set()
         self.places_written: set[Node] = set()
 
     def add(self, s: Node, p: Node, o: ox.NamedNode | ox.Literal) -> None:
+        if self._rebase:  # IRIs from the lexicons follow a configured base
+            s = Node(self.minter.rebase(s.value))
+            if isinstance(o, ox.NamedNode):
+                o = Node(self.minter.rebase(o.value))
         self.quads.append(ox.Quad(s, p, o, self.graph))
 
     def entity(

@@ -52,6 +52,17 @@ class Minter:
 
     base: str = DEFAULT_BASE
 
+    def rebase(self, iri: str) -> str:
+        """An IRI the lexicons write under the default base (the industry taxonomy's), moved
+        under this minter's base; any other IRI as it is.
+
+        >>> Minter("http://127.0.0.1:8000/id/").rebase(DEFAULT_BASE + "industry/sheng-wu-yi-yao")
+        'http://127.0.0.1:8000/id/industry/sheng-wu-yi-yao'
+        """
+        if iri.startswith(DEFAULT_BASE) and not iri.startswith(self.base):
+            return self.base + iri[len(DEFAULT_BASE) :]
+        return iri
+
     def entity(self, kind: str, label: str) -> str:
         """IRI of a named thing of ``kind`` (slogan, industry, enterprise, ...)."""
         return f"{self.base}{kind}/{slug(label)}"

@@ -20,10 +20,18 @@ from flask import (
     current_app,
     jsonify,
     render_template,
+    request,
     send_from_directory,
 )
 
-from ..kg.dumps import MANIFEST_FILE, SUMS_FILE, VOID_FILE, manifest_row, read_manifest
+from ..kg.dumps import (
+    MANIFEST_FILE,
+    SUMS_FILE,
+    VOID_FILE,
+    manifest_row,
+    read_manifest,
+    site_root,
+)
 from . import db
 from . import entities as ent
 from .errors import ServiceError
@@ -74,7 +82,33 @@ def _void_triples() -> list[ox.Triple]:
     path = dumps_dir() / VOID_FILE
     if not path.is_file():
         _missing()
-    return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+    return served_here([q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)])
+
+
+# What the server itself answers under the site root, as opposed to names (``id/…``, the
+# ontology's ``ontology#…``), which stay as they are.
+_SERVICE_PATHS = ("sparql", "dumps/", ".well-known/")
+
+
+def served_here(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """VoID as served: its service links (the SPARQL endpoint, the dumps, the VoID document,
+    the home page) at the address this server is reached at, so that they work from there
+    even before the canonical namespace redirects (``deploy/w3id/``); resource IRIs and the
+    vocabularies the data uses are kept as built.
+    """
+    root = site_root(ent.base_iri())
+    here = request.host_url.rstrip("/") + request.script_root + "/"
+    if root == here:
+        return triples
+
+    def move(term):
+        if isinstance(term, ox.NamedNode) and term.value.startswith(root):
+            rest = term.value[len(root) :]
+            if rest == "" or rest.startswith(_SERVICE_PATHS):
+                return ox.NamedNode(here + rest)
+        return term
+
+    return [ox.Triple(move(t.subject), t.predicate, move(t.object)) for t in triples]
 
 
 def void_summary(triples: list[ox.Triple]) -> dict:

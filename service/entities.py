@@ -6,7 +6,7 @@ The configured base (``https://w3id.org/policykg/id/``) maps onto this server's 
 else by the ``Accept`` header (``Vary: Accept``)::
 
     html    text/html               the page, with schema.org JSON-LD embedded
-    ttl     text/turtle             the resource's statements (every graph)
+    ttl     text/turtle             its description: what it states and what points at it
     jsonld  application/ld+json
     rdf     application/rdf+xml
     nt      application/n-triples
@@ -16,6 +16,9 @@ reasoner) and every place the resource is mentioned, with the quote inside its s
 link to the highlighted passage in the report text. Reports show their whole text with the
 extracted spans marked; indicators a chart of targets against actual values. The ontology's
 own IRIs are documented at ``/ontology`` (``vocabulary.py``), served the same way.
+
+In RDF a resource is its symmetric concise bounded description, capped at 500 incoming
+triples with a link to the rest (``description.py``).
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from markupsafe import Markup
 
 from ..kg import vocab
 from ..kg.store import Term
-from . import negotiation, search
+from . import description, negotiation, search
 from .charts import Point, indicator_chart
 from .db import get_store
 from .negotiation import FORMATS, RDF, rdf_format
@@ -681,10 +684,7 @@ def entity(key: str):
     if key.startswith("graph/"):
         return named_graph(iri, media_type)
     if media_type != "text/html":
-        triples = get_store().query(_Q_DESCRIBE, bindings={"s": ox.NamedNode(iri)})
-        if not triples:
-            abort(404, description=f"nothing is known about <{iri}>")
-        return rdf_response(triples, media_type, key.rsplit("/", 1)[-1])
+        return rdf_description(iri, key, media_type)
     desc = describe(iri)
     if desc is None:
         abort(404, description=f"nothing is known about <{iri}>")
@@ -714,6 +714,25 @@ def entity(key: str):
         context["series"] = indicator_series(iri)
     context["in_report"] = span_href(desc) if "TextSpan" in kinds else None
     return render_template("entity.html", **context)
+
+
+def rdf_description(iri: str, key: str, media_type: str) -> Response:
+    """The resource's symmetric concise bounded description (``description.py``), page
+    ``?page=`` of its incoming triples; the next page in a ``Link`` header."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400, description=f"page must be a whole number from 1, not {raw!r}")
+    triples, next_url = description.describe(iri, key, int(raw))
+    if not triples:
+        abort(
+            404,
+            description=f"nothing is known about <{iri}>"
+            + (f" (page {raw})" if raw != "1" else ""),
+        )
+    response = rdf_response(triples, media_type, key.rsplit("/", 1)[-1])
+    if next_url:
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return response
 
 
 def named_graph(iri: str, media_type: str) -> ResponseReturnValue:

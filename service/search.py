@@ -208,6 +208,7 @@ class TermIndex:
                 pinyin.append("".join(_syllables(label)))
                 initials.append(_initials(label))
             self._terms.append(term)
+        self._hanzi_keys = hanzi
         self._hanzi, self._pinyin = _Haystack(hanzi), _Haystack(pinyin)
         self._initials = _Haystack(initials)
         # where syllables start in the pinyin haystack: sizhulian matches there, hulian not
@@ -238,8 +239,12 @@ class TermIndex:
         """Best hits first; ties go to the shorter label. An empty query finds nothing.
 
         A glossary entry that explains other terms ranks last (GLOSSARY), and only when none of
-        the terms it explains is hit: its heading then holds words found nowhere else.
+        the terms it explains is hit: its heading then holds words found nowhere else. A query
+        with ``*`` is a pattern over whole labels (:meth:`match`). ``kind`` ``Term`` keeps the
+        terms every report's versions share.
         """
+        if "*" in query:
+            return self.match(query, limit, kind)
         q = normalize(query)
         if not q:
             return []
@@ -252,7 +257,7 @@ class TermIndex:
         found: dict[int, tuple[int, int, int]] = {}
         for t, (rank, subrank, row) in best.items():
             term = self._terms[t]
-            if kind and term.kind != kind:
+            if kind and not _of_kind(term, kind):
                 continue
             if term.explains:
                 if hit_iris.intersection(term.explains):
@@ -266,6 +271,32 @@ class TermIndex:
 
         top = heapq.nsmallest(limit, found.items(), key=order)
         return [Hit(self._terms[t], rank, self._row_label[row]) for t, (rank, _, row) in top]
+
+    def match(self, pattern: str, limit: int = 20, kind: str | None = None) -> list[Hit]:
+        """Terms with a label matching ``pattern``, where ``*`` stands for any characters (as in
+        Skosmos): ``五*`` starts with 五, ``*链`` ends with 链, ``*主*`` contains 主. Shorter
+        labels first; a pattern of ``*`` alone finds nothing (it would list the whole index).
+
+        >>> index = TermIndex([Term("x:a", "四主链", "Slogan"), Term("x:b", "五链", "Slogan")])
+        >>> [h.term.label for h in index.match("*链")], [h.term.label for h in index.match("四*")]
+        (['五链', '四主链'], ['四主链'])
+        """
+        parts = [normalize(part) for part in pattern.split("*")]
+        if not any(parts):
+            return []
+        regex = re.compile(".*".join(re.escape(part) for part in parts), re.DOTALL)
+        found: dict[int, int] = {}  # term → its first matching row
+        for row, key in enumerate(self._hanzi_keys):
+            t = self._row_term[row]
+            if t not in found and regex.fullmatch(key) and _of_kind(self._terms[t], kind):
+                found[t] = row
+
+        def order(t: int) -> tuple:
+            term = self._terms[t]
+            return (len(self._hanzi_keys[found[t]]), term.pinyin, term.label, term.iri)
+
+        top = heapq.nsmallest(limit, found, key=order)
+        return [Hit(self._terms[t], _pattern_rank(parts), self._row_label[found[t]]) for t in top]
 
     def _scores(self, q: str) -> Iterator[tuple[int, tuple[int, int]]]:
         """(row, (rank, subrank)) for every row that matches ``q`` in some way."""
@@ -297,6 +328,18 @@ class TermIndex:
                 groups[term.initial].append(term)
         order = sorted(groups, key=lambda k: (k == "#", k))
         return {k: sorted(groups[k], key=lambda t: (t.pinyin, t.label)) for k in order}
+
+
+def _of_kind(term: Term, kind: str | None) -> bool:
+    """Whether ``term`` is of ``kind`` (any when None; ``Term``: a label reports share)."""
+    return kind is None or (term.shared if kind == "Term" else term.kind == kind)
+
+
+def _pattern_rank(parts: list[str]) -> int:
+    """How a pattern matched, in the ranks of plain queries: ``四主链`` … ``五*`` … ``*链``."""
+    if len(parts) == 1:
+        return EXACT
+    return PREFIX if parts[0] else SUBSTRING
 
 
 def _first_per_row(matches: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:

@@ -11,8 +11,10 @@ not declared here is an error, so a typo never silently falls back to a default:
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -36,8 +38,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "BASE_IRI",
-        "https://w3id.org/policykg/id/",
-        "Base of the graph's resource IRIs; IRIs under it link to this server's /id/ pages.",
+        None,
+        "Base of the graph's resource IRIs; IRIs under it link to this server's /id/ pages "
+        "(default: the base the store was built with, from its build.json, else "
+        "https://w3id.org/policykg/id/).",
     ),
     Setting(
         "QUERY_TIMEOUT",
@@ -200,6 +204,20 @@ def coerce(name: str, value: Any) -> Any:
         raise ValueError(f"setting {name} needs a {setting.type.__name__}, not {value!r}") from None
 
 
+def built_base(store_path: str | None) -> str:
+    """The IRI base the store at ``store_path`` was built with (``policykg build --base``, kept
+    in its ``build.json``); the default base without one."""
+    from ..kg.iri import DEFAULT_BASE
+
+    manifest = Path(store_path or "") / "build.json"
+    if not store_path or not manifest.is_file():
+        return DEFAULT_BASE
+    try:
+        return json.loads(manifest.read_text("utf-8")).get("base") or DEFAULT_BASE
+    except (OSError, ValueError):
+        return DEFAULT_BASE
+
+
 def resolve(
     config: dict[str, Any] | None, passthrough: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
@@ -223,6 +241,8 @@ def resolve(
         values["MAX_QUERIES_PER_CLIENT"] = max(1, values["WORKERS"] // 2)
     if not values["THREADS"]:
         values["THREADS"] = values["MAX_CONCURRENT_QUERIES"] + 4
+    if not values["BASE_IRI"]:
+        values["BASE_IRI"] = built_base(values["STORE_PATH"])
     if not values["BASE_IRI"].endswith(("/", "#")):
         raise ValueError(f"BASE_IRI must end with / or #, not {values['BASE_IRI']!r}")
     return values

@@ -4,9 +4,18 @@ Pages (``/terms``) work without JavaScript: the search box is a GET form answere
 server; ``static/terms.js`` only adds results as you type, from the same JSON API. The API is
 shaped after Skosmos REST::
 
-    GET /api/terms?q=主链[&kind=Slogan][&limit=20]   search: {"uri": "", "q", "results": [...]}
-    GET /api/terms/index                             terms grouped by pinyin initial
-    GET /api/terms/slogan/si-zhu-lian                one term: definition, parts, mentions...
+    GET /api/terms?query=主链                   search: {"uri": "", "q", "results": [...]}
+    GET /api/terms/index                        terms grouped by pinyin initial
+    GET /api/terms/slogan/si-zhu-lian           one term: definition, parts, mentions...
+
+Search takes Skosmos' parameters: ``query`` (or ``q``; ``*`` is a wildcard over whole labels:
+``五*``, ``*链``, ``*主*``; without one, ranked exact → prefix → substring → pinyin), ``maxhits``
+(or ``limit``; 1–100, default 20), ``offset``, ``type`` (or ``kind``: ``Slogan``, ``pol:Slogan``
+or the class IRI; ``skos:Concept`` is any), ``lang`` (labels are Chinese: ``zh``, ``zh-CN``…
+match, any other language finds nothing). Answers are JSON-LD: the context maps Skosmos' keys
+onto SKOS and sets ``"@language": "zh"``, so labels and definitions read as ``@zh`` literals; a
+search hit's cut definition is ``snippet`` (not mapped: it is not the definition), and a term's
+``definition`` is the full text of each glossary entry that defines it.
 
 A term's key is its IRI after the configured base (``slogan/si-zhu-lian``).
 """
@@ -48,14 +57,19 @@ KIND_NAMES = {
     "GlossaryEntry": "名词解释",
     "Term": "术语",
 }
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+# Keys outside the context (pinyin, snippet, match, href...) are for people and scripts: JSON-LD
+# processors drop them.
 SKOSMOS_CONTEXT = {
-    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "@language": "zh",
+    "skos": SKOS,
     "pol": ent.POL,
     "uri": "@id",
     "type": "@type",
     "prefLabel": "skos:prefLabel",
     "altLabel": "skos:altLabel",
     "definition": "skos:definition",
+    "glossaryEntries": {"@id": "pol:definedIn", "@type": "@id"},
     "results": {"@id": "pol:results", "@container": "@list"},
 }
 
@@ -491,10 +505,11 @@ def hit_json(hit) -> dict:
         "prefLabel": t.label,
         "lang": "zh",
         "pinyin": t.pinyin,
-        "definition": t.snippet,
         "match": MATCH_NAMES[hit.rank],
         "href": url_for("terms.term", key=_key_of(t.iri)),
     }
+    if t.snippet:
+        row["snippet"] = t.snippet
     if hit.matched != t.label:
         row["altLabel"] = hit.matched
     return row
@@ -542,15 +557,16 @@ def details_json(d: TermDetails) -> dict:
         "altLabel": list(d.term.alt_labels),
         "lang": "zh",
         "pinyin": d.term.pinyin,
-        "definition": [
+        "definition": list(dict.fromkeys(df.definition for df in d.definitions if df.definition)),
+        "glossaryEntries": [
             {
-                "entry": d.entry.iri,
-                "label": d.entry.label,
-                "number": d.number,
-                "text": d.definition,
-                "report": d.report.iri if d.report else None,
+                "uri": df.entry.iri,
+                "prefLabel": df.entry.label,
+                "number": df.number,
+                "definition": df.definition,
+                "report": df.report.iri if df.report else None,
             }
-            for d in d.definitions
+            for df in d.definitions
         ],
         "parts": [node(c) for c in d.tree.children],
         "enterprises": [_link_json(x) for x in d.tree.enterprises],
@@ -572,20 +588,34 @@ def _link_json(link: ent.Link) -> dict:
     return {"uri": link.iri, "prefLabel": link.label}
 
 
+def _whole_number(names: tuple[str, ...], default: int) -> int:
+    """The whole number given as the first of ``names`` present (``maxhits`` or ``limit``)."""
+    name = next((n for n in names if n in request.args), names[0])
+    raw = request.args.get(name, str(default))
+    if not raw.strip().isdigit():
+        abort(400, description=f"{name} must be a whole number, not {raw!r}")
+    return int(raw)
+
+
 def _limit() -> int:
-    raw = request.args.get("limit", "20")
-    try:
-        limit = int(raw)
-    except ValueError:
-        abort(400, description=f"limit must be a whole number, not {raw!r}")
-    return max(1, min(limit, MAX_LIMIT))
+    return max(1, min(_whole_number(("maxhits", "limit"), 20), MAX_LIMIT))
 
 
 def _kind() -> str | None:
-    kind = request.args.get("kind") or None
-    if kind and kind not in KIND_NAMES:
-        abort(400, description=f"unknown kind {kind!r}: use one of {', '.join(KIND_NAMES)}")
+    """The class asked for by ``type`` or ``kind``: a name, ``pol:Name`` or the class IRI;
+    None for any (also ``skos:Concept``, Skosmos' default)."""
+    raw = (request.args.get("type") or request.args.get("kind") or "").strip()
+    if raw in ("", "skos:Concept", SKOS + "Concept"):
+        return None
+    kind = raw.removeprefix(ent.POL).removeprefix("pol:")
+    if kind not in KIND_NAMES:
+        names = ", ".join(KIND_NAMES)
+        abort(400, description=f"unknown type {raw!r}: use one of {names} (or pol:Name, its IRI)")
     return kind
+
+
+def _query() -> str:
+    return request.args.get("query", request.args.get("q", ""))
 
 
 # ---------------------------------------------------------------- routes
@@ -594,7 +624,7 @@ def _kind() -> str | None:
 @bp.route("/terms")
 def search_page():
     """The search box; with ``q`` the results, without it the index and the reports."""
-    q = request.args.get("q", "").strip()
+    q = _query().strip()
     kind = _kind()
     hits = term_index().search(q, limit=_limit() if "limit" in request.args else 50, kind=kind)
     return render_template(
@@ -644,8 +674,12 @@ def term(key: str):
 @bp.route("/api/terms")
 def api_search():
     """Skosmos-style search: ``{"uri": "", "q": …, "results": [{"uri", "prefLabel", …}]}``."""
-    q = request.args.get("q", "")
-    hits = term_index().search(q, limit=_limit(), kind=_kind())
+    q = _query()
+    offset, limit, kind = _whole_number(("offset",), 0), _limit(), _kind()
+    lang = request.args.get("lang", "zh").strip().lower()
+    hits = []
+    if lang in ("", "zh") or lang.startswith("zh-"):  # every label is Chinese
+        hits = term_index().search(q, limit=offset + limit, kind=kind)[offset:]
     return jsonify(
         {"@context": SKOSMOS_CONTEXT, "uri": "", "q": q, "results": [hit_json(h) for h in hits]}
     )

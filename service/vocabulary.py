@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 
 from .db import get_store
 from .entities import (
@@ -34,6 +34,7 @@ from .entities import (
 bp = Blueprint("vocabulary", __name__)
 bp.after_request(vary_accept)
 
+_Q_VERSION = "SELECT ?v WHERE { ?o <http://www.w3.org/2002/07/owl#versionIRI> ?v }"
 _Q_ONTOLOGY_TERMS = """
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -70,6 +71,21 @@ def ontology():
     return render_template(
         "ontology.html", doc=ontology_document(graph), data_links=data_links(request.path)
     )
+
+
+@bp.route("/ontology/<version>")
+def ontology_version(version: str):
+    """The ontology at its ``owl:versionIRI`` (``…/ontology/0.1.0``): the same answers as
+    ``/ontology`` while that is the version served; other versions are 404."""
+    graph = base_iri() + "graph/ontology"
+    rows = get_store().query(_Q_VERSION, default_graphs=[graph])
+    versions = {row["v"].value.rstrip("/").rsplit("/", 1)[-1] for row in rows}
+    if version not in versions:
+        abort(
+            404,
+            description=f"this server serves the ontology in version {', '.join(sorted(versions))}",
+        )
+    return ontology()
 
 
 @dataclass

@@ -38,7 +38,7 @@
       if (r.altLabel) li.appendChild(el("span", "alt", "（" + r.altLabel + "）"));
       li.appendChild(document.createTextNode(" "));
       li.appendChild(el("span", "match match-" + r.match, r.match));
-      if (r.definition) li.appendChild(el("p", "snippet", r.definition));
+      if (r.snippet) li.appendChild(el("p", "snippet", r.snippet));
       list.appendChild(li);
     });
     if (!data.results.length) list.appendChild(el("li", "none", "没有找到 nothing found."));

@@ -305,7 +305,8 @@ def test_api_term_carries_parts_members_and_mentions(client):
     # 以辖区平高集团、姚电公司等企业为龙头
     assert {e["prefLabel"] for e in answer["leadingEnterprises"]} == {"平高集团", "姚电公司"}
     assert {s["prefLabel"] for s in answer["relatedSlogans"]} == {"三副链"}
-    assert answer["definition"][0]["number"] == "21"
+    assert answer["glossaryEntries"][0]["number"] == "21"
+    assert answer["definition"][0].startswith("湛河区提出的产业招商分类，“四主链”是指新能源储能")
     assert [m["start"] for m in answer["mentions"]][:1] == [10453]
     mention = answer["mentions"][0]
     assert mention["quote"] == "四主链" and mention["before"] == "围绕我区“"
@@ -316,3 +317,84 @@ def test_api_index_groups_by_letter(client):
     answer = client.get("/api/terms/index").get_json()
     assert "S" in answer["indexLetters"]
     assert "四主链" in [t["prefLabel"] for t in answer["index"]["S"]]
+
+
+# ---------------------------------------------------------------- Skosmos' parameters (issue 10)
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+def found(client, **params) -> list[str]:
+    answer = client.get("/api/terms", query_string=params)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return [r["prefLabel"] for r in answer.get_json()["results"]]
+
+
+def test_api_search_takes_query_and_wildcards(client):
+    assert found(client, query="主链") == found(client, q="主链") == ["四主链"]
+    # the report's 五-names: “五清”行动 (and the policy 五清行动), “五星”支部, “五个一”, “五育并举”
+    # (a slogan and its glossary entry); “八五”普法 does not start with 五
+    assert sorted(found(client, query="五*")) == [
+        "五个一",
+        "五星",
+        "五清",
+        "五清行动",
+        "五育并举",
+        "五育并举",
+    ]
+    assert sorted(found(client, query="*链")) == ["三副链", "四主链"]  # 招商体系 ends otherwise
+    assert "四主链" in found(client, query="*主*") and "三副链" not in found(client, query="*主*")
+    assert found(client, query="四主*链") == ["四主链"]
+    assert found(client, query="*") == []
+
+
+def test_api_search_pages_with_maxhits_and_offset(client):
+    everything = found(client, query="*主*", maxhits=100)
+    assert len(everything) >= 6
+    assert found(client, query="*主*", maxhits=3) == everything[:3]
+    assert found(client, query="*主*", maxhits=3, offset=3) == everything[3:6]
+    assert found(client, query="*主*", offset=len(everything)) == []
+    assert client.get("/api/terms?query=主&maxhits=lots").status_code == 400
+    assert client.get("/api/terms?query=主&offset=-1").status_code == 400
+
+
+def test_api_search_filters_by_type_and_lang(client):
+    slogans = found(client, query="五*", type="Slogan")
+    assert sorted(slogans) == ["五个一", "五星", "五清", "五育并举"]
+    assert found(client, query="五*", type="pol:Slogan") == slogans
+    assert found(client, query="五*", type="https://w3id.org/policykg/ontology#Slogan") == slogans
+    assert found(client, query="五*", type="Policy") == ["五清行动"]
+    assert len(found(client, query="五*", type="skos:Concept")) == 6  # Skosmos' default: any
+    assert client.get("/api/terms?query=五*&type=pol:Nonsense").status_code == 400
+    assert found(client, query="五*", lang="zh") == found(client, query="五*")
+    assert found(client, query="五*", lang="en") == []  # every label is Chinese
+
+
+def jsonld(client, path: str) -> list[ox.Triple]:
+    body = client.get(path).get_data()
+    return [
+        q.triple for q in ox.parse(body, format=ox.RdfFormat.JSON_LD, base_iri="http://localhost/")
+    ]
+
+
+def test_api_answers_read_as_json_ld_keep_chinese_labels_and_honest_definitions(client):
+    triples = jsonld(client, "/api/terms?query=链")
+    labels = [t.object for t in triples if t.predicate.value == SKOS + "prefLabel"]
+    assert ox.Literal("四主链", language="zh") in labels
+    assert all(label.language == "zh" for label in labels)
+    # a hit's snippet is cut (it may end in …): it is not the term's definition
+    assert not [t for t in triples if t.predicate.value == SKOS + "definition"]
+
+    term = jsonld(client, f"/api/terms/slogan/si-zhu-lian/{ZHANHE}")
+    definitions = [t for t in term if t.predicate.value == SKOS + "definition"]
+    node = ox.NamedNode(f"https://w3id.org/policykg/id/slogan/si-zhu-lian/{ZHANHE}")
+    own = [t.object for t in definitions if t.subject == node]
+    assert len(own) == 1 and isinstance(own[0], ox.Literal) and own[0].language == "zh"
+    assert own[0].value.startswith("湛河区提出的产业招商分类，“四主链”是指新能源储能")
+    assert all(isinstance(t.object, ox.Literal) and t.object.value for t in definitions)
+    assert not any(t.object.value.endswith("…") for t in definitions)
+    # the glossary entry it is defined in is a node with its own label and full definition
+    entries = [
+        t.object for t in term if t.subject == node and t.predicate.value.endswith("#definedIn")
+    ]
+    assert entries and all(isinstance(e, ox.NamedNode) for e in entries)
