@@ -341,14 +341,13 @@ def industry_node(rg: ReportGraph, label: str, taxonomy, mentions) -> Node:
 def write_glossary(rg: ReportGraph, entries, slogans, slogan_iris: dict[str, Node]) -> None:
     """Glossary entries with their definitions and the slogans or concepts they explain."""
     defines: dict[int, list[Node]] = {}
-    own: dict[
-        Node, tuple[int, int]
-    ] = {}  # “两重”“两新”：A，B: each slogan of a shared entry gets its clause
+    # “两重”“两新”：A，B: each slogan of a shared entry gets its own clause (label, span)
+    own: dict[Node, tuple[str, tuple[int, int]]] = {}
     for slogan in slogans:
         if slogan.defined_by is not None:
             defines.setdefault(slogan.defined_by, []).append(slogan_iris[slogan.label])
             if slogan.definition_span:
-                own[slogan_iris[slogan.label]] = slogan.definition_span
+                own[slogan_iris[slogan.label]] = (slogan.label, slogan.definition_span)
     for entry in entries:
         iri = rg.minter.in_report(rg.report.value, "glossary", str(entry.number))
         node = rg.entity(iri, POL.GlossaryEntry, entry.heading, [(entry.start, entry.end)])
@@ -362,12 +361,24 @@ def write_glossary(rg: ReportGraph, entries, slogans, slogan_iris: dict[str, Nod
                     "concept", POL.Concept, term, [(entry.heading_start, entry.heading_end)]
                 )
                 explained.append(concept)
+        clauses = {}
+        for t in explained:
+            label, (a, b) = own.get(t, ("", (-1, -1)))
+            if entry.definition_start <= a < b <= entry.definition_end:
+                named = rg.doc.text.rfind(f"“{label}”", entry.definition_start, a)
+                clauses[t] = (named if named >= 0 else a, b)  # from “四主链”是指… on
+        # words before the first term's own clause (湛河区提出的产业招商分类，“四主链”是指…；
+        # “三副链”是指…) say what every term of the entry is: each definition keeps them
+        first = min((a for a, _ in clauses.values()), default=entry.definition_start)
+        preface = rg.doc.text[entry.definition_start : first]
         for target in explained:
             rg.add(node, POL.explains, target)
             rg.add(target, POL.definedIn, node)
-            a, b = own.get(target, (-1, -1))
-            split = len(entry.terms) > 1 and entry.definition_start <= a < b <= entry.definition_end
-            definition = rg.doc.text[a:b] if split else entry.definition
+            if len(entry.terms) > 1 and target in clauses:
+                a, b = clauses[target]
+                definition = preface + rg.doc.text[a:b]
+            else:
+                definition = entry.definition
             rg.add(target, SKOS.definition, zh(definition))
 
 

@@ -149,8 +149,9 @@ def test_a_glossary_heading_word_finds_its_entry_and_nothing_beside_it(index):
 
 def test_the_definition_snippet_comes_from_the_glossary(index):
     term = index.search("四主链")[0].term
-    assert term.definition.startswith("湛河区提出的产业招商分类")
-    assert term.snippet.endswith("…") and len(term.snippet) <= 80
+    # the entry's shared opening, then 四主链's own clause (not 三副链's)
+    assert term.definition.startswith("湛河区提出的产业招商分类，“四主链”是指新能源储能")
+    assert "三副链" not in term.definition and len(term.snippet) <= 80
 
 
 def test_the_index_groups_terms_by_pinyin_initial(index):
