@@ -57,6 +57,8 @@ from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
 from .read import ReportError
 from .store import merge_into_default_graph
+from .summary import GRAPH as SUMMARY_GRAPH
+from .summary import summarise
 
 # The extractors (jieba, pypinyin...) and pyshacl are imported where they are used, so that a
 # build with nothing to do, or ``policykg --help``, starts in a fraction of a second.
@@ -262,8 +264,10 @@ def _write_store(
         store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
         progress("joining targets and actuals across reports")
         attainment(store, minter)
-        joined = store.quads_for_pattern(None, None, None, ox.NamedNode(minter.graph("attainment")))
-        lines += ox.serialize(joined, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+        summarise(store, minter)  # lookup keys and sentence lists for the catalogue (issue 14)
+        for name in ("attainment", SUMMARY_GRAPH):
+            joined = store.quads_for_pattern(None, None, None, ox.NamedNode(minter.graph(name)))
+            lines += ox.serialize(joined, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
         lines += _background_lines(store, minter)
         lines.sort()
         result.quads = len(lines)
