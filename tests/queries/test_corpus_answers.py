@@ -40,7 +40,9 @@ def corpus_store(corpus_store_dir):
 @pytest.fixture(scope="module")
 def texts(corpus_store):
     """Each report's text, by report IRI."""
-    rows = corpus_store.select(PREFIXES + "SELECT ?r ?text WHERE { ?r a pol:Report ; pol:text ?text }")
+    rows = corpus_store.select(
+        PREFIXES + "SELECT ?r ?text WHERE { ?r a pol:Report ; pol:text ?text }"
+    )
     return {r["r"].value: r["text"].value for r in rows}
 
 
@@ -111,8 +113,7 @@ def test_every_name_and_iri_is_a_key(corpus_store):
 
 def test_sentence_lists_are_the_mention_paths(corpus_store):
     path = corpus_store.select(
-        PREFIXES
-        + "SELECT DISTINCT ?x ?s WHERE { ?x prov:wasDerivedFrom/pol:inSentence? ?s . "
+        PREFIXES + "SELECT DISTINCT ?x ?s WHERE { ?x prov:wasDerivedFrom/pol:inSentence? ?s . "
         "?s a pol:Sentence }"
     )
     listed = corpus_store.select(PREFIXES + "SELECT ?x ?s WHERE { ?x pol:mentionedIn ?s }")
