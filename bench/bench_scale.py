@@ -268,17 +268,35 @@ def measure_service(store_dir: Path, repeat: int) -> list[dict]:
     targets.update(page_urls(store_dir))
     out = []
     for what, url in targets.items():
-        wall, status = [], 0
+        wall, cpu, status = [], [], 0
         for _ in range(repeat + 1):
-            w = time.perf_counter()
+            c, w = _cpu_with_workers(), time.perf_counter()
             status = client.get(url).status_code
             wall.append(time.perf_counter() - w)
-        out.append({"what": what, "status": status, "first": wall[0], "wall": wall[1:]})
+            cpu.append(_cpu_with_workers() - c)
+        out.append(
+            {"what": what, "status": status, "first": wall[0], "wall": wall[1:], "cpu": cpu[1:]}
+        )
         _line(out[-1])
     from policykg.service import db
 
     db.close(app)
     return out
+
+
+def _cpu_with_workers() -> float:
+    """CPU seconds of this process and of its live children (the service's query workers)."""
+    total = time.process_time()
+    tick = os.sysconf("SC_CLK_TCK")
+    me = str(os.getpid())
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return total
 
 
 def _line(m: dict) -> None:
@@ -296,13 +314,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--factor", type=int, default=1, help="copies of the corpus (1: as bundled)"
     )
-    parser.add_argument("--store", type=Path, required=True, help="the store directory to write")
+    parser.add_argument("--store", type=Path, help="the store directory (default: a temporary one)")
     parser.add_argument("--measure", action="store_true", help="time every query and page type")
     parser.add_argument("--no-build", action="store_true", help="measure the store as it is")
     parser.add_argument("--dumps", action="store_true", help="write the dumps too")
     parser.add_argument("--repeat", type=int, default=7, help="runs per query (default 7)")
     parser.add_argument("--json", type=Path, help="write the measures here as JSON")
     args = parser.parse_args(argv)
+    if (
+        args.store is None
+    ):  # `make bench`: the corpus as bundled, measured, in a temporary directory
+        import tempfile
+
+        args.store = Path(tempfile.mkdtemp(prefix="policykg-scale-")) / "store"
+        args.measure = True
     report: dict = {"load_average_before": os.getloadavg()}
     if not args.no_build:
         sizes = scale(args.factor, args.store, dumps=args.dumps)
