@@ -12,7 +12,9 @@ per IRI, under one property::
 
 and, per thing, the sentences that mention it (its own span's sentence, or the sentence it was
 read from whole): ``?thing pol:mentionedIn ?sentence``, so that co-mentions are two lookups,
-not two paths (``prov:wasDerivedFrom/pol:inSentence?``) over every span of the store.
+not two paths (``prov:wasDerivedFrom/pol:inSentence?``) over every span of the store; and
+where each section begins (``pol:sectionStart``: the least ``pol:start`` of the sentences in
+it or in its subsections), so that an outline does not walk every sentence of its report.
 
 ``?thing pol:key ?term`` is one index lookup once ``?term`` is bound, by the engine's
 substitution or by a trailing ``VALUES`` on a remote store alike. One property, because
@@ -39,6 +41,7 @@ PREFIX pol: <https://w3id.org/policykg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 # Read as CONSTRUCT and written in one bulk load: the same as SPARQL INSERTs, ten times faster on
 # a store on disk. The summary graph itself holds no label, derivation, type or sentence link.
@@ -63,6 +66,13 @@ QUERIES = [
     """CONSTRUCT { ?x pol:mentionedIn ?sentence } WHERE {
       GRAPH ?g1 { ?x prov:wasDerivedFrom ?sentence }
       GRAPH ?g3 { ?sentence a pol:Sentence }
+    }""",
+    # where a section begins: its first sentence's, or its first subsection's (report-outline)
+    """CONSTRUCT { ?section pol:sectionStart ?start } WHERE {
+      SELECT ?section (MIN(?at) AS ?start) WHERE {
+        ?sentence pol:inSection/dcterms:isPartOf* ?section ; pol:start ?at .
+      }
+      GROUP BY ?section
     }""",
 ]
 

@@ -128,3 +128,18 @@ def test_a_name_nobody_uses_answers_nothing(corpus_store, name):
     query = get_query(name)
     param = query.params[0].name
     assert query.run(corpus_store, **{param: "无此名称"}) == []
+
+
+def test_section_starts_are_their_first_sentences(corpus_store):
+    path = corpus_store.select(
+        PREFIXES
+        + "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?section (MIN(?at) AS ?start) "
+        "WHERE { ?s pol:inSection/dcterms:isPartOf* ?section ; pol:start ?at } GROUP BY ?section"
+    )
+    written = corpus_store.select(
+        PREFIXES + "SELECT ?section ?start WHERE { ?section pol:sectionStart ?start }"
+    )
+    assert len(path) > 500
+    assert {(r["section"].value, int(r["start"].value)) for r in path} == {
+        (r["section"].value, int(r["start"].value)) for r in written
+    }
