@@ -86,7 +86,10 @@ def summarise(store: ox.Store, minter: Minter) -> int:
     """
     graph = ox.NamedNode(minter.graph(GRAPH))
     store.update(f"DROP SILENT GRAPH <{graph.value}>")
-    triples = {t for q in QUERIES for t in store.query(PREFIXES + q)}
+    # the default graph is not merged yet: read the union of the graphs (a bag; MIN ignores it)
+    triples = {
+        t for q in QUERIES for t in store.query(PREFIXES + q, use_default_graph_as_union=True)
+    }
     store.bulk_load(
         ox.serialize((ox.Quad(*t, graph) for t in triples), format=ox.RdfFormat.N_QUADS),
         format=ox.RdfFormat.N_QUADS,
