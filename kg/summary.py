@@ -71,6 +71,7 @@ QUERIES = [
     """CONSTRUCT { ?section pol:sectionStart ?start } WHERE {
       SELECT ?section (MIN(?at) AS ?start) WHERE {
         ?sentence pol:inSection/dcterms:isPartOf* ?section ; pol:start ?at .
+        ?section a pol:Section .  # the path climbs to the report too
       }
       GROUP BY ?section
     }""",

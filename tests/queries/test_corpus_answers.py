@@ -134,7 +134,8 @@ def test_section_starts_are_their_first_sentences(corpus_store):
     path = corpus_store.select(
         PREFIXES
         + "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?section (MIN(?at) AS ?start) "
-        "WHERE { ?s pol:inSection/dcterms:isPartOf* ?section ; pol:start ?at } GROUP BY ?section"
+        "WHERE { ?s pol:inSection/dcterms:isPartOf* ?section ; pol:start ?at . "
+        "?section a pol:Section } GROUP BY ?section"
     )
     written = corpus_store.select(
         PREFIXES + "SELECT ?section ?start WHERE { ?section pol:sectionStart ?start }"
