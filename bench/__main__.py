@@ -1,5 +1,7 @@
 """``python -m bench [NAME ...] [-- ARGS]`` (``make bench``): run the named benchmarks, or all.
 
+One benchmark takes its options directly: ``python -m bench scale --factor 10 --store DIR``.
+
 Each benchmark is a module here with a ``main()`` (or ``main(argv)``); add one line to
 :data:`BENCHES` to register another.
 """
@@ -15,6 +17,7 @@ BENCHES = {
     "terms": "bench.bench_terms",
     "endpoint": "bench.bench_endpoint",
     "soak": "bench.bench_soak",
+    "scale": "bench.bench_scale",
 }
 
 
@@ -23,6 +26,9 @@ def main(argv: list[str]) -> int:
     if "--" in argv:
         cut = argv.index("--")
         names, rest = argv[:cut], argv[cut + 1 :]
+    elif argv and any(a.startswith("-") for a in argv):  # NAME --option ...: one bench's options
+        cut = next(i for i, a in enumerate(argv) if a.startswith("-"))
+        names, rest = argv[:cut], argv[cut:]
     unknown = [n for n in names if n not in BENCHES]
     if unknown:
         print(f"unknown benchmark {unknown[0]}; known: {', '.join(BENCHES)}", file=sys.stderr)

@@ -57,6 +57,8 @@ from .attainment import attainment
 from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
 from .read import ReportError
+from .summary import GRAPH as SUMMARY_GRAPH
+from .summary import summarise
 
 # The extractors (jieba, pypinyin...) and pyshacl are imported where they are used, so that a
 # build with nothing to do, or ``policykg --help``, starts in a fraction of a second.
@@ -282,6 +284,16 @@ def _write_store(
         _merge_background(store, minter)
         union.update(_triple_line(line) for line in background)
         lines += background
+        # lookup keys and sentence lists for the catalogue (issue 14), from the loaded graphs
+        summarise(store, minter)
+        summary_graph = ox.NamedNode(minter.graph(SUMMARY_GRAPH))
+        summary = ox.serialize(
+            store.quads_for_pattern(None, None, None, summary_graph), format=ox.RdfFormat.N_QUADS
+        ).splitlines(keepends=True)
+        summary_triples = {_triple_line(line) for line in summary} - union
+        store.bulk_load(b"".join(summary_triples), format=ox.RdfFormat.N_QUADS, lenient=True)
+        union |= summary_triples
+        lines += summary
         lines.sort()
         result.quads = len(lines)
         result.inferred = sum(r.inferred for r in result.reports)

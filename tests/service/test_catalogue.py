@@ -11,6 +11,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from policykg.kg.iri import Minter
+from policykg.kg.summary import summarise
 from policykg.service import create_app, db
 
 MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini.trig"
@@ -21,6 +23,7 @@ def app(tmp_path_factory):
     path = tmp_path_factory.mktemp("mini") / "store"
     store = ox.Store(str(path))
     store.load(path=str(MINI), format=ox.RdfFormat.TRIG)
+    summarise(store, Minter())  # the lookup keys a build writes
     store.flush()
     del store
     app = create_app({"TESTING": True, "STORE_PATH": path, "WORKERS": 1, "MAX_ROWS": 50})

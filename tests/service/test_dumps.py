@@ -80,7 +80,7 @@ def test_dumps_with_graphs_hold_each_subset_count(dumps, void):
     subsets = [s.value for s in void[(dataset(void), VOID + "subset")]]
     assert set(subsets) == {
         REPORT_GRAPH,
-        *(BASE + f"graph/{g}" for g in ("ontology", "lexicon", "attainment")),
+        *(BASE + f"graph/{g}" for g in ("ontology", "lexicon", "attainment", "summary")),
         REPORT_GRAPH.replace("/graph/report/", "/graph/inferred/"),
     }
     for dump in dumps:

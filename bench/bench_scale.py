@@ -1,0 +1,348 @@
+"""The catalogue and the pages on a collection N times the bundled corpus (issue 14).
+
+    python -m bench scale --factor 10 --store /tmp/s10              # build the store
+    python -m bench scale --factor 10 --store /tmp/s10 --measure    # and time every question
+
+The bundled corpus is built by the real build (``kg.build.build``, into ``DIR.corpus`` beside
+the store, reused when nothing changed). For a factor N > 1 its report graphs (report and
+inferred) are then re-minted N times: copy k renames each report (``…-x007``), moves every
+GB/T 2260 code to a code of its own (``410411`` → ``410411007``: places, province-scoped
+enterprises, observations) and shifts every year back by ``k % YEARS`` (``xsd:gYear`` and
+``xsd:date`` values, observation IRIs), so a copy is another county's reports of other years.
+The ontology, the lexicons and the industries are shared, as in a real collection. The store
+is then written in the layout ``policykg build`` writes: the named graphs, the attainment and
+summary graphs computed by the build's own steps, the merge in the default graph and a
+``build.json`` listing every report, so ``policykg query --store DIR`` and ``policykg serve
+--store DIR`` run on it unchanged. Dumps only with ``--dumps``.
+
+``--measure`` times every catalogue query with its example parameters, straight on the store
+(CPU seconds of this process: the engine's work, whatever else the machine runs) and through
+the service (Flask's test client: pool, cache and rendering included, wall time), and every
+page type once the app is warm; p50 and p95 over ``--repeat`` runs. Repeats through the
+service are answered by the result cache when the service has one: its first run is reported
+apart (``first``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import pyoxigraph as ox
+
+SOURCES = Path(__file__).resolve().parent.parent / "kg" / "sources"
+YEARS = 10  # copies spread over this many years back: a county's reports of a decade
+GYEAR = re.compile(rb'"(\d{4})"\^\^<http://www\.w3\.org/2001/XMLSchema#gYear>')
+DATE = re.compile(rb'"(\d{4})(-\d\d-\d\d)"\^\^<http://www\.w3\.org/2001/XMLSchema#date>')
+CODE_IRI = re.compile(rb"(/(?:place|enterprise|project|observation|policy|area)/)(\d{6})(?=[/>])")
+ADMIN_CODE = re.compile(rb'(<https://w3id\.org/policykg/ontology#adminCode> ")(\d{6})(")')
+
+
+# --- the store ---------------------------------------------------------------------------------
+
+
+def corpus(store_dir: Path, progress) -> object:
+    """The bundled corpus built by the real build into ``store_dir`` (reused when unchanged)."""
+    from policykg.kg.build import build
+
+    return build(sorted(SOURCES.glob("*.txt")), store_dir, dumps=False, progress=progress)
+
+
+def remint(data: bytes, names: list[str], k: int) -> bytes:
+    """N-Quads of report graphs as copy ``k``: other report names, place codes and years."""
+    from policykg.kg.iri import slug
+
+    shift = k % YEARS
+    suffix = b"-x%03d" % k
+    for name in names:
+        for key in {name.encode(), slug(name).encode()}:
+            data = re.sub(re.escape(key) + rb"(?=[/>#.\"])", key + suffix, data)
+    code = b"%03d" % k
+    data = CODE_IRI.sub(lambda m: m[1] + m[2] + code, data)
+    data = ADMIN_CODE.sub(lambda m: m[1] + m[2] + code + m[3], data)
+    data = GYEAR.sub(lambda m: b'"%d"' % (int(m[1]) - shift) + m[0][6:], data)
+    data = DATE.sub(lambda m: b'"%d' % (int(m[1]) - shift) + m[0][5:], data)
+    return re.sub(
+        rb"(/observation/[^/>]+/[^/>]+/)(\d{4})(?=/)",
+        lambda m: m[1] + b"%d" % (int(m[2]) - shift),
+        data,
+    )
+
+
+def _default_copy(data: bytes) -> bytes:
+    """The same statements in the default graph (N-Quads lines without their graph name)."""
+    return re.sub(rb" <[^<>]*> \.$", b" .", data, flags=re.M)
+
+
+def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) -> dict:
+    """Write a store ``factor`` times the corpus into ``store_dir``; timings and sizes."""
+    from policykg.kg.attainment import attainment
+    from policykg.kg.build import BUILD_FILE, load_background
+    from policykg.kg.iri import Minter
+
+    started = time.perf_counter()
+    base_dir = store_dir.with_name(store_dir.name + ".corpus")
+    result = corpus(base_dir if factor > 1 else store_dir, progress)
+    built = time.perf_counter() - started
+    if factor == 1:
+        return {"factor": 1, "build_s": built, "load_s": built, **_sizes(store_dir)}
+    minter = Minter(result.base)
+    old = ox.Store.read_only(str(base_dir / "oxigraph"))
+    per_report = []
+    for r in result.reports:
+        chunks = []
+        for graph in (r.graph, minter.inferred_graph(r.name)):
+            nt = old.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+            chunks.append(re.sub(rb" \.$", b" <%s> ." % graph.encode(), nt, flags=re.M))
+        per_report.append(b"".join(chunks))
+    del old
+    names = [r.name for r in result.reports]
+    work = store_dir.with_name(f".{store_dir.name}.scaling")
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(store_dir, ignore_errors=True)
+    work.mkdir(parents=True)
+    t0 = time.perf_counter()
+    store = ox.Store(str(work / "oxigraph"))
+    load_background(store, minter)
+    reports = []
+    for k in range(factor):
+        data = b"".join(per_report) if k == 0 else remint(b"".join(per_report), names, k)
+        # the report graphs carry no blank nodes: their default-graph copy can be bulk loaded
+        store.bulk_load(data + _default_copy(data), format=ox.RdfFormat.N_QUADS)
+        for r in result.reports:
+            copy = dict(asdict(r), reused=False)
+            if k:
+                copy["name"] = f"{r.name}-x{k:03d}"
+                copy["graph"] = minter.report_graph(copy["name"])
+            reports.append(copy)
+        if k % 10 == 9 or k == factor - 1:
+            progress(f"{k + 1}/{factor} copies loaded ({time.perf_counter() - t0:.0f}s)")
+    progress("joining targets and actuals across reports")
+    attainment(store, minter)
+    _summaries(store, minter, progress)
+    # the background, attainment and summary graphs are merged by SPARQL (blank nodes kept)
+    rest = [minter.graph(g) for g in ("ontology", "lexicon", "attainment")]
+    _merge(store, rest + _summary_graphs(store, minter))
+    if dumps:
+        from policykg.kg.dumps import write_dumps
+
+        progress("writing dumps")
+        write_dumps(store, work / "dumps", result.base)
+    store.flush()
+    store.optimize()
+    quads = len(store)
+    del store
+    record = {**asdict(result), "store_dir": str(store_dir), "reports": reports, "dumps": dumps}
+    record.update(quads=quads, inputs=[f"scale:{factor}"], seconds=0)
+    (work / BUILD_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=1), "utf-8")
+    work.rename(store_dir)
+    loaded = time.perf_counter() - t0
+    return {
+        "factor": factor,
+        "build_s": built,
+        "load_s": loaded,
+        "quads": quads,
+        **_sizes(store_dir),
+    }
+
+
+def _summaries(store: ox.Store, minter, progress) -> None:
+    """The build-time summaries (``kg.summary``), when the build has them."""
+    try:
+        from policykg.kg import summary
+    except ImportError:
+        return
+    progress("writing summaries")
+    summary.summarise(store, minter)
+
+
+def _summary_graphs(store: ox.Store, minter) -> list[str]:
+    prefix = minter.graph("summary")
+    return [g.value for g in store.named_graphs() if g.value.startswith(prefix)]
+
+
+def _merge(store: ox.Store, graphs: list[str]) -> None:
+    for graph in graphs:
+        store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+
+
+def _sizes(store_dir: Path) -> dict:
+    size = sum(f.stat().st_size for f in store_dir.rglob("*") if f.is_file())
+    return {"disk_mb": round(size / 1e6, 1)}
+
+
+# --- the measures ------------------------------------------------------------------------------
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def measure_catalogue(store_dir: Path, repeat: int) -> list[dict]:
+    """Each catalogue query with its example parameters, straight on the store: CPU and wall."""
+    from policykg.kg.store import open_store
+    from policykg.queries import load_catalogue
+
+    store = open_store(store_dir)
+    out = []
+    for name, query in load_catalogue().items():
+        cpu, wall, rows = [], [], 0
+        for _ in range(repeat):
+            c, w = time.process_time(), time.perf_counter()
+            rows = len(query.run(store, **query.example))
+            cpu.append(time.process_time() - c)
+            wall.append(time.perf_counter() - w)
+        out.append({"what": f"query {name}", "rows": rows, "cpu": cpu, "wall": wall})
+        _line(out[-1])
+    store.close()
+    return out
+
+
+def page_urls(store_dir: Path) -> dict[str, str]:
+    """One URL of every page type, for things the example parameters name."""
+    from policykg.kg.store import open_store
+
+    store = open_store(store_dir)
+    ask = (
+        "PREFIX pol: <https://w3id.org/policykg/ontology#> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?x WHERE { ?x a pol:%s ; rdfs:label ?l FILTER(STR(?l) = %s) } ORDER BY ?x LIMIT 1"
+    )
+
+    def key(kind: str, label: str) -> str:
+        rows = store.query(ask % (kind, json.dumps(label, ensure_ascii=False)))
+        iri = rows[0]["x"].value if rows else ""
+        return iri.split("/id/", 1)[-1]
+
+    report = "report/zhanhe-district-2023-plan-report"
+    urls = {
+        "term search /terms?q=": "/terms?q=四主链",
+        "term search API /api/terms?q=": "/api/terms?q=szl",
+        "term index /api/terms/index": "/api/terms/index",
+        "term page (shared slogan)": "/terms/" + key("Term", "四主链"),
+        "term page (report's slogan)": "/terms/" + key("Slogan", "四主链"),
+        "term page (enterprise)": "/terms/" + key("Enterprise", "平高集团"),
+        "entity page (enterprise)": "/id/" + key("Enterprise", "平高集团"),
+        "entity page (industry)": "/id/" + key("Industry", "电气装备制造业"),
+        "entity page (indicator)": "/id/" + key("Indicator", "地区生产总值"),
+        "entity page (place)": "/id/" + key("Place", "湛河区"),
+        "report page": "/id/" + report,
+        "entity as Turtle": "/id/" + key("Enterprise", "平高集团") + "?format=ttl",
+        "glossary page": "/terms/glossary/zhanhe-district-2023-plan-report",
+        "catalogue index /queries": "/queries",
+        "query page /queries/co-mentions": "/queries/co-mentions?term=平高集团",
+        "ontology page": "/ontology",
+        "dumps page": "/dumps/",
+    }
+    store.close()
+    return urls
+
+
+def measure_service(store_dir: Path, repeat: int) -> list[dict]:
+    """Every catalogue query through /api/queries and every page type, through Flask's test
+    client (the real app: query workers, cache, templates), after one warm-up request each."""
+    from urllib.parse import urlencode
+
+    from policykg.queries import load_catalogue
+    from policykg.service import create_app
+
+    app = create_app({"STORE_PATH": str(store_dir)})
+    client = app.test_client()
+    t = time.perf_counter()
+    client.get("/api/terms?q=x")  # the term index is built on first use
+    print(f"  app start: term index built in {time.perf_counter() - t:.2f}s", flush=True)
+    targets = {
+        f"api {name}": f"/api/queries/{name}?{urlencode(q.example)}"
+        for name, q in load_catalogue().items()
+    }
+    targets.update(page_urls(store_dir))
+    out = []
+    for what, url in targets.items():
+        wall, cpu, status = [], [], 0
+        for _ in range(repeat + 1):
+            c, w = _cpu_with_workers(), time.perf_counter()
+            status = client.get(url).status_code
+            wall.append(time.perf_counter() - w)
+            cpu.append(_cpu_with_workers() - c)
+        out.append(
+            {"what": what, "status": status, "first": wall[0], "wall": wall[1:], "cpu": cpu[1:]}
+        )
+        _line(out[-1])
+    from policykg.service import db
+
+    db.close(app)
+    return out
+
+
+def _cpu_with_workers() -> float:
+    """CPU seconds of this process and of its live children (the service's query workers)."""
+    total = time.process_time()
+    tick = os.sysconf("SC_CLK_TCK")
+    me = str(os.getpid())
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return total
+
+
+def _line(m: dict) -> None:
+    p50, p95 = _percentiles(m["wall"])
+    extra = f" cpu p50 {_percentiles(m['cpu'])[0] * 1e3:8.1f} ms" if "cpu" in m else ""
+    extra += f" first {m['first'] * 1e3:8.1f} ms status {m['status']}" if "first" in m else ""
+    extra += f" rows {m['rows']}" if "rows" in m else ""
+    print(f"  {m['what']:<40} p50 {p50 * 1e3:8.1f} ms  p95 {p95 * 1e3:8.1f} ms{extra}", flush=True)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench scale", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--factor", type=int, default=1, help="copies of the corpus (1: as bundled)"
+    )
+    parser.add_argument("--store", type=Path, help="the store directory (default: a temporary one)")
+    parser.add_argument("--measure", action="store_true", help="time every query and page type")
+    parser.add_argument("--no-build", action="store_true", help="measure the store as it is")
+    parser.add_argument("--dumps", action="store_true", help="write the dumps too")
+    parser.add_argument("--repeat", type=int, default=7, help="runs per query (default 7)")
+    parser.add_argument("--json", type=Path, help="write the measures here as JSON")
+    args = parser.parse_args(argv)
+    if (
+        args.store is None
+    ):  # `make bench`: the corpus as bundled, measured, in a temporary directory
+        import tempfile
+
+        args.store = Path(tempfile.mkdtemp(prefix="policykg-scale-")) / "store"
+        args.measure = True
+    report: dict = {"load_average_before": os.getloadavg()}
+    if not args.no_build:
+        sizes = scale(args.factor, args.store, dumps=args.dumps)
+        report.update(sizes)
+        print(f"factor {args.factor}: {json.dumps(sizes)}", flush=True)
+    if args.measure:
+        print(f"load average {os.getloadavg()}, {os.cpu_count()} cores", flush=True)
+        report["catalogue"] = measure_catalogue(args.store, args.repeat)
+        report["service"] = measure_service(args.store, args.repeat)
+        report["load_average_after"] = os.getloadavg()
+        print(f"load average {os.getloadavg()}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

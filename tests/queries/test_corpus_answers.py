@@ -1,0 +1,146 @@
+"""Named queries answered on the whole bundled corpus (34 reports), built by the real pipeline.
+
+Expected values are from reading the texts: 平高集团 is named five times in 湛河区's 2023 plan
+report and once, as 平高, in Henan's 2026 report (“支持超聚变、中创智领、许继、平高等领军企业…，
+支持平煤神马、洛轴等龙头企业…”); 海拉尔区's 2018 report sets 地区生产总值增长6%左右 and its 2019
+report states 全年地区生产总值完成192.3亿元，…同比增长6.0%.
+
+The build-time lookup keys and sentence lists (``graph/summary``, kg/summary.py) are checked
+against what the queries computed before them, on every name and mention of the corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policykg.kg.store import open_store
+from policykg.queries import get_query
+
+from .test_answers import run
+
+BASE = "https://w3id.org/policykg/id/"
+POL = "https://w3id.org/policykg/ontology#"
+ZHANHE = BASE + "report/zhanhe-district-2023-plan-report"
+HENAN = BASE + "report/henan-province-2026-gov-work-report"
+PREFIXES = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+
+@pytest.fixture(scope="module")
+def corpus_store(corpus_store_dir):
+    store = open_store(corpus_store_dir)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def texts(corpus_store):
+    """Each report's text, by report IRI."""
+    rows = corpus_store.select(
+        PREFIXES + "SELECT ?r ?text WHERE { ?r a pol:Report ; pol:text ?text }"
+    )
+    return {r["r"].value: r["text"].value for r in rows}
+
+
+def test_term_mentions_across_reports(corpus_store, texts):
+    rows = run(corpus_store, "term-mentions", term="平高集团")
+    by_report = {}
+    for r in rows:
+        by_report.setdefault(r["report"], []).append(r["quote"])
+        assert texts[r["report"]][int(r["start"]) : int(r["end"])] == r["quote"]
+        assert r["quote"] in r["sentenceText"]
+    assert by_report == {ZHANHE: ["平高集团"] * 5, HENAN: ["平高"]}
+
+
+def test_term_mentions_by_iri_answers_as_by_name(corpus_store):
+    by_name = run(corpus_store, "term-mentions", term="平高集团")
+    iri = by_name[0]["thing"]
+    by_iri = run(corpus_store, "term-mentions", term=iri)
+    assert [r["span"] for r in by_iri] == [r["span"] for r in by_name]
+
+
+def test_co_mentions_across_reports(corpus_store):
+    rows = run(corpus_store, "co-mentions", term="平高集团")
+    named = {r.get("otherLabel") for r in rows}
+    assert {"许继", "平煤神马"} <= named  # Henan's sentence
+    assert {"平高集团智慧新能源产业基地（一期）", "湛河区"} <= named  # 湛河区's
+    for r in rows:
+        assert "平高" in r["example"]
+        assert int(r["sentences"]) >= 1
+
+
+def test_plan_against_actual_across_two_reports(corpus_store):
+    rows = run(corpus_store, "plan-vs-actual", year="2018")
+    gdp = [
+        r
+        for r in rows
+        if r["area"] == BASE + "place/150702" and r.get("indicatorLabel") == "地区生产总值"
+    ]
+    growth = [r for r in gdp if r["measure"] == POL + "GrowthRate"]
+    level = [r for r in gdp if r["measure"] == POL + "Level"]
+    assert [(float(r["target"]), r["bound"], float(r["actual"])) for r in growth] == [
+        (6.0, POL + "About", 6.0)
+    ]
+    assert [(r.get("target"), float(r["actual"]), r["unit"]) for r in level] == [
+        (None, 192.3, "亿元")
+    ]
+
+
+def test_every_name_and_iri_is_a_key(corpus_store):
+    """pol:key holds what ``BIND(STR(?label) AS ?term)`` and ``STR(?thing)`` computed."""
+    labels = corpus_store.select(
+        PREFIXES
+        + "SELECT DISTINCT ?x ?name WHERE { ?x rdfs:label|skos:prefLabel|skos:altLabel ?name "
+        "FILTER(isIRI(?x)) }"
+    )
+    derived = corpus_store.select(
+        PREFIXES + "SELECT DISTINCT ?x WHERE { ?x prov:wasDerivedFrom ?any FILTER(isIRI(?x)) }"
+    )
+    expected = {(r["x"].value, r["name"].value) for r in labels}
+    expected |= {(r["x"].value, r["x"].value) for r in labels + derived}
+    keys = corpus_store.select(PREFIXES + "SELECT ?x ?key WHERE { ?x pol:key ?key }")
+    found = {(r["x"].value, r["key"].value) for r in keys}
+    assert len(expected) > 10_000
+    assert expected <= found
+    extra = {x for x, key in found - expected}
+    typed = corpus_store.select(PREFIXES + "SELECT DISTINCT ?x WHERE { ?x a ?class }")
+    assert extra <= {r["x"].value for r in typed}  # the others: IRIs of typed things
+
+
+def test_sentence_lists_are_the_mention_paths(corpus_store):
+    path = corpus_store.select(
+        PREFIXES + "SELECT DISTINCT ?x ?s WHERE { ?x prov:wasDerivedFrom/pol:inSentence? ?s . "
+        "?s a pol:Sentence }"
+    )
+    listed = corpus_store.select(PREFIXES + "SELECT ?x ?s WHERE { ?x pol:mentionedIn ?s }")
+    assert len(path) > 5_000
+    assert {(r["x"].value, r["s"].value) for r in path} == {
+        (r["x"].value, r["s"].value) for r in listed
+    }
+
+
+@pytest.mark.parametrize("name", ["term-mentions", "co-mentions", "indicator-series"])
+def test_a_name_nobody_uses_answers_nothing(corpus_store, name):
+    query = get_query(name)
+    param = query.params[0].name
+    assert query.run(corpus_store, **{param: "无此名称"}) == []
+
+
+def test_section_starts_are_their_first_sentences(corpus_store):
+    path = corpus_store.select(
+        PREFIXES
+        + "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?section (MIN(?at) AS ?start) "
+        "WHERE { ?s pol:inSection/dcterms:isPartOf* ?section ; pol:start ?at . "
+        "?section a pol:Section } GROUP BY ?section"
+    )
+    written = corpus_store.select(
+        PREFIXES + "SELECT ?section ?start WHERE { ?section pol:sectionStart ?start }"
+    )
+    assert len(path) > 500
+    assert {(r["section"].value, int(r["start"].value)) for r in path} == {
+        (r["section"].value, int(r["start"].value)) for r in written
+    }
