@@ -474,7 +474,7 @@ def _lookup(key: str) -> Term:
     if term is None:
         if ent.describe(iri) is not None:
             abort(redirect(url_for("entities.entity", key=key)))
-        abort(404, description=f"no term <{iri}>; search at {url_for('terms.search_page')}")
+        abort(404, description=f"没有术语 <{iri}>；请在 {url_for('terms.search_page')} 查询。")
     return term
 
 
@@ -617,7 +617,7 @@ def glossary_page(slug: str):
     entries = glossary(report)
     found = [r for r in reports() if r.report.iri == report]
     if not found:
-        abort(404, description=f"no report <{report}>")
+        abort(404, description=f"没有报告 <{report}>。")
     return render_template(
         "terms_glossary.html", report=found[0], entries=entries, term_link=term_link
     )
@@ -639,6 +639,7 @@ def term(key: str):
         api=url_for("terms.api_term", key=key),
         jsonld=ent.schema_org(desc, details.term.definition),
     )
+
 
 
 @bp.route("/api/terms")
