@@ -15,6 +15,7 @@ BENCHES = {
     "terms": "bench.bench_terms",
     "endpoint": "bench.bench_endpoint",
     "soak": "bench.bench_soak",
+    "pages": "bench.bench_pages",
 }
 
 

@@ -118,9 +118,11 @@ SELECT ?s ?p ?o ?g ?label WHERE {
 # (pol:Assertion), a link also stated by a more specific property (dcterms:hasPart beside
 # pol:hasComponent), and the inverse of an outgoing link (承建企业 of a project the page lists
 # as 承建项目; 产业企业, a chain starting with the inverse of 所属产业), or a symmetric link
-# both ways (近似概念).
+# both ways (近似概念). A report's spans, sentences and sections (pol:inReport…) are its text
+# and outline on its page, not a list of thousands of links.
 _IN_SHOWN = """
   ?x ?p ?s .
+  FILTER(?p NOT IN (pol:inReport, pol:inSection, pol:inSentence))
   FILTER NOT EXISTS { ?x a pol:Assertion }
   FILTER NOT EXISTS { ?x ?narrower ?s . ?narrower rdfs:subPropertyOf+ ?p }
   FILTER NOT EXISTS { ?s ?p ?x }
@@ -197,21 +199,24 @@ SELECT ?s ?span ?sq ?ss WHERE {
   ?sentence pol:quote ?sq ; pol:start ?ss .
 }
 """
-# The links stated about a resource or about its parts at any depth (a term page's tree), each
-# with the span it was read from: pol:Assertion (ontology/README.md, "Evidence of relations").
-_Q_EVIDENCE = """
+# Every link stated in the reports, with the span it was read from: pol:Assertion
+# (ontology/README.md, "Evidence of relations"). A few hundred in the whole collection, read
+# once per store version: bound to one resource, the same join took 20–90 ms a page.
+_Q_ASSERTIONS = """
 PREFIX pol: <https://w3id.org/policykg/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?r ?s ?p ?o ?quote ?start ?end ?report ?title WHERE {
-  ?r pol:hasComponent* ?x .
-  { ?a pol:assertedSubject ?x } UNION { ?a pol:assertedObject ?x }
+SELECT DISTINCT ?s ?p ?o ?quote ?start ?end ?report ?title WHERE {
   ?a pol:assertedSubject ?s ; pol:assertedProperty ?p ; pol:assertedObject ?o ;
      prov:wasDerivedFrom ?span .
   ?span pol:quote ?quote ; pol:start ?start ; pol:end ?end ; pol:inReport ?report .
   OPTIONAL { ?report dcterms:title ?title }
 }
-ORDER BY ?report ?start ?end
+"""
+# A resource and its parts at any depth (a term page's tree).
+_Q_SELF_AND_PARTS = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+SELECT DISTINCT ?r ?x WHERE { ?r pol:hasComponent* ?x }
 """
 _Q_VOCAB_LABELS = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -666,8 +671,16 @@ def evidence(iri: str) -> EvidenceMap:
 
     ``evidence(平高集团)[(平高集团, pol:inIndustry, 装备制造)]`` → 装备制造产业集群，延伸平高集团.
     """
+    by_node = assertions()
+    nodes = [
+        row["x"].value
+        for row in get_store().query(_Q_SELF_AND_PARTS, bindings={"r": ox.NamedNode(iri)})
+    ]
+    rows = {id(row): row for x in nodes for row in by_node.get(x, [])}.values()
     out: EvidenceMap = defaultdict(list)
-    for row in get_store().query(_Q_EVIDENCE, bindings={"r": ox.NamedNode(iri)}):
+    for row in sorted(
+        rows, key=lambda r: (r["report"].value, int(r["start"].value), int(r["end"].value))
+    ):
         start, end, report = int(row["start"].value), int(row["end"].value), row["report"].value
         found = Evidence(
             report=link(report, row_value(row, "title")),
@@ -680,6 +693,22 @@ def evidence(iri: str) -> EvidenceMap:
         if found not in spans:
             spans.append(found)
     return dict(out)
+
+
+def assertions() -> dict[str, list[dict]]:
+    """Every stated link with its passage, by subject and by object, once per store version."""
+    from .db import get_backend
+
+    backend = get_backend()
+    found = backend.extras.get("assertions")
+    if found is None:
+        index: dict[str, list[dict]] = defaultdict(list)
+        for row in backend.store.query(_Q_ASSERTIONS):
+            index[row["s"].value].append(row)
+            if row["o"].value != row["s"].value:
+                index[row["o"].value].append(row)
+        found = backend.extras["assertions"] = dict(index)
+    return found
 
 
 def schema_org(desc: Description, definition: str = "") -> Markup:
