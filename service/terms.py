@@ -643,8 +643,18 @@ def term(key: str):
         data_links=ent.data_links(url_for("entities.entity", key=key)),
         api=url_for("terms.api_term", key=key),
         jsonld=ent.schema_org(desc, details.term.definition),
+        usage_map=_usage_map(details),
     )
 
+
+def _usage_map(details: TermDetails):
+    """For a term many reports use: the provinces whose reports use it, on a map."""
+    from .corpus import corpus
+    from .maps import reports_map
+
+    by_iri = corpus().by_iri
+    used = [by_iri[v.report.iri] for v in details.versions if v.report.iri in by_iri]
+    return reports_map(used, f"使用“{details.term.label}”的省份") if used else None
 
 
 @bp.route("/api/terms")
