@@ -4,6 +4,8 @@ JavaScript on and off."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -64,3 +66,14 @@ def test_the_start_page_maps_where_the_reports_come_from(screen, site):
     assert box and box["width"] <= width
     page.locator("a:has(path[data-code='410000'])").click()
     expect(page).to_have_url(site + "/id/place/410411")
+
+
+def test_results_as_you_type_name_the_match_in_chinese(page, site):
+    page.goto(site + "/terms")
+    page.locator("#term-q").press_sequentially("主链", delay=50)
+    hit = page.locator("#term-results li.hit", has=page.locator("a.hit-label", has_text="四主链"))
+    expect(hit.first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/terms\?q="))  # the script's answer, not the form's
+    match = hit.first.locator("span.match")
+    expect(match).to_have_text(re.compile("包含查询词|开头匹配|完全匹配"))
+    expect(page.locator("#term-results")).not_to_contain_text("substring")
