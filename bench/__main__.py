@@ -18,6 +18,7 @@ BENCHES = {
     "endpoint": "bench.bench_endpoint",
     "soak": "bench.bench_soak",
     "scale": "bench.bench_scale",
+    "pages": "bench.bench_pages",
 }
 
 

@@ -8,6 +8,7 @@ Settings and limits are declared once, in ``settings.py``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
@@ -67,7 +68,33 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     headers = SECURITY_HEADERS + (cors_headers(origin) if origin else [])
     app.wsgi_app = FixedHeaders(app.wsgi_app, headers)  # type: ignore[method-assign]
     app.context_processor(lambda: {"nav_links": nav_links})
+    if app.extensions.get(db.EXTENSION) is not None:
+        app.extensions["policykg.warming"] = warm_in_background(app)
     return app
+
+
+def warm(app: Flask) -> None:
+    """Build what pages read from the served store version (term and full-text indexes, the
+    collection, comparison tables, vocabulary names) and the map outlines, so that no request
+    waits for them."""
+    from . import compare, corpus, entities, fulltext, maps, search
+
+    with app.app_context():
+        search.term_index()
+        fulltext.fulltext_index()
+        corpus.corpus()
+        entities.vocab_labels()
+        entities.property_links()
+        entities.assertions()
+        compare.tables()
+    maps.provinces()
+
+
+def warm_in_background(app: Flask) -> threading.Thread:
+    """Run :func:`warm` in a daemon thread started now (``join()`` it to wait)."""
+    thread = threading.Thread(target=warm, args=(app,), name="policykg-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 def nav_links() -> list[tuple[str, str]]:

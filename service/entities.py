@@ -65,22 +65,34 @@ PREFIXES = {k: v for k, v in vocab.PREFIXES.items() if k != "id"} | {
 }
 # Names of the W3C properties the graph uses, for pages; the ontology names its own.
 _W3C_LABELS = {
-    RDF_TYPE: "类型 type",
-    RDFS_LABEL: "名称 label",
-    PREFIXES["rdfs"] + "comment": "说明 comment",
-    PREFIXES["skos"] + "prefLabel": "首选名称 preferred label",
-    PREFIXES["skos"] + "altLabel": "别名 alternative label",
-    PREFIXES["skos"] + "definition": "定义 definition",
-    PREFIXES["skos"] + "broader": "上位 broader",
-    PREFIXES["skos"] + "closeMatch": "近似 close match",
-    PREFIXES["skos"] + "inScheme": "所属体系 in scheme",
-    PREFIXES["prov"] + "wasDerivedFrom": "出处 derived from",
-    PREFIXES["dcterms"] + "title": "标题 title",
-    PREFIXES["dcterms"] + "date": "日期 date",
-    PREFIXES["dcterms"] + "isPartOf": "属于 part of",
-    PREFIXES["dcterms"] + "spatial": "地域 spatial",
-    PREFIXES["dcterms"] + "creator": "发布者 creator",
-    PREFIXES["dcterms"] + "issued": "发布日期 issued",
+    RDF_TYPE: "类型",
+    RDFS_LABEL: "名称",
+    PREFIXES["rdfs"] + "comment": "说明",
+    PREFIXES["skos"] + "Concept": "概念",
+    PREFIXES["skos"] + "ConceptScheme": "概念体系",
+    PREFIXES["prov"] + "Entity": "实体",
+    PREFIXES["skos"] + "prefLabel": "首选名称",
+    PREFIXES["skos"] + "altLabel": "别名",
+    PREFIXES["skos"] + "definition": "定义",
+    PREFIXES["skos"] + "broader": "上位概念",
+    PREFIXES["skos"] + "broaderTransitive": "各级上位概念",
+    PREFIXES["skos"] + "narrower": "下位概念",
+    PREFIXES["skos"] + "narrowerTransitive": "各级下位概念",
+    PREFIXES["skos"] + "related": "相关概念",
+    PREFIXES["skos"] + "exactMatch": "等同概念",
+    PREFIXES["skos"] + "hasTopConcept": "顶层概念",
+    PREFIXES["skos"] + "topConceptOf": "顶层概念属于",
+    PREFIXES["dcterms"] + "source": "来源",
+    PREFIXES["skos"] + "closeMatch": "近似概念",
+    PREFIXES["skos"] + "inScheme": "所属体系",
+    PREFIXES["prov"] + "wasDerivedFrom": "出处",
+    PREFIXES["dcterms"] + "title": "标题",
+    PREFIXES["dcterms"] + "date": "日期",
+    PREFIXES["dcterms"] + "isPartOf": "属于",
+    PREFIXES["dcterms"] + "hasPart": "包含",
+    PREFIXES["dcterms"] + "spatial": "地域",
+    PREFIXES["dcterms"] + "creator": "发布者",
+    PREFIXES["dcterms"] + "issued": "发布日期",
 }
 # schema.org types for the JSON-LD embedded in pages.
 _SCHEMA_TYPES = {
@@ -105,12 +117,68 @@ SELECT ?s ?p ?o ?g ?label WHERE {
   OPTIONAL { ?o (rdfs:label|skos:prefLabel) ?label }
 }
 """
-_Q_IN_COUNTS = "SELECT ?s ?p (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x ?p ?s } GROUP BY ?s ?p"
-_Q_IN = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+# Incoming links, without the ones a page already shows from the other side: evidence nodes
+# (pol:Assertion), a link also stated by a more specific property (dcterms:hasPart beside
+# pol:hasComponent), and the inverse of an outgoing link (承建企业 of a project the page lists
+# as 承建项目; 产业企业, a chain starting with the inverse of 所属产业), or a symmetric link
+# both ways (近似概念). A report's spans, sentences and sections (pol:inReport…) are its text
+# and outline on its page, not a list of thousands of links.
+_IN_SHOWN = """
+  ?x ?p ?s .
+  FILTER(?p NOT IN (pol:inReport, pol:inSection, pol:inSentence))
+  FILTER NOT EXISTS { ?x a pol:Assertion }
+  FILTER NOT EXISTS { ?x ?narrower ?s . ?narrower rdfs:subPropertyOf+ ?p }
+  FILTER NOT EXISTS { ?s ?p ?x }
+  FILTER NOT EXISTS {
+    ?s ?q ?x .
+    { ?q owl:inverseOf|^owl:inverseOf ?inverse . ?inverse rdfs:subPropertyOf* ?p }
+    UNION { ?p owl:propertyChainAxiom/rdf:first/owl:inverseOf ?q }
+    UNION { ?q owl:propertyChainAxiom/rdf:first/owl:inverseOf ?p }
+  }
+"""
+_Q_IN_COUNTS = f"""
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?s ?p ?x ?label WHERE { ?x ?p ?s OPTIONAL { ?x (rdfs:label|skos:prefLabel) ?label } }
+SELECT ?s ?p (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_IN_SHOWN} }} GROUP BY ?s ?p
+"""
+_Q_IN = f"""
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?s ?p ?x ?label WHERE {{
+  {_IN_SHOWN}
+  OPTIONAL {{ ?x (rdfs:label|skos:prefLabel) ?label }}
+}}
 ORDER BY ?label ?x LIMIT 20
+"""
+# The ontology's property hierarchy and inverses, for pages that name each link once. A chain
+# starting with the inverse of a property counts as its inverse (pol:hasEnterprise is
+# (inverse of pol:inIndustry) then pol:asEnterprise, the enterprises among them).
+_Q_PROPERTY_LINKS = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?p ?super ?inverse WHERE {
+  { ?p rdfs:subPropertyOf+ ?super }
+  UNION { ?p owl:inverseOf|^owl:inverseOf ?inverse }
+  UNION { ?p owl:propertyChainAxiom/rdf:first/owl:inverseOf ?inverse }
+  UNION { ?inverse owl:propertyChainAxiom/rdf:first/owl:inverseOf ?p }
+}
+"""
+# A slogan's parts at every depth, each under the slogan it is a direct part of.
+_Q_PART_TREE = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?s ?parent ?part ?label WHERE {
+  ?s pol:hasComponent* ?parent .
+  ?parent pol:hasComponent ?part .
+  OPTIONAL { ?part (rdfs:label|skos:prefLabel) ?label }
+}
 """
 _Q_MENTIONS = """
 PREFIX pol: <https://w3id.org/policykg/ontology#>
@@ -134,21 +202,24 @@ SELECT ?s ?span ?sq ?ss WHERE {
   ?sentence pol:quote ?sq ; pol:start ?ss .
 }
 """
-# The links stated about a resource or about its parts at any depth (a term page's tree), each
-# with the span it was read from: pol:Assertion (ontology/README.md, "Evidence of relations").
-_Q_EVIDENCE = """
+# Every link stated in the reports, with the span it was read from: pol:Assertion
+# (ontology/README.md, "Evidence of relations"). A few hundred in the whole collection, read
+# once per store version: bound to one resource, the same join took 20–90 ms a page.
+_Q_ASSERTIONS = """
 PREFIX pol: <https://w3id.org/policykg/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?r ?s ?p ?o ?quote ?start ?end ?report ?title WHERE {
-  ?r pol:hasComponent* ?x .
-  { ?a pol:assertedSubject ?x } UNION { ?a pol:assertedObject ?x }
+SELECT DISTINCT ?s ?p ?o ?quote ?start ?end ?report ?title WHERE {
   ?a pol:assertedSubject ?s ; pol:assertedProperty ?p ; pol:assertedObject ?o ;
      prov:wasDerivedFrom ?span .
   ?span pol:quote ?quote ; pol:start ?start ; pol:end ?end ; pol:inReport ?report .
   OPTIONAL { ?report dcterms:title ?title }
 }
-ORDER BY ?report ?start ?end
+"""
+# A resource and its parts at any depth (a term page's tree).
+_Q_SELF_AND_PARTS = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+SELECT DISTINCT ?r ?x WHERE { ?r pol:hasComponent* ?x }
 """
 _Q_VOCAB_LABELS = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -226,11 +297,32 @@ EvidenceMap = dict[tuple[str, str, str], list[Evidence]]
 
 
 @dataclass
+class Fact:
+    """One value of a property as a page shows it: the passages it was read from, else where
+    it is stated (a report, the lexicon, the reasoner); a slogan's parts nest under it."""
+
+    value: Link | str
+    evidence: list[Evidence] = field(default_factory=list)
+    sources: list[Link] = field(default_factory=list)
+    parts: list[Fact] = field(default_factory=list)
+
+
+@dataclass
 class Statement:
-    """The values of one property, each with the graphs that state it."""
+    """The values of one property, each once."""
 
     prop: Link
-    values: list[tuple[Link | str, list[Link]]] = field(default_factory=list)
+    values: list[Fact] = field(default_factory=list)
+
+
+@dataclass
+class Incoming:
+    """Resources linking to a page's resource through ``prop``: ``count`` in all, the first
+    twenty as ``facts``."""
+
+    prop: Link
+    count: int
+    facts: list[Fact]
 
 
 @dataclass
@@ -241,7 +333,7 @@ class Description:
     label: str
     types: list[Link]
     statements: list[Statement]
-    incoming: list[tuple[Link, int, list[Link]]]
+    incoming: list[Incoming]
     mentions: list[Mention]
     evidence: EvidenceMap = field(default_factory=dict)
 
@@ -275,22 +367,39 @@ def local_href(iri: str) -> str:
 
 def vocab_labels() -> dict[str, dict[str, str]]:
     """``{iri: {lang: label}}`` for the ontology's terms, read once per app."""
-    cache = current_app.extensions.setdefault("policykg.vocab_labels", {})
-    if not cache:
+    cache = current_app.extensions.get("policykg.vocab_labels")
+    if cache is None:  # filled before it is shared: a request beside the warm-up sees all or none
+        cache = {POL: {}}
         for row in get_store().select(_Q_VOCAB_LABELS):
             lang = getattr(row["label"], "language", None) or ""
             cache.setdefault(row["x"].value, {})[lang] = row["label"].value
-        cache.setdefault(POL, {})
+        current_app.extensions["policykg.vocab_labels"] = cache
     return cache
 
 
 def vocab_label(iri: str) -> str:
-    """``数字式提法 numbered slogan`` for pol:Slogan; prefixed name for anything unnamed."""
+    """``数字式提法`` for pol:Slogan: the Chinese name (English where there is none); the
+    prefixed name for anything unnamed."""
     if iri in _W3C_LABELS:
         return _W3C_LABELS[iri]
     labels = vocab_labels().get(iri, {})
-    text = " ".join(dict.fromkeys(v for k in ("zh", "en") if (v := labels.get(k))))
-    return text or prefixed(iri)
+    return labels.get("zh") or labels.get("en") or prefixed(iri)
+
+
+def property_links() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """The ontology's super-properties (transitive) and inverses of each property, read once
+    per app: ``supers[pol:hasComponent] == {pol:hasPart, dcterms:hasPart}``."""
+    cache = current_app.extensions.get("policykg.property_links")
+    if cache is None:
+        supers: dict[str, set[str]] = defaultdict(set)
+        inverses: dict[str, set[str]] = defaultdict(set)
+        for row in get_store().select(_Q_PROPERTY_LINKS):
+            if "super" in row:
+                supers[row["p"].value].add(row["super"].value)
+            if "inverse" in row:
+                inverses[row["p"].value].add(row["inverse"].value)
+        cache = current_app.extensions["policykg.property_links"] = (dict(supers), dict(inverses))
+    return cache
 
 
 def prefixed(iri: str) -> str:
@@ -328,7 +437,12 @@ def _zh_first(labels: Iterable[ox.Literal]) -> str | None:
 
 
 def describe(iri: str) -> Description | None:
-    """Everything a page shows about ``iri``; None if the graph does not know it."""
+    """Everything a page shows about ``iri``; None if the graph does not know it.
+
+    Each link is shown once: under its most specific property (组成部分, not also 包含 and
+    dcterms:hasPart), from one side only (an enterprise's 承建项目, not also the projects'
+    承建企业), never through evidence nodes; a slogan's parts as one tree.
+    """
     node = ox.NamedNode(iri)
     if not get_store().query(_Q_EXISTS, bindings={"s": node}):
         return None
@@ -347,16 +461,76 @@ def describe(iri: str) -> Description | None:
     ]
     types = [link(t.value) for t, _, _ in values.get(RDF_TYPE, {}).values()]
     quotes = [o.value for o, _, _ in values.get(POL + "quote", {}).values()]
-    statements = [_statement(p, vals) for p, vals in sorted(values.items(), key=_prop_order)]
+    found = evidence(iri)
+    tree = _part_tree(node) if POL + "hasComponent" in values else {}
+    _drop_repeated(values, tree)
+    # The spans it was read from are its mentions, each quoted in its sentence below.
+    values.pop(PREFIXES["prov"] + "wasDerivedFrom", None)
+    statements = [
+        _statement(iri, p, vals, found, tree)
+        for p, vals in sorted(values.items(), key=_prop_order)
+        if vals
+    ]
     return Description(
         iri=iri,
         label=_zh_first(own_labels) or (_quoted(quotes[0]) if quotes else _fallback_label(iri)),
         types=sorted(types, key=lambda t: (not t.iri.startswith(POL), t.iri)),
         statements=statements,
-        incoming=incoming(node),
+        incoming=incoming(node, found),
         mentions=mentions(iri),
-        evidence=evidence(iri),
+        evidence=found,
     )
+
+
+def _drop_repeated(values: dict[str, dict], tree: dict[str, list[Link]]) -> None:
+    """Remove the values a page would otherwise repeat: a value of a property also stated
+    through a narrower one, and a slogan's deeper parts (shown in its tree of parts)."""
+    supers, _ = property_links()
+    for narrower, vals in list(values.items()):
+        for broader in supers.get(narrower, ()):
+            for key in set(vals) & set(values.get(broader, {})):
+                del values[broader][key]
+    in_tree = {part.iri for parts in tree.values() for part in parts}
+    for broader in supers.get(POL + "hasComponent", ()):
+        for key in [k for k, v in values.get(broader, {}).items() if v[0].value in in_tree]:
+            del values[broader][key]
+
+
+def _part_tree(node: ox.NamedNode) -> dict[str, list[Link]]:
+    """Each slogan among ``node`` and its parts → its direct parts, by label."""
+    labels: dict[tuple[str, str], list[ox.Literal]] = defaultdict(list)
+    for row in get_store().query(_Q_PART_TREE, bindings={"s": node}):
+        entry = labels[(row["parent"].value, row["part"].value)]
+        if "label" in row:
+            entry.append(row["label"])
+    tree: dict[str, list[Link]] = defaultdict(list)
+    for (parent, part), names in labels.items():
+        tree[parent].append(link(part, _zh_first(names)))
+    return {k: sorted(v, key=lambda x: x.label) for k, v in tree.items()}
+
+
+def fact_evidence(found: EvidenceMap, s: str, p: str, o: str) -> list[Evidence]:
+    """The passages stating ``s p o``, or its inverse ``o p⁻ s`` (承建项目 ↔ 承建企业)."""
+    _, inverses = property_links()
+    out = list(found.get((s, p, o), []))
+    for q in inverses.get(p, ()):
+        out.extend(e for e in found.get((o, q, s), []) if e not in out)
+    return out
+
+
+def source_link(graph: str) -> Link:
+    """A named graph as a page names a source in words: ``湛河区 2023 计划报告``, ``推理得出``."""
+    base = base_iri()
+    report_prefix = base + "graph/report/"
+    if graph.startswith(report_prefix):
+        from .corpus import corpus
+
+        report = base + "report/" + graph[len(report_prefix) :]
+        info = corpus().by_iri.get(report)
+        return Link(graph, local_href(report), info.name if info else "报告")
+    names = {"lexicon": "词表", "inferred": "推理得出", "ontology": "本体"}
+    kind = graph[len(base) + len("graph/") :].partition("/")[0]
+    return Link(graph, local_href(graph), names.get(kind, "其他来源"))
 
 
 def _quoted(quote: str, width: int = 40) -> str:
@@ -366,7 +540,7 @@ def _quoted(quote: str, width: int = 40) -> str:
 
 def span_href(desc: Description) -> str | None:
     """Where a text span sits in its report's text, highlighted; None for anything else."""
-    found = {s.prop.iri: s.values[0][0] for s in desc.statements if s.values}
+    found = {s.prop.iri: s.values[0].value for s in desc.statements if s.values}
     report, start, end = (found.get(POL + p) for p in ("inReport", "start", "end"))
     if not isinstance(report, Link) or start is None or end is None:
         return None
@@ -384,13 +558,40 @@ def _prop_order(item) -> tuple:
     return (first.index(p) if p in first else len(first), p == POL + "text", vocab_label(p))
 
 
-def _statement(prop: str, vals) -> Statement:
+def _statement(
+    iri: str, prop: str, vals, found: EvidenceMap, tree: dict[str, list[Link]]
+) -> Statement:
     out = Statement(link(prop, vocab_label(prop)))
     for obj, graphs, labels in sorted(vals.values(), key=lambda v: str(v[0])):
-        value: Link | str = (
-            link(obj.value, _zh_first(labels)) if isinstance(obj, ox.NamedNode) else obj.value
-        )
-        out.values.append((value, [graph_link(g) for g in sorted(graphs)]))
+        if isinstance(obj, ox.NamedNode):
+            value = link(obj.value, _zh_first(labels))
+            spans = fact_evidence(found, iri, prop, obj.value)
+        else:
+            value, spans = obj.value, []
+        # Where a link without a quote comes from (a report, the reasoner); names and types
+        # come from the report the page quotes anyway.
+        shown = isinstance(value, Link) and prop != RDF_TYPE and not spans
+        fact = Fact(value, spans, _sources(graphs) if shown else [])
+        if prop == POL + "hasComponent" and isinstance(value, Link):
+            fact.parts = _parts(value.iri, tree, found, {iri, value.iri})
+        out.values.append(fact)
+    return out
+
+
+def _sources(graphs: Iterable[str]) -> list[Link]:
+    named = [source_link(g) for g in sorted(graphs)]
+    return list({s.label: s for s in named}.values())
+
+
+def _parts(parent: str, tree: dict[str, list[Link]], found: EvidenceMap, seen: set[str]):
+    """The facts of ``parent``'s parts, each with its own parts (a cycle stops the descent)."""
+    out = []
+    for part in tree.get(parent, []):
+        if part.iri in seen:
+            continue
+        fact = Fact(part, fact_evidence(found, parent, POL + "hasComponent", part.iri))
+        fact.parts = _parts(part.iri, tree, found, seen | {part.iri})
+        out.append(fact)
     return out
 
 
@@ -414,8 +615,10 @@ def graph_anchor(graph: str) -> str:
     return "graph-" + graph.rsplit("/graph/", 1)[-1].replace("/", "-")
 
 
-def incoming(node: ox.NamedNode) -> list[tuple[Link, int, list[Link]]]:
-    """Resources pointing at ``node``: per property, the count and the first twenty."""
+def incoming(node: ox.NamedNode, found: EvidenceMap | None = None) -> list[Incoming]:
+    """Resources pointing at ``node`` (links not shown from the other side): per property,
+    the count and the first twenty, each with the passages stating its link."""
+    found = found if found is not None else {}
     out = []
     counts = get_store().query(_Q_IN_COUNTS, bindings={"s": node})
     for row in sorted(counts, key=lambda r: vocab_label(r["p"].value)):
@@ -425,13 +628,14 @@ def incoming(node: ox.NamedNode) -> list[tuple[Link, int, list[Link]]]:
         for r in rows:
             if isinstance(r["x"], ox.NamedNode):
                 subjects.setdefault(r["x"].value, []).extend([r["label"]] if "label" in r else [])
-        out.append(
-            (
-                link(prop.value, vocab_label(prop.value)),
-                int(row["n"].value),
-                [link(x, _zh_first(labels)) for x, labels in subjects.items()],
+        facts = [
+            Fact(
+                link(x, _zh_first(labels)),
+                fact_evidence(found, x, prop.value, node.value),
             )
-        )
+            for x, labels in subjects.items()
+        ]
+        out.append(Incoming(link(prop.value, vocab_label(prop.value)), int(row["n"].value), facts))
     return out
 
 
@@ -470,8 +674,16 @@ def evidence(iri: str) -> EvidenceMap:
 
     ``evidence(平高集团)[(平高集团, pol:inIndustry, 装备制造)]`` → 装备制造产业集群，延伸平高集团.
     """
+    by_node = assertions()
+    nodes = [
+        row["x"].value
+        for row in get_store().query(_Q_SELF_AND_PARTS, bindings={"r": ox.NamedNode(iri)})
+    ]
+    rows = {id(row): row for x in nodes for row in by_node.get(x, [])}.values()
     out: EvidenceMap = defaultdict(list)
-    for row in get_store().query(_Q_EVIDENCE, bindings={"r": ox.NamedNode(iri)}):
+    for row in sorted(
+        rows, key=lambda r: (r["report"].value, int(r["start"].value), int(r["end"].value))
+    ):
         start, end, report = int(row["start"].value), int(row["end"].value), row["report"].value
         found = Evidence(
             report=link(report, row_value(row, "title")),
@@ -484,6 +696,22 @@ def evidence(iri: str) -> EvidenceMap:
         if found not in spans:
             spans.append(found)
     return dict(out)
+
+
+def assertions() -> dict[str, list[dict]]:
+    """Every stated link with its passage, by subject and by object, once per store version."""
+    from .db import get_backend
+
+    backend = get_backend()
+    found = backend.extras.get("assertions")
+    if found is None:
+        index: dict[str, list[dict]] = defaultdict(list)
+        for row in backend.store.query(_Q_ASSERTIONS):
+            index[row["s"].value].append(row)
+            if row["o"].value != row["s"].value:
+                index[row["o"].value].append(row)
+        found = backend.extras["assertions"] = dict(index)
+    return found
 
 
 def schema_org(desc: Description, definition: str = "") -> Markup:
@@ -582,7 +810,7 @@ class Series:
                   _float(r["upper"]), r["met"] == "false")
             for r in self.rows
         ]  # fmt: skip
-        title = f"{self.area} {'增长 growth' if self.measure == 'GrowthRate' else '总量 level'}"
+        title = f"{self.area} {'增长' if self.measure == 'GrowthRate' else '总量'}"
         return Markup(indicator_chart(points, self.unit, title))
 
 
@@ -687,7 +915,7 @@ def entity(key: str):
         return rdf_description(iri, key, media_type)
     desc = describe(iri)
     if desc is None:
-        abort(404, description=f"nothing is known about <{iri}>")
+        abort(404, description=f"知识图谱中没有关于 <{iri}> 的记录。")
     kinds = {t.iri[len(POL) :] for t in desc.types if t.iri.startswith(POL)}
     term = search.term_index().get(iri)
     context = {
@@ -704,7 +932,7 @@ def entity(key: str):
     if "Report" in kinds:
         context.update(compare.report_context(iri))
         text = next(
-            (v for s in desc.statements if s.prop.iri == POL + "text" for v, _ in s.values), ""
+            (f.value for s in desc.statements if s.prop.iri == POL + "text" for f in s.values), ""
         )
         hl = _parse_highlight(request.args.get("hl"))
         context["text"] = report_text(iri, str(text), hl)
@@ -738,7 +966,7 @@ def rdf_description(iri: str, key: str, media_type: str) -> Response:
 def named_graph(iri: str, media_type: str) -> ResponseReturnValue:
     """A named graph's IRI: its statements as RDF; browsers go to its row on ``/dumps/``."""
     if not get_store().query(_Q_GRAPH_EXISTS, bindings={"g": ox.NamedNode(iri)}):
-        abort(404, description=f"no named graph <{iri}>")
+        abort(404, description=f"没有名为 <{iri}> 的命名图。")
     if media_type == "text/html":
         return redirect(url_for("dumps.listing") + "#" + graph_anchor(iri), 303)
     return rdf_response(graph_triples(iri), media_type, iri.rstrip("/").rsplit("/", 1)[-1])

@@ -15,6 +15,7 @@ from ..queries import load_catalogue
 from . import entities as ent
 from .corpus import corpus
 from .fulltext import fulltext_index
+from .maps import reports_map
 from .search import term_index
 
 bp = Blueprint("home", __name__)
@@ -40,6 +41,7 @@ def start():
         years=sorted(c.years()),
         report_count=len(c.reports),
         queries=list(load_catalogue().values()),
+        reports_map=reports_map(c.reports, "各省份收录的报告数"),
     )
 
 

@@ -2,6 +2,8 @@
 // form answered on the server; this script only fetches the same results from /api/terms.
 (function () {
   "use strict";
+  // How a name matched, in words (the API answers with its codes: exact, prefix, substring…).
+  var MATCH_ZH = { exact: "完全匹配", prefix: "开头匹配", substring: "包含查询词", pinyin: "拼音匹配", glossary: "名词解释" };
   var form = document.querySelector("form.term-search");
   if (!form || !window.fetch) return;
   var input = form.querySelector("input[name=q]");
@@ -23,7 +25,7 @@
     var sections = document.querySelectorAll("section.reports, section.term-index");
     for (var i = 0; i < sections.length; i++) sections[i].hidden = !!q;
     if (!q) return;
-    out.appendChild(el("p", "count", "“" + q + "”：" + data.results.length + " 个结果 results"));
+    out.appendChild(el("p", "count", "“" + q + "”：" + data.results.length + " 个结果"));
     var list = el("ol", "hits");
     data.results.forEach(function (r) {
       var li = el("li", "hit");
@@ -32,16 +34,16 @@
       a.lang = "zh";
       li.appendChild(a);
       li.appendChild(document.createTextNode(" "));
-      li.appendChild(el("span", "kind", r.kindLabel || r.type[0].replace("pol:", "")));
+      li.appendChild(el("span", "kind", r.kindLabel || ""));
       li.appendChild(document.createTextNode(" "));
       li.appendChild(el("span", "pinyin", r.pinyin));
       if (r.altLabel) li.appendChild(el("span", "alt", "（" + r.altLabel + "）"));
       li.appendChild(document.createTextNode(" "));
-      li.appendChild(el("span", "match match-" + r.match, r.match));
+      li.appendChild(el("span", "match match-" + r.match, MATCH_ZH[r.match] || ""));
       if (r.snippet) li.appendChild(el("p", "snippet", r.snippet));
       list.appendChild(li);
     });
-    if (!data.results.length) list.appendChild(el("li", "none", "没有找到 nothing found."));
+    if (!data.results.length) list.appendChild(el("li", "none", "没有找到。"));
     out.appendChild(list);
   }
 

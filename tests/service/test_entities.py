@@ -69,18 +69,56 @@ def test_a_browser_gets_a_chinese_page_with_schema_org(url):
     assert data["@id"] == BASE + "enterprise/410000/ping-gao"
 
 
-def test_a_page_names_the_graph_behind_each_statement_and_quotes_each_mention(url):
+def test_a_page_names_each_link_once_with_its_quote_or_source(url):
     page = requests.get(f"{url}/id/enterprise/410000/ping-gao", headers={"Accept": BROWSER}).text
-    # stated by the report's graph (linked to the report), or materialised by the reasoner
-    industries = re.search(r"所属产业.*?</th>(.*?)<th", page, re.S)[1]
-    assert industries.count('class="graph" href="/id/report/zhanhe-district-2023-plan-report"') >= 1
-    undertakes = re.search(r"undertakes</a></th>(.*?)</tr>", page, re.S)[1]
-    assert ">平高集团智慧新能源产业基地（一期）</a>" in undertakes and "推理 inferred" in undertakes
+    # 承建项目 (pol:undertakes, materialised) and 承建企业 (pol:undertakenBy, read from the text)
+    # are one link: shown once, from the enterprise's side, quoting the passage that states it
+    assert page.count(">平高集团智慧新能源产业基地（一期）</a>") == 1
+    undertakes = re.search(r">承建项目</a></th>(.*?)</tr>", page, re.S)[1]
+    assert '<q lang="zh">平高集团智慧新能源产业基地（一期）</q>' in undertakes
+    assert ">承建企业</a>" not in page and ">产业企业</a>" not in page  # inverses of its links
+    # relations in the ontology's Chinese words; sources in words, not graph slugs
+    text = visible(page)
+    assert "undertakes" not in text and "inIndustry" not in text
+    assert "zhanhe-district" not in text and "inferred" not in text
     # 先后为辖区神马博列麦（平顶山）气囊丝制造有限公司、平高集团和平高电气申请…
     assert "?hl=936-940#span-936-940" in page
     # 以辖区平高集团、姚电公司等企业为龙头
     assert "?hl=10531-10535#span-10531-10535" in page
-    assert '以辖区<mark class="quote">平高集团</mark>、姚电公司等企业为龙头' in page
+
+
+def test_a_slogan_page_lists_its_parts_once_and_hides_evidence_nodes(url):
+    page = requests.get(f"{url}/id/{SLOGAN[len(BASE) :]}", headers={"Accept": BROWSER}).text
+    statements = re.search(r'<section class="statements">(.*?)</section>', page, re.S)[1]
+    for part in ("新能源储能（含氢能）产业", "电气装备制造业", "医药健康产业", "尼龙材料制造业"):
+        assert statements.count(f">{part}</a>") == 1, part
+    assert ">组成部分</a>" in statements
+    assert ">包含</a>" not in page and "hasPart" not in visible(page)
+    assert "assertion/" not in page  # evidence nodes are quotes, never links
+    assert "skos:" not in visible(page) and "pol:" not in visible(page)
+
+
+def test_a_compound_slogan_shows_its_parts_as_one_tree(url, seed_store):
+    rows = seed_store.select(
+        "PREFIX pol: <https://w3id.org/policykg/ontology#> "
+        "SELECT ?s ?mid ?leaf WHERE { ?s pol:hasComponent ?mid . ?mid pol:hasComponent ?leaf } "
+        "LIMIT 1"
+    )
+    assert rows, "the founding report has a slogan of slogans (四纵四横一管网)"
+    s, mid, leaf = (rows[0][k].value for k in ("s", "mid", "leaf"))
+    page = requests.get(f"{url}/id/{s[len(BASE) :]}", headers={"Accept": BROWSER}).text
+    statements = re.search(r'<section class="statements">(.*?)</section>', page, re.S)[1]
+    leaf_href = f'href="/id/{leaf[len(BASE) :]}"'
+    assert statements.count(leaf_href) == 1  # under its own slogan, not again as 包含
+    nested = re.search(rf'href="/id/{re.escape(mid[len(BASE) :])}".*?<ul class="facts">(.*?)</ul>',
+                       statements, re.S)[1]  # fmt: skip
+    assert leaf_href in nested
+
+
+def visible(page: str) -> str:
+    """The text a reader sees in the page's main part (no tags, attributes or scripts)."""
+    main = page[page.index("<main>") : page.index("</main>")]
+    return re.sub(r"<[^>]+>", " ", main)
 
 
 def marked_target(page: str) -> str:
@@ -91,7 +129,7 @@ def marked_target(page: str) -> str:
 def test_each_link_quotes_the_passage_it_was_read_from(url):
     # 打造装备制造产业集群,延伸平高集团上下游产业链 — the enterprise filed under the industry
     page = requests.get(f"{url}/id/enterprise/410000/ping-gao", headers={"Accept": BROWSER}).text
-    row = re.search(r'href="/id/industry/zhuang-bei-zhi-zao"[^>]*>装备制造</a>(.*?)</td>', page)[1]
+    row = re.search(r'href="/id/industry/zhuang-bei-zhi-zao"[^>]*>装备制造</a>(.*?)</li>', page)[1]
     assert (
         '<span class="evidence-tag">出处</span><q lang="zh">装备制造产业集群,延伸平高集团</q>'
         in row
@@ -100,17 +138,20 @@ def test_each_link_quotes_the_passage_it_was_read_from(url):
     assert href.startswith("/id/report/zhanhe-district-2023-plan-report?hl=")
     target = requests.get(url + href, headers={"Accept": BROWSER}).text
     assert marked_target(target) == "装备制造产业集群,延伸平高集团"
-    # the industry's page quotes the same passage beside the enterprise pointing at it
+    # the industry's page names the same link once (产业企业, the reasoner's inverse of
+    # 所属产业) and quotes the same passage (changed on purpose: it was listed twice)
     page = requests.get(f"{url}/id/industry/zhuang-bei-zhi-zao", headers={"Accept": BROWSER}).text
-    entry = re.search(r'href="/id/enterprise/410000/ping-gao"[^>]*>平高集团</a>(.*?)</dd>', page)[1]
+    assert page.count('href="/id/enterprise/410000/ping-gao"') == 1
+    entry = re.search(r'href="/id/enterprise/410000/ping-gao"[^>]*>平高集团</a>(.*?)</li>', page)[1]
     assert f'class="evidence" href="{href}"' in entry
 
 
-def test_a_link_read_nowhere_shows_no_quote(url):
-    # pol:hasEnterprise is the reasoner's inverse of pol:inIndustry: no passage states it
+def test_a_link_read_nowhere_names_its_source(url):
+    # 装备制造 is broader than 电气装备制造 in the lexicon: no passage states it
     page = requests.get(f"{url}/id/industry/zhuang-bei-zhi-zao", headers={"Accept": BROWSER}).text
-    row = re.search(r"hasEnterprise.*?</th>(.*?)</tr>", page, re.S)[1]
-    assert ">平高集团</a>" in row and 'class="evidence"' not in row
+    row = re.search(r">上位概念</a></th>(.*?)</tr>", page, re.S)[1]
+    assert ">制造业</a>" in row and 'class="evidence"' not in row
+    assert '<span class="sources">据<a class="graph"' in row and ">词表</a>" in row
 
 
 def test_unknown_iris_are_404_in_every_format(url):
