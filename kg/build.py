@@ -56,7 +56,7 @@ from .attainment import attainment
 from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
 from .read import ReportError
-from .store import merge_into_default_graph
+from .store import OxigraphStore, merge_into_default_graph
 
 # The extractors (jieba, pypinyin...) and pyshacl are imported where they are used, so that a
 # build with nothing to do, or ``policykg --help``, starts in a fraction of a second.
@@ -272,7 +272,7 @@ def _write_store(
             from .dumps import write_dumps
 
             progress("writing dumps")
-            write_dumps(store, work / "dumps", result.base, quad_lines=lines)
+            write_dumps(OxigraphStore(store), work / "dumps", result.base, quad_lines=lines)
         progress("merging the default graph")
         merge_into_default_graph(store)  # SPARQL keeps blank nodes; reloading lines would not
         store.flush()

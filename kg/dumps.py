@@ -33,6 +33,8 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
+from .store import Store
+
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 STEM = "policykg"
 VOID_FILE = "void.ttl"
@@ -80,7 +82,7 @@ def dataset_iri(base_iri: str) -> str:
 
 
 def write_dumps(
-    store: ox.Store,
+    store: Store,
     out_dir: Path,
     base_iri: str,
     *,
@@ -134,7 +136,7 @@ def read_manifest(out_dir: Path) -> list[DumpFile]:
     ]
 
 
-def _sorted_quad_lines(store: ox.Store) -> tuple[list[bytes], dict[ox.NamedNode, int]]:
+def _sorted_quad_lines(store: Store) -> tuple[list[bytes], dict[ox.NamedNode, int]]:
     """The named graphs' quads as sorted N-Quads lines (a stable order, so that dumps are
     reproducible), and the number of quads in each graph.
 
@@ -142,10 +144,9 @@ def _sorted_quad_lines(store: ox.Store) -> tuple[list[bytes], dict[ox.NamedNode,
     """
     lines: list[bytes] = []
     counts: dict[ox.NamedNode, int] = {}
-    for graph in store.named_graphs():
-        if not isinstance(graph, ox.NamedNode):
-            continue
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    for iri in store.graphs():
+        graph = ox.NamedNode(iri)
+        data = store.graph_triples(iri)
         suffix = f"{graph} .\n".encode()
         # an N-Triples line ends with " .\n"; the graph goes before the final dot
         graph_lines = [line[:-2] + suffix for line in data.splitlines(keepends=True)]
@@ -233,7 +234,7 @@ def _void_quads(store, triples, counts, dumps, base_iri, license, modified) -> l
     return out
 
 
-def _report_of(store: ox.Store, graph: ox.NamedNode, base_iri: str) -> Iterable[ox.Triple]:
+def _report_of(store: Store, graph: ox.NamedNode, base_iri: str) -> Iterable[ox.Triple]:
     """A report's subsets (its graph and the graph inferred over it) name the report as source
     and carry its title; the inferred one says what it holds."""
     kind, _, slug = graph.value[len(base_iri + "graph/") :].partition("/")
@@ -243,9 +244,12 @@ def _report_of(store: ox.Store, graph: ox.NamedNode, base_iri: str) -> Iterable[
     title = ox.NamedNode(_NS["dcterms"] + "title")
     triples = [ox.Triple(graph, ox.NamedNode(_NS["dcterms"] + "source"), report)]
     report_graph = ox.NamedNode(base_iri + "graph/report/" + slug)
-    for q in store.quads_for_pattern(report, title, None, report_graph):
-        triples.append(ox.Triple(graph, title, q.object))
-        break
+    rows = store.query(
+        "SELECT ?g ?r ?title ?t WHERE { GRAPH ?g { ?r ?title ?t } } LIMIT 1",
+        bindings={"g": report_graph, "r": report, "title": title},
+    )
+    for row in rows:  # type: ignore[union-attr]
+        triples.append(ox.Triple(graph, title, row["t"]))  # type: ignore[index]
     if kind == "inferred":
         triples.append(ox.Triple(graph, ox.NamedNode(_NS["dcterms"] + "description"), _INFERRED))
     return triples
