@@ -482,13 +482,20 @@ def open_store(
 
 # ---------------------------------------------------------------- a SPARQL server
 
-# Virtuoso's own graphs, present in every instance: never PolicyKG data.
-SYSTEM_GRAPH_PREFIXES = (
+# Virtuoso's own graphs, present in every instance: never PolicyKG data (left out of graphs()).
+# They stay in Virtuoso's default graph: its input:*-graph-exclude pragmas, which would keep them
+# out, make GRAPH <iri> match nothing in 7.2.5.
+SYSTEM_GRAPHS = (
     "http://www.openlinksw.com/schemas/virtrdf#",
     "http://www.w3.org/ns/ldp#",
-    "http://localuriqaserver/",
+    "http://localuriqaserver/sparql",
     "http://www.w3.org/2002/07/owl#",
 )
+# IRIs that call a server's own functions (Virtuoso's bif: and sql: reach its SQL engine).
+VENDOR_FUNCTIONS = re.compile(
+    r"(?i)<(?:bif|sql):|<http://www\.openlinksw\.com/schemas/(?:bif|sql)#"
+)
+_PARSER = ox.Store()  # empty: a query is parsed here (evaluation is lazy) before a server sees it
 
 
 @dataclass(frozen=True)
@@ -531,7 +538,9 @@ class RemoteStore(Store):
     """A SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB...): queries through SPARQLWrapper to
     ``endpoint``; writes through the Graph Store HTTP Protocol at ``graph_store``.
 
-    Bindings are sent as a trailing ``VALUES`` clause, which every SPARQL 1.1 server understands.
+    Bindings are sent as a ``VALUES`` block opening the query's ``WHERE`` group (Virtuoso 7.2
+    answers no rows at all to a trailing ``VALUES`` clause; inside the group it joins as the
+    embedded store's substitution does).
     A query's timeout goes to the server as a hint (``timeout`` in milliseconds, which Virtuoso
     reads) and bounds every read of the answer; an answer the server marks as cut at its
     timeout (Virtuoso's anytime answers, ``X-SQL-State: S1TAT``) is refused, never passed on.
@@ -552,6 +561,19 @@ class RemoteStore(Store):
 
     # -- reading
 
+    def _check(self, sparql: str, base_iri: str | None) -> None:
+        """Only standard SPARQL 1.1 reaches the server: parsed here first, so a syntax error
+        says line and column as over the embedded store, and no server extension (Virtuoso's
+        DEFINE pragmas, bif:/sql: functions) passes."""
+        try:
+            _PARSER.query(sparql, base_iri=base_iri) if base_iri else _PARSER.query(sparql)
+        except SyntaxError as e:
+            raise _syntax_error(e, sparql) from None
+        except (RuntimeError, ValueError, OSError):
+            pass  # parsed; the empty store could not evaluate it, which is the server's job
+        if VENDOR_FUNCTIONS.search(sparql):
+            raise QuerySyntaxError("a server's own functions (bif:, sql:) are not served")
+
     def execute(
         self,
         sparql,
@@ -562,9 +584,10 @@ class RemoteStore(Store):
         base_iri=None,
         timeout=None,
     ):
+        self._check(sparql, base_iri)
         graph_form = _query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
         media_type = "application/n-triples" if graph_form else "application/sparql-results+json"
-        text = sparql + _values_clause(bindings) if bindings else sparql
+        text = bind_values(sparql, bindings) if bindings else sparql
         if base_iri and not re.match(r"(?is)\s*(#[^\n]*\n\s*)*BASE\b", text):
             text = f"BASE <{base_iri}>\n{text}"
         response = self._request(text, media_type, default_graphs, named_graphs, timeout)
@@ -582,6 +605,10 @@ class RemoteStore(Store):
             response.close()
             return bool(parsed)
         names = [v.value for v in parsed.variables]
+        if names == ["__ASK_RETVAL"]:  # Virtuoso 7.2 answers ASK as a one-cell SELECT
+            rows = [s["__ASK_RETVAL"] for s in parsed]
+            response.close()
+            return bool(rows) and rows[0] is not None and rows[0].value not in ("0", "false")
         return Solutions(names, ([s[n] for n in names] for s in parsed), response.close)
 
     def _request(self, sparql, media_type, default_graphs, named_graphs, timeout):
@@ -611,7 +638,7 @@ class RemoteStore(Store):
             message = _server_message(e)
             if "S1T00" in message or "timed out" in message.lower():
                 raise StoreTimeout(f"{self.endpoint} stopped the query at its timeout") from None
-            if re.search(r"\b37000\b|SP0\d\d", message):  # Virtuoso's compiler errors
+            if re.search(r"\b(37000|42\d\d\d)\b|SP0\d\d", message):  # compiler, unknown function
                 raise QuerySyntaxError(message) from None
             raise StoreUnavailable(f"{self.endpoint}: {message}") from e
         except TimeoutError as e:
@@ -624,9 +651,10 @@ class RemoteStore(Store):
         return response
 
     def graphs(self) -> list[str]:
-        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        names = {row["g"].value for row in rows}
-        return sorted(g for g in names if not g.startswith(SYSTEM_GRAPH_PREFIXES))
+        # a scan of the whole store on some servers: not bound by the (user) query timeout
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", timeout=600)
+        names = {row["g"].value for row in rows}  # type: ignore[index, union-attr]
+        return sorted(g for g in names if g not in SYSTEM_GRAPHS)
 
     def graph_triples(self, graph: str) -> bytes:
         sparql = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -706,10 +734,39 @@ def _server_message(error: Exception) -> str:
     return text.split("SPARQL query:", 1)[0].strip()[:400]
 
 
-def _values_clause(bindings: Bindings) -> str:
+def bind_values(sparql: str, bindings: Bindings) -> str:
+    """``sparql`` with ``bindings`` as a ``VALUES`` block opening its ``WHERE`` group (or, without
+    the keyword, its first group after the query form).
+
+    >>> bind_values('SELECT ?s WHERE { ?s ?p "{" }', {"p": ox.NamedNode("http://p")})
+    'SELECT ?s WHERE { VALUES (?p) { (<http://p>) } ?s ?p "{" }'
+    >>> bind_values("CONSTRUCT { ?s ?p ?o } { ?s ?p ?o }", {"s": ox.NamedNode("http://s")})
+    'CONSTRUCT { ?s ?p ?o } { VALUES (?s) { (<http://s>) } ?s ?p ?o }'
+    """
     names = list(bindings)
     row = " ".join(str(bindings[n]) for n in names)
-    return "\nVALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }"
+    block = " VALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }"
+    masked = _LITERALS.sub(lambda m: " " * len(m.group()), sparql)
+    where = re.search(r"(?i)\bWHERE\s*\{", masked)
+    if where:
+        at = where.end()
+    else:
+        form = re.search(r"(?i)\b(SELECT|ASK|DESCRIBE|CONSTRUCT)\b", masked)
+        start = form.end() if form else 0
+        if form and form.group(1).upper() == "CONSTRUCT":  # skip the template
+            start = _group_end(masked, masked.index("{", start))
+        at = masked.index("{", start) + 1
+    return sparql[:at] + block + sparql[at:]
+
+
+def _group_end(masked: str, opening: int) -> int:
+    """The index after the ``}`` closing the group opened at ``opening``."""
+    depth = 0
+    for i in range(opening, len(masked)):
+        depth += {"{": 1, "}": -1}.get(masked[i], 0)
+        if depth == 0:
+            return i + 1
+    raise QuerySyntaxError("unbalanced braces")
 
 
 _LITERALS = re.compile(

@@ -44,3 +44,50 @@ def corpus_build(tmp_path_factory):
 def corpus_store_dir(corpus_build) -> Path:
     """A store directory built from all 34 bundled reports."""
     return Path(corpus_build.store_dir)
+
+
+# ---------------------------------------------------------------- the same data on a server
+
+
+@pytest.fixture(scope="session")
+def virtuoso_factory(tmp_path_factory):
+    """Start a Virtuoso (its own database and free ports) holding a store's named graphs, loaded
+    the way ``policykg build --store URL`` loads them; every one is stopped at the end.
+
+    Skips when Debian's virtuoso-opensource is not installed (``.ci/system-deps`` installs it).
+    """
+    import shutil
+
+    from policykg.kg.publish import publish
+    from policykg.kg.store import Credentials, RemoteStore
+    from policykg.service.testing import VIRTUOSO, Virtuoso
+
+    if shutil.which(VIRTUOSO) is None:
+        pytest.skip(f"{VIRTUOSO} is not installed: run .ci/system-deps")
+    started: list[Virtuoso] = []
+
+    def start(name: str, store) -> Virtuoso:
+        server = Virtuoso(tmp_path_factory.mktemp(f"virtuoso-{name}"), memory_mb=200)
+        started.append(server.__enter__())
+        credentials = Credentials(server.USER, server.PASSWORD)
+        remote = RemoteStore(server.url, graph_store=server.graph_store, credentials=credentials)
+        publish(store, remote, {})
+        return server
+
+    yield start
+    for server in started:
+        server.__exit__()
+
+
+STORE_KINDS = ["embedded", "virtuoso"]
+
+
+@pytest.fixture(scope="session", params=STORE_KINDS)
+def seed_location(request, seed_store_dir) -> str:
+    """The founding report's build, as a store directory or as a Virtuoso loaded with it."""
+    if request.param == "embedded":
+        return str(seed_store_dir)
+    from policykg.kg.store import open_store
+
+    with open_store(seed_store_dir) as store:
+        return request.getfixturevalue("virtuoso_factory")("seed", store).url

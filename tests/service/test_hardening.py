@@ -31,6 +31,12 @@ CONCAT = (
 ASK = "ASK {}"
 
 
+@pytest.fixture(scope="session")
+def server(embedded_server):
+    """Worker processes, their memory and their deaths: the embedded store's server only."""
+    return embedded_server
+
+
 def get(url: str, query: str, source: str | None = None, timeout: float = 30, post=False):
     """(status, seconds, JSON body or text) of GET /sparql?query=... (POST when ``post``), from
     the loopback address ``source`` (another client) when given."""
