@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
+import pytest
 import requests
 
 from policykg.service.testing import HEAVY, JSON, LiveServer, build_protocol_store
