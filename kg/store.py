@@ -27,6 +27,7 @@ Exceptions::
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import urllib.request
@@ -609,7 +610,8 @@ class RemoteStore(Store):
             rows = [s["__ASK_RETVAL"] for s in parsed]
             response.close()
             return bool(rows) and rows[0] is not None and rows[0].value not in ("0", "false")
-        return Solutions(names, ([s[n] for n in names] for s in parsed), response.close)
+        rows = ([_canonical(s[n]) for n in names] for s in parsed)
+        return Solutions(names, rows, response.close)
 
     def _request(self, sparql, media_type, default_graphs, named_graphs, timeout):
         """The server's open HTTP response to the query (read by the caller)."""
@@ -698,13 +700,13 @@ class RemoteStore(Store):
     ) -> None:
         url = self._graph_store or default_graph_store(self.endpoint)
         separator = "&" if "?" in url else "?"
-        request = urllib.request.Request(
-            f"{url}{separator}{urlencode({'graph': graph})}", data=body, method=method
-        )
+        address = f"{url}{separator}{urlencode({'graph': graph})}"
+        request = urllib.request.Request(address, data=body, method=method)
         if content_type:
             request.add_header("Content-Type", content_type)
         try:
-            with self._opener(url).open(request, timeout=max(self.timeout, 600)) as response:
+            self._authorize(request)
+            with urllib.request.urlopen(request, timeout=max(self.timeout, 600)) as response:
                 response.read()
         except HTTPError as e:
             detail = e.read(500).decode("utf-8", "replace").strip()
@@ -715,16 +717,46 @@ class RemoteStore(Store):
         except (URLError, OSError) as e:
             raise StoreUnavailable(f"{method} <{graph}> at {url}: {e}") from e
 
-    def _opener(self, url: str) -> urllib.request.OpenerDirector:
-        """An opener answering the server's challenge, Digest (Virtuoso) or Basic."""
+    def _authorize(self, request: urllib.request.Request) -> None:
+        """Add the credentials before the body is sent: a server that refuses an unauthorised
+        request closes the connection while a large body is still on its way (a broken pipe),
+        so the challenge (Digest for Virtuoso, or Basic) is fetched first by a bodiless GET."""
         if self._credentials is None:
-            return urllib.request.build_opener()
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, url, self._credentials.user, self._credentials.password)
-        return urllib.request.build_opener(
-            urllib.request.HTTPDigestAuthHandler(passwords),
-            urllib.request.HTTPBasicAuthHandler(passwords),
-        )
+            return
+        try:
+            with urllib.request.urlopen(request.full_url, timeout=self.timeout):
+                return  # no challenge: the server does not ask for credentials
+        except HTTPError as e:
+            if e.code != 401:
+                return  # the real request will say what is wrong
+            challenge = e.headers.get("WWW-Authenticate", "")
+        scheme, _, params = challenge.partition(" ")
+        user, password = self._credentials.user, self._credentials.password
+        if scheme.lower() == "digest":
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, request.full_url, user, password)
+            fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
+            answer = urllib.request.HTTPDigestAuthHandler(passwords).get_authorization(
+                request, fields
+            )
+            request.add_header("Authorization", f"Digest {answer}")
+        else:
+            token = base64.b64encode(f"{user}:{password}".encode()).decode()
+            request.add_header("Authorization", f"Basic {token}")
+
+
+XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+_BOOLEANS = {
+    "1": ox.Literal("true", datatype=XSD_BOOLEAN),
+    "0": ox.Literal("false", datatype=XSD_BOOLEAN),
+}
+
+
+def _canonical(term: Term | None) -> Term | None:
+    """A boolean in its canonical form: Virtuoso stores ``true`` and answers ``"1"^^xsd:boolean``."""
+    if isinstance(term, ox.Literal) and term.datatype == XSD_BOOLEAN:
+        return _BOOLEANS.get(term.value, term)
+    return term
 
 
 def _server_message(error: Exception) -> str:

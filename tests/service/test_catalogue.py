@@ -10,19 +10,31 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from policykg.kg.store import MemoryStore
 from policykg.service import create_app, db
+
+STORE_KINDS = ["embedded", "virtuoso"]
 
 MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini.trig"
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def mini_location(request, tmp_path_factory) -> str:
+    """The mini dataset as an embedded store, or in Virtuoso."""
+    if request.param == "virtuoso":
+        store = MemoryStore(ox.parse(path=str(MINI), format=ox.RdfFormat.TRIG))
+        return request.getfixturevalue("virtuoso_factory")("mini", store).url
     path = tmp_path_factory.mktemp("mini") / "store"
     store = ox.Store(str(path))
     store.load(path=str(MINI), format=ox.RdfFormat.TRIG)
     store.flush()
     del store
-    app = create_app({"TESTING": True, "STORE_PATH": path, "WORKERS": 1, "MAX_ROWS": 50})
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def app(mini_location):
+    app = create_app({"TESTING": True, "STORE_PATH": mini_location, "WORKERS": 1, "MAX_ROWS": 50})
     yield app
     db.close(app)
 
