@@ -539,9 +539,8 @@ class RemoteStore(Store):
     """A SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB...): queries through SPARQLWrapper to
     ``endpoint``; writes through the Graph Store HTTP Protocol at ``graph_store``.
 
-    Bindings are sent as a ``VALUES`` block opening the query's ``WHERE`` group (Virtuoso 7.2
-    answers no rows at all to a trailing ``VALUES`` clause; inside the group it joins as the
-    embedded store's substitution does).
+    Bindings are sent as ``BIND`` clauses opening the query's ``WHERE`` group (see
+    :func:`bind_values`).
     A query's timeout goes to the server as a hint (``timeout`` in milliseconds, which Virtuoso
     reads) and bounds every read of the answer; an answer the server marks as cut at its
     timeout (Virtuoso's anytime answers, ``X-SQL-State: S1TAT``) is refused, never passed on.
@@ -767,17 +766,20 @@ def _server_message(error: Exception) -> str:
 
 
 def bind_values(sparql: str, bindings: Bindings) -> str:
-    """``sparql`` with ``bindings`` as a ``VALUES`` block opening its ``WHERE`` group (or, without
-    the keyword, its first group after the query form).
+    """``sparql`` with ``bindings`` as ``BIND`` clauses opening its ``WHERE`` group (or, without
+    the keyword, its first group after the query form): a one-row join, as the embedded store's
+    substitution is.
+
+    Not a ``VALUES`` block: Virtuoso 7.2 answers no rows to a trailing one, and does not join one
+    opening the group into a transitive path (``?t pol:hasComponent* ?x`` ran from every subject);
+    it does with ``BIND``.
 
     >>> bind_values('SELECT ?s WHERE { ?s ?p "{" }', {"p": ox.NamedNode("http://p")})
-    'SELECT ?s WHERE { VALUES (?p) { (<http://p>) } ?s ?p "{" }'
+    'SELECT ?s WHERE { BIND(<http://p> AS ?p) ?s ?p "{" }'
     >>> bind_values("CONSTRUCT { ?s ?p ?o } { ?s ?p ?o }", {"s": ox.NamedNode("http://s")})
-    'CONSTRUCT { ?s ?p ?o } { VALUES (?s) { (<http://s>) } ?s ?p ?o }'
+    'CONSTRUCT { ?s ?p ?o } { BIND(<http://s> AS ?s) ?s ?p ?o }'
     """
-    names = list(bindings)
-    row = " ".join(str(bindings[n]) for n in names)
-    block = " VALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }"
+    block = "".join(f" BIND({term} AS ?{name})" for name, term in bindings.items())
     masked = _LITERALS.sub(lambda m: " " * len(m.group()), sparql)
     where = re.search(r"(?i)\bWHERE\s*\{", masked)
     if where:
