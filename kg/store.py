@@ -843,6 +843,7 @@ def results_to_json(rows: list[Row]) -> list[dict[str, str]]:
 
 __all__ = [
     "GRAPH_FORMATS",
+    "bind_values",
     "Credentials",
     "MemoryStore",
     "OxigraphStore",
