@@ -1,9 +1,11 @@
 """Run one SPARQL job on a store and serialise its answer, cut at the row cap.
 
 This is what a query worker does (see ``pool.py``); it is plain Python so it can be tested
-without processes. SELECT and ASK answers are written here (JSON, XML, CSV, TSV, or a table
-for the HTML page) because pyoxigraph cannot serialise a cut list of solutions; graphs are
-written by pyoxigraph.
+without processes. Answers are written by pyoxigraph's own serialisers, never term by term in
+Python: the engine streams SELECT solutions as TSV (one solution a line) and graphs as
+N-Triples (one triple a line) into a :class:`Sink` that stops it at the row cap or the byte
+cap, and the kept lines are converted to the format asked for. Only the HTML page's table is
+built in Python.
 
     >>> from policykg.kg.store import MemoryStore
     >>> job = Job("SELECT ?x WHERE { VALUES ?x { 1 2 3 } }", max_rows=2,
@@ -15,18 +17,16 @@ written by pyoxigraph.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import islice
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ..kg.store import GRAPH_FORMATS, OxigraphStore, Term
+from ..kg.store import GRAPH_FORMATS, RESULT_FORMATS, OxigraphStore, Term
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+TSV = ox.QueryResultsFormat.TSV
+N_TRIPLES = ox.RdfFormat.N_TRIPLES
 
 TABULAR_TYPES = (
     "application/sparql-results+json",
@@ -112,23 +112,120 @@ def evaluate(store: OxigraphStore, job: Job, prefixes: dict[str, str] | None = N
     if isinstance(result, ox.QueryTriples):
         if job.graph_type is None:
             raise NotAcceptable("CONSTRUCT/DESCRIBE")
-        triples = _bounded(islice(result, job.max_rows + 1), job.max_bytes, _triple_size)
-        truncated = len(triples) > job.max_rows
-        answer = graph_answer(triples[: job.max_rows], job.graph_type, truncated, prefixes)
-        return _checked(answer, job.max_bytes)
+        if job.graph_type == "text/html":
+            return _graph_table(result, job)
+        return _checked(graph_answer(result, job, prefixes), job.max_bytes)
     if job.tabular_type is None:
         raise NotAcceptable("SELECT/ASK")
     if isinstance(result, ox.QueryBoolean):
         return boolean_answer(bool(result), job.tabular_type)
+    if job.tabular_type == "text/html":
+        return _solutions_table(result, job)
+    return _checked(solutions_answer(result, job), job.max_bytes)
+
+
+class _Full(Exception):
+    """Raised by :meth:`Sink.write` to stop the engine once the row cap is passed."""
+
+
+class Sink:
+    """A binary file for pyoxigraph's serialisers of line-based formats (TSV, N-Triples: one
+    solution or triple a line, newlines inside terms escaped). It keeps what it is given until
+    it holds more than ``max_lines`` lines, then stops the serialisation, and so the engine,
+    by raising from ``write``; past ``slack × max_bytes`` it raises :class:`TooLarge` (0: no
+    cap). A slack above 1 leaves room for a line format longer than the answer it becomes.
+
+    >>> from policykg.kg.store import MemoryStore
+    >>> solutions = MemoryStore().execute("SELECT ?x WHERE { VALUES ?x { 1 2 3 } }")
+    >>> Sink(max_lines=3).fill(solutions, TSV)  # the header line and two solutions
+    (b'?x\\n1\\n2\\n', True)
+    """
+
+    def __init__(self, max_lines: int, max_bytes: int = 0, slack: int = 1):
+        self.max_lines = max_lines
+        self.max_bytes = max_bytes
+        self.limit = slack * max_bytes
+        self.chunks: list[bytes] = []
+        self.lines = 0
+        self.size = 0
+
+    def write(self, chunk) -> int:
+        chunk = bytes(chunk)
+        self.size += len(chunk)
+        if self.limit and self.size > self.limit:
+            raise TooLarge(self.max_bytes)
+        self.chunks.append(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.max_lines:
+            raise _Full
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush (pyoxigraph calls it at the end)."""
+
+    def fill(self, result, format) -> tuple[bytes, bool]:
+        """Serialise ``result`` into the sink: its first ``max_lines`` lines, and whether there
+        were more."""
+        with suppress(_Full):  # the row cap was passed: the engine has stopped
+            result.serialize(self, format=format)
+        text = b"".join(self.chunks)
+        if self.lines <= self.max_lines:
+            return text, False
+        end = -1
+        for _ in range(self.max_lines):
+            end = text.index(b"\n", end + 1)
+        return text[: end + 1], True
+
+
+def solutions_answer(result: ox.QuerySolutions, job: Job) -> Answer:
+    """SELECT solutions as ``job.tabular_type`` (a key of ``RESULT_FORMATS``), cut at the row
+    cap: the engine writes TSV (a header line, then a line per solution), which is the answer
+    when TSV was asked for, else read back and written in the format asked for."""
+    # The TSV may be longer than the answer (CSV drops the IRIs' brackets): the exact cap is
+    # checked on the answer; the sink's only bounds the worker's memory.
+    tsv, truncated = Sink(job.max_rows + 1, job.max_bytes, slack=2).fill(result, TSV)
+    if job.tabular_type == "text/tab-separated-values":
+        body = tsv
+    else:
+        solutions = ox.parse_query_results(tsv, format=TSV)
+        body = solutions.serialize(format=RESULT_FORMATS[job.tabular_type])
+    return Answer(job.tabular_type, body=body, truncated=truncated)
+
+
+def graph_answer(result: ox.QueryTriples, job: Job, prefixes: dict[str, str] | None) -> Answer:
+    """CONSTRUCT or DESCRIBE triples as ``job.graph_type`` (a key of ``GRAPH_FORMATS``), cut at
+    the row cap: the engine writes N-Triples, which is the answer when N-Triples was asked for,
+    else read back and written in the format asked for (TriG and N-Quads: the default graph)."""
+    ntriples, truncated = Sink(job.max_rows, job.max_bytes, slack=2).fill(result, N_TRIPLES)
+    media_type = job.graph_type or "application/n-triples"
+    rdf_format = GRAPH_FORMATS[media_type]
+    body = ntriples
+    if rdf_format != N_TRIPLES:
+        quads = ox.parse(ntriples, format=N_TRIPLES)
+        body = ox.serialize(quads, format=rdf_format, prefixes=prefixes or None) or b""
+    return Answer(media_type, body=body, truncated=truncated)
+
+
+def _graph_table(result: ox.QueryTriples, job: Job) -> Answer:
+    """Triples as the rows of the HTML page's table."""
+    triples = _bounded(islice(result, job.max_rows + 1), job.max_bytes, _triple_size)
+    rows: list[list[Cell | None]] = [
+        [cell(t.subject), cell(t.predicate), cell(t.object)] for t in triples[: job.max_rows]
+    ]
+    table = Table(["subject", "predicate", "object"], rows, graph=True)
+    return Answer("text/html", truncated=len(triples) > job.max_rows, table=table)
+
+
+def _solutions_table(result: ox.QuerySolutions, job: Job) -> Answer:
+    """SELECT solutions as the rows of the HTML page's table."""
     variables = [v.value for v in result.variables]
     rows = _bounded(
         ([s[v] for v in variables] for s in islice(result, job.max_rows + 1)),
         job.max_bytes,
         _row_size,
     )
-    truncated = len(rows) > job.max_rows
-    answer = tabular_answer(variables, rows[: job.max_rows], job.tabular_type, truncated)
-    return _checked(answer, job.max_bytes)
+    cells = [[cell(t) if t is not None else None for t in r] for r in rows[: job.max_rows]]
+    return Answer("text/html", truncated=len(rows) > job.max_rows, table=Table(variables, cells))
 
 
 def _bounded(items, max_bytes: int, size) -> list:
@@ -168,24 +265,6 @@ def _checked(answer: Answer, max_bytes: int) -> Answer:
     return answer
 
 
-def graph_answer(
-    triples: list[ox.Triple], media_type: str, truncated: bool, prefixes: dict[str, str] | None
-) -> Answer:
-    """Triples as ``media_type`` (a key of ``GRAPH_FORMATS``, or ``text/html`` for a table)."""
-    if media_type == "text/html":
-        rows: list[list[Cell | None]] = [
-            [cell(t.subject), cell(t.predicate), cell(t.object)] for t in triples
-        ]
-        table = Table(["subject", "predicate", "object"], rows, graph=True)
-        return Answer(media_type, truncated=truncated, table=table)
-    rdf_format = GRAPH_FORMATS[media_type]
-    data: list = triples
-    if rdf_format.supports_datasets:  # TriG, N-Quads: the triples go in the default graph
-        data = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-    body = ox.serialize(data, format=rdf_format, prefixes=prefixes or None)
-    return Answer(media_type, body=body or b"", truncated=truncated)
-
-
 def boolean_answer(value: bool, media_type: str) -> Answer:
     """An ASK result."""
     text = "true" if value else "false"
@@ -205,17 +284,6 @@ def boolean_answer(value: bool, media_type: str) -> Answer:
     return Answer(media_type, body=body)
 
 
-def tabular_answer(
-    variables: list[str], rows: list[list], media_type: str, truncated: bool
-) -> Answer:
-    """SELECT solutions (rows of terms or None) as ``media_type``."""
-    if media_type == "text/html":
-        table = Table(variables, [[cell(t) if t is not None else None for t in r] for r in rows])
-        return Answer(media_type, truncated=truncated, table=table)
-    writer = WRITERS[media_type]
-    return Answer(media_type, body=writer(variables, rows), truncated=truncated)
-
-
 def cell(term) -> Cell:
     """A term as plain strings for templates."""
     if isinstance(term, ox.NamedNode):
@@ -225,119 +293,3 @@ def cell(term) -> Cell:
     if isinstance(term, ox.Literal):
         return ("literal", term.value, term.datatype.value, term.language)
     return ("triple", str(term), None, None)
-
-
-def _json_term(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return {"type": "literal", "value": term.value, "xml:lang": term.language}
-        if term.datatype.value == XSD_STRING:
-            return {"type": "literal", "value": term.value}
-        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
-    return {
-        "type": "triple",
-        "value": {
-            "subject": _json_term(term.subject),
-            "predicate": _json_term(term.predicate),
-            "object": _json_term(term.object),
-        },
-    }
-
-
-def write_json(variables: list[str], rows: list[list]) -> bytes:
-    """SPARQL 1.1 Query Results JSON."""
-    bindings = [
-        {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
-        for row in rows
-    ]
-    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _xml_term(term) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            attribute = f" xml:lang={quoteattr(term.language)}"
-        elif term.datatype.value != XSD_STRING:
-            attribute = f" datatype={quoteattr(term.datatype.value)}"
-        else:
-            attribute = ""
-        return f"<literal{attribute}>{escape(term.value)}</literal>"
-    return (
-        f"<triple><subject>{_xml_term(term.subject)}</subject>"
-        f"<predicate>{_xml_term(term.predicate)}</predicate>"
-        f"<object>{_xml_term(term.object)}</object></triple>"
-    )
-
-
-def write_xml(variables: list[str], rows: list[list]) -> bytes:
-    """SPARQL Query Results XML."""
-    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
-    out += [f"<variable name={quoteattr(v)}/>" for v in variables]
-    out.append("</head><results>")
-    for row in rows:
-        out.append("<result>")
-        for v, t in zip(variables, row, strict=True):
-            if t is not None:
-                out.append(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
-        out.append("</result>")
-    out.append("</results></sparql>\n")
-    return "".join(out).encode()
-
-
-def _csv_value(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    if isinstance(term, ox.NamedNode | ox.Literal):
-        return term.value
-    return str(term)
-
-
-def write_csv(variables: list[str], rows: list[list]) -> bytes:
-    """SPARQL 1.1 Query Results CSV (values only, CRLF line ends)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(variables)
-    writer.writerows([_csv_value(t) for t in row] for row in rows)
-    return buffer.getvalue().encode()
-
-
-_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
-def _tsv_term(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.Literal):
-        text = '"' + term.value.translate(_TSV_ESCAPES) + '"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype.value == XSD_STRING:
-            return text
-        return f"{text}^^<{term.datatype.value}>"
-    return str(term)
-
-
-def write_tsv(variables: list[str], rows: list[list]) -> bytes:
-    """SPARQL 1.1 Query Results TSV (terms in Turtle syntax)."""
-    lines = ["\t".join("?" + v for v in variables)]
-    lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode()
-
-
-WRITERS = {
-    "application/sparql-results+json": write_json,
-    "application/sparql-results+xml": write_xml,
-    "text/csv": write_csv,
-    "text/tab-separated-values": write_tsv,
-}
