@@ -24,9 +24,12 @@ from __future__ import annotations
 import ctypes
 import itertools
 import logging
+import math
 import multiprocessing as mp
 import os
+import pickle
 import queue
+import select
 import sys
 import threading
 import time
@@ -50,6 +53,8 @@ RETRY_DELAYS = (
     30.0,
 )  # before each new try to start a worker; the last repeats
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+# Jobs and answers cross the pipe as plain pickles (multiprocessing's own pickler costs more).
+PICKLE = pickle.HIGHEST_PROTOCOL
 
 
 class PoolError(Exception):
@@ -133,12 +138,12 @@ def _serve_jobs(conn, store_path: str, prefixes: dict[str, str], isolated: bool)
     conn.send(("ready", isolated))
     while True:
         try:
-            job = conn.recv()
+            message = conn.recv_bytes()
         except (EOFError, OSError):
             return
-        if job is None:
+        if not message:
             return
-        conn.send(answer(store, job, prefixes))
+        conn.send_bytes(pickle.dumps(answer(store, pickle.loads(message), prefixes), PICKLE))
 
 
 def answer(store, job: Job, prefixes: dict[str, str]) -> Answer | Failure:
@@ -175,6 +180,13 @@ class Worker:
         self.process.start()
         child.close()
         self.isolated = False
+        # One poll object for the life of the pipe (Connection.poll builds a selector each time).
+        self._readable = select.poll()
+        self._readable.register(self.conn.fileno(), select.POLLIN)
+
+    def wait(self, seconds: float) -> bool:
+        """Whether the worker has sent something (an answer, or EOF) within ``seconds``."""
+        return bool(self._readable.poll(max(0, math.ceil(seconds * 1000))))
 
     def wait_ready(self, timeout: float) -> None:
         """Block until the worker has opened the store.
@@ -276,7 +288,7 @@ class QueryPool:
         worker = self._send(job, deadline)
         try:
             self._watch(worker, deadline, timeout)
-            reply = worker.conn.recv()
+            reply = pickle.loads(worker.conn.recv_bytes())
         except (EOFError, OSError) as e:
             self._retire(worker)
             raise WorkerLost("the query worker stopped while answering") from e
@@ -287,7 +299,7 @@ class QueryPool:
 
     def _watch(self, worker: Worker, deadline: float, timeout: float) -> None:
         """Wait for ``worker``'s reply, killing it at the deadline or past the memory cap."""
-        while not worker.conn.poll(min(WATCH_INTERVAL, max(0.0, deadline - time.monotonic()))):
+        while not worker.wait(min(WATCH_INTERVAL, deadline - time.monotonic())):
             if time.monotonic() >= deadline:
                 self._retire(worker)
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
@@ -307,7 +319,7 @@ class QueryPool:
             except queue.Empty:
                 raise QueryTimeout("no query worker became free before the deadline") from None
             try:
-                worker.conn.send(job)
+                worker.conn.send_bytes(pickle.dumps(job, PICKLE))
                 return worker
             except OSError:
                 self._retire(worker)
