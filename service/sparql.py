@@ -30,6 +30,7 @@ from flask import (
 )
 from flask.config import Config
 from werkzeug import Request as WsgiRequest
+from werkzeug.utils import get_content_type
 
 from .cache import job_key
 from .db import EXTENSION, Backend, get_backend, prefixes
@@ -370,21 +371,29 @@ class QueryFastPath:
                 endpoint_url(environ),
                 environ.get("REMOTE_ADDR", ""),
             )
-            response = result_response(answer, config["MAX_ROWS"])
         except ServiceError as e:
-            response = self.error(environ, e)
+            return self.error(environ, e)(environ, start_response)
         except Exception:  # what Flask does with a bug: log it, answer 500 without details
             self.app.logger.exception("the SPARQL endpoint failed on %s", wsgi_request.url)
-            response = self.error(
-                environ, ServiceError("the server failed to answer this request", 500)
-            )
-        response.vary.add("Accept")
-        return response(environ, start_response)
+            error = ServiceError("the server failed to answer this request", 500)
+            return self.error(environ, error)(environ, start_response)
+        # The headers result_response() would give, without building a Response.
+        headers = [
+            ("Content-Type", get_content_type(answer.media_type, "utf-8")),
+            ("Content-Length", str(len(answer.body))),
+            ("Vary", "Accept"),
+        ]
+        if answer.truncated:
+            headers.append(("X-Result-Truncated", f"true; max-rows={config['MAX_ROWS']}"))
+        start_response("200 OK", headers)
+        return [answer.body]
 
     def error(self, environ: WSGIEnvironment, error: ServiceError) -> Response:
         """The app's answer to ``error`` (JSON, or a page for browsers)."""
         with self.app.request_context(environ):
-            return respond(error)
+            response = respond(error)
+        response.vary.add("Accept")
+        return response
 
 
 # ---------------------------------------------------------------- service description
