@@ -17,6 +17,7 @@ from flask import Flask, current_app, url_for
 from werkzeug.routing import PathConverter
 
 from . import db, errors, settings
+from .pagecache import PageCache
 
 # "module:attribute" of every blueprint, registered in this order.
 BLUEPRINTS = [
@@ -62,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(getattr(import_module(module), attribute))
     origin = app.config["CORS_ORIGIN"]
     headers = SECURITY_HEADERS + (cors_headers(origin) if origin else [])
+    app.wsgi_app = PageCache(app.wsgi_app, app)  # type: ignore[method-assign]
     app.wsgi_app = FixedHeaders(app.wsgi_app, headers)  # type: ignore[method-assign]
     app.context_processor(lambda: {"nav_links": nav_links})
     return app

@@ -137,7 +137,7 @@ def answer_job(app: Flask, backend: Backend, job: Job, client: str) -> Answer:
     config = app.config
     job.max_bytes = config["MAX_RESPONSE_BYTES"]
     key = job_key(job) if backend.cache.enabled else None
-    if key is not None and (cached := backend.cache.get(key)) is not None:
+    if key is not None and isinstance(cached := backend.cache.get(key), Answer):
         return cached
     retry = {"Retry-After": str(config["RETRY_AFTER"])}
     try:
