@@ -14,6 +14,7 @@ BENCHES = {
     "build": "bench.bench_build",
     "terms": "bench.bench_terms",
     "endpoint": "bench.bench_endpoint",
+    "pages": "bench.bench_pages",
     "soak": "bench.bench_soak",
 }
 

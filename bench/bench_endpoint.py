@@ -81,14 +81,16 @@ def requests_for(count: int) -> list[tuple[str, str]]:
     return out
 
 
-def compare(bare: str, ours: str, requests: list, args) -> dict:
-    """Alternating wrk rounds on the bare endpoint and ours; the median ratio of the pairs."""
+def compare(bare: str, ours: str, requests: list, args, our_requests: list | None = None) -> dict:
+    """Alternating wrk rounds on the bare endpoint and ours (sent ``our_requests`` when they
+    differ from the bare endpoint's); the median ratio of the pairs."""
+    runs = (("bare", bare, requests), ("policykg", ours, our_requests or requests))
     results: dict[str, list[dict]] = {"bare": [], "policykg": []}
-    for url in (bare, ours):  # warm up both
-        wrk.run(url, requests, 1, connections=args.connections)
+    for _, url, sent in runs:  # warm up both
+        wrk.run(url, sent, 1, connections=args.connections)
     for _ in range(args.rounds):
-        for name, url in (("bare", bare), ("policykg", ours)):
-            results[name].append(wrk.run(url, requests, args.seconds, connections=args.connections))
+        for name, url, sent in runs:
+            results[name].append(wrk.run(url, sent, args.seconds, connections=args.connections))
     # Each round of ours runs right after one of the bare endpoint: the ratio of each pair is
     # less sensitive to what else the (shared) machine is doing than a ratio of medians.
     ratios = sorted(

@@ -111,6 +111,13 @@ def rss(server_pid: int) -> dict[str, float]:
     return out
 
 
+def sample_server(pid: int, stop: threading.Event, every: float, out: list[float]) -> None:
+    """The server's resident MiB every ``every`` seconds until ``stop`` (is it flat?)."""
+    while not stop.wait(every):
+        with contextlib.suppress(OSError):
+            out.append(rss(pid)[f"server {pid}"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench soak")
     parser.add_argument("--store", help="store directory (default: a generated store)")
@@ -143,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
                 for i in range(args.attackers)
             ]
             threads.append(threading.Thread(target=slowloris, args=(port, stop)))
+            samples: list[float] = []
+            every = max(1.0, args.seconds / 10)
+            sampler = (live.process.pid, stop, every, samples)
+            threads.append(threading.Thread(target=sample_server, args=sampler))
             for t in threads:
                 t.start()
             simple = requests_for(400) + [("/sparql?query=" + quote("ASK {}"), "text/csv")] * 100
@@ -166,8 +177,19 @@ def main(argv: list[str] | None = None) -> int:
     for key, n in sorted(seen.items()):
         print(f"  {key}: {n}")
     print("health at the end:", json.dumps(health))
+    print(f"server resident MiB every {every:g} s:", " ".join(f"{m:g}" for m in samples))
     print("resident MiB, start → end:")
     for name in sorted(set(before) | set(after)):
         print(f"  {name}: {before.get(name, '-')} → {after.get(name, '-')}")
-    print(json.dumps({"bench": "soak", "load": load, "attacks": seen, "rss_end": after}))
+    print(
+        json.dumps(
+            {
+                "bench": "soak",
+                "load": load,
+                "attacks": seen,
+                "server_rss_series": samples,
+                "rss_end": after,
+            }
+        )
+    )
     return 0
