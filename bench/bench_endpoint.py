@@ -56,11 +56,14 @@ def run_bare(argv: list[str]) -> None:
     from policykg.kg.store import oxigraph_dir
 
     store = ox.Store.read_only(str(oxigraph_dir(argv[0])))
+    # A PolicyKG build merges every graph into the default graph, which is then queried
+    # as it is (as the service does); elsewhere the default graph is the union of the graphs.
+    union = not any(True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     app = Flask(__name__)
 
     @app.route("/sparql", methods=["GET", "POST"])
     def sparql():
-        result = store.query(request.values["query"], use_default_graph_as_union=True)
+        result = store.query(request.values["query"], use_default_graph_as_union=union)
         if isinstance(result, ox.QueryTriples):
             body = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
             return Response(body, mimetype="application/n-triples")

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "kg" / "sources" / "zhanhe-district_2023_plan-report.txt"
 BASE = "https://w3id.org/policykg/id/"
 JSON = "application/sparql-results+json"
-CATALOGUE = ("slogans", "slogan-parts", "reports")  # small answers, one with a parameter
+CATALOGUE = ("slogans", "reports", "enterprise-profile", "glossary")  # quick; one with a parameter
 SLOGANS = (
     "SELECT ?s WHERE { ?s a <https://w3id.org/policykg/ontology#Slogan> "
     f'FILTER(STRSTARTS(STR(?s), "{BASE}")) }} ORDER BY ?s LIMIT 5'
