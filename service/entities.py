@@ -447,7 +447,10 @@ def describe(iri: str) -> Description | None:
     if not get_store().query(_Q_EXISTS, bindings={"s": node}):
         return None
     values: dict[str, dict[str, tuple[Term, set[str], list[ox.Literal]]]] = defaultdict(dict)
+    summary = base_iri() + "graph/summary"  # the catalogue's lookup index, not a statement
     for row in get_store().query(_Q_OUT, bindings={"s": node}):
+        if row["g"].value == summary:
+            continue
         key = str(row["o"])
         entry = values[row["p"].value].setdefault(key, (row["o"], set(), []))
         entry[1].add(row["g"].value)
