@@ -137,4 +137,4 @@ def test_named_queries_past_the_row_cap_are_refused_by_the_api_and_cut_on_the_pa
     assert answer["count"] >= 1 and "truncated" not in answer
     assert refused.status_code == refused_csv.status_code == 400
     assert "LIMIT and OFFSET" in refused.get_json()["error"]
-    assert page.status_code == 200 and "1 row (cut at the row limit)" in page.get_data(True)
+    assert page.status_code == 200 and "共 1 行（已达行数上限，未列全）" in page.get_data(True)
