@@ -36,7 +36,7 @@ def test_browsers_get_the_error_as_a_page(server):
     assert response.status_code == 404
     assert response.headers["Content-Type"].startswith("text/html")
     assert '<html lang="zh">' in response.text
-    assert "404 Not Found" in response.text
+    assert "404 未找到" in response.text and "Not Found" in response.text  # Chinese first
 
 
 def test_an_undeclared_prefix_is_one_readable_line_naming_it(sparql):
