@@ -20,6 +20,15 @@ from .answers import href, number_text
 from .corpus import ReportInfo, corpus
 from .db import get_backend
 
+# What an observation states (value, range, unit, bound, words): both figure queries read it.
+_OBSERVATION_VALUES = """
+  OPTIONAL { ?obs pol:value ?value }
+  OPTIONAL { ?obs pol:lowerBound ?lower }
+  OPTIONAL { ?obs pol:upperBound ?upper }
+  OPTIONAL { ?obs pol:unit ?unit }
+  OPTIONAL { ?obs pol:bound ?bound }
+  OPTIONAL { ?obs pol:targetText ?text }
+"""
 _Q_PLACE_FIGURES = """
 PREFIX pol: <https://w3id.org/policykg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -27,16 +36,10 @@ SELECT ?place ?indicator ?label ?period ?kind ?measure ?value ?lower ?upper ?uni
        ?met WHERE {
   ?obs pol:refArea ?place ; pol:indicator ?indicator ; pol:period ?period ;
        pol:valueKind ?kind ; pol:measure ?measure .
-  OPTIONAL { ?obs pol:value ?value }
-  OPTIONAL { ?obs pol:lowerBound ?lower }
-  OPTIONAL { ?obs pol:upperBound ?upper }
-  OPTIONAL { ?obs pol:unit ?unit }
-  OPTIONAL { ?obs pol:bound ?bound }
-  OPTIONAL { ?obs pol:targetText ?text }
-  OPTIONAL { ?att pol:targetObservation ?obs ; pol:targetMet ?met }
+{values}  OPTIONAL { ?att pol:targetObservation ?obs ; pol:targetMet ?met }
   OPTIONAL { ?indicator rdfs:label ?label }
 }
-"""
+""".replace("{values}", _OBSERVATION_VALUES)
 _Q_SLOGANS = """
 PREFIX pol: <https://w3id.org/policykg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -83,18 +86,12 @@ SELECT DISTINCT ?report ?obs ?indicator ?label ?period ?measure ?value ?lower ?u
   ?obs pol:valueKind pol:Target ; prov:wasDerivedFrom ?span ; pol:indicator ?indicator ;
        pol:period ?period ; pol:measure ?measure .
   ?span pol:inReport ?report ; pol:start ?start .
-  OPTIONAL { ?obs pol:value ?value }
-  OPTIONAL { ?obs pol:lowerBound ?lower }
-  OPTIONAL { ?obs pol:upperBound ?upper }
-  OPTIONAL { ?obs pol:unit ?unit }
-  OPTIONAL { ?obs pol:bound ?bound }
-  OPTIONAL { ?obs pol:targetText ?text }
-  OPTIONAL { ?obs pol:headlineTarget ?headline }
+{values}  OPTIONAL { ?obs pol:headlineTarget ?headline }
   OPTIONAL { ?att pol:targetObservation ?obs ; pol:targetMet ?met }
   OPTIONAL { ?indicator rdfs:label ?label }
 }
 ORDER BY ?start
-"""
+""".replace("{values}", _OBSERVATION_VALUES)
 _BOUNDS = {"AtLeast": "≥", "AtMost": "≤", "About": "≈"}
 KIND_ORDER = (
     ("Slogan", "提法"),
