@@ -57,6 +57,7 @@ from .attainment import attainment
 from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
 from .read import ReportError
+from .store import OxigraphStore
 from .summary import GRAPH as SUMMARY_GRAPH
 from .summary import summarise
 
@@ -302,7 +303,11 @@ def _write_store(
 
             progress("writing dumps")
             write_dumps(
-                store, work / "dumps", result.base, quad_lines=lines, triple_lines=sorted(union)
+                OxigraphStore(store),
+                work / "dumps",
+                result.base,
+                quad_lines=lines,
+                triple_lines=sorted(union),
             )
         store.flush()
         del store

@@ -14,10 +14,15 @@ import pyoxigraph as ox
 
 from .build import JOBS, MAX_REPORT_BYTES
 from .iri import DEFAULT_BASE
-from .store import merge_into_default_graph, named_quads, oxigraph_dir
+from .store import Credentials, Store, is_remote, open_store
 from .vocab import PREFIXES
 
 DEFAULT_STORE = "var/store"
+DEFAULT_LOCAL = "var/build"
+ENV_USER = "POLICYKG_STORE_USER"
+ENV_PASSWORD = "POLICYKG_STORE_PASSWORD"
+ENV_PASSWORD_FILE = "POLICYKG_STORE_PASSWORD_FILE"
+ENV_GRAPH_STORE = "POLICYKG_GRAPH_STORE"
 
 EPILOG = """\
 examples:
@@ -28,6 +33,19 @@ examples:
   policykg dump --store var/store --format ttl -o kg.ttl
   policykg load extra.ttl --graph https://example.org/g --store var/store
   policykg serve --store var/store --port 5000            the SPARQL service and term pages
+
+--store takes a directory (the embedded Oxigraph store) or the http(s):// query URL of a SPARQL
+server (Virtuoso, Fuseki, GraphDB), for every command:
+
+  POLICYKG_STORE_USER=dba POLICYKG_STORE_PASSWORD_FILE=~/.virtuoso-password \
+    policykg build kg/sources/*.txt --store http://localhost:8890/sparql --local var/build
+  policykg serve --store http://localhost:8890/sparql --dumps var/build/dumps
+
+Writing to a server (build, load) goes through the Graph Store HTTP Protocol: --graph-store URL
+or $POLICYKG_GRAPH_STORE (default: Virtuoso's /sparql-graph-crud-auth, Fuseki's /DATASET/data,
+GraphDB's /repositories/ID/rdf-graphs/service), as $POLICYKG_STORE_USER with the password from
+--store-password-file FILE, $POLICYKG_STORE_PASSWORD_FILE or $POLICYKG_STORE_PASSWORD (Digest or
+Basic, as the server asks). A password is never taken on the command line.
 
 The common prefixes (pol: id: skos: prov: rdfs: dcterms: org: qb: xsd:) are declared for you.
 """
@@ -78,10 +96,36 @@ def parser() -> argparse.ArgumentParser:
     def command(name: str, run, help: str) -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=help, description=help)
         c.add_argument(
-            "--store", default=DEFAULT_STORE, help=f"store directory (default {DEFAULT_STORE})"
+            "--store",
+            default=DEFAULT_STORE,
+            help=f"store directory, or a SPARQL server's http(s):// query URL "
+            f"(default {DEFAULT_STORE})",
         )
         c.set_defaults(run=run)
         return c
+
+    def server_writes(c: argparse.ArgumentParser) -> None:
+        c.add_argument(
+            "--graph-store",
+            metavar="URL",
+            default=os.environ.get(ENV_GRAPH_STORE),
+            help=f"with a server: its Graph Store Protocol URL (or ${ENV_GRAPH_STORE}; default "
+            "from the query URL: Virtuoso, Fuseki and GraphDB layouts)",
+        )
+        c.add_argument(
+            "--store-user",
+            metavar="NAME",
+            default=os.environ.get(ENV_USER),
+            help=f"with a server: the user that may write (or ${ENV_USER})",
+        )
+        c.add_argument(
+            "--store-password-file",
+            metavar="FILE",
+            type=Path,
+            default=os.environ.get(ENV_PASSWORD_FILE),
+            help=f"with a server: a file whose first line is the password (or "
+            f"${ENV_PASSWORD_FILE}, or the password itself in ${ENV_PASSWORD})",
+        )
 
     c = command("build", cmd_build, "read reports and (re)build the store atomically")
     c.add_argument("reports", nargs="+", type=Path, help="report text files (UTF-8 or GB18030)")
@@ -118,6 +162,14 @@ def parser() -> argparse.ArgumentParser:
         help="CSV (file,place,admin_code,year,delivered,title,kind,source) whose non-empty "
         "cells override what each report's text says about itself",
     )
+    c.add_argument(
+        "--local",
+        type=Path,
+        default=Path(DEFAULT_LOCAL),
+        help="with a server as --store: the local build directory (reused reports, dumps, "
+        f"build.json) whose graphs are loaded into the server (default {DEFAULT_LOCAL})",
+    )
+    server_writes(c)
 
     c = command("load", cmd_load, "load any RDF file into a named graph of the store")
     c.add_argument(
@@ -126,6 +178,7 @@ def parser() -> argparse.ArgumentParser:
         help="RDF file; format from its extension (.ttl .nt .nq .trig .jsonld .rdf)",
     )
     c.add_argument("--graph", required=True, help="IRI of the named graph to load into")
+    server_writes(c)
 
     c = command("query", cmd_query, "run SPARQL (or a named catalogue query) against the store")
     c.add_argument(
@@ -155,6 +208,12 @@ def parser() -> argparse.ArgumentParser:
         help="per report: glossary entries, slogans (decomposed), policy documents, "
         "enterprises, projects, observations (targets/actuals), facts dropped",
     )
+    c.add_argument(
+        "--local",
+        type=Path,
+        help="with a server as --store: the local build directory whose build.json lists the "
+        "dropped facts",
+    )
     c.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
     c = command("serve", cmd_serve, "serve the SPARQL endpoint and pages with waitress")
@@ -166,6 +225,12 @@ def parser() -> argparse.ArgumentParser:
         default=30,
         help="seconds before a query is cut (503); a positive, finite number",
     )
+    c.add_argument(
+        "--dumps",
+        type=Path,
+        help="directory of the dumps to serve (default: DIR/dumps of a store directory; with a "
+        "server, the --local build's dumps: var/build/dumps)",
+    )
     return p
 
 
@@ -175,9 +240,16 @@ EXIT_INCOMPLETE = 3  # the build landed, but some report was skipped or some fac
 def cmd_build(args) -> int:
     from .build import build
 
+    server = _server(args) if is_remote(args.store) else None
+    local = args.local if server else Path(args.store)
+    if server:
+        from .publish import read_published
+
+        known = read_published(local, server.location)
+        server.query("ASK {}")  # unreachable or refusing: say so before building
     result = build(
         args.reports,
-        args.store,
+        local,
         base=args.base,
         dumps=not args.no_dumps,
         progress=_progress,
@@ -204,7 +276,37 @@ def cmd_build(args) -> int:
         f"{result.dropped} facts dropped; {result.quads} quads, {result.inferred} inferred, "
         f"in {result.seconds}s" + (" (unchanged)" if result.up_to_date else "")
     )
+    if server:
+        from .publish import publish, write_published
+
+        with open_store(local) as built:
+            done, graphs = publish(built, server, known, _progress)
+        write_published(local, server.location, graphs)
+        print(
+            f"{server.location}: {len(done.replaced)} graphs replaced ({done.triples} triples), "
+            f"{len(done.deleted)} deleted, {done.unchanged} unchanged, in {done.seconds}s"
+        )
     return 0 if result.complete else EXIT_INCOMPLETE
+
+
+def _server(args) -> Store:
+    """The server named by ``--store``, with the write endpoint and credentials of the options
+    and the environment (never a password on the command line)."""
+    url = args.store
+    if "@" in url.split("/")[2]:
+        raise ValueError(
+            f"{url}: give the user with --store-user or ${ENV_USER} and the password with "
+            f"--store-password-file or ${ENV_PASSWORD}, never in the URL"
+        )
+    credentials = None
+    if args.store_user:
+        if args.store_password_file:
+            lines = Path(args.store_password_file).read_text("utf-8").splitlines()
+            password = lines[0] if lines else ""
+        else:
+            password = os.environ.get(ENV_PASSWORD, "")
+        credentials = Credentials(args.store_user, password)
+    return open_store(url, graph_store=args.graph_store, credentials=credentials, timeout=300)
 
 
 def _positive_int(text: str) -> int:
@@ -218,23 +320,19 @@ def cmd_load(args) -> int:
     from .build import is_store
     from .store import StoreUnavailable
 
-    path = Path(args.store)
-    if not (
-        is_store(path) or (path / "CURRENT").is_file()
-    ):  # a built store, or a bare Oxigraph one
-        raise StoreUnavailable(
-            f"no store at {path}: build one with `policykg build … --store {path}`"
-        )
     if not args.file.is_file():
         raise ValueError(f"{args.file}: no such file")
-    store = ox.Store(str(oxigraph_dir(args.store)))
-    try:
-        store.load(path=str(args.file), to_graph=ox.NamedNode(args.graph))
-    except SyntaxError as e:
-        raise ValueError(f"{args.file}: {e}") from None
-    if any(True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())):
-        merge_into_default_graph(store)  # keep the default graph the merge of all graphs
-    store.flush()
+    if is_remote(args.store):
+        store = _server(args)
+    else:
+        path = Path(args.store)
+        if not (is_store(path) or (path / "CURRENT").is_file()):  # built, or bare Oxigraph
+            raise StoreUnavailable(
+                f"no store at {path}: build one with `policykg build … --store {path}`"
+            )
+        store = open_store(path, read_only=False)
+    with store:
+        store.add_file(args.file, args.graph)
     print(f"loaded {args.file} into <{args.graph}>")
     return 0
 
@@ -242,7 +340,6 @@ def cmd_load(args) -> int:
 def cmd_query(args) -> int:
     from ..queries import load_catalogue, run_named
     from ..service.screening import screen
-    from .store import open_store
 
     if args.list:
         for name, q in sorted(load_catalogue().items()):
@@ -291,21 +388,21 @@ def _print_rows(rows, fmt: str) -> None:
 
 
 def cmd_dump(args) -> int:
-    from .store import open_store
-
-    store = open_store(args.store).oxigraph
+    store = open_store(args.store, timeout=600)
     if args.all:
         from .dumps import write_dumps
 
-        for f in write_dumps(store, args.output, _built_base(args.store)):
+        base = DEFAULT_BASE if is_remote(args.store) else _built_base(args.store)
+        for f in write_dumps(store, args.output, base):
             print(f"{f.path}  {f.sha256}")
         return 0
     fmt = DUMP_FORMATS[args.format]
     out = sys.stdout.buffer if str(args.output) == "-" else str(args.output)
     if fmt.supports_datasets:
-        ox.serialize(named_quads(store), out, format=fmt, prefixes=PREFIXES)
+        ox.serialize(store.named_quads(), out, format=fmt, prefixes=PREFIXES)
     else:  # a triple format holds the merge of the graphs
-        ox.serialize({q.triple for q in named_quads(store)}, out, format=fmt, prefixes=PREFIXES)
+        triples = {q.triple for q in store.named_quads()}
+        ox.serialize(triples, out, format=fmt, prefixes=PREFIXES)
     if out is not sys.stdout.buffer:
         print(f"wrote {args.output} ({args.output.stat().st_size} bytes)")
     return 0
@@ -319,10 +416,10 @@ def _built_base(store_dir: str) -> str:
 
 def cmd_stats(args) -> int:
     from .stats import store_stats
-    from .store import open_store
 
     if args.coverage:
-        _print_coverage(args.store, args.format)
+        local = args.local or (None if is_remote(args.store) else args.store)
+        _print_coverage(open_store(args.store, timeout=600), local, args.format)
         return 0
     stats = store_stats(open_store(args.store))
     print(f"{stats['quads']} quads in {len(stats['graphs'])} named graphs")
@@ -334,11 +431,10 @@ def cmd_stats(args) -> int:
     return 0
 
 
-def _print_coverage(store_dir: str, fmt: str) -> None:
+def _print_coverage(store: Store, build_dir: str | Path | None, fmt: str) -> None:
     from .stats import COVERAGE, coverage
-    from .store import open_store
 
-    table = coverage(open_store(store_dir), store_dir)
+    table = coverage(store, build_dir)
     names = ["report", *COVERAGE, "dropped"]
     counts = [[*e.counts.values(), e.dropped] for e in table]
     reports = [e.file.removesuffix(".txt") for e in table]
@@ -381,7 +477,15 @@ def _timeout(text: str) -> float:
 def cmd_serve(args) -> int:
     from ..service.server import serve
 
-    serve(Path(args.store), host=args.host, port=args.port, query_timeout=args.query_timeout)
+    dumps = args.dumps or (Path(DEFAULT_LOCAL) / "dumps" if is_remote(args.store) else None)
+    config = {"DUMPS_DIR": str(dumps)} if dumps else {}
+    serve(
+        args.store,
+        host=args.host,
+        port=args.port,
+        query_timeout=args.query_timeout,
+        config=config,
+    )
     return 0
 
 

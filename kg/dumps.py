@@ -35,6 +35,8 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
+from .store import Store
+
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 STEM = "policykg"
 VOID_FILE = "void.ttl"
@@ -105,7 +107,7 @@ def dataset_iri(base_iri: str) -> str:
 
 
 def write_dumps(
-    store: ox.Store,
+    store: Store,
     out_dir: Path,
     base_iri: str,
     *,
@@ -166,7 +168,7 @@ def read_manifest(out_dir: Path) -> list[DumpFile]:
     ]
 
 
-def _sorted_quad_lines(store: ox.Store) -> tuple[list[bytes], dict[ox.NamedNode, int]]:
+def _sorted_quad_lines(store: Store) -> tuple[list[bytes], dict[ox.NamedNode, int]]:
     """The named graphs' quads as sorted N-Quads lines (a stable order, so that dumps are
     reproducible), and the number of quads in each graph.
 
@@ -174,10 +176,9 @@ def _sorted_quad_lines(store: ox.Store) -> tuple[list[bytes], dict[ox.NamedNode,
     """
     lines: list[bytes] = []
     counts: dict[ox.NamedNode, int] = {}
-    for graph in store.named_graphs():
-        if not isinstance(graph, ox.NamedNode):
-            continue
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    for iri in store.graphs():
+        graph = ox.NamedNode(iri)
+        data = store.graph_triples(iri)
         suffix = f"{graph} .\n".encode()
         # an N-Triples line ends with " .\n"; the graph goes before the final dot
         graph_lines = [line[:-2] + suffix for line in data.splitlines(keepends=True)]
@@ -289,24 +290,24 @@ _MEDIA_TYPES = {
 }
 
 
-def _vocabularies(store: ox.Store) -> list[str]:
+def _vocabularies(store: Store) -> list[str]:
     """The namespaces of :data:`VOCABULARIES` whose properties or classes the store uses, or
     that the ontology's classes and properties specialise (pol:Observation ⊑ qb:Observation)."""
     terms = {
-        row[0].value
+        row["t"].value
         for query in (
             "SELECT DISTINCT ?t WHERE { GRAPH ?g { ?s ?t ?o } }",
             "SELECT DISTINCT ?t WHERE { GRAPH ?g { ?s a ?t } }",
             "SELECT DISTINCT ?t WHERE { GRAPH ?g { ?s <http://www.w3.org/2000/01/rdf-schema#"
             "subClassOf>|<http://www.w3.org/2000/01/rdf-schema#subPropertyOf> ?t } }",
         )
-        for row in store.query(query)
-        if isinstance(row[0], ox.NamedNode)
+        for row in store.select(query)
+        if isinstance(row["t"], ox.NamedNode)
     }
     return [ns for ns in VOCABULARIES.values() if any(t.startswith(ns) for t in terms)]
 
 
-def _report_of(store: ox.Store, graph: ox.NamedNode, base_iri: str) -> Iterable[ox.Triple]:
+def _report_of(store: Store, graph: ox.NamedNode, base_iri: str) -> Iterable[ox.Triple]:
     """A report's subsets (its graph and the graph inferred over it) name the report as source
     and carry its title; the inferred one says what it holds."""
     kind, _, slug = graph.value[len(base_iri + "graph/") :].partition("/")
@@ -316,9 +317,12 @@ def _report_of(store: ox.Store, graph: ox.NamedNode, base_iri: str) -> Iterable[
     title = ox.NamedNode(_NS["dcterms"] + "title")
     triples = [ox.Triple(graph, ox.NamedNode(_NS["dcterms"] + "source"), report)]
     report_graph = ox.NamedNode(base_iri + "graph/report/" + slug)
-    for q in store.quads_for_pattern(report, title, None, report_graph):
-        triples.append(ox.Triple(graph, title, q.object))
-        break
+    rows = store.query(
+        "SELECT ?g ?r ?title ?t WHERE { GRAPH ?g { ?r ?title ?t } } LIMIT 1",
+        bindings={"g": report_graph, "r": report, "title": title},
+    )
+    for row in rows:  # type: ignore[union-attr]
+        triples.append(ox.Triple(graph, title, row["t"]))  # type: ignore[index]
     if kind == "inferred":
         triples.append(ox.Triple(graph, ox.NamedNode(_NS["dcterms"] + "description"), _INFERRED))
     return triples

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask, current_app, url_for
 from werkzeug.routing import PathConverter
 
+from ..kg.store import is_remote
 from . import db, errors, settings
 
 # "module:attribute" of every blueprint, registered in this order.
@@ -53,7 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Paths given relative to the working directory (``--store var/store``) must not be read
     # relative to the package, as Flask's send_from_directory would.
     for name in ("STORE_PATH", "DUMPS_DIR"):
-        if app.config.get(name):
+        if app.config.get(name) and not is_remote(app.config[name]):
             app.config[name] = str(Path(app.config[name]).resolve())
     # Flask stops reading a body at this size (413); the endpoint checks Content-Length first.
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]

@@ -6,9 +6,12 @@ Two views of the same read-only store, bundled with what is read from it in a :c
   (term pages, the search index);
 - :func:`get_pool`: the query workers that run users' SPARQL (timeouts that really stop).
 
+``STORE_PATH`` is a store directory or the query URL of a SPARQL server (``http(s)://``).
+
 One store version is served at a time. ``policykg build`` replaces a store by renaming a new
-directory into place; :class:`Backends` notices the new version (``build.json`` or the store
-directory changed, looked at every ``STORE_CHECK_INTERVAL`` seconds), opens it whole (store,
+directory into place; :class:`Backends` notices the new version (``Store.version()``: for the
+embedded store, ``build.json`` or the store directory changed; looked at every
+``STORE_CHECK_INTERVAL`` seconds), opens it whole (store,
 workers, graph list, a fresh result cache) beside the old one, then switches every request to
 it at once. A request keeps the backend it started with (:func:`get_backend` pins it in
 ``flask.g``), and the old backend is closed once its last queries can have ended.
@@ -20,63 +23,30 @@ SPARQL endpoint answers 503.
 from __future__ import annotations
 
 import atexit
-import hashlib
 import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 
 from flask import Flask, current_app, g
 
-from ..kg.store import OxigraphStore, StoreError, open_store, oxigraph_dir
+from ..kg.store import OxigraphStore, Store, StoreError, StoreVersion, open_store
 from ..kg.vocab import PREFIXES
 from .cache import ResultCache
 from .errors import ServiceError
-from .pool import QueryPool
+from .pool import QueryPool, ServerPool
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "policykg"
-BUILD_FILE = "build.json"
-
-
-@dataclass(frozen=True)
-class StoreVersion:
-    """What identifies one build of the store: it changes whenever a build swaps the directory."""
-
-    key: tuple  # (inode, mtime) of build.json, else of the Oxigraph directory
-    id: str  # a short hash of build.json (of the key when there is none)
-    built: str  # when it was written (ISO 8601, UTC)
-
-
-def read_version(store_path: str | Path) -> StoreVersion | None:
-    """The version of the store at ``store_path``, or None while there is none (mid-swap)."""
-    path = Path(store_path)
-    root = path.parent if path.name == "oxigraph" else path
-    marker = root / BUILD_FILE
-    try:
-        stat = marker.stat()
-        data = marker.read_bytes()
-    except OSError:
-        try:
-            stat = oxigraph_dir(path).stat()
-        except OSError:
-            return None
-        data = f"{stat.st_ino}:{stat.st_mtime_ns}".encode()
-    built = datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds")
-    return StoreVersion(
-        (stat.st_ino, stat.st_mtime_ns), hashlib.sha256(data).hexdigest()[:12], built
-    )
 
 
 @dataclass
 class Backend:
     """One store version and everything read from it, switched together."""
 
-    store: OxigraphStore
-    pool: QueryPool
+    store: Store
+    pool: QueryPool | ServerPool
     graphs: frozenset[str]  # named graphs in the store (FROM may name only these)
     version: StoreVersion | None = None
     cache: ResultCache = field(default_factory=lambda: ResultCache(0, 0))
@@ -97,26 +67,36 @@ def prefixes(base_iri: str) -> dict[str, str]:
 
 
 def open_backend(config: dict) -> Backend:
-    """Open the store at ``config["STORE_PATH"]`` with its warm pool of query workers.
+    """Open the store at ``config["STORE_PATH"]`` (a directory or a server's query URL) with
+    what runs users' queries on it: warm worker processes over the embedded store, threads
+    before a server.
 
     :raises StoreUnavailable: if there is no store there.
     """
-    path = config["STORE_PATH"]
-    version = read_version(path)
-    store = open_store(path)
+    store = open_store(config["STORE_PATH"], timeout=config["QUERY_TIMEOUT"])
+    version = store.version()
+    pool: QueryPool | ServerPool
     try:
-        pool = QueryPool(
-            path,
-            config["WORKERS"],
-            prefixes(config["BASE_IRI"]),
-            max_queries=config["MAX_CONCURRENT_QUERIES"],
-            max_memory=config["WORKER_MEMORY_MB"] << 20,
-        )
+        if isinstance(store, OxigraphStore) and store.path is not None:
+            pool = QueryPool(
+                store.path,
+                config["WORKERS"],
+                prefixes(config["BASE_IRI"]),
+                max_queries=config["MAX_CONCURRENT_QUERIES"],
+                max_memory=config["WORKER_MEMORY_MB"] << 20,
+            )
+        else:
+            pool = ServerPool(
+                store, prefixes(config["BASE_IRI"]), max_queries=config["MAX_CONCURRENT_QUERIES"]
+            )
+        graphs = frozenset(store.graphs())
     except BaseException:
         store.close()
         raise
-    cache = ResultCache(config["RESULT_CACHE_BYTES"], config["RESULT_CACHE_ENTRIES"])
-    return Backend(store, pool, frozenset(store.graphs()), version, cache)
+    # A result cache needs a version to know when it is stale; a server tells none.
+    cache_bytes = config["RESULT_CACHE_BYTES"] if version is not None else 0
+    cache = ResultCache(cache_bytes, config["RESULT_CACHE_ENTRIES"])
+    return Backend(store, pool, graphs, version, cache)
 
 
 class Backends:
@@ -139,7 +119,7 @@ class Backends:
         return self.current
 
     def _look(self) -> None:
-        version = read_version(self.config["STORE_PATH"])
+        version = self.current.store.version()
         if version is None or version == self.current.version or self._closed:
             return
         if self._switching.acquire(blocking=False):
@@ -205,12 +185,12 @@ def get_backend() -> Backend:
     return backend
 
 
-def get_store() -> OxigraphStore:
+def get_store() -> Store:
     """The read-only store, for bounded lookups made by the pages themselves."""
     return get_backend().store
 
 
-def get_pool() -> QueryPool:
+def get_pool() -> QueryPool | ServerPool:
     """The query workers, for users' SPARQL."""
     return get_backend().pool
 

@@ -43,15 +43,14 @@ _SUFFIX_TYPES = {".gz": "application/gzip", ".ttl": "text/turtle", "SUMS": "text
 
 
 def dumps_dir() -> Path:
-    """``DUMPS_DIR``, else ``dumps/`` beside the Oxigraph files (``DIR/dumps`` of a build)."""
+    """``DUMPS_DIR``, else where the build wrote the store's dumps (``DIR/dumps``); a server
+    has no such place, so it needs ``DUMPS_DIR``."""
     configured = current_app.config.get("DUMPS_DIR")
     if configured:
         return Path(configured)
-    store_path = Path(current_app.config.get("STORE_PATH") or ".")
-    beside = store_path.parent / "dumps"
-    if store_path.name == "oxigraph" and beside.is_dir():
-        return beside
-    return store_path / "dumps"
+    if current_app.extensions.get(db.EXTENSION) is None:
+        return Path("dumps")
+    return db.get_store().dumps_dir() or Path("dumps")
 
 
 @bp.before_request
@@ -61,8 +60,9 @@ def _same_version() -> None:
     of a version the site does not show yet."""
     if current_app.config.get("DUMPS_DIR") or not current_app.config.get("STORE_PATH"):
         return
-    serving = db.get_backend().version
-    if serving is not None and db.read_version(current_app.config["STORE_PATH"]) != serving:
+    backend = db.get_backend()
+    serving = backend.version
+    if serving is not None and backend.store.version() != serving:
         raise ServiceError(
             "the store is being replaced by a new build; its dumps are served in a moment",
             503,

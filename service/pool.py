@@ -1,4 +1,9 @@
-"""Query worker processes: the only way to really stop a pyoxigraph query.
+"""Who runs users' queries: worker processes over the embedded store, or threads before a server.
+
+Over the embedded store (:class:`QueryPool`), query worker processes are the only way to really
+stop a pyoxigraph query. Before a SPARQL server (:class:`ServerPool`) the server does the work;
+the pool admits as many queries, bounds each by the same timeout (sent to the server as a hint
+and enforced here) and reads only what the row and byte caps let through.
 
 pyoxigraph has no cancellation, so user queries never run in the web process. Each worker is
 a process that opens the store read-only, drops its network access, and answers jobs
@@ -30,10 +35,19 @@ import queue
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..kg.store import QuerySyntaxError, StoreError, StoreUnavailable, open_store, oxigraph_dir
+from ..kg.store import (
+    QuerySyntaxError,
+    Store,
+    StoreError,
+    StoreTimeout,
+    StoreUnavailable,
+    open_store,
+)
 from .results import Answer, Job, NotAcceptable, TooLarge, TooManyRows, evaluate
 
 log = logging.getLogger(__name__)
@@ -141,10 +155,17 @@ def _serve_jobs(conn, store_path: str, prefixes: dict[str, str], isolated: bool)
         conn.send(answer(store, job, prefixes))
 
 
-def answer(store, job: Job, prefixes: dict[str, str]) -> Answer | Failure:
-    """The answer to ``job``, or the :class:`Failure` that explains why there is none."""
+def answer(
+    store: Store, job: Job, prefixes: dict[str, str], timeout: float | None = None
+) -> Answer | Failure:
+    """The answer to ``job``, or the :class:`Failure` that explains why there is none.
+
+    :raises StoreTimeout: if a server stopped the query at ``timeout``.
+    """
     try:
-        return evaluate(store, job, prefixes)
+        return evaluate(store, job, prefixes, timeout)
+    except StoreTimeout:
+        raise
     except QuerySyntaxError as e:
         return Failure(400, str(e), e.line, e.column)
     except TooManyRows as e:
@@ -233,7 +254,7 @@ class QueryPool:
         self._admitted = threading.BoundedSemaphore(max_queries)
         self.size = size
         self.max_memory = max_memory  # bytes; 0: no cap
-        self.store_path = str(oxigraph_dir(store_path))
+        self.store_path = str(store_path)
         self.prefixes = dict(prefixes or {})
         self._context = mp.get_context("spawn")  # never fork a threaded server
         self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
@@ -370,3 +391,69 @@ class QueryPool:
             workers, self._live = list(self._live), set()
         for worker in workers:
             worker.kill()
+
+
+# ---------------------------------------------------------------- before a SPARQL server
+
+
+class ServerPool:
+    """Users' queries on a SPARQL server, from threads of the web process.
+
+    The same contract as :class:`QueryPool`: at most ``max_queries`` admitted at once, each
+    answered within its timeout or refused with :class:`QueryTimeout` (the server is told the
+    timeout too, and its connection is dropped when it passes), the same failures. There is no
+    process to isolate: the server holds no way out the service would not also refuse (the
+    query screen refuses SERVICE, LOAD, updates and FROM of unknown graphs before a query is
+    sent).
+    """
+
+    network_isolated = True  # nothing runs here but the HTTP client
+
+    def __init__(
+        self, store: Store, prefixes: dict[str, str] | None = None, *, max_queries: int = 32
+    ):
+        self.store = store
+        self.prefixes = dict(prefixes or {})
+        self.size = max_queries
+        self._admitted = threading.BoundedSemaphore(max_queries)
+        self._threads = ThreadPoolExecutor(max_queries, thread_name_prefix="policykg-query")
+
+    def run(self, job: Job, timeout: float) -> Answer:
+        """Answer ``job`` within ``timeout`` seconds.
+
+        :raises PoolBusy: if ``max_queries`` jobs are already admitted.
+        :raises QueryTimeout: if no answer came in time.
+        :raises QueryFailed: if the server refused the query.
+        """
+        if not self._admitted.acquire(blocking=False):
+            raise PoolBusy("too many queries at once")
+        try:
+            future = self._threads.submit(answer, self.store, job, self.prefixes, timeout)
+            try:
+                reply = future.result(timeout)
+            except (FutureTimeout, StoreTimeout):
+                future.cancel()
+                raise QueryTimeout(
+                    f"the query ran longer than {timeout:g} s and was stopped"
+                ) from None
+        finally:
+            self._admitted.release()
+        if isinstance(reply, Failure):
+            raise QueryFailed(reply)
+        return reply
+
+    def status(self) -> dict:
+        """Whether the server answers a trivial query (for /healthz)."""
+        try:
+            alive = self.store.query("ASK {}", timeout=5) in (True, False)
+        except StoreError:
+            alive = False
+        return {"alive": self.size if alive else 0, "size": self.size, "network_isolated": True}
+
+    def pids(self) -> list[int]:
+        """No worker processes."""
+        return []
+
+    def close(self) -> None:
+        """Stop admitting; running queries end at their timeout."""
+        self._threads.shutdown(wait=False, cancel_futures=True)

@@ -28,7 +28,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ..kg.store import GRAPH_FORMATS, OxigraphStore, Term
+from ..kg.store import GRAPH_FORMATS, Store, Term, Triples
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -111,13 +111,22 @@ class NotAcceptable(Exception):
         self.form = form
 
 
-def evaluate(store: OxigraphStore, job: Job, prefixes: dict[str, str] | None = None) -> Answer:
+def evaluate(
+    store: Store,
+    job: Job,
+    prefixes: dict[str, str] | None = None,
+    timeout: float | None = None,
+) -> Answer:
     """Run ``job`` on ``store``: the answer in the media type chosen for the query's form.
+
+    Only what the caps let through is read (a server's answer is parsed as it arrives, and its
+    connection closed after the row past the cap). ``timeout`` bounds a server's work.
 
     :raises QuerySyntaxError: if the query does not parse.
     :raises NotAcceptable: if the job has no media type for the form of the query.
     :raises TooLarge: if the answer would pass ``job.max_bytes``.
     :raises TooManyRows: if the answer is longer than ``job.max_rows`` (except for the page).
+    :raises StoreTimeout: if a server stopped the query at ``timeout``.
     """
     result = store.execute(
         job.sparql,
@@ -125,8 +134,20 @@ def evaluate(store: OxigraphStore, job: Job, prefixes: dict[str, str] | None = N
         default_graphs=job.default_graphs,
         named_graphs=job.named_graphs,
         base_iri=job.base_iri,
+        timeout=timeout,
     )
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, bool):
+        if job.tabular_type is None:
+            raise NotAcceptable("SELECT/ASK")
+        return boolean_answer(result, job.tabular_type)
+    try:
+        return _answer(result, job, prefixes)
+    finally:
+        result.close()
+
+
+def _answer(result, job: Job, prefixes: dict[str, str] | None) -> Answer:
+    if isinstance(result, Triples):
         if job.graph_type is None:
             raise NotAcceptable("CONSTRUCT/DESCRIBE")
         triples = _bounded(islice(result, job.max_rows + 1), job.max_bytes, _triple_size)
@@ -137,11 +158,9 @@ def evaluate(store: OxigraphStore, job: Job, prefixes: dict[str, str] | None = N
         return _checked(answer, job.max_bytes)
     if job.tabular_type is None:
         raise NotAcceptable("SELECT/ASK")
-    if isinstance(result, ox.QueryBoolean):
-        return boolean_answer(bool(result), job.tabular_type)
-    variables = [v.value for v in result.variables]
+    variables = result.variables
     rows = _bounded(
-        ([s[v] for v in variables] for s in islice(result, job.max_rows + 1)),
+        islice(result, job.max_rows + 1),
         job.max_bytes,
         _row_size,
     )

@@ -29,7 +29,12 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("STORE_PATH", None, "Directory of the Oxigraph store to serve; opened read-only."),
+    Setting(
+        "STORE_PATH",
+        None,
+        "The store to serve: a directory built by `policykg build` (opened read-only), or the "
+        "SPARQL query URL of a server (http:// or https://, queried without credentials).",
+    ),
     Setting(
         "DUMPS_DIR",
         None,

@@ -132,3 +132,149 @@ def select_count(endpoint: str, query: str, **params: Any) -> int:
     """The ``?n`` of a one-row SELECT such as ``SELECT (COUNT(*) AS ?n) ...``."""
     bindings = select_json(endpoint, query, **params)["results"]["bindings"]
     return int(bindings[0]["n"]["value"])
+
+
+VIRTUOSO = "virtuoso-t"  # Debian's virtuoso-opensource (see .ci/system-deps)
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile       = {dir}/virtuoso.db
+ErrorLogFile       = {dir}/virtuoso.log
+LockFile           = {dir}/virtuoso.lck
+TransactionFile    = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile       = {dir}/virtuoso-temp.db
+TransactionFile    = {dir}/virtuoso-temp.trx
+[Parameters]
+ServerPort         = 127.0.0.1:{sql_port}
+DisableUnixSocket  = 1
+NumberOfBuffers    = {buffers}
+MaxDirtyBuffers    = {dirty}
+DirsAllowed        = ., {dir}
+CheckpointInterval = 0
+[HTTPServer]
+ServerPort         = 127.0.0.1:{http_port}
+ServerRoot         = {dir}
+ServerThreads      = 10
+[SPARQL]
+ResultSetMaxRows       = 10000000
+MaxQueryExecutionTime  = 120
+MaxQueryCostEstimationTime = 0
+"""
+
+
+# What an operator does once for a public endpoint (README, "Your own SPARQL server"): Virtuoso's
+# own graphs become private, unseen by the anonymous SPARQL user, who reads every other graph.
+VIRTUOSO_PRIVATE_SYSTEM_GRAPHS = """\
+DB.DBA.RDF_GRAPH_GROUP_CREATE ('http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs', 1);
+DB.DBA.RDF_GRAPH_GROUP_INS ('http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs', 'http://www.openlinksw.com/schemas/virtrdf#');
+DB.DBA.RDF_GRAPH_GROUP_INS ('http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs', 'http://www.w3.org/ns/ldp#');
+DB.DBA.RDF_GRAPH_GROUP_INS ('http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs', 'http://localuriqaserver/sparql');
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 1, 0);
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 0, 1);
+"""
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now, on the loopback interface."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Virtuoso:
+    """Virtuoso Open Source (``virtuoso-t``) on free loopback ports with its own database in
+    ``directory``, never the system service; stopped (and its database left there) on exit.
+
+    ``url`` is the SPARQL query endpoint; ``graph_store`` the Graph Store Protocol endpoint that
+    takes Digest authentication as ``dba``/``dba`` (a fresh database's administrator).
+
+    >>> with Virtuoso(tmp / "virtuoso") as v:                   # doctest: +SKIP
+    ...     RemoteStore(v.url).query("ASK {}")
+    True
+    """
+
+    USER = "dba"
+    PASSWORD = "dba"
+
+    def __init__(self, directory: Path, memory_mb: int = 400, start_timeout: float = 180):
+        self.directory = Path(directory)
+        self.http_port = free_port()
+        self.sql_port = free_port()
+        self.memory_mb = memory_mb
+        self.start_timeout = start_timeout
+        self.url = f"http://127.0.0.1:{self.http_port}/sparql"
+        self.graph_store = f"http://127.0.0.1:{self.http_port}/sparql-graph-crud-auth"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Virtuoso:
+        import shutil
+        import time
+
+        binary = shutil.which(VIRTUOSO)
+        if binary is None:
+            raise FileNotFoundError(
+                f"{VIRTUOSO} not found: run .ci/system-deps (virtuoso-opensource)"
+            )
+        self.directory.mkdir(parents=True, exist_ok=True)
+        buffers = self.memory_mb * 1024 // 8 * 2 // 3  # Virtuoso's rule: 8 KiB pages, 2/3 of RAM
+        ini = self.directory / "virtuoso.ini"
+        ini.write_text(
+            VIRTUOSO_INI.format(
+                dir=self.directory,
+                sql_port=self.sql_port,
+                http_port=self.http_port,
+                buffers=buffers,
+                dirty=buffers * 3 // 4,
+            )
+        )
+        self.process = subprocess.Popen(
+            [binary, "+foreground", "+configfile", str(ini)],
+            cwd=self.directory,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                log = (self.directory / "virtuoso.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"virtuoso-t exited ({self.process.returncode}):\n{log}")
+            try:
+                if requests.get(self.url, params={"query": "ASK {}"}, timeout=2).ok:
+                    self.sql(VIRTUOSO_PRIVATE_SYSTEM_GRAPHS)
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        self.__exit__()
+        raise RuntimeError(f"virtuoso-t did not answer within {self.start_timeout:g} s")
+
+    def sql(self, statements: str) -> str:
+        """Run SQL statements as ``dba`` with ``isql-vt``; its output.
+
+        :raises RuntimeError: if a statement fails.
+        """
+        script = self.directory / "statements.sql"
+        script.write_text(statements)
+        done = subprocess.run(
+            ["isql-vt", f"127.0.0.1:{self.sql_port}", self.USER, self.PASSWORD, str(script)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
+            raise RuntimeError(f"isql-vt failed: {done.stdout[-1000:]}{done.stderr[-1000:]}")
+        return done.stdout
+
+    def __exit__(self, *exc) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()  # Virtuoso checkpoints and stops on SIGTERM
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+        self.process = None

@@ -20,6 +20,12 @@ from policykg.kg.build import BuildError, build
 from policykg.kg.cli import main
 from policykg.kg.store import open_store
 
+
+def count_quads(store_dir) -> int:
+    """Quads of the named graphs of the store at ``store_dir``."""
+    return sum(1 for _ in open_store(store_dir).named_quads())
+
+
 SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
 SEED = SOURCES / "zhanhe-district_2023_plan-report.txt"
 SMALL = SOURCES / "hailaer-district_2014_gov-work-report.txt"  # the shortest report
@@ -135,7 +141,7 @@ def test_unchanged_reports_are_reused_and_a_changed_one_is_rebuilt(tmp_path):
         (sources / name).write_bytes((SOURCES / name).read_bytes())
     store_dir = tmp_path / "store"
     first = build(sorted(sources.iterdir()), store_dir, dumps=False)
-    quads = len(open_store(store_dir).oxigraph)
+    quads = count_quads(store_dir)
     again = build(sorted(sources.iterdir()), store_dir, dumps=False)
     assert again.up_to_date and again.quads == first.quads
 
@@ -149,8 +155,8 @@ def test_unchanged_reports_are_reused_and_a_changed_one_is_rebuilt(tmp_path):
     }
     cold = build(sorted(sources.iterdir()), tmp_path / "cold", dumps=False, reuse=False)
     assert grown.quads == cold.quads
-    assert len(open_store(store_dir).oxigraph) == len(open_store(tmp_path / "cold").oxigraph)
-    assert len(open_store(store_dir).oxigraph) > quads
+    assert count_quads(store_dir) == count_quads(tmp_path / "cold")
+    assert count_quads(store_dir) > quads
 
     text = (sources / names[0]).read_text("utf-8")
     (sources / names[0]).write_text(text.replace("。", "。\n", 1), "utf-8")

@@ -9,12 +9,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 import rdflib
 
 from policykg.kg.build import BuildError, build
 from policykg.kg.store import open_store
+
+
+def count_quads(store_dir) -> int:
+    """Quads of the named graphs of the store at ``store_dir``."""
+    return sum(1 for _ in open_store(store_dir).named_quads())
+
 
 SEED = (
     Path(__file__).resolve().parents[2] / "kg" / "sources" / "zhanhe-district_2023_plan-report.txt"
@@ -34,12 +39,12 @@ def test_failed_strict_build_leaves_the_previous_store_untouched(seed_store_dir,
     # strict: the all-or-nothing build (the default skips what it cannot read, issue 7)
     store_dir = tmp_path / "store"
     build([SEED], store_dir, dumps=False)
-    before = len(open_store(store_dir).oxigraph)
+    before = count_quads(store_dir)
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     with pytest.raises(BuildError, match="empty.txt"):
         build([SEED, empty], store_dir, dumps=False, strict=True)
-    assert len(open_store(store_dir).oxigraph) == before
+    assert count_quads(store_dir) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "store"]
 
 
@@ -100,7 +105,8 @@ def test_load_puts_a_file_into_a_named_graph(seed_store_dir, tmp_path):
     extra.write_text('<https://example.org/a> <https://example.org/b> "c" .\n')
     policykg("load", str(extra), "--graph", "https://example.org/g", "--store", str(store_dir))
     store = open_store(store_dir)
-    assert store.oxigraph.contains_named_graph(ox.NamedNode("https://example.org/g"))
+    assert "https://example.org/g" in store.graphs()
+    assert store.query('ASK { <https://example.org/a> <https://example.org/b> "c" }') is True
 
 
 def test_stats_counts_classes(seed_store_dir):
@@ -138,7 +144,7 @@ def test_build_fills_an_empty_directory_and_replaces_a_store(tmp_path):
     build([SEED], store_dir, dumps=False)
     assert (store_dir / "build.json").is_file()
     build([SEED], store_dir, dumps=False)  # a store is replaced without complaint
-    assert len(open_store(store_dir).oxigraph) > 5000
+    assert count_quads(store_dir) > 5000
 
 
 def test_a_manifest_overrides_the_text_and_coverage_counts_the_report(tmp_path):

@@ -10,11 +10,13 @@ from policykg.ontology import check
 
 def as_rdflib(store_dir) -> rdflib.Graph:
     """Every graph of a built store but the ontology's, as one rdflib graph."""
-    from policykg.kg.store import named_quads, open_store
+    from policykg.kg.store import open_store
 
-    store = open_store(store_dir).oxigraph
+    store = open_store(store_dir)
     triples = (
-        q.triple for q in named_quads(store) if not q.graph_name.value.endswith("/graph/ontology")
+        q.triple
+        for q in store.named_quads()
+        if not q.graph_name.value.endswith("/graph/ontology")  # type: ignore[union-attr]
     )
     graph = rdflib.Graph()
     graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")

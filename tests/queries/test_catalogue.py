@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from policykg.kg.store import _values_clause
+from policykg.kg.store import bind_values
 from policykg.queries import (
     CATALOGUE_DIR,
     PARAM_TYPES,
@@ -53,14 +53,12 @@ def test_every_query_never_tests_a_parameter_in_a_filter(path: Path):
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
-def test_bound_and_values_clause_give_the_same_rows(path: Path, mini_store):
-    """pyoxigraph substitutions (embedded store) and VALUES (RemoteStore) agree."""
+def test_bound_and_bind_clauses_give_the_same_rows(path: Path, mini_store):
+    """pyoxigraph substitutions (embedded store) and BIND clauses (RemoteStore) agree."""
     query = CATALOGUE[path.stem]
     bindings = query.bind(query.example)
     substituted = query.run(mini_store, **query.example)
-    appended = (
-        mini_store.query(query.sparql + _values_clause(bindings)) if bindings else substituted
-    )
+    appended = mini_store.query(bind_values(query.sparql, bindings)) if bindings else substituted
     key = sorted(sorted((k, v.value) for k, v in row.items()) for row in appended)
     assert key == sorted(sorted((k, v.value) for k, v in row.items()) for row in substituted)
     assert substituted, f"{query.name} answers nothing on its own example"

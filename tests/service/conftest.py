@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from policykg.kg.store import open_store
 from policykg.service.testing import LiveServer, build_protocol_store
+
+STORE_KINDS = ["embedded", "virtuoso"]  # as tests/conftest.py's seed_location
 
 W3C = Path(__file__).resolve().parent.parent / "w3c"
 QUERY_TIMEOUT = 3
@@ -39,8 +42,24 @@ def protocol_store(tmp_path_factory) -> Path:
     return build_protocol_store(tmp_path_factory.mktemp("protocol") / "store", W3C)
 
 
+@pytest.fixture(scope="session", params=STORE_KINDS)
+def protocol_location(request, protocol_store) -> str:
+    """The protocol data as an embedded store, or in a Virtuoso."""
+    if request.param == "embedded":
+        return str(protocol_store)
+    with open_store(protocol_store) as store:
+        return request.getfixturevalue("virtuoso_factory")("protocol", store).url
+
+
 @pytest.fixture(scope="session")
-def server(protocol_store) -> LiveServer:
+def server(protocol_location) -> LiveServer:
+    with LiveServer(protocol_location, query_timeout=QUERY_TIMEOUT, **LIMITS) as live:
+        yield live
+
+
+@pytest.fixture(scope="session")
+def embedded_server(protocol_store) -> LiveServer:
+    """The server over the embedded protocol store only (tests of worker processes)."""
     with LiveServer(protocol_store, query_timeout=QUERY_TIMEOUT, **LIMITS) as live:
         yield live
 

@@ -12,21 +12,33 @@ import pyoxigraph as ox
 import pytest
 
 from policykg.kg.iri import Minter
+from policykg.kg.store import OxigraphStore
 from policykg.kg.summary import summarise
 from policykg.service import create_app, db
+
+STORE_KINDS = ["embedded", "virtuoso"]
 
 MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini.trig"
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def mini_location(request, tmp_path_factory) -> str:
+    """The mini dataset, with the lookup keys a build writes, as an embedded store or in
+    Virtuoso."""
     path = tmp_path_factory.mktemp("mini") / "store"
     store = ox.Store(str(path))
     store.load(path=str(MINI), format=ox.RdfFormat.TRIG)
-    summarise(store, Minter())  # the lookup keys a build writes
+    summarise(store, Minter())
     store.flush()
+    if request.param == "virtuoso":
+        return request.getfixturevalue("virtuoso_factory")("mini", OxigraphStore(store)).url
     del store
-    app = create_app({"TESTING": True, "STORE_PATH": path, "WORKERS": 1, "MAX_ROWS": 50})
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def app(mini_location):
+    app = create_app({"TESTING": True, "STORE_PATH": mini_location, "WORKERS": 1, "MAX_ROWS": 50})
     yield app
     db.close(app)
 

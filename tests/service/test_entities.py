@@ -25,8 +25,10 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture(scope="module")
-def url(seed_store_dir) -> str:
-    with LiveServer(seed_store_dir, WORKERS=1) as live:
+def url(seed_location, seed_store_dir) -> str:
+    """The service over the founding report's store: embedded, or in Virtuoso."""
+    dumps = seed_store_dir / "dumps"
+    with LiveServer(seed_location, WORKERS=1, DUMPS_DIR=dumps) as live:
         yield live.url
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
+import pytest
 import requests
 
 from policykg.service.testing import HEAVY, JSON, LiveServer, build_protocol_store
@@ -29,6 +30,12 @@ CONCAT = (
     + " }"
 )
 ASK = "ASK {}"
+
+
+@pytest.fixture(scope="session")
+def server(embedded_server):
+    """Worker processes, their memory and their deaths: the embedded store's server only."""
+    return embedded_server
 
 
 def get(url: str, query: str, source: str | None = None, timeout: float = 30, post=False):

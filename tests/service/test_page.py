@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import requests
 
 SERVICE = Path(__file__).resolve().parents[2] / "service"
@@ -32,6 +33,12 @@ class Links(HTMLParser):
             )
         if tag in ("input", "textarea") and self.forms:
             self.forms[-1]["fields"][attrs.get("name")] = attrs.get("value")
+
+
+@pytest.fixture(scope="session")
+def server(embedded_server):
+    """The query page over the embedded store only (not yet run over a server)."""
+    return embedded_server
 
 
 def parse(html: str) -> Links:

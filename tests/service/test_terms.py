@@ -8,7 +8,7 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from policykg.kg.store import MemoryStore, OxigraphStore, open_store
+from policykg.kg.store import MemoryStore, Store, open_store
 from policykg.service import create_app
 from policykg.service.db import EXTENSION, Backend
 from policykg.service.search import (
@@ -28,8 +28,9 @@ ZHANHE = "zhanhe-district-2023-plan-report"
 
 
 @pytest.fixture(scope="module")
-def store(seed_store_dir) -> OxigraphStore:
-    return open_store(seed_store_dir)
+def store(seed_location) -> Store:
+    """The founding report's store: embedded, or in Virtuoso (the same tests run over both)."""
+    return open_store(seed_location)
 
 
 @pytest.fixture(scope="module")
