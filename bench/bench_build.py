@@ -26,7 +26,7 @@ def measure(reports: list[Path], store: Path, *extra: str) -> tuple[float, int]:
         [
             sys.executable,
             "-m",
-            "policykg.kg.cli",
+            "policykg.cli",
             "build",
             *map(str, reports),
             "--store",

@@ -53,6 +53,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from policykg.errors import UserError
+
 from .attainment import attainment
 from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
@@ -72,12 +74,12 @@ MAX_REPORT_BYTES = 4 * 1024 * 1024  # ~60× the longest bundled report; 1 MB tak
 MAX_ROUNDS = 10  # drop-and-check rounds per report; each drop can only remove, so it ends
 HEARTBEAT = 15.0  # seconds between "still building" lines while a report takes long
 POL = "https://w3id.org/policykg/ontology#"
-NOT_PIPELINE = {"cli.py", "stats.py", "store.py", "dumps.py"}  # no report graph depends on them
+NOT_PIPELINE = {"stats.py", "store.py", "dumps.py"}  # no report graph depends on them
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 
-class BuildError(Exception):
+class BuildError(UserError):
     """A build failed; the previous store (if any) is untouched."""
 
 
@@ -537,16 +539,17 @@ def build_report(
         return _build_document(doc, Minter(base))
     except _ReportRejected as e:
         return ReportOutcome(None, skipped=f"{file}: {e}")
-    except Exception as e:  # a bug met on this report: name it, keep the others
+    except Exception as e:  # a bug met on this report: name it with its traceback, keep the others
         where = traceback.extract_tb(e.__traceback__)[-1]
         reason = (
             f"{file}: internal error while building it ({type(e).__name__}: {e}, at "
-            f"{Path(where.filename).name}:{where.lineno}); please report it"
+            f"{Path(where.filename).name}:{where.lineno}); please report it\n"
+            + "".join(traceback.format_exception(e)).rstrip()
         )
         return ReportOutcome(None, skipped=reason)
 
 
-class _ReportRejected(Exception):
+class _ReportRejected(UserError):
     """The report's own node fails a shape (no year, no title): nothing of it can stand."""
 
 

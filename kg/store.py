@@ -42,6 +42,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
+from policykg.errors import UserError
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
 Bindings = Mapping[str, Term]
@@ -60,7 +62,7 @@ BUILD_FILE = "build.json"  # written by ``policykg build`` beside the Oxigraph d
 EMPTY_GRAPH = ox.NamedNode("urn:x-policykg:empty-graph")
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """Base of every error raised by a store."""
 
 
@@ -71,6 +73,10 @@ class QuerySyntaxError(StoreError):
         super().__init__(message)
         self.line = line
         self.column = column
+
+
+class RDFFileError(StoreError, ValueError):
+    """An RDF file that cannot be loaded: its extension names no format, or it does not parse."""
 
 
 class StoreTimeout(StoreError):
@@ -244,7 +250,7 @@ class Store(ABC):
     def add_file(self, path: Path, graph: str) -> None:
         """Add the triples of an RDF file (format from its extension) to ``graph``.
 
-        :raises ValueError: if the file does not parse or its format is unknown.
+        :raises RDFFileError: if the file does not parse or its format is unknown.
         :raises StoreUnavailable: if the store cannot be written.
         """
 
@@ -289,11 +295,11 @@ FILE_FORMATS = {
 def file_format(path: Path) -> ox.RdfFormat:
     """The RDF format of a file, from its extension.
 
-    :raises ValueError: for an extension no format has.
+    :raises RDFFileError: for an extension no format has.
     """
     fmt = FILE_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise ValueError(f"{path}: unknown RDF extension; use one of {' '.join(FILE_FORMATS)}")
+        raise RDFFileError(f"{path}: unknown RDF extension; use one of {' '.join(FILE_FORMATS)}")
     return fmt
 
 
@@ -368,7 +374,7 @@ class OxigraphStore(Store):
         try:
             self._write(lambda s: s.load(path=str(path), format=fmt, to_graph=node))
         except SyntaxError as e:
-            raise ValueError(f"{path}: {e}") from None
+            raise RDFFileError(f"{path}: {e}") from None
 
     def drop_graph(self, graph: str) -> None:
         node = ox.NamedNode(graph)
@@ -529,7 +535,7 @@ def default_graph_store(endpoint: str) -> str:
     elif path.endswith(("/sparql", "/query")):
         path = path.rsplit("/", 1)[0] + "/data"
     else:
-        raise ValueError(
+        raise StoreError(
             f"cannot tell the Graph Store Protocol URL of {endpoint}: give --graph-store"
         )
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
@@ -684,7 +690,7 @@ class RemoteStore(Store):
                 (q.triple for q in ox.parse(data, format=fmt)), format=ox.RdfFormat.N_TRIPLES
             )
         except SyntaxError as e:
-            raise ValueError(f"{path}: {e}") from None
+            raise RDFFileError(f"{path}: {e}") from None
         self._graph_request("POST", graph, ntriples or b"", "application/n-triples")
 
     def drop_graph(self, graph: str) -> None:

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from policykg.errors import PolicyKGError
+
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -43,7 +45,7 @@ NODE_KINDS = {
 }
 
 
-class UnsupportedShape(Exception):
+class UnsupportedShape(PolicyKGError):
     """The shapes use a SHACL construct this module does not compile."""
 
 

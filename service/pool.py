@@ -40,6 +40,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 
+from policykg.errors import PolicyKGError
+
 from ..kg.store import (
     QuerySyntaxError,
     Store,
@@ -66,7 +68,7 @@ RETRY_DELAYS = (
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-class PoolError(Exception):
+class PoolError(PolicyKGError):
     """Base of the errors raised by :meth:`QueryPool.run`."""
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from policykg.cli import main
 from policykg.kg import build as kg_build
 from policykg.kg import extract
 from policykg.kg.build import BuildError, build
-from policykg.kg.cli import main
 from policykg.kg.store import open_store
 
 
@@ -128,6 +128,9 @@ def test_an_internal_error_names_the_report_and_spares_the_others(tmp_path, monk
     assert [r.name for r in result.reports] == [other.stem]
     (skipped,) = result.skipped
     assert SMALL.name in skipped.reason and "KeyError" in skipped.reason
+    # a bug, not bad input: its traceback comes with it, down to where it was raised
+    assert "Traceback (most recent call last)" in skipped.reason
+    assert 'raise KeyError("boom")' in skipped.reason
 
 
 def test_unchanged_reports_are_reused_and_a_changed_one_is_rebuilt(tmp_path):
@@ -183,7 +186,7 @@ def test_a_store_moved_aside_by_a_killed_build_is_restored(tmp_path):
 def test_sigterm_during_a_build_leaves_no_work_directory(tmp_path):
     store_dir = tmp_path / "store"
     process = subprocess.Popen(
-        [sys.executable, "-m", "policykg.kg.cli", "build", str(SMALL), "--store", str(store_dir)],
+        [sys.executable, "-m", "policykg.cli", "build", str(SMALL), "--store", str(store_dir)],
         stderr=subprocess.PIPE,
         text=True,
     )

@@ -28,7 +28,7 @@ SEED = (
 
 def policykg(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "policykg.kg.cli", *args],
+        [sys.executable, "-m", "policykg.cli", *args],
         capture_output=True,
         text=True,
         check=check,
@@ -210,8 +210,7 @@ def test_serve_refuses_impossible_ports_and_timeouts(seed_store_dir, option):
 def test_a_closed_pipe_ends_quietly(seed_store_dir):
     everything = "'SELECT * WHERE { ?s ?p ?o }'"  # megabytes, past any pipe buffer
     command = (
-        f"{sys.executable} -m policykg.kg.cli query --store {seed_store_dir} {everything}"
-        " | head -c 1"
+        f"{sys.executable} -m policykg.cli query --store {seed_store_dir} {everything} | head -c 1"
     )
     result = subprocess.run(command, shell=True, capture_output=True, text=True)
     assert "Broken pipe" not in result.stderr and "Traceback" not in result.stderr
