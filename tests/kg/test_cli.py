@@ -48,6 +48,25 @@ def test_failed_strict_build_leaves_the_previous_store_untouched(seed_store_dir,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "store"]
 
 
+def test_a_build_failing_after_its_store_is_written_leaves_the_previous_one(tmp_path, monkeypatch):
+    # the new store is complete but for its dumps when the disk fills: the swap must not happen
+    from policykg.kg import dumps
+
+    store_dir = tmp_path / "store"
+    build([SEED], store_dir, dumps=False)
+    before = sorted(open_store(store_dir).named_quads(), key=str)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(dumps, "write_dumps", disk_full)
+    other = SEED.with_name("hailaer-district_2015_gov-work-report.txt")
+    with pytest.raises(OSError, match="No space left"):
+        build([SEED, other], store_dir)
+    assert sorted(open_store(store_dir).named_quads(), key=str) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["store"]  # no work directory left
+
+
 def test_build_of_a_binary_file_fails_with_its_name(tmp_path):
     binary = tmp_path / "scan.txt"
     binary.write_bytes(bytes(range(256)) * 20)
