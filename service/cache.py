@@ -8,7 +8,7 @@ entries and in bytes, and drops the least recently used answers first. Queries w
 changes from one run to the next (``RAND()``, ``NOW()``, ``UUID()``, ``BNODE()``...) are never
 kept.
 
-    >>> cache = ResultCache(max_bytes=100, max_entries=2)
+    >>> cache = ResultCache(max_bytes=1000, max_entries=2)
     >>> cache.put("k", Answer("text/csv", body=b"x"))
     >>> cache.get("k").body
     b'x'
