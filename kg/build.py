@@ -304,11 +304,13 @@ def _write_store(
     for name in ("ontology", "lexicon"):
         graphs[minter.graph(name)] = _graph_lines(store, minter.graph(name))
     background = graphs[minter.graph("ontology")] + graphs[minter.graph("lexicon")]
-    summary.update(_background_summary(result.base))
-    graphs[summary_graph] = sorted(summary)
     progress("joining targets and actuals across reports")
     everything = [line for lines in graphs.values() for line in lines]
-    graphs[minter.graph("attainment")] = _attainment_lines(everything, minter)
+    joined = graphs[minter.graph("attainment")] = _attainment_lines(everything, minter)
+    # the summary of the joins (their labels and IRIs as keys), then of the background
+    summary.update(_summary_lines(joined, summary_graph))
+    summary.update(_background_summary(result.base))
+    graphs[summary_graph] = sorted(summary)
     # the default graph is the set union of the graphs (see merge_into_default_graph)
     union = {_triple_line(line) for lines in graphs.values() for line in lines}
     if previous is None:
@@ -673,9 +675,7 @@ def _build_document(doc, minter: Minter) -> ReportOutcome:
     else:
         raise RuntimeError(f"the graph still fails its shapes after {MAX_ROUNDS} rounds")
     lines = [sorted(_graph_lines(store, g.value)) for g in (graph, inferred_graph)]
-    summary_graph = ox.NamedNode(minter.graph(SUMMARY_GRAPH))
-    own = (ox.Quad(*t, summary_graph) for t in summary_triples(store))
-    summary = ox.serialize(own, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    summary = _summary_lines(store, minter.graph(SUMMARY_GRAPH))
     lines.append(sorted(set(summary) - _background_summary(minter.base)))
     outcome = ReportSummary(
         doc.name,
@@ -754,10 +754,18 @@ def _background_summary(base: str) -> frozenset[bytes]:
     """The summary graph's lines the ontology and lexicon alone give, made once per process."""
     store = ox.Store()
     load_background(store, Minter(base))
-    graph = ox.NamedNode(Minter(base).graph(SUMMARY_GRAPH))
-    triples = summary_triples(store)
-    data = ox.serialize((ox.Quad(*t, graph) for t in triples), format=ox.RdfFormat.N_QUADS)
-    return frozenset(data.splitlines(keepends=True))
+    return frozenset(_summary_lines(store, Minter(base).graph(SUMMARY_GRAPH)))
+
+
+def _summary_lines(source: ox.Store | list[bytes], graph: str) -> list[bytes]:
+    """The summary statements of a store's named graphs (or of N-Quads lines), as N-Quads lines
+    in ``graph``."""
+    if isinstance(source, list):
+        store = ox.Store()
+        store.bulk_load(b"".join(source), format=ox.RdfFormat.N_QUADS)
+        source = store
+    quads = (ox.Quad(*t, ox.NamedNode(graph)) for t in summary_triples(source))
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
 
 
 @cache
