@@ -55,6 +55,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .attainment import attainment
+from .dumps import _triple_lines
 from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
 from .read import ReportError
@@ -312,7 +313,7 @@ def _write_store(
     summary.update(_background_summary(result.base))
     graphs[summary_graph] = sorted(summary)
     # the default graph is the set union of the graphs (see merge_into_default_graph)
-    union = {_triple_line(line) for lines in graphs.values() for line in lines}
+    union = {t for g, lines in graphs.items() for t in _triple_lines(lines, g)}
     if previous is None:
         # the ontology's and lexicon's triples are copied inside the store (their blank nodes
         # would be renamed by a load)
@@ -375,13 +376,10 @@ def _patch_store(
     fresh |= {
         g for r in result.reports if not r.reused for g in (r.graph, minter.inferred_graph(r.name))
     }
-    lines = [line for g in sorted(fresh) for line in graphs[g]]
-    store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS, lenient=True)
-    store.bulk_load(
-        b"".join({_triple_line(line) for line in lines}),
-        format=ox.RdfFormat.N_TRIPLES,
-        lenient=True,
-    )
+    # a few graphs: a transaction, where a bulk load would rewrite tables of the whole store
+    store.load(b"".join(line for g in fresh for line in graphs[g]), format=ox.RdfFormat.N_QUADS)
+    added = {t for g in fresh for t in _triple_lines(graphs[g], g)}
+    store.load(b"".join(added), format=ox.RdfFormat.N_TRIPLES)
     stale = {_triple_line(line) for line in old_lines} - union
     for triple in ox.parse(b"".join(stale), format=ox.RdfFormat.N_TRIPLES):
         store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph()))

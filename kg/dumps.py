@@ -195,10 +195,17 @@ def _pieces(graphs: dict[str, list[bytes]]) -> tuple[list[bytes], list[bytes]]:
     seen: set[bytes] = set()
     for graph in sorted(graphs):
         quads.append(b"".join(sorted(graphs[graph])))
-        fresh = {_triple_line(line) for line in graphs[graph]} - seen
+        fresh = set(_triple_lines(graphs[graph], graph)) - seen
         seen |= fresh
         triples.append(b"".join(sorted(fresh)))
     return quads, triples
+
+
+def _triple_lines(lines: list[bytes], graph: str) -> list[bytes]:
+    """The lines of one graph without it: its IRI ends each line (a newline inside a literal is
+    escaped), so one replace over the joined lines does it at C speed."""
+    suffix = f" <{graph}> .\n".encode()
+    return b"".join(lines).replace(suffix, b" .\n").splitlines(keepends=True)
 
 
 def _triple_line(quad_line: bytes) -> bytes:
