@@ -157,13 +157,15 @@ ORDER BY ?label ?x LIMIT 20
 """
 # The ontology's property hierarchy and inverses, for pages that name each link once. A chain
 # starting with the inverse of a property counts as its inverse (pol:hasEnterprise is
-# (inverse of pol:inIndustry) then pol:asEnterprise, the enterprises among them).
+# (inverse of pol:inIndustry) then pol:asEnterprise, the enterprises among them). The first
+# step is a triple pattern, not ``?p rdfs:subPropertyOf+ ?super``: Virtuoso refuses a path with
+# neither end bound ("transitive start not given").
 _Q_PROPERTY_LINKS = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?p ?super ?inverse WHERE {
-  { ?p rdfs:subPropertyOf+ ?super }
+  { ?p rdfs:subPropertyOf ?direct . ?direct rdfs:subPropertyOf* ?super }
   UNION { ?p owl:inverseOf|^owl:inverseOf ?inverse }
   UNION { ?p owl:propertyChainAxiom/rdf:first/owl:inverseOf ?inverse }
   UNION { ?inverse owl:propertyChainAxiom/rdf:first/owl:inverseOf ?p }
