@@ -127,14 +127,20 @@ _IN_SHOWN = """
   ?x ?p ?s .
   FILTER(?p NOT IN (pol:inReport, pol:inSection, pol:inSentence))
   FILTER NOT EXISTS { ?x a pol:Assertion }
-  FILTER NOT EXISTS { ?x ?narrower ?s . ?narrower rdfs:subPropertyOf+ ?p }
   FILTER NOT EXISTS { ?s ?p ?x }
-  FILTER NOT EXISTS {
+  # The last two tests are OPTIONALs left unmatched, not FILTER NOT EXISTS: Virtuoso 7.2
+  # evaluates a property path inside (NOT) EXISTS without the ?p bound outside it.
+  OPTIONAL { ?x ?narrower ?s . ?narrower rdfs:subPropertyOf+ ?p . BIND(true AS ?narrowerToo) }
+  FILTER(!BOUND(?narrowerToo))
+  OPTIONAL {
     ?s ?q ?x .
-    { ?q owl:inverseOf|^owl:inverseOf ?inverse . ?inverse rdfs:subPropertyOf* ?p }
+    { ?q owl:inverseOf|^owl:inverseOf ?p }
+    UNION { ?q (owl:inverseOf|^owl:inverseOf)/rdfs:subPropertyOf+ ?p }
     UNION { ?p owl:propertyChainAxiom/rdf:first/owl:inverseOf ?q }
     UNION { ?q owl:propertyChainAxiom/rdf:first/owl:inverseOf ?p }
+    BIND(true AS ?inverseToo)
   }
+  FILTER(!BOUND(?inverseToo))
 """
 _Q_IN_COUNTS = f"""
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -752,7 +758,10 @@ def report_text(report: str, text: str, highlight: tuple[int, int] | None) -> Ma
     each span's start so ``#span-S-E`` scrolls to it.
     """
     spans: dict[tuple[int, int], list[Link]] = defaultdict(list)
-    for row in get_store().query(_Q_REPORT_SPANS, bindings={"report": ox.NamedNode(report)}):
+    rows = get_store().query(_Q_REPORT_SPANS, bindings={"report": ox.NamedNode(report)})
+    # in one order whatever the store's: a span naming several things lists them alike
+    rows.sort(key=lambda r: (row_value(r, "thing") or "", row_value(r, "label") or ""))
+    for row in rows:
         key = (int(row["start"].value), int(row["end"].value))
         if "thing" in row:
             spans[key].append(link(row["thing"].value, row_value(row, "label")))
