@@ -123,13 +123,16 @@ SELECT ?s ?p ?o ?g ?label WHERE {
 # as 承建项目; 产业企业, a chain starting with the inverse of 所属产业), or a symmetric link
 # both ways (近似概念). A report's spans, sentences and sections (pol:inReport…) are its text
 # and outline on its page, not a list of thousands of links.
+# Virtuoso 7.2 gets FILTER NOT EXISTS wrong beside an OPTIONAL (it kept evidence nodes) and
+# evaluates a path inside one without the ?p bound outside it: the simple tests sit in a group
+# of their own, the ones with paths are OPTIONALs that must stay unmatched.
 _IN_SHOWN = """
-  ?x ?p ?s .
-  FILTER(?p NOT IN (pol:inReport, pol:inSection, pol:inSentence))
-  FILTER NOT EXISTS { ?x a pol:Assertion }
-  FILTER NOT EXISTS { ?s ?p ?x }
-  # The last two tests are OPTIONALs left unmatched, not FILTER NOT EXISTS: Virtuoso 7.2
-  # evaluates a property path inside (NOT) EXISTS without the ?p bound outside it.
+  {
+    ?x ?p ?s .
+    FILTER(?p NOT IN (pol:inReport, pol:inSection, pol:inSentence))
+    FILTER NOT EXISTS { ?x a pol:Assertion }
+    FILTER NOT EXISTS { ?s ?p ?x }
+  }
   OPTIONAL { ?x ?narrower ?s . ?narrower rdfs:subPropertyOf+ ?p . BIND(true AS ?narrowerToo) }
   FILTER(!BOUND(?narrowerToo))
   OPTIONAL {
