@@ -601,7 +601,9 @@ class RemoteStore(Store):
             if graph_form:
                 quads = ox.parse(response, format=ox.RdfFormat.N_TRIPLES)
                 return Triples((q.triple for q in quads), response.close)
-            parsed = ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
+            parsed = ox.parse_query_results(
+                _BlankNodeLabels(response), format=ox.QueryResultsFormat.JSON
+            )
         except SyntaxError as e:
             response.close()
             raise StoreUnavailable(
@@ -748,6 +750,33 @@ class RemoteStore(Store):
         else:
             token = base64.b64encode(f"{user}:{password}".encode()).decode()
             request.add_header("Authorization", f"Basic {token}")
+
+
+class _BlankNodeLabels:
+    """A JSON results stream with Virtuoso's blank node labels (``"nodeID://b10006"``, not a
+    valid label) made plain ones (``"b10006"``), read a line at a time as the parser asks: the
+    stream stays lazy, and Virtuoso writes one solution a line."""
+
+    _LABEL = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
+
+    def __init__(self, response: Any):
+        self._response = response
+        self._buffer = b""
+        self._done = False
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._done and (size < 0 or len(self._buffer) < size):
+            line = self._response.readline()
+            if not line:
+                self._done = True
+            elif b"nodeID://" in line:
+                self._buffer += self._LABEL.sub(rb"\1", line)
+            else:
+                self._buffer += line
+        if size < 0:
+            size = len(self._buffer)
+        chunk, self._buffer = self._buffer[:size], self._buffer[size:]
+        return chunk
 
 
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
