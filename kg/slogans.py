@@ -25,8 +25,8 @@ from functools import cache
 import jieba.posseg as posseg
 
 from . import lexicons
+from .gazetteer import divisions
 from .glossary import GlossaryEntry
-from .structure import divisions
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 OPENERS = "“（(【《「『‘"
