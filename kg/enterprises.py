@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from . import lexicons
 from .bodies import is_government_body
+from .document import Offsets
 from .industries import IndustryTaxonomy, load_industries
 from .places import qualifiers
 from .projects import ProjectRecord, listed_projects, project_key, single_projects
@@ -334,8 +335,6 @@ CLAUSE_END = re.compile(r"[，；,;：:]")
 INDUSTRY_TAIL = re.compile(r"(?:产业|行业|业)(?![园基区带城化])")
 NAMED_AS_INDUSTRY = re.compile(r"(?:产业|行业|业)$")
 
-Span = tuple[int, int]
-
 
 def enterprise_industries(
     text: str,
@@ -343,7 +342,7 @@ def enterprise_industries(
     enterprises: Sequence[EnterpriseRecord],
     projects: Sequence[ProjectRecord],
     taxonomy: IndustryTaxonomy,
-) -> dict[str, dict[str, Span]]:
+) -> dict[str, dict[str, Offsets]]:
     """``{enterprise label: {industry iri: evidence span}}``: the industries each enterprise is in.
 
     Two kinds of evidence, both tight: the industries of the enterprise's own projects
@@ -353,7 +352,7 @@ def enterprise_industries(
     ``kg.structure.Sentence``-like (``.start``/``.end``) or ``(start, end)`` pairs; ``None``
     splits ``text`` at 。！？；.
     """
-    links: dict[str, dict[str, Span]] = {}
+    links: dict[str, dict[str, Offsets]] = {}
     for project in projects:
         for iri in project.industries:
             if project.owner is not None:
@@ -379,7 +378,7 @@ def enterprise_industries(
     return links
 
 
-def _sentence_spans(text: str, sentences: Iterable[object] | None) -> list[Span]:
+def _sentence_spans(text: str, sentences: Iterable[object] | None) -> list[Offsets]:
     if sentences is None:
         return clauses_between(text, SENTENCE_END)
     return [
@@ -390,7 +389,7 @@ def _sentence_spans(text: str, sentences: Iterable[object] | None) -> list[Span]
 
 def clauses_between(
     text: str, breaks: re.Pattern[str], begin: int = 0, end: int | None = None
-) -> list[Span]:
+) -> list[Offsets]:
     """``text[begin:end]`` cut at ``breaks``, as non-empty ``(start, end)`` spans."""
     end = len(text) if end is None else end
     cuts = [begin, *(m.end() for m in breaks.finditer(text, begin, end)), end]
