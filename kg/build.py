@@ -408,7 +408,7 @@ def _groups(data: bytes, graphs: list[str]) -> dict[str, list[bytes]]:
 
 def _graph_lines(store: ox.Store, graph: str) -> list[bytes]:
     """A graph of ``store`` as N-Quads lines."""
-    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
     suffix = f"<{graph}> .\n".encode()
     return [line[:-2] + suffix for line in data.splitlines(keepends=True)]
 
@@ -723,20 +723,21 @@ def _pyshacl_failures(store: ox.Store, minter: Minter) -> list:
     ]
 
 
-def _quote(store: ox.Store, graph: ox.NamedNode, focus) -> str:
+def _quote(store: ox.Store, graph: ox.NamedNode, focus: ox.NamedNode | ox.BlankNode) -> str:
     """The text a focus node was read from: its own quote, its first evidence, or its label."""
     quote = ox.NamedNode(POL + "quote")
     for q in store.quads_for_pattern(focus, quote, None, graph):
-        return q.object.value
+        return str(getattr(q.object, "value", ""))
     for q in store.quads_for_pattern(focus, PROV_DERIVED, None, graph):
-        for r in store.quads_for_pattern(q.object, quote, None, graph):
-            return r.object.value
+        if isinstance(q.object, ox.NamedNode | ox.BlankNode):
+            for r in store.quads_for_pattern(q.object, quote, None, graph):
+                return str(getattr(r.object, "value", ""))
     for q in store.quads_for_pattern(focus, RDFS_LABEL, None, graph):
-        return q.object.value
+        return str(getattr(q.object, "value", ""))
     return ""
 
 
-def _drop(store: ox.Store, graph: ox.NamedNode, focus) -> None:
+def _drop(store: ox.Store, graph: ox.NamedNode, focus: ox.NamedNode | ox.BlankNode) -> None:
     """Remove a fact from a report graph: the node's triples, the triples pointing to it, and
     the assertions (evidence of links) that name it."""
     assertions = {
@@ -766,8 +767,9 @@ def _summary_lines(source: ox.Store | list[bytes], graph: str) -> list[bytes]:
         store = ox.Store()
         store.bulk_load(b"".join(source), format=ox.RdfFormat.N_QUADS)
         source = store
-    quads = (ox.Quad(*t, ox.NamedNode(graph)) for t in summary_triples(source))
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    node = ox.NamedNode(graph)
+    quads = (ox.Quad(t.subject, t.predicate, t.object, node) for t in summary_triples(source))
+    return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
 
 
 @cache
@@ -775,7 +777,7 @@ def _background_nquads(base: str) -> bytes:
     """The ontology and lexicon graphs as N-Quads, made once per process."""
     store = ox.Store()
     load_background(store, Minter(base))
-    return store.dump(format=ox.RdfFormat.N_QUADS)
+    return store.dump(format=ox.RdfFormat.N_QUADS) or b""
 
 
 def load_background(store: ox.Store, minter: Minter) -> None:

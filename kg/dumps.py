@@ -30,6 +30,7 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -264,9 +265,7 @@ def _write_one(
         for i, piece in enumerate(pieces):
             if i and between:
                 parts.append(_gzip(between))
-            parts.append(
-                members.get(suffix, piece, lambda p=piece: _body(p, fmt, source, head, tail))
-            )
+            parts.append(members.get(suffix, piece, partial(_body, piece, fmt, source, head, tail)))
         if tail:
             parts.append(_gzip(tail))
         data = b"".join(parts)
@@ -280,7 +279,7 @@ def _serialise(lines: bytes, fmt: ox.RdfFormat, source: ox.RdfFormat) -> bytes:
     if fmt == source:
         return lines
     prefixes = _prefixes() if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    return ox.serialize(ox.parse(lines, format=source), format=fmt, prefixes=prefixes)
+    return ox.serialize(ox.parse(lines, format=source), format=fmt, prefixes=prefixes) or b""
 
 
 def _frame(fmt: ox.RdfFormat, source: ox.RdfFormat, sample: bytes) -> tuple[bytes, bytes, bytes]:
@@ -291,7 +290,7 @@ def _frame(fmt: ox.RdfFormat, source: ox.RdfFormat, sample: bytes) -> tuple[byte
     if fmt == ox.RdfFormat.JSON_LD:
         return b"[", b",", b"]"
     if fmt == ox.RdfFormat.RDF_XML:
-        empty = ox.serialize([], format=fmt)
+        empty = ox.serialize([], format=fmt) or b""
         footer = b"</rdf:RDF>"
         return empty[: -len(footer)], b"", footer
     whole = _serialise(sample, fmt, source)

@@ -531,14 +531,14 @@ def find_text_figures(
     Figures whose year or kind cannot be told are left out, as are multi-year figures
     (年均增长, 五年来) and anything in a table line or a glossary.
     """
-    sections = [_as_section(s) for s in sections]
+    outline = [_as_section(s) for s in sections]
     records: list[ObservationRecord] = []
     given = list(taken)
     taken = list(given)
     for match in _alias_pattern().finditer(text):
         if _fenced(text, match.start()) or any(s <= match.start() < e for s, e in given):
             continue
-        context = _context(text, match.start(), sections, year)
+        context = _context(text, match.start(), outline, year)
         if context is not None:
             found = _lexicon_figures(text, match, context)
             records += found
@@ -546,7 +546,7 @@ def find_text_figures(
     for match in re.finditer("新增", text):
         if _fenced(text, match.start()) or any(s <= match.start() < e for s, e in taken):
             continue
-        context = _context(text, match.start(), sections, year)
+        context = _context(text, match.start(), outline, year)
         if context is not None:
             records += _new_items(text, match.end(), context, match.start())
     taken += [span for r in records for span in r.spans]
@@ -555,7 +555,7 @@ def find_text_figures(
         line = text[text.rfind("\n", 0, head) + 1 : text.find("\n", head) % (len(text) + 1)]
         if "\t" in line or any(s <= match.start() < e for s, e in taken):
             continue
-        context = _context(text, head, sections, year)
+        context = _context(text, head, outline, year)
         if context is not None:
             records += _each_list(text, head, match, context)
     return sorted(records, key=lambda r: r.spans[0])

@@ -30,6 +30,8 @@ report for the next build; the summary graph is their union.
 
 from __future__ import annotations
 
+from typing import cast
+
 import pyoxigraph as ox
 
 from .iri import Minter
@@ -89,7 +91,11 @@ def summarise(store: ox.Store, minter: Minter) -> int:
     store.update(f"DROP SILENT GRAPH <{graph.value}>")
     triples = summary_triples(store)
     store.bulk_load(
-        ox.serialize((ox.Quad(*t, graph) for t in triples), format=ox.RdfFormat.N_QUADS),
+        ox.serialize(
+            (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples),
+            format=ox.RdfFormat.N_QUADS,
+        )
+        or b"",
         format=ox.RdfFormat.N_QUADS,
     )
     return len(triples)
@@ -103,7 +109,11 @@ def summary_triples(store: ox.Store) -> set[ox.Triple]:
     it per report, beside the report, and keeps it for the next build.
     """
     # the default graph is not merged yet: read the union of the graphs (a bag; MIN ignores it)
-    return {t for q in QUERIES for t in store.query(PREFIXES + q, use_default_graph_as_union=True)}
+    return {
+        t
+        for q in QUERIES
+        for t in cast(ox.QueryTriples, store.query(PREFIXES + q, use_default_graph_as_union=True))
+    }
 
 
 __all__ = ["GRAPH", "summarise", "summary_triples"]

@@ -249,7 +249,8 @@ def explain_inconsistency(graph: rdflib.Graph, limit: int = 10) -> list[str]:
 def _disjoint_pairs(graph: rdflib.Graph) -> set[frozenset]:
     pairs = {frozenset((a, b)) for a, b in graph.subject_objects(OWL.disjointWith)}
     for axiom in graph.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(rdflib.collection.Collection(graph, graph.value(axiom, OWL.members)))
+        head = graph.value(axiom, OWL.members)
+        members = list(rdflib.collection.Collection(graph, head)) if head is not None else []
         pairs.update(frozenset(p) for p in itertools.combinations(members, 2))
     return pairs
 
@@ -303,7 +304,7 @@ def _functional_clashes(graph: rdflib.Graph) -> list[str]:
     return causes
 
 
-_MINIMUM = {XSD.nonNegativeInteger: 0, XSD.positiveInteger: 1}
+_MINIMUM: dict[rdflib.term.Node, int] = {XSD.nonNegativeInteger: 0, XSD.positiveInteger: 1}
 _NUMERIC = {XSD.decimal, XSD.integer, *_MINIMUM}
 
 

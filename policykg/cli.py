@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import cast
 
 import click
 import pyoxigraph as ox
@@ -310,7 +311,8 @@ def query(sparql, store, named, list_, fmt) -> int:
     if isinstance(result, bool):
         print("true" if result else "false")
     elif result and isinstance(result[0], ox.Triple):
-        sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode())  # type: ignore[arg-type]
+        turtle = ox.serialize(cast(list[ox.Triple], result), format=ox.RdfFormat.TURTLE)
+        sys.stdout.write((turtle or b"").decode())
     else:
         _print_rows(result, fmt)  # type: ignore[arg-type]
     return 0

@@ -207,7 +207,7 @@ class NamedQuery:
 
         :raises ParameterError: if a parameter is missing, unknown or ill-typed.
         """
-        return store.select(self.sparql, **self.bind(params))
+        return store.select(self.sparql, self.bind(params))
 
 
 def load_catalogue(directory: str | Path | None = None) -> dict[str, NamedQuery]:

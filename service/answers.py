@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -70,7 +71,7 @@ def labels(iris: Iterable[str]) -> dict[str, str]:
         # IRIs from result rows, written by pyoxigraph itself: nothing a user typed is pasted.
         values = " ".join(str(ox.NamedNode(x)) for x in rest[i : i + _BATCH])
         for row in get_store().select(_Q_LABELS % values):
-            found.setdefault(row["x"].value, []).append(row["label"])
+            found.setdefault(row["x"].value, []).append(cast(ox.Literal, row["label"]))
     for iri, literals in found.items():
         best = sorted(literals, key=lambda lit: (lit.language not in ("zh", None), lit.value))
         out[iri] = best[0].value

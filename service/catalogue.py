@@ -54,7 +54,9 @@ def page(name: str) -> str:
     """One query: description, form, SPARQL and, once its parameters are given, its rows."""
     query = _lookup(name)
     params = _params()
-    rows, truncated, columns, shown = None, False, [], []
+    rows, truncated = None, False
+    columns: list = []
+    shown: list = []
     if params or not any(p.required for p in query.params):
         rows, truncated = _run(query, params, page=True)
         columns, shown = catalogue_rows(query, rows)

@@ -66,14 +66,14 @@ def _closure(node: ox.NamedNode, first: list[ox.Triple], forward: bool) -> list[
         ends = [t.object if forward else t.subject for t in level]
         if not any(isinstance(e, ox.BlankNode) for e in ends):
             break
-        level = get_store().query(_closure_query(node, depth, forward))
+        level = get_store().construct(_closure_query(node, depth, forward))
         out.extend(level)
     return out
 
 
 def outgoing(node: ox.NamedNode) -> list[ox.Triple]:
     """The resource's own triples and the closure of the blank nodes they lead to."""
-    own = get_store().query(_Q_OUT.format(s=node))
+    own = get_store().construct(_Q_OUT.format(s=node))
     return own + _closure(node, own, forward=True)
 
 
@@ -81,13 +81,13 @@ def incoming(node: ox.NamedNode, page: int) -> list[ox.Triple]:
     """Page ``page`` (from 1) of the triples pointing at the resource; page 1 with the closure
     of their blank-node subjects."""
     query = _Q_IN.format(s=node, offset=(page - 1) * INCOMING_PAGE, limit=INCOMING_PAGE)
-    found = get_store().query(query)
+    found = get_store().construct(query)
     return found + (_closure(node, found, forward=False) if page == 1 else [])
 
 
 def incoming_count(node: ox.NamedNode) -> int:
     """How many triples point at the resource."""
-    return int(get_store().query(_Q_IN_COUNT.format(s=node))[0]["n"].value)
+    return int(get_store().select(_Q_IN_COUNT.format(s=node))[0]["n"].value)
 
 
 def page_url(key: str, page: int) -> str:

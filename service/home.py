@@ -9,6 +9,8 @@ sentences holding the words (``fulltext.py``), filterable by place, year and rep
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, render_template, request, url_for
 
 from ..queries import load_catalogue
@@ -94,7 +96,8 @@ def favicon() -> Response:
 
 def _search_url(args: dict[str, str | int]) -> str:
     """This page's URL with ``args``, empty ones left out."""
-    return url_for("home.search_page", **{k: v for k, v in args.items() if v})
+    given: dict[str, Any] = {k: v for k, v in args.items() if v}
+    return url_for("home.search_page", **given)
 
 
 def _page() -> int:

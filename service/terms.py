@@ -265,7 +265,7 @@ def term_details(term: Term, key: str) -> TermDetails:
         key=key,
         definitions=definitions(node),
         tree=parts_tree(term, evidence),
-        leaders=_links(get_store().query(_Q_LEADERS, bindings={"t": node}), "x"),
+        leaders=_links(get_store().select(_Q_LEADERS, {"t": node}), "x"),
         related=related_slogans(node),
         links=linked(node),
         mentions=ent.mentions(term.iri),
@@ -277,7 +277,7 @@ def shared_details(term: Term, key: str) -> TermDetails:
     """A term many reports use (“两新”): no parts of its own, each report's version in turn,
     ordered by place and date, and every version's mentions."""
     versions = []
-    for row in get_store().query(_Q_VERSIONS, bindings={"t": ox.NamedNode(term.iri)}):
+    for row in get_store().select(_Q_VERSIONS, {"t": ox.NamedNode(term.iri)}):
         version = term_index().get(row["v"].value)
         if version is None:
             continue
@@ -309,7 +309,7 @@ def shared_details(term: Term, key: str) -> TermDetails:
 def definitions(node: ox.NamedNode) -> list[Definition]:
     """The glossary entries defining the term, by report and then by printed number."""
     out = []
-    for row in get_store().query(_Q_DEFINITIONS, bindings={"t": node}):
+    for row in get_store().select(_Q_DEFINITIONS, {"t": node}):
         report = row.get("report")
         out.append(
             Definition(
@@ -334,7 +334,7 @@ def parts_tree(term: Term, evidence: ent.EvidenceMap | None = None) -> Node:
     children: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, str] = {term.iri: term.label}
     kinds: dict[str, str] = {term.iri: term.kind}
-    for row in get_store().query(_Q_PARTS, bindings={"t": node}):
+    for row in get_store().select(_Q_PARTS, {"t": node}):
         parent, part = row["parent"].value, row["part"].value
         if part not in children[parent]:
             children[parent].append(part)
@@ -369,9 +369,9 @@ def _industry_members(node: ox.NamedNode) -> dict[str, tuple[list[ent.Link], lis
     found: dict[str, tuple[dict[str, ent.Link], dict[str, ent.Link]]] = defaultdict(
         lambda: ({}, {})
     )
-    if not get_store().query(_Q_TREE_INDUSTRIES, bindings={"t": node}):
+    if not get_store().ask(_Q_TREE_INDUSTRIES, {"t": node}):
         return {}  # most terms: the members query costs 50 ms even when it finds nothing
-    for row in get_store().query(_Q_MEMBERS, bindings={"t": node}):
+    for row in get_store().select(_Q_MEMBERS, {"t": node}):
         x = row["x"].value
         which = 0 if row["kind"].value == ent.POL + "Enterprise" else 1
         found[row["industry"].value][which][x] = ent.link(x, ent.row_value(row, "label"))
@@ -384,11 +384,11 @@ def related_slogans(node: ox.NamedNode) -> list[tuple[ent.Link, str]]:
                "shares": "共有部分 shares parts"}  # fmt: skip
     seen: dict[str, tuple[ent.Link, str]] = {}
     for why, sparql in _Q_RELATED.items():
-        for row in get_store().query(_PREFIXES + sparql, bindings={"t": node}):
+        for row in get_store().select(_PREFIXES + sparql, {"t": node}):
             iri = row["s"].value
             if iri == node.value or iri in seen:
                 continue
-            rows = get_store().query(_Q_SLOGAN_LABEL, bindings={"s": row["s"]})
+            rows = get_store().select(_Q_SLOGAN_LABEL, {"s": row["s"]})
             if rows:  # a slogan
                 seen[iri] = (ent.link(iri, ent.row_value(rows[0], "label")), reasons[why])
     return sorted(seen.values(), key=lambda r: r[0].label)
@@ -397,7 +397,7 @@ def related_slogans(node: ox.NamedNode) -> list[tuple[ent.Link, str]]:
 def linked(node: ox.NamedNode) -> list[tuple[ent.Link, str, list[ent.Link]]]:
     """(property, direction, things) for the term's other ties in the ontology's terms."""
     groups: dict[tuple[str, str], dict[str, ent.Link]] = defaultdict(dict)
-    for row in get_store().query(_Q_LINKS, bindings={"t": node}):
+    for row in get_store().select(_Q_LINKS, {"t": node}):
         x = row["x"].value
         groups[(row["p"].value, row["dir"].value)].setdefault(x, ent.link(x, row["label"].value))
     return [
@@ -421,7 +421,7 @@ def reports() -> list[ReportGlossary]:
     """Every report in the store, with the size of its glossary."""
     out = []
     prefix = ent.base_iri() + "report/"
-    for row in get_store().query(_Q_REPORTS):
+    for row in get_store().select(_Q_REPORTS):
         iri = row["r"].value
         out.append(
             ReportGlossary(
@@ -438,7 +438,7 @@ def reports() -> list[ReportGlossary]:
 def glossary(report_iri: str) -> list[dict]:
     """The glossary of one report in printed order, each entry with the terms it explains."""
     entries: dict[str, dict] = {}
-    for row in get_store().query(_Q_GLOSSARY, bindings={"report": ox.NamedNode(report_iri)}):
+    for row in get_store().select(_Q_GLOSSARY, {"report": ox.NamedNode(report_iri)}):
         iri = row["e"].value
         entry = entries.setdefault(
             iri,

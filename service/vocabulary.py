@@ -78,7 +78,7 @@ def ontology_version(version: str):
     """The ontology at its ``owl:versionIRI`` (``…/ontology/0.1.0``): the same answers as
     ``/ontology`` while that is the version served; other versions are 404."""
     graph = base_iri() + "graph/ontology"
-    rows = get_store().query(_Q_VERSION, default_graphs=[graph])
+    rows = get_store().select(_Q_VERSION, default_graphs=[graph])
     versions = {row["v"].value.rstrip("/").rsplit("/", 1)[-1] for row in rows}
     if version not in versions:
         abort(
@@ -120,7 +120,7 @@ def ontology_document(graph: str) -> dict[str, list[VocabularyTerm]]:
     """Classes, properties and individuals of the ontology graph, each sorted by name."""
     terms: dict[str, VocabularyTerm] = {}
     targets: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in get_store().query(_Q_ONTOLOGY_TERMS, default_graphs=[graph]):
+    for row in get_store().select(_Q_ONTOLOGY_TERMS, default_graphs=[graph]):
         iri, p, o = row["x"].value, row["p"].value, row["o"]
         term = terms.setdefault(iri, VocabularyTerm(iri, prefixed(iri), "property"))
         if p == RDF_TYPE and o.value in _DOC_KINDS and term.kind != "class":
