@@ -29,4 +29,6 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	rm -rf build/lint && $(PY) -c 'import setuptools; setuptools.setup()' -q build_py --build-lib build/lint
+	cd build/lint && ../../$(VENV)/bin/mypy --config-file ../../pyproject.toml
