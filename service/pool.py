@@ -29,9 +29,12 @@ from __future__ import annotations
 import ctypes
 import itertools
 import logging
+import math
 import multiprocessing as mp
 import os
+import pickle
 import queue
+import select
 import sys
 import threading
 import time
@@ -64,6 +67,8 @@ RETRY_DELAYS = (
     30.0,
 )  # before each new try to start a worker; the last repeats
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+# Jobs and answers cross the pipe as plain pickles (multiprocessing's own pickler costs more).
+PICKLE = pickle.HIGHEST_PROTOCOL
 
 
 class PoolError(Exception):
@@ -147,12 +152,26 @@ def _serve_jobs(conn, store_path: str, prefixes: dict[str, str], isolated: bool)
     conn.send(("ready", isolated))
     while True:
         try:
-            job = conn.recv()
+            message = conn.recv_bytes()
         except (EOFError, OSError):
             return
-        if job is None:
+        if not message:
             return
-        conn.send(answer(store, job, prefixes))
+        conn.send_bytes(encode(answer(store, pickle.loads(message), prefixes)))
+
+
+def encode(reply: Answer | Failure) -> bytes:
+    """``reply`` for the pipe: a serialised answer as a plain tuple (its body is most of it, and
+    a tuple pickles at a fraction of a dataclass's cost), anything else pickled whole."""
+    if isinstance(reply, Answer) and reply.table is None:
+        return pickle.dumps((reply.media_type, reply.body, reply.truncated), PICKLE)
+    return pickle.dumps(reply, PICKLE)
+
+
+def decode(message: bytes) -> Answer | Failure:
+    """The reply :func:`encode` wrote."""
+    reply = pickle.loads(message)
+    return Answer(*reply) if isinstance(reply, tuple) else reply
 
 
 def answer(
@@ -198,6 +217,13 @@ class Worker:
         self.process.start()
         child.close()
         self.isolated = False
+        # One poll object for the life of the pipe (Connection.poll builds a selector each time).
+        self._readable = select.poll()
+        self._readable.register(self.conn.fileno(), select.POLLIN)
+
+    def wait(self, seconds: float) -> bool:
+        """Whether the worker has sent something (an answer, or EOF) within ``seconds``."""
+        return bool(self._readable.poll(max(0, math.ceil(seconds * 1000))))
 
     def wait_ready(self, timeout: float) -> None:
         """Block until the worker has opened the store.
@@ -299,7 +325,7 @@ class QueryPool:
         worker = self._send(job, deadline)
         try:
             self._watch(worker, deadline, timeout)
-            reply = worker.conn.recv()
+            reply = decode(worker.conn.recv_bytes())
         except (EOFError, OSError) as e:
             self._retire(worker)
             raise WorkerLost("the query worker stopped while answering") from e
@@ -310,7 +336,7 @@ class QueryPool:
 
     def _watch(self, worker: Worker, deadline: float, timeout: float) -> None:
         """Wait for ``worker``'s reply, killing it at the deadline or past the memory cap."""
-        while not worker.conn.poll(min(WATCH_INTERVAL, max(0.0, deadline - time.monotonic()))):
+        while not worker.wait(min(WATCH_INTERVAL, deadline - time.monotonic())):
             if time.monotonic() >= deadline:
                 self._retire(worker)
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
@@ -330,7 +356,7 @@ class QueryPool:
             except queue.Empty:
                 raise QueryTimeout("no query worker became free before the deadline") from None
             try:
-                worker.conn.send(job)
+                worker.conn.send_bytes(pickle.dumps(job, PICKLE))
                 return worker
             except OSError:
                 self._retire(worker)
