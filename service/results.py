@@ -249,13 +249,15 @@ def native_solutions_answer(result: ox.QuerySolutions, job: Job) -> Answer:
     written in the format asked for.
 
     :raises TooManyRows: at the first solution past ``job.max_rows`` (the engine stops there).
-    :raises TooLarge: when the TSV passes twice ``job.max_bytes`` (the exact cap is checked on
-        the answer: CSV, without the IRIs' brackets, can be shorter than the TSV).
+    :raises TooLarge: when the TSV passes ``job.max_bytes``, or twice it when it is converted
+        (the exact cap is checked on the answer: CSV, without the IRIs' brackets and the
+        datatypes, can be shorter than the TSV).
     """
-    tsv, more = Sink(job.max_rows + 1, job.max_bytes, slack=2).fill(result, TSV)
+    media_type = job.tabular_type or "application/sparql-results+json"
+    slack = 1 if media_type == "text/tab-separated-values" else 2
+    tsv, more = Sink(job.max_rows + 1, job.max_bytes, slack).fill(result, TSV)
     if more:
         raise TooManyRows(job.max_rows)
-    media_type = job.tabular_type or "application/sparql-results+json"
     if media_type == "text/tab-separated-values":
         return Answer(media_type, body=tsv)
     solutions = ox.parse_query_results(tsv, format=TSV)
@@ -271,13 +273,15 @@ def native_graph_answer(
     (TriG and N-Quads: in the default graph).
 
     :raises TooManyRows: at the first triple past ``job.max_rows``.
-    :raises TooLarge: when the N-Triples pass twice ``job.max_bytes``.
+    :raises TooLarge: when the N-Triples pass ``job.max_bytes``, or twice it when they are
+        converted (Turtle's prefixes make it shorter).
     """
-    ntriples, more = Sink(job.max_rows, job.max_bytes, slack=2).fill(result, N_TRIPLES)
-    if more:
-        raise TooManyRows(job.max_rows)
     media_type = job.graph_type or "application/n-triples"
     rdf_format = GRAPH_FORMATS[media_type]
+    slack = 1 if rdf_format == N_TRIPLES else 2
+    ntriples, more = Sink(job.max_rows, job.max_bytes, slack).fill(result, N_TRIPLES)
+    if more:
+        raise TooManyRows(job.max_rows)
     if rdf_format == N_TRIPLES:
         return Answer(media_type, body=ntriples)
     quads = ox.parse(ntriples, format=N_TRIPLES)
