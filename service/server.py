@@ -20,6 +20,7 @@ import waitress
 from waitress.channel import HTTPChannel
 
 from . import create_app, db
+from .pool import limit_malloc_arenas
 from .settings import BY_NAME, SETTINGS
 
 
@@ -38,6 +39,7 @@ def serve(
 
     :raises StoreUnavailable: if ``store_path`` holds no store.
     """
+    limit_malloc_arenas()  # before any thread starts
     values = {**(config or {}), "STORE_PATH": str(store_path), "QUERY_TIMEOUT": query_timeout}
     if workers:
         values["WORKERS"] = workers
