@@ -12,7 +12,9 @@ the memory cap (its resident size is read from ``/proc`` while the job runs), ge
 killed (SIGKILL) and a fresh one started in the background; the other workers keep answering,
 and the pool stays warm so a common query never pays a process start. A replacement that fails
 to start (the store briefly missing during a rebuild) is retried with a growing delay, so the
-pool heals itself.
+pool heals itself. Jobs and answers cross the pipe as plain pickles; after a big answer both
+sides hand the memory it took back to the system (:func:`release_memory`), so a process's
+resident size does not keep its largest answer.
 
 Exceptions::
 
