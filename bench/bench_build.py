@@ -8,6 +8,7 @@ largest resident set of the build and its worker processes.
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import subprocess
@@ -19,14 +20,16 @@ from pathlib import Path
 SOURCES = Path(__file__).resolve().parent.parent / "kg" / "sources"
 
 
-def measure(reports: list[Path], store: Path, *extra: str) -> tuple[float, int]:
-    """Seconds and peak MiB of one ``policykg build`` of ``reports`` into ``store``."""
+def measure(reports: list[Path], store: Path, *extra: str) -> tuple[float, float, int]:
+    """Seconds, CPU seconds (the build's processes, all cores) and peak MiB of one
+    ``policykg build`` of ``reports`` into ``store``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [
             sys.executable,
             "-m",
-            "policykg.kg.cli",
+            "policykg.cli",
             "build",
             *map(str, reports),
             "--store",
@@ -39,8 +42,9 @@ def measure(reports: list[Path], store: Path, *extra: str) -> tuple[float, int]:
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 3):
         raise SystemExit(done.stderr[-2000:])
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    return round(seconds, 1), peak
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return round(seconds, 1), round(cpu, 1), after.ru_maxrss // 1024
 
 
 def main() -> None:
@@ -53,9 +57,11 @@ def main() -> None:
         measure(reports[:-1], store)
         rows.append(("one report added", *measure(reports, store)))
         rows.append(("cold, --no-dumps", *measure(reports, Path(tmp) / "bare", "--no-dumps")))
-    print(f"{'build':28} {'seconds':>8} {'peak MiB':>9}")
-    for name, seconds, peak in rows:
-        print(f"{name:28} {seconds:8} {peak:9}")
+    print(
+        f"{'build':28} {'seconds':>8} {'CPU s':>7} {'peak MiB':>9}   load {os.getloadavg()[0]:.1f}"
+    )
+    for name, seconds, cpu, peak in rows:
+        print(f"{name:28} {seconds:8} {cpu:7} {peak:9}")
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ SELECT ?s (COUNT(?v) AS ?n) WHERE { ?v pol:versionOf ?s } GROUP BY ?s ORDER BY D
 def build(store: Path) -> None:
     """The bundled corpus, built by the real pipeline into ``store``."""
     reports = sorted(map(str, SOURCES.glob("*.txt")))
-    cmd = [sys.executable, "-m", "policykg.kg.cli", "build", *reports, "--store", str(store)]
+    cmd = [sys.executable, "-m", "policykg.cli", "build", *reports, "--store", str(store)]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode not in (0, 3):
         raise SystemExit(done.stderr[-2000:])

@@ -28,15 +28,14 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .iri import Minter
+from .vocab import prologue
 
 ABOUT_TOLERANCE = "0.05"
 """左右 allows a shortfall of this share of the target (5%左右 is met by 4.75% and more)."""
 
-UPDATE = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-INSERT { GRAPH ?out {
+UPDATE = (
+    prologue("pol", "rdfs", "xsd")
+    + """INSERT { GRAPH ?out {
   ?attainment a pol:Attainment ; rdfs:label ?label ;
       pol:targetObservation ?t ; pol:actualObservation ?a ; pol:attainmentStatus ?status ;
       pol:targetMet ?met ; pol:margin ?margin .
@@ -78,6 +77,7 @@ WHERE {
   BIND(IF(BOUND(?met), IF(?met, pol:Met, pol:Missed), pol:Unknown) AS ?status)
 }
 """
+)
 
 
 def attainment(store: ox.Store, minter: Minter) -> int:

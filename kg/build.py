@@ -35,6 +35,7 @@ import concurrent.futures as cf
 import contextlib
 import fcntl
 import glob
+import gzip
 import hashlib
 import json
 import multiprocessing
@@ -53,13 +54,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from policykg.errors import UserError
+
 from .attainment import attainment
+from .dumps import _triple_lines
 from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
 from .read import ReportError
 from .store import OxigraphStore
 from .summary import GRAPH as SUMMARY_GRAPH
-from .summary import summarise
+from .summary import summary_triples
 
 # The extractors (jieba, pypinyin...) and pyshacl are imported where they are used, so that a
 # build with nothing to do, or ``policykg --help``, starts in a fraction of a second.
@@ -72,12 +76,12 @@ MAX_REPORT_BYTES = 4 * 1024 * 1024  # ~60× the longest bundled report; 1 MB tak
 MAX_ROUNDS = 10  # drop-and-check rounds per report; each drop can only remove, so it ends
 HEARTBEAT = 15.0  # seconds between "still building" lines while a report takes long
 POL = "https://w3id.org/policykg/ontology#"
-NOT_PIPELINE = {"cli.py", "stats.py", "store.py", "dumps.py"}  # no report graph depends on them
+NOT_PIPELINE = {"stats.py", "store.py", "dumps.py"}  # no report graph depends on them
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 
-class BuildError(Exception):
+class BuildError(UserError):
     """A build failed; the previous store (if any) is untouched."""
 
 
@@ -142,7 +146,7 @@ class ReportOutcome:
     """What a worker sends back: the report's quads as N-Quads, or why it was skipped."""
 
     summary: ReportSummary | None
-    nquads: bytes = b""
+    nquads: bytes = b""  # the report graph's lines, then the inferred graph's, then the summary's
     skipped: str | None = None
 
 
@@ -193,41 +197,53 @@ def build(
             previous.seconds = round(time.perf_counter() - started, 2)
             return previous
         known = {r.key: r for r in previous.reports} if previous else {}
+        known = {k: r for k, r in known.items() if _cache_file(store_dir, k).is_file()}
         todo = [(key, path) for key, path in inputs if key not in known]
-        # the unchanged reports are read from the old store while the others are built
-        unchanged = [known[key] for key, _ in inputs if key in known]
-        copied: list[bytes] = []
-        outcomes = _build_reports(
-            todo,
-            base,
-            jobs,
-            progress,
-            rows,
-            meanwhile=lambda: copied.extend(_copy_reports(store_dir, unchanged, Minter(base))),
-        )
-        summaries: list[ReportSummary] = []
-        data: dict[str, bytes] = {}
-        for key, path in inputs:
-            if key in known:
-                summaries.append(known[key])
-                summaries[-1].reused = True
-                continue
-            outcome = outcomes[key]
-            if outcome.summary is None:
-                skipped.append(SkippedReport(str(path), outcome.skipped or "not built"))
-            else:
-                outcome.summary.key = key
-                outcome.summary.sha256 = key.split(":")[1]
-                summaries.append(outcome.summary)
-                data[key] = outcome.nquads
-        _report_problems(summaries, skipped, strict, progress)
-        if not summaries:
-            raise BuildError("no report could be built: " + "; ".join(s.reason for s in skipped))
-        progress(f"storing {len(summaries)} reports ({len(known)} unchanged)")
-        result = BuildResult(
-            str(store_dir), base, summaries, 0, 0, 0.0, skipped, version, keys, dumps
-        )
-        _write_store(result, data, copied, store_dir, progress)
+        work = store_dir.with_name(f".{store_dir.name}.building-{os.getpid()}")
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        try:
+            # unchanged reports are read from the old store, and the old store copied, while
+            # the others are built
+            cached: dict[str, bytes] = {}
+            # a copy of the old store is patched when it kept every report's lines
+            whole = previous and all(r.key in known for r in previous.reports)
+            old = previous if known and whole else None
+
+            def meanwhile() -> None:
+                for key, _ in inputs:
+                    if key in known:
+                        cached[key] = gzip.decompress(_cache_file(store_dir, key).read_bytes())
+                if old is not None:
+                    _link_copy(store_dir / "oxigraph", work / "oxigraph")
+
+            outcomes = _build_reports(todo, base, jobs, progress, rows, meanwhile=meanwhile)
+            summaries: list[ReportSummary] = []
+            for key, path in inputs:
+                if key in known:
+                    summaries.append(known[key])
+                    summaries[-1].reused = True
+                    continue
+                outcome = outcomes[key]
+                if outcome.summary is None:
+                    skipped.append(SkippedReport(str(path), outcome.skipped or "not built"))
+                else:
+                    outcome.summary.key = key
+                    outcome.summary.sha256 = key.split(":")[1]
+                    summaries.append(outcome.summary)
+                    cached[key] = outcome.nquads
+            _report_problems(summaries, skipped, strict, progress)
+            if not summaries:
+                reasons = "; ".join(s.reason for s in skipped)
+                raise BuildError("no report could be built: " + reasons)
+            progress(f"storing {len(summaries)} reports ({len(known)} unchanged)")
+            result = BuildResult(
+                str(store_dir), base, summaries, 0, 0, 0.0, skipped, version, keys, dumps
+            )
+            _write_store(result, cached, work, store_dir, old, progress)
+        except BaseException:
+            _remove(work, progress)
+            raise
     result.seconds = round(time.perf_counter() - started, 2)
     progress(_summary_line(result))
     return result
@@ -255,69 +271,166 @@ def _report_problems(
 
 def _write_store(
     result: BuildResult,
-    data: dict[str, bytes],
-    copied: list[bytes],
+    pieces: dict[str, bytes],
+    work: Path,
     store_dir: Path,
+    previous: BuildResult | None,
     progress: Progress,
 ) -> None:
-    """Fill a work directory beside ``store_dir`` with the new reports' ``data`` and the
-    ``copied`` lines of the unchanged ones, and swap it in."""
+    """Fill ``work`` with the store of ``result``'s reports, whose lines ``pieces`` holds by
+    key, and swap it in.
+
+    With a ``previous`` build (its store already copied into ``work``), only what changed is
+    written: the graphs of the reports that are new or gone, the cross-report graphs
+    (attainment, summary), and the default graph's difference.
+    """
     minter = Minter(result.base)
-    work = store_dir.with_name(f".{store_dir.name}.building-{os.getpid()}")
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    try:
+    summary_graph = minter.graph(SUMMARY_GRAPH)
+    graphs: dict[str, list[bytes]] = {}
+    summary: set[bytes] = set()
+    cache = work / CACHE_DIR / "reports"
+    cache.mkdir(parents=True)
+    for r in result.reports:
+        data = pieces[r.key]
+        own = _groups(data, [r.graph, minter.inferred_graph(r.name), summary_graph])
+        graphs[r.graph] = own[r.graph]
+        graphs[minter.inferred_graph(r.name)] = own[minter.inferred_graph(r.name)]
+        summary.update(own[summary_graph])
+        if r.reused:
+            os.link(_cache_file(store_dir, r.key), _cache_file(work, r.key))
+        else:
+            _cache_file(work, r.key).write_bytes(gzip.compress(data, compresslevel=1, mtime=0))
+    if previous is None:
         store = ox.Store(str(work / "oxigraph"))
         load_background(store, minter)
-        background = _background_lines(store, minter)
-        lines = list(copied)
-        for chunk in data.values():
-            lines += chunk.splitlines(keepends=True)
-        progress("joining targets and actuals across reports")
-        lines += _attainment_lines(lines + background, minter)
-        # the default graph is the set union of the graphs (see merge_into_default_graph): the
-        # report graphs' triples are loaded with them; the ontology's and lexicon's are copied
-        # inside the store (their blank nodes would be renamed by a load)
-        union = {_triple_line(line) for line in lines}
+    else:
+        store = ox.Store(str(work / "oxigraph"))
+    for name in ("ontology", "lexicon"):
+        graphs[minter.graph(name)] = _graph_lines(store, minter.graph(name))
+    background = graphs[minter.graph("ontology")] + graphs[minter.graph("lexicon")]
+    progress("joining targets and actuals across reports")
+    everything = [line for lines in graphs.values() for line in lines]
+    joined = graphs[minter.graph("attainment")] = _attainment_lines(everything, minter)
+    # the summary of the joins (their labels and IRIs as keys), then of the background
+    summary.update(_summary_lines(joined, summary_graph))
+    summary.update(_background_summary(result.base))
+    graphs[summary_graph] = sorted(summary)
+    # the default graph is the set union of the graphs (see merge_into_default_graph)
+    union = {t for g, lines in graphs.items() for t in _triple_lines(lines, g)}
+    if previous is None:
+        # the ontology's and lexicon's triples are copied inside the store (their blank nodes
+        # would be renamed by a load)
+        named = [
+            line for g, lines in graphs.items() if g not in _background(minter) for line in lines
+        ]
+        store.bulk_load(b"".join(named), format=ox.RdfFormat.N_QUADS, lenient=True)
         store.bulk_load(
-            b"".join(lines) + b"".join(union), format=ox.RdfFormat.N_QUADS, lenient=True
+            b"".join(union - {_triple_line(line) for line in background}),
+            format=ox.RdfFormat.N_TRIPLES,
+            lenient=True,
         )
         _merge_background(store, minter)
-        union.update(_triple_line(line) for line in background)
-        lines += background
-        # lookup keys and sentence lists for the catalogue (issue 14), from the loaded graphs
-        summarise(store, minter)
-        summary_graph = ox.NamedNode(minter.graph(SUMMARY_GRAPH))
-        summary = ox.serialize(
-            store.quads_for_pattern(None, None, None, summary_graph), format=ox.RdfFormat.N_QUADS
-        ).splitlines(keepends=True)
-        summary_triples = {_triple_line(line) for line in summary} - union
-        store.bulk_load(b"".join(summary_triples), format=ox.RdfFormat.N_QUADS, lenient=True)
-        union |= summary_triples
-        lines += summary
-        lines.sort()
-        result.quads = len(lines)
-        result.inferred = sum(r.inferred for r in result.reports)
-        if result.dumps:
-            from .dumps import write_dumps
+    else:
+        _patch_store(store, graphs, union, result, previous, store_dir, minter)
+    result.quads = sum(len(lines) for lines in graphs.values())
+    result.inferred = sum(r.inferred for r in result.reports)
+    if result.dumps:
+        from .dumps import write_dumps
 
-            progress("writing dumps")
-            write_dumps(
-                OxigraphStore(store),
-                work / "dumps",
-                result.base,
-                quad_lines=lines,
-                triple_lines=sorted(union),
-            )
-        store.flush()
-        del store
-        (work / BUILD_FILE).write_text(
-            json.dumps(asdict(result), ensure_ascii=False, indent=1), encoding="utf-8"
+        progress("writing dumps")
+        write_dumps(
+            OxigraphStore(store),
+            work / "dumps",
+            result.base,
+            graphs=graphs,
+            cache=work / CACHE_DIR / "dumps",
+            reuse=store_dir / CACHE_DIR / "dumps",
         )
-        _swap(work, store_dir, progress)
-    except BaseException:
-        _remove(work, progress)
-        raise
+    store.flush()
+    del store
+    (work / BUILD_FILE).write_text(
+        json.dumps(asdict(result), ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    _swap(work, store_dir, progress)
+
+
+def _patch_store(
+    store: ox.Store,
+    graphs: dict[str, list[bytes]],
+    union: set[bytes],
+    result: BuildResult,
+    previous: BuildResult,
+    store_dir: Path,
+    minter: Minter,
+) -> None:
+    """Turn a copy of the ``previous`` store into the store of ``graphs``: replace the graphs
+    that changed, then add to and remove from the default graph (the union) what they changed.
+    """
+    kept = {r.key for r in result.reports if r.reused}
+    cross = [minter.graph("attainment"), minter.graph(SUMMARY_GRAPH)]
+    old_lines = [line for g in cross for line in _graph_lines(store, g)]
+    gone = [r for r in previous.reports if r.key not in kept]
+    for r in gone:
+        data = gzip.decompress(_cache_file(store_dir, r.key).read_bytes())
+        old_lines += data.splitlines(keepends=True)
+    for g in {*cross, *(r.graph for r in gone), *(minter.inferred_graph(r.name) for r in gone)}:
+        store.remove_graph(ox.NamedNode(g))
+    fresh = {*cross}
+    fresh |= {
+        g for r in result.reports if not r.reused for g in (r.graph, minter.inferred_graph(r.name))
+    }
+    # a few graphs: a transaction, where a bulk load would rewrite tables of the whole store
+    store.load(b"".join(line for g in fresh for line in graphs[g]), format=ox.RdfFormat.N_QUADS)
+    added = {t for g in fresh for t in _triple_lines(graphs[g], g)}
+    store.load(b"".join(added), format=ox.RdfFormat.N_TRIPLES)
+    stale = {_triple_line(line) for line in old_lines} - union
+    for triple in ox.parse(b"".join(stale), format=ox.RdfFormat.N_TRIPLES):
+        store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph()))
+
+
+def _background(minter: Minter) -> set[str]:
+    return {minter.graph("ontology"), minter.graph("lexicon")}
+
+
+def _groups(data: bytes, graphs: list[str]) -> dict[str, list[bytes]]:
+    """N-Quads lines grouped by graph, in the order of ``graphs``, split into their groups: a
+    line ends with its graph and a newline, which inside a literal is escaped."""
+    out: dict[str, list[bytes]] = {}
+    starts = []
+    for graph in graphs:
+        at = data.find(f" <{graph}> .\n".encode())
+        starts.append(len(data) if at < 0 else data.rfind(b"\n", 0, at) + 1)
+    for i, graph in enumerate(graphs):
+        end = min([len(data), *(s for s in starts[i + 1 :] if s >= starts[i])])
+        out[graph] = data[starts[i] : end].splitlines(keepends=True)
+    return out
+
+
+def _graph_lines(store: ox.Store, graph: str) -> list[bytes]:
+    """A graph of ``store`` as N-Quads lines."""
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    suffix = f"<{graph}> .\n".encode()
+    return [line[:-2] + suffix for line in data.splitlines(keepends=True)]
+
+
+CACHE_DIR = "cache"  # in a store: each report's lines and the dumps' pieces, for the next build
+
+
+def _cache_file(store_dir: Path, key: str) -> Path:
+    """Where a store keeps the lines of the report built under ``key``."""
+    name = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return store_dir / CACHE_DIR / "reports" / f"{name}.nq.gz"
+
+
+def _link_copy(source: Path, target: Path) -> None:
+    """Copy an Oxigraph (RocksDB) directory, hard-linking its table files: they are never
+    written again once made, so the copy can change without touching the source."""
+    target.mkdir()
+    for path in source.iterdir():
+        if path.suffix in (".sst", ".blob"):
+            os.link(path, target / path.name)
+        elif path.is_file() and path.name != "LOCK":
+            shutil.copy2(path, target / path.name)
 
 
 ATTAINMENT_PREDICATES = [
@@ -329,8 +442,8 @@ ATTAINMENT_INPUTS = frozenset(f"<{iri}>".encode() for iri in ATTAINMENT_PREDICAT
 
 
 def _attainment_lines(lines: list[bytes], minter: Minter) -> list[bytes]:
-    """The attainment graph (``kg.attainment``) as N-Quads lines, joined in memory over the
-    only triples its query reads (the predicates of :data:`ATTAINMENT_INPUTS`)."""
+    """The attainment graph (``kg.attainment``) as sorted N-Quads lines, joined in memory over
+    the only triples its query reads (the predicates of :data:`ATTAINMENT_INPUTS`)."""
     store = ox.Store()
     store.bulk_load(
         b"".join(line for line in lines if line.split(b" ", 2)[1] in ATTAINMENT_INPUTS),
@@ -338,8 +451,7 @@ def _attainment_lines(lines: list[bytes], minter: Minter) -> list[bytes]:
         lenient=True,
     )
     attainment(store, minter)
-    joined = store.quads_for_pattern(None, None, None, ox.NamedNode(minter.graph("attainment")))
-    return ox.serialize(joined, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    return _graph_lines(store, minter.graph("attainment"))
 
 
 def _triple_line(quad_line: bytes) -> bytes:
@@ -353,32 +465,6 @@ def _merge_background(store: ox.Store, minter: Minter) -> None:
     store.update(
         f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g IN ({graphs})) }}"
     )
-
-
-def _background_lines(store: ox.Store, minter: Minter) -> list[bytes]:
-    """The ontology and lexicon graphs as N-Quads lines."""
-    lines: list[bytes] = []
-    for name in ("ontology", "lexicon"):
-        graph = minter.graph(name)
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-        suffix = f"<{graph}> .\n".encode()
-        lines += [line[:-2] + suffix for line in data.splitlines(keepends=True)]
-    return lines
-
-
-def _copy_reports(store_dir: Path, reports: list[ReportSummary], minter: Minter) -> list[bytes]:
-    """The report and inferred graphs of unchanged reports, as N-Quads lines, from the old store."""
-    if not reports:
-        return []
-    old = ox.Store.read_only(str(store_dir / "oxigraph"))
-    lines: list[bytes] = []
-    for r in reports:
-        for graph in (r.graph, minter.inferred_graph(r.name)):
-            data = old.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-            suffix = f"<{graph}> .\n".encode()
-            lines += [line[:-2] + suffix for line in data.splitlines(keepends=True)]
-    del old
-    return lines
 
 
 # --- the inputs -------------------------------------------------------------------------------
@@ -537,16 +623,17 @@ def build_report(
         return _build_document(doc, Minter(base))
     except _ReportRejected as e:
         return ReportOutcome(None, skipped=f"{file}: {e}")
-    except Exception as e:  # a bug met on this report: name it, keep the others
+    except Exception as e:  # a bug met on this report: name it with its traceback, keep the others
         where = traceback.extract_tb(e.__traceback__)[-1]
         reason = (
             f"{file}: internal error while building it ({type(e).__name__}: {e}, at "
-            f"{Path(where.filename).name}:{where.lineno}); please report it"
+            f"{Path(where.filename).name}:{where.lineno}); please report it\n"
+            + "".join(traceback.format_exception(e)).rstrip()
         )
         return ReportOutcome(None, skipped=reason)
 
 
-class _ReportRejected(Exception):
+class _ReportRejected(UserError):
     """The report's own node fails a shape (no year, no title): nothing of it can stand."""
 
 
@@ -589,19 +676,20 @@ def _build_document(doc, minter: Minter) -> ReportOutcome:
             _drop(store, graph, focus)
     else:
         raise RuntimeError(f"the graph still fails its shapes after {MAX_ROUNDS} rounds")
-    quads = [*store.quads_for_pattern(None, None, None, graph)]
-    quads += store.quads_for_pattern(None, None, None, inferred_graph)
-    summary = ReportSummary(
+    lines = [sorted(_graph_lines(store, g.value)) for g in (graph, inferred_graph)]
+    summary = _summary_lines(store, minter.graph(SUMMARY_GRAPH))
+    lines.append(sorted(set(summary) - _background_summary(minter.base)))
+    outcome = ReportSummary(
         doc.name,
         extracted.graph,
-        len(quads) - inferred,
+        len(lines[0]),
         extracted.counts,
         extracted.warnings,
         file=str(doc.path),
         inferred=inferred,
         dropped=dropped,
     )
-    return ReportOutcome(summary, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    return ReportOutcome(outcome, b"".join(line for group in lines for line in group))
 
 
 def _failures(store: ox.Store, minter: Minter) -> list:
@@ -664,6 +752,25 @@ def _drop(store: ox.Store, graph: ox.NamedNode, focus) -> None:
 
 
 @cache
+def _background_summary(base: str) -> frozenset[bytes]:
+    """The summary graph's lines the ontology and lexicon alone give, made once per process."""
+    store = ox.Store()
+    load_background(store, Minter(base))
+    return frozenset(_summary_lines(store, Minter(base).graph(SUMMARY_GRAPH)))
+
+
+def _summary_lines(source: ox.Store | list[bytes], graph: str) -> list[bytes]:
+    """The summary statements of a store's named graphs (or of N-Quads lines), as N-Quads lines
+    in ``graph``."""
+    if isinstance(source, list):
+        store = ox.Store()
+        store.bulk_load(b"".join(source), format=ox.RdfFormat.N_QUADS)
+        source = store
+    quads = (ox.Quad(*t, ox.NamedNode(graph)) for t in summary_triples(source))
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+
+
+@cache
 def _background_nquads(base: str) -> bytes:
     """The ontology and lexicon graphs as N-Quads, made once per process."""
     store = ox.Store()
@@ -672,16 +779,28 @@ def _background_nquads(base: str) -> bytes:
 
 
 def load_background(store: ox.Store, minter: Minter) -> None:
-    """The ontology and the hand-written lexicons, each in its own named graph."""
-    store.load(
-        path=str(ONTOLOGY_DIR / "policykg.ttl"),
-        format=ox.RdfFormat.TURTLE,
-        to_graph=ox.NamedNode(minter.graph("ontology")),
-    )
-    for path in sorted((Path(__file__).parent / "lexicons").glob("*.ttl")):
+    """The ontology and the hand-written lexicons, each in its own named graph.
+
+    Their blank nodes are named by their order in the files (a load would name them at
+    random), so that every build writes the same store and the same dumps.
+    """
+    sources = [(ONTOLOGY_DIR / "policykg.ttl", "ontology")]
+    sources += [(p, "lexicon") for p in sorted((Path(__file__).parent / "lexicons").glob("*.ttl"))]
+    names: dict[str, ox.BlankNode] = {}
+
+    def term(t):
+        if isinstance(t, ox.BlankNode):
+            return names.setdefault(t.value, ox.BlankNode(f"b{len(names)}"))
+        return t
+
+    for path, name in sources:
         # lexicons are written under the default base; a configured base moves them with it
         data = path.read_text("utf-8").replace(DEFAULT_BASE, minter.base)
-        store.load(data, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(minter.graph("lexicon")))
+        graph = ox.NamedNode(minter.graph(name))
+        store.extend(
+            ox.Quad(term(q.subject), q.predicate, term(q.object), graph)
+            for q in ox.parse(data, format=ox.RdfFormat.TURTLE)
+        )
     # SKOS makes skos:prefLabel a sub-property of rdfs:label: every lexicon concept gets its label
     store.update(
         "INSERT { GRAPH ?g { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } } WHERE { "

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from .manifest import ReportMetadata
 
 
+# Offsets into ``Document.text`` (the normalised text): what extractors return. ``Document.span``
+# turns them into a :class:`Span` of the raw text, the evidence a graph keeps.
+Offsets = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class Span:
     """Evidence: ``quote == raw[start:end]`` of the report as read (code points)."""

@@ -21,16 +21,16 @@ report has two: ``id:graph/report/{slug}`` (read from it) and ``id:graph/inferre
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import hashlib
 import json
-from collections import Counter
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, cast
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
@@ -113,36 +113,39 @@ def write_dumps(
     *,
     license: str = DEFAULT_LICENSE,
     modified: dt.date | None = None,
-    quad_lines: list[bytes] | None = None,
-    triple_lines: list[bytes] | None = None,
+    graphs: dict[str, list[bytes]] | None = None,
+    cache: Path | None = None,
+    reuse: Path | None = None,
 ) -> list[DumpFile]:
     """Write every dump, ``void.ttl``, ``SHA256SUMS`` and ``dumps.json`` into ``out_dir``.
 
     ``base_iri`` is the entity base (``https://w3id.org/policykg/id/``); dumps are announced
-    under ``{site}/dumps/`` beside it. Returns the data dumps (not ``void.ttl``).
+    under ``{site}/dumps/`` beside it. ``graphs`` gives each named graph's quads as N-Quads
+    lines (read from ``store`` when not given). A dump is a concatenation of gzip members, one
+    per named graph (see :func:`_pieces`); the members are kept in ``cache`` by their content,
+    and those of the previous build's ``reuse`` directory are linked instead of being
+    serialised and compressed again. Returns the data dumps (not ``void.ttl``).
 
     :raises OSError: if ``out_dir`` cannot be written.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if quad_lines is None:
-        quads, counts = _sorted_quad_lines(store)
-    else:
-        quads, counts = quad_lines, _graph_counts(quad_lines)
-    triples = triple_lines
-    if triples is None:
-        triples = sorted(set(_triple_line(q) for q in quads))
-    nquads = b"".join(quads)
-    ntriples = b"".join(triples)
+    if graphs is None:
+        graphs = _graph_lines(store)
+    quads, triples = _pieces(graphs)
+    counts = {ox.NamedNode(g): len(lines) for g, lines in graphs.items()}
+    members = _Members(cache, reuse)
     # two at a time: gzip and hashing release the GIL, so a second core serialises the next
     with ThreadPoolExecutor(2) as pool:
         dumps = list(
             pool.map(
-                lambda f: _write_one(out_dir, f[0], f[1], nquads if f[2] else ntriples), FORMATS
+                lambda f: _write_one(out_dir, f[0], f[1], quads if f[2] else triples, members),
+                FORMATS,
             )
         )
     modified = modified or dt.date.today()
-    void = _void_quads(store, len(triples), counts, dumps, base_iri, license, modified)
+    total = sum(piece.count(b"\n") for piece in triples)
+    void = _void_quads(store, total, counts, dumps, base_iri, license, modified)
     void_path = out_dir / VOID_FILE
     prefixes = {**_NS, "formats": W3C_FORMATS, "foaf": VOCABULARIES["foaf"]}
     ox.serialize(void, str(void_path), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
@@ -168,29 +171,42 @@ def read_manifest(out_dir: Path) -> list[DumpFile]:
     ]
 
 
-def _sorted_quad_lines(store: Store) -> tuple[list[bytes], dict[ox.NamedNode, int]]:
-    """The named graphs' quads as sorted N-Quads lines (a stable order, so that dumps are
-    reproducible), and the number of quads in each graph.
+def _graph_lines(store: Store) -> dict[str, list[bytes]]:
+    """Each named graph's quads as N-Quads lines.
 
-    Serialised by Oxigraph a graph at a time: iterating quads in Python costs ~50 µs each.
+    Serialised by the store a graph at a time: iterating quads in Python costs ~50 µs each.
     """
-    lines: list[bytes] = []
-    counts: dict[ox.NamedNode, int] = {}
+    graphs: dict[str, list[bytes]] = {}
     for iri in store.graphs():
         graph = ox.NamedNode(iri)
         data = store.graph_triples(iri)
         suffix = f"{graph} .\n".encode()
         # an N-Triples line ends with " .\n"; the graph goes before the final dot
-        graph_lines = [line[:-2] + suffix for line in data.splitlines(keepends=True)]
-        counts[graph] = len(graph_lines)
-        lines += graph_lines
-    lines.sort()
-    return lines, counts
+        graphs[graph.value] = [line[:-2] + suffix for line in data.splitlines(keepends=True)]
+    return graphs
 
 
-def _graph_counts(lines: list[bytes]) -> dict[ox.NamedNode, int]:
-    counts = Counter(line[line.rindex(b" <") + 2 : -4] for line in lines)
-    return {ox.NamedNode(g.decode()): n for g, n in counts.items()}
+def _pieces(graphs: dict[str, list[bytes]]) -> tuple[list[bytes], list[bytes]]:
+    """The dumps' pieces, one per named graph in IRI order: its sorted N-Quads lines, and the
+    sorted N-Triples lines of its triples that no earlier graph holds (the triple formats hold
+    the union of the graphs, each triple once). A stable order, so that dumps are
+    reproducible, and a graph's pieces change only when its own triples do."""
+    quads: list[bytes] = []
+    triples: list[bytes] = []
+    seen: set[bytes] = set()
+    for graph in sorted(graphs):
+        quads.append(b"".join(sorted(graphs[graph])))
+        fresh = set(_triple_lines(graphs[graph], graph)) - seen
+        seen |= fresh
+        triples.append(b"".join(sorted(fresh)))
+    return quads, triples
+
+
+def _triple_lines(lines: list[bytes], graph: str) -> list[bytes]:
+    """The lines of one graph without it: its IRI ends each line (a newline inside a literal is
+    escaped), so one replace over the joined lines does it at C speed."""
+    suffix = f" <{graph}> .\n".encode()
+    return b"".join(lines).replace(suffix, b" .\n").splitlines(keepends=True)
 
 
 def _triple_line(quad_line: bytes) -> bytes:
@@ -198,24 +214,101 @@ def _triple_line(quad_line: bytes) -> bytes:
     return quad_line[: quad_line.rindex(b" <")] + b" .\n"
 
 
-def _write_one(out_dir: Path, suffix: str, fmt: ox.RdfFormat, lines: bytes) -> DumpFile:
-    """One gzipped dump of ``lines`` (N-Quads, or N-Triples for a triple format)."""
+class _Members:
+    """Gzip members of serialised pieces, kept in a directory by content (suffix + lines)."""
+
+    def __init__(self, cache: Path | None, reuse: Path | None) -> None:
+        self.cache = cache
+        self.reuse = reuse
+        if cache is not None:
+            cache.mkdir(parents=True, exist_ok=True)
+
+    def get(self, suffix: str, piece: bytes, make: Callable[[], bytes]) -> bytes:
+        """The gzip member of ``make()``, the serialisation of ``piece`` as ``suffix``."""
+        if self.cache is None:
+            return _gzip(make())
+        name = hashlib.sha256(suffix.encode() + b"\0" + piece).hexdigest()[:32] + ".gz"
+        path = self.cache / name
+        if not path.exists() and self.reuse is not None and (self.reuse / name).is_file():
+            with contextlib.suppress(OSError):
+                os.link(self.reuse / name, path)
+        if path.exists():
+            return path.read_bytes()
+        member = _gzip(make())
+        path.write_bytes(member)
+        return member
+
+
+def _gzip(data: bytes) -> bytes:
+    # mtime=0: the same store gives byte-identical files and checksums; level 6 is gzip's
+    # default (9 costs twice the time for 2% less)
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+class _Unsplittable(Exception):
+    """A serialisation whose header or footer is not the one expected: write it whole."""
+
+
+def _write_one(
+    out_dir: Path, suffix: str, fmt: ox.RdfFormat, pieces: list[bytes], members: _Members
+) -> DumpFile:
+    """One gzipped dump of ``pieces`` (N-Quads, or N-Triples for a triple format): the
+    concatenation of one gzip member per piece, between a header and a footer."""
     name = f"{STEM}.{suffix}.gz"
     path = out_dir / name
     source = ox.RdfFormat.N_QUADS if fmt.supports_datasets else ox.RdfFormat.N_TRIPLES
+    pieces = [piece for piece in pieces if piece]
+    try:
+        head, between, tail = _frame(fmt, source, pieces[0] if pieces else b"")
+        parts = [_gzip(head)] if head else []
+        for i, piece in enumerate(pieces):
+            if i and between:
+                parts.append(_gzip(between))
+            parts.append(
+                members.get(suffix, piece, lambda p=piece: _body(p, fmt, source, head, tail))
+            )
+        if tail:
+            parts.append(_gzip(tail))
+        data = b"".join(parts)
+    except _Unsplittable:
+        data = _gzip(_serialise(b"".join(pieces), fmt, source))
+    path.write_bytes(data)
+    return DumpFile(name, fmt.media_type, path, _sha256(path), sum(p.count(b"\n") for p in pieces))
+
+
+def _serialise(lines: bytes, fmt: ox.RdfFormat, source: ox.RdfFormat) -> bytes:
     if fmt == source:
-        data = lines
-    else:
-        prefixes = _prefixes() if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-        data = ox.serialize(ox.parse(lines, format=source), format=fmt, prefixes=prefixes)
-    # mtime=0: the same store gives byte-identical files and checksums; level 6 is gzip's
-    # default (9 costs twice the time for 2% less)
-    with (
-        open(path, "wb") as raw,
-        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as gz,
-    ):
-        cast(IO[bytes], gz).write(data)
-    return DumpFile(name, fmt.media_type, path, _sha256(path), lines.count(b"\n"))
+        return lines
+    prefixes = _prefixes() if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    return ox.serialize(ox.parse(lines, format=source), format=fmt, prefixes=prefixes)
+
+
+def _frame(fmt: ox.RdfFormat, source: ox.RdfFormat, sample: bytes) -> tuple[bytes, bytes, bytes]:
+    """What a whole document of ``fmt`` puts before, between and after the pieces' bodies:
+    the prefixes of Turtle and TriG, the array of JSON-LD, the root element of RDF/XML."""
+    if fmt == source:
+        return b"", b"", b""
+    if fmt == ox.RdfFormat.JSON_LD:
+        return b"[", b",", b"]"
+    if fmt == ox.RdfFormat.RDF_XML:
+        empty = ox.serialize([], format=fmt)
+        footer = b"</rdf:RDF>"
+        return empty[: -len(footer)], b"", footer
+    whole = _serialise(sample, fmt, source)
+    head = b"".join(
+        line for line in whole.splitlines(keepends=True) if line.startswith(b"@prefix ")
+    )
+    return head, b"", b""
+
+
+def _body(piece: bytes, fmt: ox.RdfFormat, source: ox.RdfFormat, head: bytes, tail: bytes) -> bytes:
+    """A piece serialised as ``fmt``, without the header and footer every piece repeats."""
+    whole = _serialise(piece, fmt, source)
+    if fmt == ox.RdfFormat.JSON_LD:
+        head, tail = b"[", b"]"
+    if not (whole.startswith(head) and whole.endswith(tail)) or len(whole) <= len(head + tail):
+        raise _Unsplittable(fmt)
+    return whole[len(head) : len(whole) - len(tail)]
 
 
 def _prefixes() -> dict[str, str]:
@@ -240,7 +333,7 @@ def _void_quads(store, triples, counts, dumps, base_iri, license, modified) -> l
     ds = ox.NamedNode(dataset_iri(base_iri))
     root = site_root(base_iri)
     date = ox.Literal(modified.isoformat(), datatype=ox.NamedNode(_NS["xsd"] + "date"))
-    publisher = ox.BlankNode()
+    publisher = ox.BlankNode("publisher")  # a fixed label: the same store, the same file
     foaf = VOCABULARIES["foaf"]
     out = [
         ox.Triple(ds, rdf_type, v("Dataset")),

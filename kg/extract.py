@@ -13,21 +13,24 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from . import (
+    bodies,
     checks,
     commitments,
-    entities,
+    enterprises,
     glossary,
     graph,
     indicators,
     industries,
     places,
     policies,
+    projects,
     slogans,
     targets,
 )
 from .document import Document
+from .gazetteer import divisions
 from .iri import Minter
-from .structure import divisions, parse_structure
+from .structure import parse_structure
 
 
 @dataclass
@@ -118,7 +121,8 @@ def find_checks(text: str, structure) -> list[checks.Check]:
 
 @dataclass
 class Entities:
-    """What ``kg.entities`` finds in one report, and which slogans each paragraph names."""
+    """What ``kg.enterprises``, ``kg.projects`` and ``kg.bodies`` find in one report, and which
+    slogans each paragraph names."""
 
     enterprises: list
     projects: list
@@ -135,17 +139,17 @@ class Entities:
 def find_entities(text: str, structure, entries, found_slogans) -> Entities:
     """Run the entity extractors with a per-report dictionary of glossary terms and quotes."""
     terms = {t for e in entries for t in e.terms} | set(re.findall(r"“([^“”\n]{2,16})”", text))
-    enterprises = entities.find_enterprises(text, terms)
-    projects = entities.find_projects(text, enterprises, industries.load_industries(), terms)
-    links = entities.enterprise_industries(
-        text, structure.sentences, enterprises, projects, industries.load_industries()
+    found = enterprises.find_enterprises(text, terms)
+    named = projects.find_projects(text, found, industries.load_industries(), terms)
+    links = enterprises.enterprise_industries(
+        text, structure.sentences, found, named, industries.load_industries()
     )
-    leaders = entities.find_leading_enterprises(text, enterprises, terms)
+    leaders = enterprises.find_leading_enterprises(text, found, terms)
     # a leader leads an industrial chain: only slogans whose parts are industries qualify
     chains = [s for s in found_slogans if any(c.kind == "industry" for c in s.components)]
     paragraph_slogans = [
         (a, b, [s.label for s in chains if any(a <= m < b for m, _ in s.mentions)])
         for a, b in structure.paragraphs
     ]
-    bodies = entities.find_government_bodies(text)
-    return Entities(enterprises, projects, bodies, links, leaders, paragraph_slogans)
+    named_bodies = bodies.find_government_bodies(text)
+    return Entities(found, named, named_bodies, links, leaders, paragraph_slogans)

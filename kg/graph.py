@@ -13,13 +13,13 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from .bodies import body_label, qualify_body
 from .document import Document
-from .entities import body_label
+from .gazetteer import Place
 from .identity import enterprise_key, national_place, parent_place, province_scope
 from .indicators import indicator_lexicon, normalise, units
 from .iri import DEFAULT_BASE, Minter, slug
 from .policies import resolve_short_titles
-from .structure import Place, qualify_body
 from .vocab import DCTERMS, POL, PROV, RDF, RDFS, SKOS, XSD, typed, zh
 
 Node = ox.NamedNode

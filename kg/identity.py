@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from .entities import lexicon
-from .places import short_form
-from .structure import Place, divisions
+from . import lexicons
+from .gazetteer import Place
+from .places import qualifiers
 
 # The national level is a place too: the reports of 国务院 are about 全国. GB/T 2260 gives the
 # country no code; 100000 is the code the Ministry of Civil Affairs' division tables and the
@@ -52,17 +52,14 @@ def province_scope(code: str | None) -> str | None:
 
 @cache
 def _suffixes() -> tuple[str, ...]:
-    forms = lexicon("enterprise_suffixes.txt")["full"] + list(_GROUP_FORMS)
+    forms = (*lexicons.sections("enterprise_suffixes.txt")["full"], *_GROUP_FORMS)
     return tuple(sorted(forms, key=len, reverse=True))
 
 
 @cache
 def _qualifiers() -> tuple[str, ...]:
     """中国, 河南, 河南省, 平顶山市: words that may lead a name without making it another one."""
-    names, by_code = divisions()
-    shorts = {short_form(p) for p in by_code.values()}
-    words = set(names) | {s for s in shorts if s} | set(lexicon("entity_qualifiers.txt")[""])
-    return tuple(sorted(words, key=len, reverse=True))
+    return tuple(sorted(qualifiers(), key=len, reverse=True))
 
 
 def enterprise_key(name: str) -> str:

@@ -4,8 +4,14 @@ Pure functions on normalised report text; every record carries offsets into that
 Indicator names are canonicalised through ``lexicons/indicators.tsv`` (生产总值 → 地区生产总值),
 units come from ``lexicons/units.tsv``.
 
+One module (~850 lines) because its two readers, the 主要指标 table and the figures in running
+text, make one record (:class:`ObservationRecord`) from one lexicon and one section context
+(which year, actual or target), and :func:`merge_observations` reconciles what both read.
+
+    >>> text = "一、2022年计划执行情况\\n全年地区生产总值增长3.8%。\\n"
+    >>> review = [(0, len(text), "一、2022年计划执行情况")]  # (start, end, heading): kg.structure
     >>> [(r.indicator, r.period, r.value_kind, r.measure, str(r.value))
-    ...  for r in find_text_figures("一、2022年计划执行情况\\n全年地区生产总值增长3.8%。")]
+    ...  for r in find_text_figures(text, review)]
     [('地区生产总值', 2022, 'actual', 'growth', '3.8')]
 """
 
@@ -338,8 +344,6 @@ def _cell_value(cell: str) -> tuple[Decimal | None, Bound | None, str | None]:
 
 # --- sections: which year, and actual or target ------------------------------------------------
 
-LEVEL1 = re.compile(r"[一二三四五六七八九十]{1,3}、")
-LEVEL2 = re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)]")
 GLOSSARY = re.compile(r"附件|附录|名词解释|术语解释|注释")
 ACTUAL_CUE = re.compile(r"执行情况|完成情况|回顾|过去一年|成绩|成就")
 TARGET_CUE = re.compile(r"目标|计划|预期|任务|安排|力争|打算|思路")
@@ -370,29 +374,6 @@ MULTI_YEAR = re.compile(
 )
 SINGLE_YEAR = re.compile(r"\d{4}年|一年来|过去一年|今年|去年")
 TARGET_WORDS = re.compile(r"力争|预期目标|目标是|目标为")
-
-
-def find_sections(text: str) -> list[Section]:
-    """Fallback sections when no structure is passed: "一、…" headings and "（一）…" sub-headings.
-
-    >>> find_sections("一、2022年执行情况\\n（一）经济。正文\\n二、2023年目标\\n")
-    [(0, 21, '一、2022年执行情况'), (12, 21, '（一）经济'), (21, 31, '二、2023年目标')]
-    """
-    found: list[tuple[int, int, str]] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        stripped = line.strip(" \t\r\n\u3000")
-        if "\t" not in line.strip() and stripped:
-            if (LEVEL1.match(stripped) and len(stripped) <= 50) or _is_glossary(stripped):
-                found.append((1, offset, stripped))
-            elif LEVEL2.match(stripped):
-                found.append((2, offset, stripped.split("。", 1)[0][:60]))
-        offset += len(line)
-    sections = []
-    for i, (level, start, heading) in enumerate(found):
-        end = next((s for lv, s, _ in found[i + 1 :] if lv <= level), len(text))
-        sections.append((start, end, heading))
-    return sections
 
 
 def _is_glossary(line: str) -> bool:
@@ -535,7 +516,7 @@ def _new_item_pattern() -> re.Pattern[str]:
 
 def find_text_figures(
     text: str,
-    sections: Iterable[Section | SectionLike] | None = None,
+    sections: Iterable[Section | SectionLike],
     year: int | None = None,
     taken: Iterable[tuple[int, int]] = (),
 ) -> list[ObservationRecord]:
@@ -544,13 +525,13 @@ def find_text_figures(
     "全年地区生产总值增长3.8%" in 一、2022年…执行情况 → 2022 actual growth 3.8 %;
     "全年新增国家高新技术企业7家以上" in 四、2023年…主要任务 → 2023 target level 7 家 at_least.
     ``sections`` are ``(start, end, heading)`` tuples or objects with those attributes (pass
-    every level, e.g. ``structure.walk()``); when None, :func:`find_sections` finds them.
+    every level, e.g. ``structure.walk()``: the report's own outline, kg.structure).
     ``year`` is the report's year (今年, 去年); figures inside the ``taken`` spans (read by
     another reader, e.g. the headline target list) are left to it.
     Figures whose year or kind cannot be told are left out, as are multi-year figures
     (年均增长, 五年来) and anything in a table line or a glossary.
     """
-    sections = find_sections(text) if sections is None else [_as_section(s) for s in sections]
+    sections = [_as_section(s) for s in sections]
     records: list[ObservationRecord] = []
     given = list(taken)
     taken = list(given)

@@ -22,8 +22,10 @@ import jieba
 import rdflib
 from rdflib.namespace import RDF, SKOS
 
+from .vocab import POL
+
 TAXONOMY_FILE = Path(__file__).parent / "lexicons" / "industries.ttl"
-POL_INDUSTRY = rdflib.URIRef("https://w3id.org/policykg/ontology#Industry")
+POL_INDUSTRY = rdflib.URIRef(POL.Industry.value)
 
 # What reports wrap around an industry name: "（含氢能）", then 产业集群 / 产业 / 行业 / 业.
 _QUALIFIER = re.compile(r"[（(]含[^）)]*[）)]")

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
 
-DEFAULT_BASE = "https://w3id.org/policykg/id/"
-ONTOLOGY = "https://w3id.org/policykg/ontology#"
+from .vocab import ID_BASE, POL
+
+DEFAULT_BASE = ID_BASE
+ONTOLOGY = POL.base
 MAX_SLUG = 60
 
 

@@ -18,10 +18,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from policykg.errors import UserError
+
 COLUMNS = ("file", "place", "admin_code", "year", "delivered", "title", "kind", "source")
 
 
-class ManifestError(ValueError):
+class ManifestError(UserError, ValueError):
     """A manifest that cannot be read; the message names the file and the line."""
 
 

@@ -27,7 +27,7 @@ from functools import cache
 import jieba
 
 from . import lexicons
-from .structure import Place, divisions
+from .gazetteer import Place, divisions
 
 JOINERS = "、和与及"
 CLAUSE = re.compile(r"[，。；：、！？,;:!?\n\t“”《》（）()]")
@@ -57,7 +57,7 @@ def _lexicon() -> dict[str, frozenset[str] | tuple[str, ...]]:
 def short_form(place: Place) -> str | None:
     """河南省 → 河南, 内蒙古自治区 → 内蒙古, 青岛市 → 青岛; counties have none.
 
-    >>> from policykg.kg.structure import Place
+    >>> from policykg.kg.gazetteer import Place
     >>> short_form(Place("广西壮族自治区", "450000")), short_form(Place("平顶山市", "410400"))
     ('广西', '平顶山')
     """
@@ -69,6 +69,19 @@ def short_form(place: Place) -> str | None:
     else:
         return None
     return short if len(short) >= 2 and short not in _lexicon()["not_short_forms"] else None
+
+
+@cache
+def qualifiers() -> frozenset[str]:
+    """中国, 河南, 河南省, 平顶山市: a place or the country, as written before a name
+    (中国平煤神马, 河南平高电气), in full or short form (``lexicons/entity_qualifiers.txt``)."""
+    names, by_code = divisions()
+    shorts = {short_form(p) for p in by_code.values()}
+    return (
+        frozenset(names)
+        | {s for s in shorts if s}
+        | frozenset(lexicons.sections("entity_qualifiers.txt")[""])
+    )
 
 
 @cache

@@ -27,6 +27,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from policykg.errors import UserError
+
 from . import lexicons
 from .document import Document
 from .manifest import ReportMetadata
@@ -49,7 +51,7 @@ LIST_ITEM = re.compile(r"^(?:[▲△■□●○◆◇★☆•·\-*]|——|[�
 RUNNING_LENGTH = 25  # a line this long is running text even without punctuation
 
 
-class ReportError(ValueError):
+class ReportError(UserError, ValueError):
     """A file that cannot be read as a report. The message names the file and the problem.
 
     >>> str(ReportError(Path("a.txt"), "is empty"))

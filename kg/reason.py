@@ -25,10 +25,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-NOT_OBJECT = {OWL + "DatatypeProperty", OWL + "AnnotationProperty"}
+from .vocab import OWL, RDF, RDFS
+
+NOT_OBJECT = {OWL.DatatypeProperty.value, OWL.AnnotationProperty.value}
 
 
 @dataclass(frozen=True)
@@ -88,22 +87,22 @@ def read_rules(store: ox.Store, ontology_graph: str) -> list[Rule]:
     """The rules the ontology in ``ontology_graph`` states, in a stable order."""
     onto = _Ontology(store, ontology_graph)
     rules: list[Rule] = []
-    for p, q in onto.pairs(OWL + "inverseOf"):
+    for p, q in onto.pairs(OWL.inverseOf):
         if isinstance(p, ox.NamedNode) and isinstance(q, ox.NamedNode):
             rules.append(Rule(p.value, (Step(q.value, inverse=True),), "inverseOf"))
             rules.append(Rule(q.value, (Step(p.value, inverse=True),), "inverseOf"))
-    for p in onto.typed(OWL + "SymmetricProperty"):
+    for p in onto.typed(OWL.SymmetricProperty):
         rules.append(Rule(p.value, (Step(p.value, inverse=True),), "SymmetricProperty"))
-    for p in onto.typed(OWL + "TransitiveProperty"):
+    for p in onto.typed(OWL.TransitiveProperty):
         rules.append(Rule(p.value, (Step(p.value), Step(p.value)), "TransitiveProperty", False))
-    for p, q in onto.pairs(RDFS + "subPropertyOf"):
+    for p, q in onto.pairs(RDFS.subPropertyOf):
         if onto.is_object_property(p) and onto.is_object_property(q):
             rules.append(Rule(q.value, (onto.step(p),), "subPropertyOf"))
-    for p, q in onto.pairs(OWL + "equivalentProperty"):
+    for p, q in onto.pairs(OWL.equivalentProperty):
         if onto.is_object_property(p) and onto.is_object_property(q):
             rules.append(Rule(q.value, (onto.step(p),), "equivalentProperty"))
             rules.append(Rule(p.value, (onto.step(q),), "equivalentProperty"))
-    for p, chain in onto.pairs(OWL + "propertyChainAxiom"):
+    for p, chain in onto.pairs(OWL.propertyChainAxiom):
         if isinstance(p, ox.NamedNode):
             steps = tuple(onto.step(link) for link in onto.rdf_list(chain))
             rules.append(Rule(p.value, steps, "propertyChainAxiom"))
@@ -151,29 +150,27 @@ class _Ontology:
         self.graph = ox.NamedNode(graph)
         self.self_classes = self._self_restrictions()
 
-    def pairs(self, predicate: str) -> list[tuple]:
-        quads = self.store.quads_for_pattern(None, ox.NamedNode(predicate), None, self.graph)
+    def pairs(self, predicate: ox.NamedNode) -> list[tuple]:
+        quads = self.store.quads_for_pattern(None, predicate, None, self.graph)
         return [(q.subject, q.object) for q in quads]
 
-    def objects(self, subject, predicate: str) -> list:
-        quads = self.store.quads_for_pattern(subject, ox.NamedNode(predicate), None, self.graph)
+    def objects(self, subject, predicate: ox.NamedNode) -> list:
+        quads = self.store.quads_for_pattern(subject, predicate, None, self.graph)
         return [q.object for q in quads]
 
-    def typed(self, cls: str) -> list[ox.NamedNode]:
-        quads = self.store.quads_for_pattern(
-            None, ox.NamedNode(RDF + "type"), ox.NamedNode(cls), self.graph
-        )
+    def typed(self, cls: ox.NamedNode) -> list[ox.NamedNode]:
+        quads = self.store.quads_for_pattern(None, RDF.type, cls, self.graph)
         return [q.subject for q in quads if isinstance(q.subject, ox.NamedNode)]
 
     def is_object_property(self, term) -> bool:
         """Not declared a datatype or annotation property (inverse expressions always are)."""
         if not isinstance(term, ox.NamedNode):
-            return bool(self.objects(term, OWL + "inverseOf"))
-        return not {t.value for t in self.objects(term, RDF + "type")} & NOT_OBJECT
+            return bool(self.objects(term, OWL.inverseOf))
+        return not {t.value for t in self.objects(term, RDF.type)} & NOT_OBJECT
 
     def step(self, term) -> Step:
         """A property expression as a rule step: ``p``, ``[ owl:inverseOf p ]`` or ∃p.Self."""
-        inverse = self.objects(term, OWL + "inverseOf") if isinstance(term, ox.BlankNode) else []
+        inverse = self.objects(term, OWL.inverseOf) if isinstance(term, ox.BlankNode) else []
         if inverse:
             return Step(inverse[0].value, inverse=True)
         if term.value in self.self_classes:
@@ -182,9 +179,9 @@ class _Ontology:
 
     def rdf_list(self, head) -> list:
         items = []
-        while head != ox.NamedNode(RDF + "nil"):
-            items.extend(self.objects(head, RDF + "first"))
-            rest = self.objects(head, RDF + "rest")
+        while head != RDF.nil:
+            items.extend(self.objects(head, RDF.first))
+            rest = self.objects(head, RDF.rest)
             if not rest:
                 break
             head = rest[0]
@@ -193,18 +190,18 @@ class _Ontology:
     def _self_restrictions(self) -> dict[str, tuple[str, ...]]:
         """Properties ``r`` with ``C ⊑ ∃r.Self`` (or ``≡``), mapped to ``C`` and its subclasses."""
         found: dict[str, set[str]] = {}
-        for restriction, flag in self.pairs(OWL + "hasSelf"):
+        for restriction, flag in self.pairs(OWL.hasSelf):
             if flag.value not in ("true", "1"):
                 continue
-            for prop in self.objects(restriction, OWL + "onProperty"):
+            for prop in self.objects(restriction, OWL.onProperty):
                 for cls in self._classes_with(restriction):
                     found.setdefault(prop.value, set()).update(self._subclasses(cls))
         return {p: tuple(sorted(classes)) for p, classes in found.items()}
 
     def _classes_with(self, restriction) -> list[ox.NamedNode]:
         """Named classes that are subclasses of, or equivalent to, ``restriction``."""
-        classes = [a for a, b in self.pairs(RDFS + "subClassOf") if b == restriction]
-        for a, b in self.pairs(OWL + "equivalentClass"):
+        classes = [a for a, b in self.pairs(RDFS.subClassOf) if b == restriction]
+        for a, b in self.pairs(OWL.equivalentClass):
             classes += [a] if b == restriction else [b] if a == restriction else []
         return [c for c in classes if isinstance(c, ox.NamedNode)]
 
@@ -215,9 +212,7 @@ class _Ontology:
             if c.value in seen:
                 continue
             seen.add(c.value)
-            quads = self.store.quads_for_pattern(
-                None, ox.NamedNode(RDFS + "subClassOf"), c, self.graph
-            )
+            quads = self.store.quads_for_pattern(None, RDFS.subClassOf, c, self.graph)
             todo.extend(q.subject for q in quads if isinstance(q.subject, ox.NamedNode))
         return seen
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .store import Store
-from .vocab import PREFIXES
+from .vocab import POL, prologue
 
 GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-CLASSES = """
+CLASSES = f"""
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n)
-WHERE { ?s a ?class . FILTER(STRSTARTS(STR(?class), "https://w3id.org/policykg/ontology#")) }
+WHERE {{ ?s a ?class . FILTER(STRSTARTS(STR(?class), "{POL.base}")) }}
 GROUP BY ?class ORDER BY DESC(?n)
 """
 
@@ -67,10 +67,10 @@ def coverage(store: Store, store_dir: str | Path | None = None) -> list[ReportCo
     """Per report, in file order: glossary entries, slogans and those decomposed into parts,
     policy documents, enterprises, projects, target and actual observations (SPARQL on the
     store), and facts dropped (``store_dir/build.json``, if it lists them)."""
-    prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+    header = prologue()
     reports = {
         row["r"].value: (row["g"].value, row["file"].value, row["label"].value)
-        for row in store.select(prologue + REPORTS_QUERY)
+        for row in store.select(header + REPORTS_QUERY)
     }
     dropped = _dropped_facts(store_dir)
     table = {
@@ -80,7 +80,7 @@ def coverage(store: Store, store_dir: str | Path | None = None) -> list[ReportCo
     for column, pattern in COVERAGE.items():
         counts = {
             row["r"].value: int(row["n"].value)
-            for row in store.select(prologue + COVERAGE_QUERY % pattern)
+            for row in store.select(header + COVERAGE_QUERY % pattern)
         }
         for r, entry in table.items():
             entry.counts[column] = counts.get(r, 0)

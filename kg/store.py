@@ -42,6 +42,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
+from policykg.errors import UserError
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
 Bindings = Mapping[str, Term]
@@ -60,7 +62,7 @@ BUILD_FILE = "build.json"  # written by ``policykg build`` beside the Oxigraph d
 EMPTY_GRAPH = ox.NamedNode("urn:x-policykg:empty-graph")
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """Base of every error raised by a store."""
 
 
@@ -71,6 +73,10 @@ class QuerySyntaxError(StoreError):
         super().__init__(message)
         self.line = line
         self.column = column
+
+
+class RDFFileError(StoreError, ValueError):
+    """An RDF file that cannot be loaded: its extension names no format, or it does not parse."""
 
 
 class StoreTimeout(StoreError):
@@ -256,7 +262,7 @@ class Store(ABC):
     def add_file(self, path: Path, graph: str) -> None:
         """Add the triples of an RDF file (format from its extension) to ``graph``.
 
-        :raises ValueError: if the file does not parse or its format is unknown.
+        :raises RDFFileError: if the file does not parse or its format is unknown.
         :raises StoreUnavailable: if the store cannot be written.
         """
 
@@ -301,11 +307,11 @@ FILE_FORMATS = {
 def file_format(path: Path) -> ox.RdfFormat:
     """The RDF format of a file, from its extension.
 
-    :raises ValueError: for an extension no format has.
+    :raises RDFFileError: for an extension no format has.
     """
     fmt = FILE_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise ValueError(f"{path}: unknown RDF extension; use one of {' '.join(FILE_FORMATS)}")
+        raise RDFFileError(f"{path}: unknown RDF extension; use one of {' '.join(FILE_FORMATS)}")
     return fmt
 
 
@@ -380,7 +386,7 @@ class OxigraphStore(Store):
         try:
             self._write(lambda s: s.load(path=str(path), format=fmt, to_graph=node))
         except SyntaxError as e:
-            raise ValueError(f"{path}: {e}") from None
+            raise RDFFileError(f"{path}: {e}") from None
 
     def drop_graph(self, graph: str) -> None:
         node = ox.NamedNode(graph)
@@ -541,7 +547,7 @@ def default_graph_store(endpoint: str) -> str:
     elif path.endswith(("/sparql", "/query")):
         path = path.rsplit("/", 1)[0] + "/data"
     else:
-        raise ValueError(
+        raise StoreError(
             f"cannot tell the Graph Store Protocol URL of {endpoint}: give --graph-store"
         )
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
@@ -607,7 +613,9 @@ class RemoteStore(Store):
             if graph_form:
                 quads = ox.parse(response, format=ox.RdfFormat.N_TRIPLES)
                 return Triples((q.triple for q in quads), response.close)
-            parsed = ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
+            parsed = ox.parse_query_results(
+                _BlankNodeLabels(response), format=ox.QueryResultsFormat.JSON
+            )
         except SyntaxError as e:
             response.close()
             raise StoreUnavailable(
@@ -696,7 +704,7 @@ class RemoteStore(Store):
                 (q.triple for q in ox.parse(data, format=fmt)), format=ox.RdfFormat.N_TRIPLES
             )
         except SyntaxError as e:
-            raise ValueError(f"{path}: {e}") from None
+            raise RDFFileError(f"{path}: {e}") from None
         self._graph_request("POST", graph, ntriples or b"", "application/n-triples")
 
     def drop_graph(self, graph: str) -> None:
@@ -754,6 +762,33 @@ class RemoteStore(Store):
         else:
             token = base64.b64encode(f"{user}:{password}".encode()).decode()
             request.add_header("Authorization", f"Basic {token}")
+
+
+class _BlankNodeLabels:
+    """A JSON results stream with Virtuoso's blank node labels (``"nodeID://b10006"``, not a
+    valid label) made plain ones (``"b10006"``), read a line at a time as the parser asks: the
+    stream stays lazy, and Virtuoso writes one solution a line."""
+
+    _LABEL = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
+
+    def __init__(self, response: Any):
+        self._response = response
+        self._buffer = b""
+        self._done = False
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._done and (size < 0 or len(self._buffer) < size):
+            line = self._response.readline()
+            if not line:
+                self._done = True
+            elif b"nodeID://" in line:
+                self._buffer += self._LABEL.sub(rb"\1", line)
+            else:
+                self._buffer += line
+        if size < 0:
+            size = len(self._buffer)
+        chunk, self._buffer = self._buffer[:size], self._buffer[size:]
+        return chunk
 
 
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")

@@ -12,6 +12,10 @@ paragraph, heading or table row a line) and returns offsets into ``doc.text``:
   its first 。;
 - ``tables`` (runs of tab-separated lines) and the ``appendix`` (附件, 名词解释…);
 - ``paragraphs`` and ``sentences`` (split on 。！？； and line ends, never inside “…”).
+
+About 600 lines: the front matter is read from the same lines, headings and dateline patterns
+as the section tree (the title ends where the first heading starts). Places are resolved by
+:mod:`kg.gazetteer`, bodies named by :mod:`kg.bodies`.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from . import lexicons
+from .bodies import body_lexicon, qualify_body
 from .document import Document
+from .gazetteer import Place, divisions, resolve_place
 from .glossary import is_glossary_title
 
 NUMERALS = "一二三四五六七八九十"
@@ -511,83 +517,6 @@ def apply_metadata(structure: Structure, meta) -> None:
         structure.years = tuple(sorted(kept | {meta.year}))
 
 
-@dataclass(frozen=True)
-class Place:
-    """A division of GB/T 2260: 湛河区 410411 (level 2: county), 平顶山市 410400, 河南省 410000."""
-
-    name: str
-    code: str
-
-    @property
-    def level(self) -> int:
-        """0 for a province, 1 for a prefecture-level city, 2 for a county or district."""
-        return 0 if self.code.endswith("0000") else 1 if self.code.endswith("00") else 2
-
-    @property
-    def parent_codes(self) -> tuple[str, ...]:
-        """The codes above this one, nearest first: 410411 → 410400, 410000 (cpca may lack some)."""
-        above = dict.fromkeys((self.code[:4] + "00", self.code[:2] + "0000"))
-        return tuple(code for code in above if code != self.code)
-
-    def parent(self) -> Place | None:
-        """The city of a county, the province of a city (skipping codes cpca does not list)."""
-        codes = divisions()[1]
-        return next((codes[c] for c in self.parent_codes if c in codes), None)
-
-
-@cache
-def divisions() -> tuple[dict[str, list[Place]], dict[str, Place]]:
-    """The GB/T 2260 divisions as the cpca package ships them: by name and by code."""
-    import cpca
-
-    by_name: dict[str, list[Place]] = {}
-    by_code: dict[str, Place] = {}
-    for info in cpca.ad_2_addr_dict.values():
-        place = Place(info.name, info.adcode[:6])
-        by_code[place.code] = place
-        by_name.setdefault(place.name, []).append(place)
-    return by_name, by_code
-
-
-def resolve_place(candidate: str, context: str) -> Place | None:
-    """The most specific division named in ``candidate``; a name two divisions share is told
-    apart by the parent named in ``candidate`` or, failing that, most often in ``context``.
-
-    >>> resolve_place("呼伦贝尔市海拉尔区", "")
-    Place(name='海拉尔区', code='150702')
-    """
-    by_name, by_code = divisions()
-    names = [n for n in by_name if n in candidate]
-    names = [n for n in names if not any(n != o and n in o for o in names)]
-    options = [p for n in names for p in by_name[n]]
-    if not options:
-        return None
-    deepest = max(p.level for p in options)
-    options = [p for p in options if p.level == deepest]
-    if len(options) == 1:
-        return options[0]
-
-    def support(place: Place) -> tuple[int, int]:
-        ancestors = [by_code[c].name for c in place.parent_codes if c in by_code]
-        return (sum(a in candidate for a in ancestors), sum(context.count(a) for a in ancestors))
-
-    ranked = sorted(options, key=support, reverse=True)
-    return ranked[0] if support(ranked[0]) > support(ranked[1]) else None
-
-
-@cache
-def body_lexicon() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Suffixes of body names and titles of office-holders (lexicons/report_signatures.txt)."""
-    suffixes: list[str] = []
-    roles: list[str] = []
-    for entry in lexicons.lines("report_signatures.txt"):
-        kind, word = entry.split()
-        (suffixes if kind == "suffix" else roles).append(word)
-    return tuple(sorted(suffixes, key=len, reverse=True)), tuple(
-        sorted(roles, key=len, reverse=True)
-    )
-
-
 def find_issuer(structure: Structure, text: str, front: list[tuple[int, int, str]]) -> str | None:
     """The issuing body: a signature line of the front matter ("湛河区发展和改革委员会",
     "四川省人民政府省长施小琳"), else "我代表省人民政府" completed with the place."""
@@ -604,22 +533,6 @@ def find_issuer(structure: Structure, text: str, front: list[tuple[int, int, str
     if m is None:
         return None
     return _local_name(qualify_body(m["body"], structure), structure)
-
-
-def qualify_body(body: str, structure: Structure) -> str:
-    """A body named relative to the report's place gets the place's name: 我代表省人民政府 →
-    四川省人民政府, 省政府办公厅 → 四川省政府办公厅 (in a report about 四川省); a bare 省政府
-    is the 省人民政府.
-
-    >>> qualify_body("自治区政府", Structure(place="广西壮族自治区"))
-    '广西壮族自治区人民政府'
-    """
-    lex = front_lexicon()["body"]
-    for level in sorted(lex["relative"], key=len, reverse=True):
-        if body.startswith(level) and structure.place and structure.place.endswith(level):
-            rest = body[len(level) :]
-            return structure.place + lex["short"].get(rest, rest)
-    return body
 
 
 def _local_name(body: str, structure: Structure) -> str:

@@ -23,10 +23,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from policykg.errors import PolicyKGError
+
+from . import vocab
+
+# The namespaces as strings: shapes are read term by term and compiled to SPARQL text.
+SH, RDF, RDFS = vocab.SH.base, vocab.RDF.base, vocab.RDFS.base
 TYPE = ox.NamedNode(RDF + "type")
 ANNOTATIONS = {RDF + "type", RDFS + "label", RDFS + "comment"} | {
     SH + p for p in ("message", "name", "description", "order", "group", "severity", "declare")
@@ -43,7 +45,7 @@ NODE_KINDS = {
 }
 
 
-class UnsupportedShape(Exception):
+class UnsupportedShape(PolicyKGError):
     """The shapes use a SHACL construct this module does not compile."""
 
 

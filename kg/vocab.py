@@ -1,7 +1,11 @@
-"""Namespaces used across the pipeline and the service, as pyoxigraph term factories.
+"""Namespaces used across the pipeline and the service, as pyoxigraph term factories: the one
+place each namespace IRI is written.
 
 >>> POL.Slogan
 <NamedNode value=https://w3id.org/policykg/ontology#Slogan>
+>>> print(prologue("pol", "rdfs"), end="")
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
 from __future__ import annotations
@@ -37,10 +41,13 @@ DCTERMS = Namespace("http://purl.org/dc/terms/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SCHEMA = Namespace("https://schema.org/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+# Where the graph's own things live (``kg.iri.Minter``'s default base).
+ID_BASE = "https://w3id.org/policykg/id/"
 
 PREFIXES = {
     "pol": POL.base,
-    "id": "https://w3id.org/policykg/id/",
+    "id": ID_BASE,
     "rdf": RDF.base,
     "rdfs": RDFS.base,
     "owl": OWL.base,
@@ -54,10 +61,16 @@ PREFIXES = {
 }
 
 
+def prologue(*names: str) -> str:
+    """SPARQL ``PREFIX`` lines for ``names`` of :data:`PREFIXES` (all of them by default)."""
+    return "".join(f"PREFIX {n}: <{PREFIXES[n]}>\n" for n in names or PREFIXES)
+
+
 def zh(text: str) -> ox.Literal:
     """A Chinese-language literal."""
     return ox.Literal(text, language="zh")
 
 
 def typed(value: object, datatype: ox.NamedNode) -> ox.Literal:
+    """A literal of ``datatype``: ``typed(3, XSD.integer)``."""
     return ox.Literal(str(value), datatype=datatype)

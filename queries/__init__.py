@@ -58,6 +58,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from policykg.errors import UserError
 from policykg.kg.store import Row, Store, Term
 
 CATALOGUE_DIR = Path(__file__).parent
@@ -85,7 +86,7 @@ _PARAM = re.compile(
 )
 
 
-class CatalogueError(Exception):
+class CatalogueError(UserError):
     """Base of every error raised by the catalogue."""
 
 

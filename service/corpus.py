@@ -19,13 +19,14 @@ PREFIX pol: <https://w3id.org/policykg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?report ?title ?date ?place ?placeLabel ?sourceFile (MIN(?y) AS ?year)
-       (COUNT(DISTINCT ?year) AS ?years) WHERE {
+       (COUNT(DISTINCT ?covered) AS ?years) WHERE {
   ?report a pol:Report .
   OPTIONAL { ?report dcterms:title ?title }
   OPTIONAL { ?report dcterms:date ?date }
   OPTIONAL { ?report dcterms:spatial ?place OPTIONAL { ?place rdfs:label ?placeLabel } }
   OPTIONAL { ?report pol:sourceFile ?sourceFile }
-  OPTIONAL { ?report pol:coversYear ?year BIND(STR(?year) AS ?y) }
+  # not ?year, the name of an aggregate: Virtuoso refuses the clash (SQ200)
+  OPTIONAL { ?report pol:coversYear ?covered BIND(STR(?covered) AS ?y) }
 }
 GROUP BY ?report ?title ?date ?place ?placeLabel ?sourceFile
 """

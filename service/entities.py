@@ -123,18 +123,27 @@ SELECT ?s ?p ?o ?g ?label WHERE {
 # as 承建项目; 产业企业, a chain starting with the inverse of 所属产业), or a symmetric link
 # both ways (近似概念). A report's spans, sentences and sections (pol:inReport…) are its text
 # and outline on its page, not a list of thousands of links.
+# Virtuoso 7.2 gets FILTER NOT EXISTS wrong beside an OPTIONAL (it kept evidence nodes) and
+# evaluates a path inside one without the ?p bound outside it: the simple tests sit in a group
+# of their own, the ones with paths are OPTIONALs that must stay unmatched.
 _IN_SHOWN = """
-  ?x ?p ?s .
-  FILTER(?p NOT IN (pol:inReport, pol:inSection, pol:inSentence))
-  FILTER NOT EXISTS { ?x a pol:Assertion }
-  FILTER NOT EXISTS { ?x ?narrower ?s . ?narrower rdfs:subPropertyOf+ ?p }
-  FILTER NOT EXISTS { ?s ?p ?x }
-  FILTER NOT EXISTS {
+  {
+    ?x ?p ?s .
+    FILTER(?p NOT IN (pol:inReport, pol:inSection, pol:inSentence))
+    FILTER NOT EXISTS { ?x a pol:Assertion }
+    FILTER NOT EXISTS { ?s ?p ?x }
+  }
+  OPTIONAL { ?x ?narrower ?s . ?narrower rdfs:subPropertyOf+ ?p . BIND(true AS ?narrowerToo) }
+  FILTER(!BOUND(?narrowerToo))
+  OPTIONAL {
     ?s ?q ?x .
-    { ?q owl:inverseOf|^owl:inverseOf ?inverse . ?inverse rdfs:subPropertyOf* ?p }
+    { ?q owl:inverseOf|^owl:inverseOf ?p }
+    UNION { ?q (owl:inverseOf|^owl:inverseOf)/rdfs:subPropertyOf+ ?p }
     UNION { ?p owl:propertyChainAxiom/rdf:first/owl:inverseOf ?q }
     UNION { ?q owl:propertyChainAxiom/rdf:first/owl:inverseOf ?p }
+    BIND(true AS ?inverseToo)
   }
+  FILTER(!BOUND(?inverseToo))
 """
 _Q_IN_COUNTS = f"""
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -157,13 +166,15 @@ ORDER BY ?label ?x LIMIT 20
 """
 # The ontology's property hierarchy and inverses, for pages that name each link once. A chain
 # starting with the inverse of a property counts as its inverse (pol:hasEnterprise is
-# (inverse of pol:inIndustry) then pol:asEnterprise, the enterprises among them).
+# (inverse of pol:inIndustry) then pol:asEnterprise, the enterprises among them). The first
+# step is a triple pattern, not ``?p rdfs:subPropertyOf+ ?super``: Virtuoso refuses a path with
+# neither end bound ("transitive start not given").
 _Q_PROPERTY_LINKS = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?p ?super ?inverse WHERE {
-  { ?p rdfs:subPropertyOf+ ?super }
+  { ?p rdfs:subPropertyOf ?direct . ?direct rdfs:subPropertyOf* ?super }
   UNION { ?p owl:inverseOf|^owl:inverseOf ?inverse }
   UNION { ?p owl:propertyChainAxiom/rdf:first/owl:inverseOf ?inverse }
   UNION { ?inverse owl:propertyChainAxiom/rdf:first/owl:inverseOf ?p }
@@ -750,7 +761,10 @@ def report_text(report: str, text: str, highlight: tuple[int, int] | None) -> Ma
     each span's start so ``#span-S-E`` scrolls to it.
     """
     spans: dict[tuple[int, int], list[Link]] = defaultdict(list)
-    for row in get_store().query(_Q_REPORT_SPANS, bindings={"report": ox.NamedNode(report)}):
+    rows = get_store().query(_Q_REPORT_SPANS, bindings={"report": ox.NamedNode(report)})
+    # in one order whatever the store's: a span naming several things lists them alike
+    rows.sort(key=lambda r: (row_value(r, "thing") or "", row_value(r, "label") or ""))
+    for row in rows:
         key = (int(row["start"].value), int(row["end"].value))
         if "thing" in row:
             spans[key].append(link(row["thing"].value, row_value(row, "label")))

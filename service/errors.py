@@ -16,8 +16,10 @@ from typing import Any
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from policykg.errors import PolicyKGError
 
-class ServiceError(Exception):
+
+class ServiceError(PolicyKGError):
     """An error the client can act on, with its HTTP status and, for queries, a position."""
 
     def __init__(

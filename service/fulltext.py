@@ -196,7 +196,7 @@ _SENTENCE_END = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’�
 def split_sentences(report: str, text: str) -> Iterator[Sentence]:
     """The sentences of a report's text (cut after 。！？； and at line ends), with offsets.
 
-    >>> [s.text for s in split_sentences("r", "一、总体要求\n推动发展。稳中求进！")]
+    >>> [s.text for s in split_sentences("r", "一、总体要求\\n推动发展。稳中求进！")]
     ['一、总体要求', '推动发展。', '稳中求进！']
     """
     for m in _SENTENCE_END.finditer(text):

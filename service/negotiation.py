@@ -11,8 +11,12 @@ offers and marks the response ``Vary: Accept``::
     'jsonld'
     >>> choose(["json", "csv"], "csv", "application/json").name
     'csv'
-    >>> choose(["ttl", "nt"], "rdf+xml", "text/turtle").name   # not offered: Accept decides
+    >>> choose(["ttl", "nt"], "n-triples", "text/turtle").name   # format= first
+    'nt'
+    >>> choose(["ttl", "nt"], "whatever", "text/turtle").name    # unknown name: Accept decides
     'ttl'
+    >>> choose(["ttl", "nt"], "rdf+xml", "text/turtle") is None  # known, not offered: 406
+    True
     >>> choose(["json", "xml"], None, "text/turtle") is None
     True
 """

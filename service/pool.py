@@ -45,6 +45,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 
+from policykg.errors import PolicyKGError
+
 from ..kg.store import (
     QuerySyntaxError,
     Store,
@@ -116,7 +118,7 @@ def resident_bytes(pid: int | str = "self") -> int:
         return 0
 
 
-class PoolError(Exception):
+class PoolError(PolicyKGError):
     """Base of the errors raised by :meth:`QueryPool.run`."""
 
 

@@ -32,6 +32,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from policykg.errors import PolicyKGError
+
 from ..kg.store import GRAPH_FORMATS, Store, Term, Triples
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -94,7 +96,7 @@ class Answer:
     table: Table | None = None
 
 
-class TooLarge(Exception):
+class TooLarge(PolicyKGError):
     """The answer would be larger than the job's ``max_bytes``."""
 
     def __init__(self, max_bytes: int):
@@ -104,7 +106,7 @@ class TooLarge(Exception):
         )
 
 
-class TooManyRows(Exception):
+class TooManyRows(PolicyKGError):
     """The answer has more rows than the cap: refused whole, never sent short (only the HTML
     page, which says so, shows the first rows)."""
 
@@ -116,7 +118,7 @@ class TooManyRows(Exception):
         self.max_rows = max_rows
 
 
-class NotAcceptable(Exception):
+class NotAcceptable(PolicyKGError):
     """The client accepts no media type that can carry this form of result."""
 
     def __init__(self, form: str):

@@ -1,16 +1,14 @@
 """Run the service with waitress, a production WSGI server (never Flask's development server).
 
     policykg serve --store var/store --port 5000 --query-timeout 30
-    python -m policykg.service.server --store var/store --port 0 --setting MAX_ROWS 500
+    policykg serve --store var/store --port 0 --setting MAX_ROWS 500
 
 With ``--port 0`` the system picks a free port; the first line printed names the URL.
 """
 
 from __future__ import annotations
 
-import argparse
 import signal
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -21,7 +19,6 @@ from waitress.channel import HTTPChannel
 
 from . import create_app, db
 from .pool import limit_malloc_arenas
-from .settings import BY_NAME, SETTINGS
 
 
 def serve(
@@ -108,30 +105,3 @@ def guarded_channel(per_client: int, header_timeout: float) -> type[HTTPChannel]
 
 def _stop(signum, frame) -> None:
     raise KeyboardInterrupt
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m policykg.service.server``: the same as ``policykg serve``, plus ``--setting``."""
-    parser = argparse.ArgumentParser(prog="python -m policykg.service.server")
-    parser.add_argument("--store", required=True, help="store directory (built by policykg build)")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=5000, help="0: any free port")
-    parser.add_argument("--query-timeout", type=float, default=BY_NAME["QUERY_TIMEOUT"].default)
-    parser.add_argument(
-        "--setting",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "VALUE"),
-        help="any setting: " + ", ".join(s.name for s in SETTINGS),
-    )
-    args = parser.parse_args(argv)
-    unknown = [name for name, _ in args.setting if name not in BY_NAME]
-    if unknown:
-        parser.error(f"unknown setting {unknown[0]}; known: {', '.join(BY_NAME)}")
-    serve(args.store, args.host, args.port, args.query_timeout, config=dict(args.setting))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

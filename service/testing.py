@@ -58,7 +58,7 @@ def build_protocol_store(path: Path, w3c_dir: Path, filler: int = 1500) -> Path:
 
 
 class LiveServer:
-    """``python -m policykg.service.server`` on a free loopback port, stopped on exit.
+    """``policykg serve`` on a free loopback port, stopped on exit.
 
     ``command`` runs another server instead; it must print a line ending ``at URL/sparql``.
     """
@@ -73,7 +73,8 @@ class LiveServer:
         self.command = command or [
             sys.executable,
             "-m",
-            "policykg.service.server",
+            "policykg.cli",
+            "serve",
             "--store",
             str(store),
             "--host",

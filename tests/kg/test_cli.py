@@ -28,7 +28,7 @@ SEED = (
 
 def policykg(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "policykg.kg.cli", *args],
+        [sys.executable, "-m", "policykg.cli", *args],
         capture_output=True,
         text=True,
         check=check,
@@ -46,6 +46,25 @@ def test_failed_strict_build_leaves_the_previous_store_untouched(seed_store_dir,
         build([SEED, empty], store_dir, dumps=False, strict=True)
     assert count_quads(store_dir) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "store"]
+
+
+def test_a_build_failing_after_its_store_is_written_leaves_the_previous_one(tmp_path, monkeypatch):
+    # the new store is complete but for its dumps when the disk fills: the swap must not happen
+    from policykg.kg import dumps
+
+    store_dir = tmp_path / "store"
+    build([SEED], store_dir, dumps=False)
+    before = sorted(open_store(store_dir).named_quads(), key=str)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(dumps, "write_dumps", disk_full)
+    other = SEED.with_name("hailaer-district_2015_gov-work-report.txt")
+    with pytest.raises(OSError, match="No space left"):
+        build([SEED, other], store_dir)
+    assert sorted(open_store(store_dir).named_quads(), key=str) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["store"]  # no work directory left
 
 
 def test_build_of_a_binary_file_fails_with_its_name(tmp_path):
@@ -210,8 +229,7 @@ def test_serve_refuses_impossible_ports_and_timeouts(seed_store_dir, option):
 def test_a_closed_pipe_ends_quietly(seed_store_dir):
     everything = "'SELECT * WHERE { ?s ?p ?o }'"  # megabytes, past any pipe buffer
     command = (
-        f"{sys.executable} -m policykg.kg.cli query --store {seed_store_dir} {everything}"
-        " | head -c 1"
+        f"{sys.executable} -m policykg.cli query --store {seed_store_dir} {everything} | head -c 1"
     )
     result = subprocess.run(command, shell=True, capture_output=True, text=True)
     assert "Broken pipe" not in result.stderr and "Traceback" not in result.stderr

@@ -7,16 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from policykg.kg.entities import (
-    body_label,
+from policykg.kg.bodies import body_label, find_government_bodies, is_government_body
+from policykg.kg.enterprises import (
     enterprise_industries,
     find_enterprises,
-    find_government_bodies,
     find_leading_enterprises,
-    find_projects,
-    is_government_body,
-    load_industries,
 )
+from policykg.kg.industries import load_industries
+from policykg.kg.projects import find_projects
 from policykg.kg.read import read_report
 from policykg.kg.structure import parse_structure
 

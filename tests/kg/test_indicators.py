@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from policykg.kg.document import Document
+from policykg.kg.extract import find_observations, report_year
 from policykg.kg.indicators import (
     ObservationRecord,
     canonical_indicator,
@@ -19,6 +21,9 @@ from policykg.kg.indicators import (
     merge_observations,
     parse_indicator_tables,
 )
+from policykg.kg.read import read_report
+from policykg.kg.structure import Structure, parse_structure
+from policykg.kg.targets import headline_spans
 
 SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
 ZHANHE = "zhanhe-district_2023_plan-report"
@@ -31,20 +36,30 @@ OTHERS = [
 
 
 @cache
+def document(name: str) -> tuple[Document, Structure]:
+    """The report as the pipeline reads it, and its outline."""
+    doc = read_report(SOURCES / f"{name}.txt")
+    return doc, parse_structure(doc)
+
+
 def text_of(name: str) -> str:
-    """The report's normalised text (kg.read once it is there, the file as read until then)."""
-    path = SOURCES / f"{name}.txt"
-    try:
-        from policykg.kg.read import read_report
-    except ImportError:
-        return path.read_text("utf-8")
-    return read_report(path).text
+    return document(name)[0].text
+
+
+def text_figures(name: str) -> list[ObservationRecord]:
+    """The running text's figures, read as kg.extract reads them: in the report's own
+    sections, its year, the headline target list left to its own reader."""
+    doc, structure = document(name)
+    year = report_year(structure)
+    taken = headline_spans(doc.text)
+    return find_text_figures(doc.text, structure.walk(), year, taken=taken)
 
 
 @cache
 def observations(name: str) -> tuple[ObservationRecord, ...]:
-    text = text_of(name)
-    return tuple(merge_observations(parse_indicator_tables(text) + find_text_figures(text)))
+    """Every figure of the report, merged, as the pipeline finds them (kg.extract)."""
+    doc, structure = document(name)
+    return tuple(find_observations(doc.text, structure))
 
 
 def one(records, indicator, period, kind, measure) -> ObservationRecord:
@@ -117,7 +132,7 @@ def test_table_cells_give_bounds_texts_and_signs():
 
 
 def test_figures_in_the_review_are_2022_actuals():
-    figures = find_text_figures(text_of(ZHANHE))
+    figures = text_figures(ZHANHE)
     gdp = one(figures, "地区生产总值", 2022, "actual", "growth")
     assert (gdp.value, quote(ZHANHE, gdp.spans[0])) == (Decimal("3.8"), "地区生产总值增长3.8%")
     firms = one(figures, "新增市场主体", 2022, "actual", "level")
@@ -127,7 +142,7 @@ def test_figures_in_the_review_are_2022_actuals():
 
 
 def test_figures_in_the_plan_are_2023_targets():
-    figures = find_text_figures(text_of(ZHANHE))
+    figures = observations(ZHANHE)
     high_tech = one(figures, "新增国家高新技术企业", 2023, "target", "level")
     assert (high_tech.value, high_tech.unit, high_tech.bound) == (Decimal(7), "家", "at_least")
     expected = {
@@ -160,7 +175,7 @@ def test_glossary_and_table_lines_give_no_text_figures():
     text = text_of(ZHANHE)
     glossary = text.index("部分名词和专用术语解释")
     table = text.index("主要指标（草案）")
-    assert all(r.spans[0][0] < table for r in find_text_figures(text))
+    assert all(r.spans[0][0] < table for r in text_figures(ZHANHE))
     assert glossary > table
 
 
@@ -212,6 +227,7 @@ def test_hailaer_pairs_chains_and_no_average_growth():
 @pytest.mark.parametrize("name", [ZHANHE, *OTHERS])
 def test_every_observation_names_its_indicator_and_quotes_a_number(name):
     text = text_of(name)
+    assert len(observations(name)) >= 5
     for record in observations(name):
         assert re.search(r"[\u4e00-\u9fffA-Za-z]", record.indicator), record
         assert record.spans and all(0 <= s < e <= len(text) for s, e in record.spans)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from policykg.kg.gazetteer import Place, divisions
 from policykg.kg.places import find_places
 from policykg.kg.read import read_report
-from policykg.kg.structure import Place, divisions, parse_structure
+from policykg.kg.structure import parse_structure
 
 SOURCES = Path(__file__).parents[2] / "kg" / "sources"
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from policykg.kg.entities import find_enterprises, find_projects
+from policykg.kg.enterprises import find_enterprises
 from policykg.kg.glossary import find_glossary
+from policykg.kg.projects import find_projects
 from policykg.kg.read import read_report
 from policykg.kg.slogans import find_slogans
 

@@ -18,7 +18,7 @@ SEED = (
 
 def policykg(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "policykg.kg.cli", *args],
+        [sys.executable, "-m", "policykg.cli", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **env},

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from policykg.kg.document import Document
+from policykg.kg.gazetteer import resolve_place
 from policykg.kg.read import read_report
-from policykg.kg.structure import Structure, parse_structure, resolve_place, split_sentences
+from policykg.kg.structure import Structure, parse_structure, split_sentences
 
 SOURCES = Path(__file__).parents[2] / "kg" / "sources"
 FOUNDING = "zhanhe-district_2023_plan-report"
@@ -330,7 +331,7 @@ def test_a_bracketed_dateline_with_an_abbreviated_congress():
 
 
 def test_bodies_named_relative_to_the_report_place_get_its_name():
-    from policykg.kg.structure import qualify_body
+    from policykg.kg.bodies import qualify_body
 
     _doc, structure = read("sichuan-province_2026_gov-work-report")
     assert qualify_body("省政府办公厅", structure) == "四川省政府办公厅"

@@ -186,7 +186,7 @@ def test_reports_and_slogans(seed_store):
 
 
 def test_the_command_line_runs_a_named_query(seed_store_dir, capsys):
-    from policykg.kg.cli import main
+    from policykg.cli import main
 
     store = str(seed_store_dir)
     named = ["query", "--store", store, "--named", "chain-enterprises", "chain=四主链"]

@@ -17,8 +17,8 @@ REPORT = "report/zhanhe-district-2023-plan-report"
 
 
 @pytest.fixture(scope="module")
-def url(seed_store_dir) -> str:
-    with LiveServer(seed_store_dir, WORKERS=1) as live:
+def url(seed_location, seed_store_dir) -> str:
+    with LiveServer(seed_location, WORKERS=1, DUMPS_DIR=seed_store_dir / "dumps") as live:
         yield live.url
 
 

@@ -7,7 +7,7 @@ import pytest
 from policykg.kg.store import open_store
 from policykg.service.fulltext import FullText
 
-from ..conftest import REPORTS
+from ..conftest import REPORTS, SEED
 
 
 @pytest.fixture(scope="module")
@@ -36,3 +36,18 @@ def test_filters_and_counts_per_report(index):
 
 def test_query_syntax_is_only_text(index):
     assert index.search('"AND OR NEAR(').total == 0
+
+
+@pytest.fixture(scope="module")
+def seed_index(seed_location) -> FullText:
+    """The index built, as the service builds it at startup, from the founding report's store
+    or from a Virtuoso holding it (the report texts are read through the store interface)."""
+    with open_store(seed_location) as store:
+        return FullText.from_store(store)
+
+
+@pytest.mark.parametrize("word", ["高质量发展", "平高集团", "链长"])
+def test_the_index_from_either_store_finds_every_occurrence(seed_index, word):
+    hits = seed_index.search(word, limit=1000).hits
+    assert sum(len(h.spans) for h in hits) == SEED.read_text(encoding="utf-8").count(word) > 0
+    assert all(h.sentence[a:b] == word for h in hits for a, b in h.spans)

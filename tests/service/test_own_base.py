@@ -34,7 +34,7 @@ def site(tmp_path_factory) -> tuple[str, str]:
     root = f"http://127.0.0.1:{port}"
     store = tmp_path_factory.mktemp("own-base") / "store"
     build([SEED], store, base=root + "/id/")  # raises if the graph fails its SHACL shapes
-    command = [sys.executable, "-m", "policykg.service.server", "--store", str(store),
+    command = [sys.executable, "-m", "policykg.cli", "serve", "--store", str(store),
                "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
     with LiveServer(store, command=command) as live:
         assert live.url == root

@@ -19,8 +19,8 @@ LEAKS = re.compile(
 
 
 @pytest.fixture(scope="module")
-def url(seed_store_dir) -> str:
-    with LiveServer(seed_store_dir, WORKERS=1) as live:
+def url(seed_location, seed_store_dir) -> str:
+    with LiveServer(seed_location, WORKERS=1, DUMPS_DIR=seed_store_dir / "dumps") as live:
         yield live.url
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import pytest
 
 from policykg.service import create_app, settings
@@ -44,9 +41,3 @@ def test_an_app_without_a_store_answers_503_not_500():
     response = client.get("/sparql", query_string={"query": "ASK {}"})
     assert response.status_code == 503
     assert "--store" in response.get_json()["error"]
-
-
-@pytest.mark.parametrize("module", ["settings", "screening", "results"])
-def test_docstring_examples_run(module):
-    result = doctest.testmod(importlib.import_module(f"policykg.service.{module}"))
-    assert result.attempted > 0 and result.failed == 0

@@ -1,0 +1,246 @@
+"""Words of report text, with offsets: jieba with the report's own terms, clauses and lists.
+
+Every finder of names (:mod:`kg.bodies`, :mod:`kg.enterprises`, :mod:`kg.projects`) cuts text
+here, so a name is cut on the left at a word boundary the same way everywhere::
+
+    >>> seg = segmenter()
+    >>> text = "以辖区平高集团、姚电公司等企业为龙头"
+    >>> [text[s:e] for s, e in list_items(text, 0, text.index("等"), seg)]
+    ['平高集团', '姚电公司']
+    >>> clauses("推动发展，打造集群。")
+    [(0, 4), (5, 9)]
+
+A :class:`Segmenter` copies jieba's shared dictionary and adds the report's terms to the copy
+(glossary headings, quoted phrases), so one report's words never leak into another's.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import NamedTuple
+
+import jieba
+import jieba.posseg as posseg
+
+from . import lexicons
+
+# A clause: what lies between two marks of punctuation; names never cross one.
+CLAUSE_BREAK = re.compile(r"[，。；：！？、,;:!?\s“”\"‘’《》【】…—]")
+CJK_OR_LATIN = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+# Parts of speech (jieba / ICTCLAS) of words that introduce a name but never belong to it:
+# verbs, prepositions, adverbs, conjunctions, particles, time, pronouns, locatives, numerals,
+# measure words, idioms.
+LEAD_TAGS = ("v", "p", "d", "c", "u", "t", "r", "f", "m", "q", "l", "i", "y", "e", "o", "ad")
+NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "nt", "eng"}
+PROPER_TAGS = {"nr", "nrt", "nrfg", "ns", "nt"}
+CONJUNCTIONS = {"和", "与", "及", "同", "并", "或"}
+FUNCTION_CHARS = "以为对向由把被在从和与及将给同让跟"
+ORDINAL = re.compile(r"第[一二三四五六七八九十百零〇两\d]+")
+
+
+def words(name: str, section: str = "") -> frozenset[str]:
+    """The entries of one section of a lexicon (``lexicons.sections``), as a set."""
+    return frozenset(lexicons.sections(name)[section])
+
+
+def ending_pattern(endings: Iterable[str]) -> re.Pattern[str]:
+    """A pattern matching any of ``endings``, longest first."""
+    return re.compile("|".join(re.escape(e) for e in sorted(endings, key=len, reverse=True)))
+
+
+class Token(NamedTuple):
+    """A word of the text, its part of speech (jieba / ICTCLAS) and its offsets."""
+
+    word: str
+    tag: str
+    start: int
+    end: int
+
+
+@cache
+def _base_dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
+    """jieba's shared dictionary: word frequencies, their total, and part-of-speech tags.
+
+    jieba has no public way to copy a tokenizer: ``jieba.Tokenizer()`` re-reads the dictionary
+    file (~1 s) and ``posseg.POSTokenizer(tokenizer)`` re-reads its tags; ``add_word`` and
+    ``suggest_freq`` change the shared one. So this is the one place that reads jieba's
+    internals (``Tokenizer.FREQ``, ``.total``, ``POSTokenizer.word_tag_tab``), to copy them.
+    """
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ, jieba.dt.total, posseg.dt.word_tag_tab
+
+
+class Segmenter:
+    """jieba with the report's own terms (glossary headings, quoted phrases) as extra words.
+
+    The shared jieba dictionary is copied, never changed, so reports do not leak into each other.
+    """
+
+    def __init__(self, extra_terms: Iterable[str] = ()):
+        freq, total, tags = _base_dictionary()
+        tokenizer = jieba.Tokenizer()
+        # a copy of the shared dictionary, made by hand (see _base_dictionary for why)
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(freq), total, True
+        self.pos = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
+        self.pos.tokenizer, self.pos.word_tag_tab = tokenizer, dict(tags)
+        self.freq = tokenizer.FREQ
+        self.extra = {t for t in extra_terms if 2 <= len(t) <= 20 and not CLAUSE_BREAK.search(t)}
+        for term in self.extra:
+            tokenizer.add_word(term, tag="nz")
+        self.context = words("entity_context_words.txt")
+        self.generic = words("entity_generic_words.txt") | self.context
+
+    def tokens(self, text: str, start: int = 0, end: int | None = None) -> list[Token]:
+        """The words of ``text[start:end]`` with offsets into ``text``."""
+        out, offset = [], start
+        for word, tag in self.pos.cut(text[start:end]):
+            out.append(Token(word, tag, offset, offset + len(word)))
+            offset += len(word)
+        return out
+
+    def known(self, word: str) -> bool:
+        return self.freq.get(word, 0) > 0
+
+    def is_lead(self, token: Token) -> bool:
+        """A word that introduces a name: 辖区, 推动, 为, 先后, 以 (dictionary words only)."""
+        if token.word in self.context:
+            return True
+        return self.known(token.word) and token.tag.startswith(LEAD_TAGS) and token.tag != "vn"
+
+    def name_start(self, tokens: Sequence[Token]) -> int | None:
+        """Where a name ending after ``tokens`` starts: after leading context words, and after the
+        last conjunction, particle or context word (平高集团和|平高电气, 规模最大的|姚电公司,
+        以辖区|平高集团). ``None`` if nothing is left."""
+        i = 0
+        while i < len(tokens) and self.is_lead(tokens[i]) and not _numbers_name(tokens[i:]):
+            i += 1
+        if i == len(tokens):
+            return None
+        start = tokens[i].start
+        for token in tokens[i + 1 :]:
+            if self.is_cut(token):
+                start = token.end
+            elif not self.known(token.word) and token.word[0] in CONJUNCTIONS:
+                start = token.start + 1  # jieba glues 和 to an unknown name: 华能|和双良|公司
+        first = tokens[i]
+        if start == first.start and not self.known(first.word) and first.word[0] in FUNCTION_CHARS:
+            start += 1  # 以海|乳集团
+        return start if start < tokens[-1].end else None
+
+    def is_cut(self, token: Token) -> bool:
+        """A word no name runs across: 和, 的, 了, 辖区."""
+        return (
+            token.word in CONJUNCTIONS
+            or token.word in self.context
+            or (token.tag.startswith("u") and self.known(token.word))
+        )
+
+    def is_name_word(self, word: str, tag: str) -> bool:
+        if word in self.extra:
+            return True
+        if word in self.generic or not CJK_OR_LATIN.search(word) or self.generic_head(word):
+            return False
+        # jieba's own nz words are too mixed (城市更新/nz); the report's terms are trusted
+        return tag in NAME_TAGS or not self.known(word)
+
+    def generic_head(self, word: str) -> bool:
+        """城市交通, 城市更新: a dictionary word made on a generic word is no name either."""
+        return self.known(word) and any(word.startswith(g) for g in self.generic if len(g) >= 2)
+
+    def has_name_word(self, stem: str) -> bool:
+        """Whether ``stem`` names something: 平高, 双鹤华利 yes; 城市医疗, 国有融资平台 no."""
+        return any(self.is_name_word(t.word, t.tag) for t in self.tokens(stem))
+
+    def starts_with_name_word(self, name: str) -> bool:
+        """Whether the first two words of ``name`` hold a name word (神马|博列麦…, 湛河区…),
+        after an ordinal (第三|中学|东山分校)."""
+        tokens = self.tokens(name)
+        if tokens and ORDINAL.fullmatch(tokens[0].word):
+            tokens = tokens[1:]
+        return any(self.is_name_word(t.word, t.tag) for t in tokens[:2])
+
+
+_SEGMENTERS: dict[frozenset[str], Segmenter] = {}
+
+
+def segmenter(extra_terms: Iterable[str] = ()) -> Segmenter:
+    """A :class:`Segmenter` for these terms, made once: the finders of one report share it
+    (making one copies jieba's 350k-word dictionary, ~40 ms)."""
+    terms = tuple(extra_terms)  # in the caller's order: jieba's frequencies depend on it
+    key = frozenset(terms)
+    if key not in _SEGMENTERS:
+        if len(_SEGMENTERS) >= 4:  # a worker builds report after report: keep the latest
+            _SEGMENTERS.clear()
+        _SEGMENTERS[key] = Segmenter(terms)
+    return _SEGMENTERS[key]
+
+
+def _numbers_name(tokens: Sequence[Token]) -> bool:
+    """A numeral that is part of the name it leads: an ordinal (第三|中学东山分校), or a
+    numeral jieba cut from a name it does not know (万家|惠|农贸市场: a one-character name)."""
+    first, rest = tokens[0], tokens[1:]
+    return first.tag == "m" and (
+        ORDINAL.fullmatch(first.word) is not None
+        or (bool(rest) and len(rest[0].word) == 1 and rest[0].tag in PROPER_TAGS)
+    )
+
+
+def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The clauses of ``text[start:end]`` as ``(start, end)`` offsets."""
+    end = len(text) if end is None else end
+    out, begin = [], start
+    for m in CLAUSE_BREAK.finditer(text, start, end):
+        if m.start() > begin:
+            out.append((begin, m.start()))
+        begin = m.end()
+    if begin < end:
+        out.append((begin, end))
+    return out
+
+
+def occurrences(text: str, forms: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+    """Where each form occurs, longer forms first and without overlap."""
+    taken: list[bool] = [False] * (len(text) + 1)
+    found: dict[str, list[tuple[int, int]]] = {}
+    for form in sorted(set(forms), key=len, reverse=True):
+        for m in re.finditer(re.escape(form), text):
+            if not any(taken[m.start() : m.end()]):
+                found.setdefault(form, []).append(m.span())
+                taken[m.start() : m.end()] = [True] * len(form)
+    return found
+
+
+@cache
+def list_pattern(head: str) -> re.Pattern[str]:
+    # "甲、乙等企业" / "甲、乙等19家企业" / "甲、乙等一批行业领军企业": the items before 等
+    return re.compile(
+        rf"([^，。；：！？\n]{{2,120}}?)等(?:[\d一二三四五六七八九十百多]+家|一批)?([\u4e00-\u9fff]{{0,6}}?){head}"
+    )
+
+
+def list_items(text: str, begin: int, end: int, seg: Segmenter) -> list[tuple[int, int]]:
+    """The items of "甲、乙和丙" in ``text[begin:end]``: the first cut after its lead-in words
+    (推动|湛河区智能装备制造产业园), the last split at a conjunction (卓翔金属新材料|和|神马…).
+    Items with quotes or titles (“城市双修”工程) are terms, not names, and are left out."""
+    parts, start = [], begin
+    for m in re.finditer("、", text[begin:end]):
+        parts.append((start, begin + m.start()))
+        start = begin + m.end()
+    parts.append((start, end))
+    first = seg.tokens(text, *parts[0])
+    lead = seg.name_start(first) if first else None
+    parts = parts[1:] if lead is None else [(lead, parts[0][1]), *parts[1:]]
+    items = parts[:-1] + (_split_conjunction(text, *parts[-1], seg) if parts else [])
+    return [(s, e) for s, e in items if e > s and not re.search(r"[“”\"《》]", text[s:e])]
+
+
+def _split_conjunction(text: str, begin: int, end: int, seg: Segmenter) -> list[tuple[int, int]]:
+    tokens = seg.tokens(text, begin, end)
+    cuts = [t for t in tokens[1:] if t.word in CONJUNCTIONS and t.tag == "c"]
+    if len(cuts) != 1:
+        return [(begin, end)]
+    return [(begin, cuts[0].start), (cuts[0].end, end)]
