@@ -19,6 +19,7 @@ BENCHES = {
     "soak": "bench.bench_soak",
     "scale": "bench.bench_scale",
     "pages": "bench.bench_pages",
+    "cache": "bench.bench_cache",
 }
 
 

@@ -10,6 +10,7 @@ memory of the server and each worker at the start and the end (should be flat).
 
     python -m bench soak                      # 10 minutes
     python -m bench soak -- --seconds 60
+    python -m bench soak -- --no-cache        # every query reaches the engine
 """
 
 from __future__ import annotations
@@ -110,6 +111,13 @@ def rss(server_pid: int) -> dict[str, float]:
     return out
 
 
+def sample_server(pid: int, stop: threading.Event, every: float, out: list[float]) -> None:
+    """The server's resident MiB every ``every`` seconds until ``stop`` (is it flat?)."""
+    while not stop.wait(every):
+        with contextlib.suppress(OSError):
+            out.append(rss(pid)[f"server {pid}"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench soak")
     parser.add_argument("--store", help="store directory (default: a generated store)")
@@ -117,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--attackers", type=int, default=2, help="attacker client addresses")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--query-timeout", type=float, default=10)
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="serve with the result cache off, so that every query reaches a worker",
+    )
     args = parser.parse_args(argv or [])
     if not wrk.available():
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
@@ -127,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.store
             else build_protocol_store(Path(tmp) / "store", W3C, filler=3000)
         )
-        with LiveServer(store, query_timeout=args.query_timeout) as live:
+        settings = {"RESULT_CACHE_BYTES": 0} if args.no_cache else {}
+        with LiveServer(store, query_timeout=args.query_timeout, **settings) as live:
             port = int(live.url.rsplit(":", 1)[1])
             before = rss(live.process.pid)
             stop, seen = threading.Event(), collections.Counter()
@@ -136,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
                 for i in range(args.attackers)
             ]
             threads.append(threading.Thread(target=slowloris, args=(port, stop)))
+            samples: list[float] = []
+            every = max(1.0, args.seconds / 10)
+            sampler = (live.process.pid, stop, every, samples)
+            threads.append(threading.Thread(target=sample_server, args=sampler))
             for t in threads:
                 t.start()
             simple = requests_for(400) + [("/sparql?query=" + quote("ASK {}"), "text/csv")] * 100
@@ -146,7 +164,11 @@ def main(argv: list[str] | None = None) -> int:
             health = requests.get(live.url + "/healthz").json()
             time.sleep(1)
             after = rss(live.process.pid)
-    print(f"simple queries under attack for {args.seconds:g} s ({args.connections} connections):")
+    cache = "off" if args.no_cache else "on"
+    print(
+        f"simple queries under attack for {args.seconds:g} s ({args.connections} connections, "
+        f"result cache {cache}):"
+    )
     print(
         f"  {load['requests']} answered, {load['requests_per_s']} req/s, errors {load['errors']}, "
         f"p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms, p99 {load['p99_ms']} ms"
@@ -155,8 +177,19 @@ def main(argv: list[str] | None = None) -> int:
     for key, n in sorted(seen.items()):
         print(f"  {key}: {n}")
     print("health at the end:", json.dumps(health))
+    print(f"server resident MiB every {every:g} s:", " ".join(f"{m:g}" for m in samples))
     print("resident MiB, start → end:")
     for name in sorted(set(before) | set(after)):
         print(f"  {name}: {before.get(name, '-')} → {after.get(name, '-')}")
-    print(json.dumps({"bench": "soak", "load": load, "attacks": seen, "rss_end": after}))
+    print(
+        json.dumps(
+            {
+                "bench": "soak",
+                "load": load,
+                "attacks": seen,
+                "server_rss_series": samples,
+                "rss_end": after,
+            }
+        )
+    )
     return 0

@@ -92,17 +92,22 @@ class StoreUnavailable(StoreError):
 
 class Solutions:
     """The solutions of a SELECT, read lazily: ``variables``, then rows of terms (None when a
-    variable is unbound), in variable order. ``close()`` releases what is left unread."""
+    variable is unbound), in variable order. ``close()`` releases what is left unread.
+
+    ``native`` is the engine's own result when the store is embedded (read either it or the
+    rows, not both): pyoxigraph's serialisers write it without a Python object per term."""
 
     def __init__(
         self,
         variables: list[str],
         rows: Iterable[list[Term | None]],
         release: Callable[[], None] | None = None,
+        native: ox.QuerySolutions | None = None,
     ):
         self.variables = variables
         self._rows = iter(rows)
         self._release = release
+        self.native = native
 
     def __iter__(self) -> Iterator[list[Term | None]]:
         return self._rows
@@ -115,11 +120,18 @@ class Solutions:
 
 
 class Triples:
-    """The triples of a CONSTRUCT or DESCRIBE, read lazily; ``close()`` as for Solutions."""
+    """The triples of a CONSTRUCT or DESCRIBE, read lazily; ``close()`` and ``native`` as for
+    Solutions."""
 
-    def __init__(self, triples: Iterable[ox.Triple], release: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        triples: Iterable[ox.Triple],
+        release: Callable[[], None] | None = None,
+        native: ox.QueryTriples | None = None,
+    ):
         self._triples = iter(triples)
         self._release = release
+        self.native = native
 
     def __iter__(self) -> Iterator[ox.Triple]:
         return self._triples
@@ -367,9 +379,9 @@ class OxigraphStore(Store):
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         if isinstance(result, ox.QueryTriples):
-            return Triples(result)
+            return Triples(result, native=result)
         names = [v.value for v in result.variables]
-        return Solutions(names, ([s[n] for n in names] for s in result))
+        return Solutions(names, ([s[n] for n in names] for s in result), native=result)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

@@ -19,6 +19,7 @@ from werkzeug.routing import PathConverter
 
 from ..kg.store import is_remote
 from . import db, errors, settings
+from .pagecache import PageCache
 
 # "module:attribute" of every blueprint, registered in this order.
 BLUEPRINTS = [
@@ -67,6 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(getattr(import_module(module), attribute))
     origin = app.config["CORS_ORIGIN"]
     headers = SECURITY_HEADERS + (cors_headers(origin) if origin else [])
+    app.wsgi_app = PageCache(app.wsgi_app, app)  # type: ignore[method-assign]
     app.wsgi_app = FixedHeaders(app.wsgi_app, headers)  # type: ignore[method-assign]
     app.context_processor(lambda: {"nav_links": nav_links})
     if app.extensions.get(db.EXTENSION) is not None:

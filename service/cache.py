@@ -8,7 +8,8 @@ entries and in bytes, and drops the least recently used answers first. Queries w
 changes from one run to the next (``RAND()``, ``NOW()``, ``UUID()``, ``BNODE()``...) are never
 kept.
 
-    >>> cache = ResultCache(max_bytes=1000, max_entries=2)
+    >>> from policykg.service.results import Answer
+    >>> cache = ResultCache(max_bytes=10_000, max_entries=2)
     >>> cache.put("k", Answer("text/csv", body=b"x"))
     >>> cache.get("k").body
     b'x'
@@ -20,11 +21,18 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+from typing import Protocol
 
-from .results import Answer, Job
+from .results import Job
 
 _VOLATILE = re.compile(r"(?i)\b(?:RAND|NOW|UUID|STRUUID|BNODE)\s*\(")
 ENTRY_OVERHEAD = 200  # bytes counted per entry besides its body and key text
+
+
+class Cached(Protocol):
+    """What the cache keeps: an :class:`Answer`, or a page (``pagecache.Page``)."""
+
+    body: bytes
 
 
 def job_key(job: Job) -> Hashable | None:
@@ -45,21 +53,24 @@ def job_key(job: Job) -> Hashable | None:
     )
 
 
-def _size(key: Hashable, answer: Answer) -> int:
+def _size(key: Hashable, value: Cached) -> int:
     """Rough bytes held by one entry (an HTML table is counted by its cells' text)."""
-    size = ENTRY_OVERHEAD + len(answer.body) + len(str(key))
-    if answer.table is not None:
-        size += sum(len(c[1]) + 40 for row in answer.table.rows for c in row if c)
+    size = ENTRY_OVERHEAD + len(value.body) + len(str(key))
+    size += sum(len(name) + len(text) for name, text in getattr(value, "headers", ()))
+    table = getattr(value, "table", None)
+    if table is not None:
+        size += sum(len(c[1]) + 40 for row in table.rows for c in row if c)
     return size
 
 
 class ResultCache:
-    """A least-recently-used map of answers, bounded by ``max_bytes`` and ``max_entries``."""
+    """A least-recently-used map of answers (and of whole pages, see ``pagecache.py``), bounded
+    by ``max_bytes`` and ``max_entries``."""
 
     def __init__(self, max_bytes: int, max_entries: int):
         self.max_bytes = max_bytes
         self.max_entries = max_entries
-        self._entries: OrderedDict[Hashable, tuple[Answer, int]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Cached, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
@@ -68,7 +79,7 @@ class ResultCache:
     def enabled(self) -> bool:
         return self.max_bytes > 0 and self.max_entries > 0
 
-    def get(self, key: Hashable) -> Answer | None:
+    def get(self, key: Hashable) -> Cached | None:
         """The answer kept under ``key``, or None."""
         with self._lock:
             entry = self._entries.get(key)
@@ -79,7 +90,7 @@ class ResultCache:
             self.hits += 1
             return entry[0]
 
-    def put(self, key: Hashable, answer: Answer) -> None:
+    def put(self, key: Hashable, answer: Cached) -> None:
         """Keep ``answer`` (unless it alone would take more than a quarter of the cache)."""
         size = _size(key, answer)
         if not self.enabled or size > self.max_bytes // 4:

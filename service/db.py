@@ -28,7 +28,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 
 from ..kg.store import OxigraphStore, Store, StoreError, StoreVersion, open_store
 from ..kg.vocab import PREFIXES
@@ -39,6 +39,7 @@ from .pool import QueryPool, ServerPool
 log = logging.getLogger(__name__)
 
 EXTENSION = "policykg"
+PINNED = "policykg.backend"  # WSGI environ key: the backend a request was begun with
 
 
 @dataclass
@@ -175,13 +176,16 @@ def get_backend() -> Backend:
     :raises ServiceError: (503) when the app was started without a store.
     """
     backend = g.get("policykg_backend")
+    if backend is None and has_request_context():
+        # chosen before Flask by the page cache, which keeps the page in that version's cache
+        backend = request.environ.get(PINNED)
     if backend is None:
         backends = current_app.extensions.get(EXTENSION)
         if backends is None:
             raise ServiceError("this server has no store: start it with --store DIR", 503)
         # A fixed Backend may stand in for the switching Backends (tests of pages).
         backend = backends if isinstance(backends, Backend) else backends.get()
-        g.policykg_backend = backend
+    g.policykg_backend = backend
     return backend
 
 

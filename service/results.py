@@ -1,9 +1,12 @@
 """Run one SPARQL job on a store and serialise its answer, refused past the row cap.
 
 This is what a query worker does (see ``pool.py``); it is plain Python so it can be tested
-without processes. SELECT and ASK answers are written here (JSON, XML, CSV, TSV, or a table
-for the HTML page) because pyoxigraph cannot serialise a cut list of solutions; graphs are
-written by pyoxigraph.
+without processes. Over the embedded store, answers are written by pyoxigraph's own
+serialisers, never term by term in Python: the engine streams SELECT solutions as TSV (one
+solution a line) and graphs as N-Triples (one triple a line) into a :class:`Sink` that stops
+it at the row cap or the byte cap, and the lines are converted to the format asked for. A
+server's answers (``RemoteStore``, read row by row) and the HTML page's table are written here
+in Python; so are ASK answers (the TSV and CSV forms are Jena's, which pyoxigraph has not).
 
     >>> from policykg.kg.store import MemoryStore
     >>> job = Job("SELECT ?x WHERE { VALUES ?x { 1 2 3 } }", max_rows=3,
@@ -22,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
@@ -33,6 +37,15 @@ from policykg.errors import PolicyKGError
 from ..kg.store import GRAPH_FORMATS, Store, Term, Triples
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+TSV = ox.QueryResultsFormat.TSV
+N_TRIPLES = ox.RdfFormat.N_TRIPLES
+# The result formats pyoxigraph writes, by media type.
+RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": TSV,
+}
 
 TABULAR_TYPES = (
     "application/sparql-results+json",
@@ -152,6 +165,8 @@ def _answer(result, job: Job, prefixes: dict[str, str] | None) -> Answer:
     if isinstance(result, Triples):
         if job.graph_type is None:
             raise NotAcceptable("CONSTRUCT/DESCRIBE")
+        if result.native is not None and job.graph_type != "text/html":
+            return _checked(native_graph_answer(result.native, job, prefixes), job.max_bytes)
         triples = _bounded(islice(result, job.max_rows + 1), job.max_bytes, _triple_size)
         truncated = len(triples) > job.max_rows
         if truncated and job.graph_type != "text/html":
@@ -160,6 +175,8 @@ def _answer(result, job: Job, prefixes: dict[str, str] | None) -> Answer:
         return _checked(answer, job.max_bytes)
     if job.tabular_type is None:
         raise NotAcceptable("SELECT/ASK")
+    if result.native is not None and job.tabular_type != "text/html":
+        return _checked(native_solutions_answer(result.native, job), job.max_bytes)
     variables = result.variables
     rows = _bounded(
         islice(result, job.max_rows + 1),
@@ -171,6 +188,107 @@ def _answer(result, job: Job, prefixes: dict[str, str] | None) -> Answer:
         raise TooManyRows(job.max_rows)
     answer = tabular_answer(variables, rows[: job.max_rows], job.tabular_type, truncated)
     return _checked(answer, job.max_bytes)
+
+
+class _Full(Exception):
+    """Raised by :meth:`Sink.write` to stop the engine once the row cap is passed."""
+
+
+class Sink:
+    """A binary file for pyoxigraph's serialisers of line-based formats (TSV, N-Triples: one
+    solution or triple a line, newlines inside terms escaped). It keeps what it is given until
+    it holds more than ``max_lines`` lines, then stops the serialisation, and so the engine,
+    by raising from ``write``; past ``slack × max_bytes`` it raises :class:`TooLarge` (0: no
+    cap). A slack above 1 leaves room for a line format longer than the answer it becomes.
+
+    >>> from policykg.kg.store import MemoryStore
+    >>> solutions = MemoryStore().execute("SELECT ?x WHERE { VALUES ?x { 1 2 3 } }").native
+    >>> Sink(max_lines=3).fill(solutions, TSV)  # the header line and two solutions
+    (b'?x\\n1\\n2\\n', True)
+    """
+
+    def __init__(self, max_lines: int, max_bytes: int = 0, slack: int = 1):
+        self.max_lines = max_lines
+        self.max_bytes = max_bytes
+        self.limit = slack * max_bytes
+        self.chunks: list[bytes] = []
+        self.lines = 0
+        self.size = 0
+
+    def write(self, chunk) -> int:
+        """Keep ``chunk`` (pyoxigraph's serialisers call this)."""
+        chunk = bytes(chunk)
+        self.size += len(chunk)
+        if self.limit and self.size > self.limit:
+            raise TooLarge(self.max_bytes)
+        self.chunks.append(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.max_lines:
+            raise _Full
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush (pyoxigraph calls it at the end)."""
+
+    def fill(self, result, format) -> tuple[bytes, bool]:
+        """Serialise ``result`` into the sink: its first ``max_lines`` lines, and whether there
+        were more."""
+        with suppress(_Full):  # the row cap was passed: the engine has stopped
+            result.serialize(self, format=format)
+        text = b"".join(self.chunks)
+        if self.lines <= self.max_lines:
+            return text, False
+        end = -1
+        for _ in range(self.max_lines):
+            end = text.index(b"\n", end + 1)
+        return text[: end + 1], True
+
+
+def native_solutions_answer(result: ox.QuerySolutions, job: Job) -> Answer:
+    """The embedded engine's SELECT solutions as ``job.tabular_type`` (a key of
+    ``RESULT_FORMATS``), refused past the row cap: the engine writes TSV (a header line, then
+    a line per solution), which is the answer when TSV was asked for, else read back and
+    written in the format asked for.
+
+    :raises TooManyRows: at the first solution past ``job.max_rows`` (the engine stops there).
+    :raises TooLarge: when the TSV passes ``job.max_bytes``, or twice it when it is converted
+        (the exact cap is checked on the answer: CSV, without the IRIs' brackets and the
+        datatypes, can be shorter than the TSV).
+    """
+    media_type = job.tabular_type or "application/sparql-results+json"
+    slack = 1 if media_type == "text/tab-separated-values" else 2
+    tsv, more = Sink(job.max_rows + 1, job.max_bytes, slack).fill(result, TSV)
+    if more:
+        raise TooManyRows(job.max_rows)
+    if media_type == "text/tab-separated-values":
+        return Answer(media_type, body=tsv)
+    solutions = ox.parse_query_results(tsv, format=TSV)
+    return Answer(media_type, body=solutions.serialize(format=RESULT_FORMATS[media_type]))
+
+
+def native_graph_answer(
+    result: ox.QueryTriples, job: Job, prefixes: dict[str, str] | None
+) -> Answer:
+    """The embedded engine's CONSTRUCT or DESCRIBE triples as ``job.graph_type`` (a key of
+    ``GRAPH_FORMATS``), refused past the row cap: the engine writes N-Triples, which is the
+    answer when N-Triples was asked for, else read back and written in the format asked for
+    (TriG and N-Quads: in the default graph).
+
+    :raises TooManyRows: at the first triple past ``job.max_rows``.
+    :raises TooLarge: when the N-Triples pass ``job.max_bytes``, or twice it when they are
+        converted (Turtle's prefixes make it shorter).
+    """
+    media_type = job.graph_type or "application/n-triples"
+    rdf_format = GRAPH_FORMATS[media_type]
+    slack = 1 if rdf_format == N_TRIPLES else 2
+    ntriples, more = Sink(job.max_rows, job.max_bytes, slack).fill(result, N_TRIPLES)
+    if more:
+        raise TooManyRows(job.max_rows)
+    if rdf_format == N_TRIPLES:
+        return Answer(media_type, body=ntriples)
+    quads = ox.parse(ntriples, format=N_TRIPLES)
+    body = ox.serialize(quads, format=rdf_format, prefixes=prefixes or None)
+    return Answer(media_type, body=body or b"")
 
 
 def _bounded(items, max_bytes: int, size) -> list:

@@ -18,6 +18,7 @@ import waitress
 from waitress.channel import HTTPChannel
 
 from . import create_app, db
+from .pool import limit_malloc_arenas
 
 
 def serve(
@@ -35,6 +36,7 @@ def serve(
 
     :raises StoreUnavailable: if ``store_path`` holds no store.
     """
+    limit_malloc_arenas()  # before any thread starts
     values = {**(config or {}), "STORE_PATH": str(store_path), "QUERY_TIMEOUT": query_timeout}
     if workers:
         values["WORKERS"] = workers

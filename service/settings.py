@@ -156,7 +156,8 @@ SETTINGS: tuple[Setting, ...] = (
         "RESULT_CACHE_BYTES",
         64_000_000,
         "Bytes of answers kept in the result cache, keyed on the query, its parameters, the "
-        "answer's format and the store version (0: no cache).",
+        "answer's format and the store version; entity pages and catalogue answers are kept "
+        "there whole, keyed on their URL and Accept (0: no cache).",
         int,
     ),
     Setting(

@@ -4,7 +4,8 @@ One request goes: read the operation (``protocol.py``) → refuse what the servi
 (updates, SERVICE, FROM a graph it does not hold: ``screening.py``) → pick the media type →
 run it in a worker (``pool.py``, cut at the timeout, refused past the row cap: 400, except
 the page, which shows the first rows and says so) → answer, or render the
-query page when a browser asked (``format=html`` works without JavaScript).
+query page when a browser asked (``format=html`` works without JavaScript). A GET that asks for
+results takes the same steps in :class:`QueryFastPath`, in front of Flask.
 """
 
 from __future__ import annotations
@@ -13,24 +14,39 @@ import dataclasses
 import re
 import threading
 import time
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, after_this_request, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    after_this_request,
+    current_app,
+    render_template,
+    request,
+)
+from flask.config import Config
+from werkzeug import Request as WsgiRequest
+from werkzeug.utils import get_content_type
 
 from .answers import sparql_rows
 from .cache import job_key
-from .db import Backend, get_backend, prefixes
-from .errors import ServiceError, payload
+from .db import EXTENSION, Backend, get_backend, prefixes
+from .errors import ServiceError, payload, respond
 from .examples import load_examples
 from .negotiation import choose, rdf_format
 from .pool import OutOfMemory, PoolBusy, QueryFailed, QueryTimeout, WorkerLost
 from .protocol import GRAPH, TABULAR, Operation, negotiate, read_operation
 from .results import Answer, Job
 from .screening import Screened, screen
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 bp = Blueprint("sparql", __name__)
 
@@ -77,16 +93,41 @@ def endpoint() -> Response | str | tuple[str, int]:
 
 def run(operation: Operation, tabular: str | None, graph: str | None) -> Answer:
     """Screen the query and run it in a worker; every refusal is a :class:`ServiceError`."""
-    backend = get_backend()
-    query = operation.query or ""
-    default_graphs, named_graphs = check_query(query, operation, backend)
-    max_rows = current_app.config["MAX_ROWS"]
-    return run_job(
-        Job(query, tabular, graph, max_rows, default_graphs, named_graphs, endpoint_url())
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return run_query(
+        app, get_backend(), operation, tabular, graph, endpoint_url(request.environ), client()
     )
 
 
+def run_query(
+    app: Flask,
+    backend: Backend,
+    operation: Operation,
+    tabular: str | None,
+    graph: str | None,
+    base_iri: str,
+    client: str,
+) -> Answer:
+    """:func:`run` with its context given (the fast path has no Flask request)."""
+    query = operation.query or ""
+    default_graphs, named_graphs = check_query(query, operation, backend, app.config)
+    job = Job(query, tabular, graph, app.config["MAX_ROWS"], default_graphs, named_graphs, base_iri)
+    return answer_job(app, backend, job, client)
+
+
 def run_job(job: Job) -> Answer:
+    """Run ``job`` for the current request (the catalogue's named queries come through here);
+    see :func:`answer_job`."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return answer_job(app, get_backend(), job, client())
+
+
+def client() -> str:
+    """The current request's client address (what the per-client share counts)."""
+    return request.remote_addr or ""
+
+
+def answer_job(app: Flask, backend: Backend, job: Job, client: str) -> Answer:
     """Run ``job`` in a query worker, cut at the timeout, the row cap and the byte cap (the
     endpoint and the catalogue both go through here); a repeated job is answered from the
     store version's result cache.
@@ -95,15 +136,14 @@ def run_job(job: Job) -> Answer:
         memory cap), 500 (the engine crashed), 413 (answer too large), 400 (the engine refused
         the query, or the answer has more than ``MAX_ROWS`` rows and is not a page).
     """
-    config = current_app.config
+    config = app.config
     job.max_bytes = config["MAX_RESPONSE_BYTES"]
-    backend = get_backend()
     key = job_key(job) if backend.cache.enabled else None
-    if key is not None and (cached := backend.cache.get(key)) is not None:
+    if key is not None and isinstance(cached := backend.cache.get(key), Answer):
         return cached
     retry = {"Retry-After": str(config["RETRY_AFTER"])}
     try:
-        with client_slot(request.remote_addr or "", retry):
+        with client_slot(app, client, retry):
             answer = backend.pool.run(job, config["QUERY_TIMEOUT"])
     except PoolBusy:
         raise ServiceError(
@@ -129,48 +169,72 @@ def run_job(job: Job) -> Answer:
 CLIENT_WAIT = 2.0  # seconds a query may wait for one of its client's slots before 429
 
 
+@dataclass
+class _Client:
+    """One client's running queries, and the queries waiting for one of them to end."""
+
+    freed: threading.Condition
+    held: int = 0
+    waiting: int = 0
+
+
 class ClientSlots:
     """How many queries each client address has running, capped per address. A client past
     its share waits a moment for one of its own queries to end (a client with many connections
-    of quick queries is queued, not refused), then gets 429."""
+    of quick queries is queued, not refused), then gets 429. Each client has its own condition,
+    so an ending query wakes one waiter of its own client, not every waiting thread."""
 
     def __init__(self, limit: int):
         self.limit = limit
-        self._held: Counter[str] = Counter()
-        self._freed = threading.Condition()
+        self._lock = threading.Lock()
+        self._clients: dict[str, _Client] = {}
 
     def acquire(self, client: str, wait: float = CLIENT_WAIT) -> bool:
         """Take a slot for ``client``; False when it held ``limit`` for all of ``wait``."""
-        with self._freed:
-            if not self._freed.wait_for(lambda: self._held[client] < self.limit, wait):
-                return False
-            self._held[client] += 1
-            return True
+        with self._lock:
+            entry = self._clients.get(client)
+            if entry is None:
+                entry = self._clients[client] = _Client(threading.Condition(self._lock))
+            entry.waiting += 1
+            try:
+                free = entry.freed.wait_for(lambda: entry.held < self.limit, wait)
+            finally:
+                entry.waiting -= 1
+            if free:
+                entry.held += 1
+            elif not entry.held and not entry.waiting:
+                del self._clients[client]
+            return free
 
     def release(self, client: str) -> None:
-        with self._freed:
-            self._held[client] -= 1
-            if self._held[client] <= 0:
-                del self._held[client]
-            self._freed.notify_all()
+        with self._lock:
+            entry = self._clients[client]
+            entry.held -= 1
+            if entry.held <= 0 and not entry.waiting:
+                del self._clients[client]
+            else:
+                entry.freed.notify()
 
 
-_SLOTS_LOCK = threading.Lock()
+SLOTS = "policykg.clients"  # app.extensions key of the app's ClientSlots
+
+
+@bp.record_once
+def _setup(state) -> None:
+    """Per-app state of the endpoint: the client slots, and the fast path in front of Flask."""
+    app = state.app
+    app.extensions[SLOTS] = ClientSlots(app.config["MAX_QUERIES_PER_CLIENT"])
+    app.wsgi_app = QueryFastPath(app.wsgi_app, app)
 
 
 @contextmanager
-def client_slot(client: str, retry: dict[str, str]) -> Iterator[None]:
+def client_slot(app: Flask, client: str, retry: dict[str, str]) -> Iterator[None]:
     """Hold one of ``client``'s ``MAX_QUERIES_PER_CLIENT`` query slots for the block, so that
     one client's parallel heavy queries cannot take every worker from the others.
 
     :raises ServiceError: 429 when the client already holds all of its slots.
     """
-    slots = current_app.extensions.get("policykg.clients")
-    if slots is None:
-        with _SLOTS_LOCK:
-            slots = current_app.extensions.setdefault(
-                "policykg.clients", ClientSlots(current_app.config["MAX_QUERIES_PER_CLIENT"])
-            )
+    slots = app.extensions[SLOTS]
     if not slots.acquire(client):
         raise ServiceError(
             f"this client already has {slots.limit} queries running; wait for one to finish "
@@ -191,16 +255,16 @@ def refusal(screened: Screened) -> ServiceError:
     return ServiceError(READ_ONLY, 403)
 
 
-def endpoint_url() -> str:
+def endpoint_url(environ: dict) -> str:
     """This endpoint's URL (the base IRI of relative IRIs in queries), built without werkzeug's
     IRI decoding, which costs more than the rest of a small query."""
-    environ = request.environ
     host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "localhost")
-    return f"{environ['wsgi.url_scheme']}://{host}{environ.get('SCRIPT_NAME', '')}{request.path}"
+    path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
+    return f"{environ['wsgi.url_scheme']}://{host}{environ.get('SCRIPT_NAME', '')}{path}"
 
 
 def check_query(
-    query: str, operation: Operation, backend: Backend
+    query: str, operation: Operation, backend: Backend, config: Config
 ) -> tuple[list[str] | None, list[str] | None]:
     """Refuse updates, SERVICE, over-long, over-deep or over-complex queries, and FROM graphs the
     store does not hold.
@@ -208,7 +272,6 @@ def check_query(
     Returns the dataset to run the query on (default graphs, named graphs): the protocol's,
     else the query's FROM / FROM NAMED, else None for the union of all graphs.
     """
-    config = current_app.config
     if len(query.encode("utf-8", "replace")) > config["MAX_QUERY_BYTES"]:
         raise ServiceError(
             f"the query is longer than {config['MAX_QUERY_BYTES']:,} bytes, the most this "
@@ -254,6 +317,79 @@ def vary_accept(response: Response) -> Response:
 def result_response(answer: Answer) -> Response:
     """The serialised answer (always whole: past the row cap the worker refuses it)."""
     return Response(answer.body, mimetype=answer.media_type)
+
+
+# ---------------------------------------------------------------- the fast path
+
+
+class QueryFastPath:
+    """WSGI middleware in front of Flask for the endpoint's commonest request: a GET of
+    ``/sparql?query=…`` answered in a result format (not the query page).
+
+    It goes through the same steps as :func:`endpoint` (protocol reading, negotiation, the
+    screen and every cap, the client's share, a worker or the result cache), without Flask's
+    per-request machinery (contexts, routing, hooks), which costs as much as a small query.
+    Any other request goes to Flask; so does the rendering of an error, in a request context
+    of its own, so that errors look the same either way. Installed by :func:`_setup`, inside
+    the app's fixed headers (``service/__init__.py``).
+    """
+
+    PATHS = frozenset({"/sparql", "/sparql/"})
+
+    def __init__(self, wsgi_app: WSGIApplication, app: Flask):
+        self.wsgi_app = wsgi_app
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if (
+            environ.get("REQUEST_METHOD") != "GET"
+            or environ.get("PATH_INFO") not in self.PATHS
+            or "query=" not in environ.get("QUERY_STRING", "")
+        ):
+            return self.wsgi_app(environ, start_response)
+        backends = self.app.extensions.get(EXTENSION)
+        if backends is None:  # no store: Flask answers 503
+            return self.wsgi_app(environ, start_response)
+        backend = backends if isinstance(backends, Backend) else backends.get()
+        config = self.app.config
+        wsgi_request = WsgiRequest(environ)
+        try:
+            operation = read_operation(wsgi_request, config["MAX_BODY_BYTES"])
+            if operation.query is None or operation.update is not None:
+                return self.wsgi_app(environ, start_response)
+            tabular, graph = negotiate(wsgi_request, operation.params)
+            if "text/html" in (tabular, graph) or (tabular is None and graph is None):
+                return self.wsgi_app(environ, start_response)
+            answer = run_query(
+                self.app,
+                backend,
+                operation,
+                tabular,
+                graph,
+                endpoint_url(environ),
+                environ.get("REMOTE_ADDR", ""),
+            )
+        except ServiceError as e:
+            return self.error(environ, e)(environ, start_response)
+        except Exception:  # what Flask does with a bug: log it, answer 500 without details
+            self.app.logger.exception("the SPARQL endpoint failed on %s", wsgi_request.url)
+            error = ServiceError("the server failed to answer this request", 500)
+            return self.error(environ, error)(environ, start_response)
+        # The headers result_response() would give, without building a Response.
+        headers = [
+            ("Content-Type", get_content_type(answer.media_type, "utf-8")),
+            ("Content-Length", str(len(answer.body))),
+            ("Vary", "Accept"),
+        ]
+        start_response("200 OK", headers)
+        return [answer.body]
+
+    def error(self, environ: WSGIEnvironment, error: ServiceError) -> Response:
+        """The app's answer to ``error`` (JSON, or a page for browsers)."""
+        with self.app.request_context(environ):
+            response = respond(error)
+        response.vary.add("Accept")
+        return response
 
 
 # ---------------------------------------------------------------- service description

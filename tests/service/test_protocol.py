@@ -226,3 +226,23 @@ def test_alternate_links_name_their_media_type(server):
     page = requests.get(server.url + "/ontology", headers={"Accept": "text/html"}).text
     links = re.findall(r'<link rel="alternate"[^>]*>', page)
     assert len(links) == 4 and all('type="' in link for link in links)
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "text/csv"),  # refused past the row cap
+        (CONSTRUCT, "text/turtle"),
+        (LABEL, "application/sparql-results+xml"),
+        ("SELECT * WHERE { ?s ?p ?o .SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }", JSON),
+        ("SELECT * WHERE { ?s ?p", JSON),  # a syntax error, from the engine
+    ],
+)
+def test_a_get_answers_as_a_post_does(sparql, query, accept):
+    """GETs of results take a path around Flask (sparql.QueryFastPath); POSTs go through it."""
+    by_get = requests.get(sparql, params={"query": query}, headers={"Accept": accept})
+    by_post = requests.post(sparql, data={"query": query}, headers={"Accept": accept})
+    assert by_get.status_code == by_post.status_code
+    assert by_get.content == by_post.content
+    for name in ("Content-Type", "Vary", "X-Result-Truncated", "Content-Security-Policy"):
+        assert by_get.headers.get(name) == by_post.headers.get(name), name

@@ -1,0 +1,101 @@
+"""Whole answers of the pages that depend only on their URL, kept per store version.
+
+An entity page (``/id/…``) or a catalogue query (``/queries/…``, ``/api/queries/…``) runs
+several lookups and renders a template; asked again, it would give the same bytes until the
+store changes. :class:`PageCache`, a WSGI middleware in front of Flask, keeps the status, headers
+and body of their successful GET answers in the store version's result cache (``cache.py``,
+bounded by ``RESULT_CACHE_BYTES`` and ``RESULT_CACHE_ENTRIES``, off when they are 0), keyed on
+everything the answer can depend on: the path, the query string, ``Accept``, and the host and
+scheme that absolute links are built from. A rebuild serves a new backend with an empty cache,
+so a page never outlives its store version. Errors, redirects and answers that set cookies are
+never kept; the security headers are added outside, on every answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flask import Flask
+
+from .db import EXTENSION, PINNED, Backend
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+# Paths whose GET answers depend only on the request's URL, Accept and the store version.
+CACHED_PATHS = ("/id/", "/queries/", "/api/queries/")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One kept answer."""
+
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+class PageCache:
+    """WSGI middleware answering repeated GETs of :data:`CACHED_PATHS` from the cache."""
+
+    def __init__(self, wsgi_app: WSGIApplication, app: Flask):
+        self.wsgi_app = wsgi_app
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        backend = self._backend() if environ.get("REQUEST_METHOD") == "GET" else None
+        if backend is None or not environ.get("PATH_INFO", "").startswith(CACHED_PATHS):
+            return self.wsgi_app(environ, start_response)
+        cache = backend.cache
+        environ[PINNED] = backend  # the page is rendered from the version it is kept for
+        key = (
+            "page",
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            environ.get("HTTP_ACCEPT", ""),
+            environ.get("HTTP_HOST", ""),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("wsgi.url_scheme", ""),
+        )
+        page = cache.get(key)
+        if page is None:
+            page = self._render(environ)
+            if page.status.startswith("200 ") and not _sets_cookie(page.headers):
+                cache.put(key, page)
+        start_response(page.status, list(page.headers))  # a fresh list: the caller extends it
+        return [page.body]
+
+    def _backend(self) -> Backend | None:
+        """The store version being served, or None when there is none or its cache is off."""
+        backends = self.app.extensions.get(EXTENSION)
+        if backends is None:
+            return None
+        backend = backends if isinstance(backends, Backend) else backends.get()
+        return backend if backend.cache.enabled else None
+
+    def _render(self, environ: WSGIEnvironment) -> Page:
+        """The app's whole answer to ``environ``."""
+        answer: list = []
+
+        def start(status: str, headers: list, exc_info=None):
+            answer[:] = [status, tuple(headers)]
+            return _no_write
+
+        chunks = self.wsgi_app(environ, start)
+        try:
+            body = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        return Page(answer[0], answer[1], body)
+
+
+def _no_write(data: bytes) -> None:
+    raise NotImplementedError("the pages never use start_response's write()")
+
+
+def _sets_cookie(headers: tuple[tuple[str, str], ...]) -> bool:
+    return any(name.lower() == "set-cookie" for name, _ in headers)

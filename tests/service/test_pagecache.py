@@ -1,0 +1,55 @@
+"""Entity pages and catalogue answers are kept whole in the store version's result cache
+(``service/pagecache.py``), against the running server over the founding report's store."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from policykg.service.testing import LiveServer
+
+SLOGAN = "/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report"
+
+
+@pytest.fixture(scope="module")
+def url(seed_store_dir) -> str:
+    with LiveServer(seed_store_dir, WORKERS=1) as live:
+        yield live.url
+
+
+def cache_stats(url: str) -> dict:
+    return requests.get(url + "/healthz").json()["cache"]
+
+
+def test_a_repeated_page_comes_from_the_cache_per_accept(url):
+    before = cache_stats(url)
+    pages = [
+        requests.get(url + SLOGAN, headers={"Accept": accept})
+        for accept in ("text/html", "text/turtle", "text/html", "text/turtle")
+    ]
+    after = cache_stats(url)
+    assert [p.status_code for p in pages] == [200] * 4
+    assert pages[0].content == pages[2].content and pages[1].content == pages[3].content
+    assert pages[0].content != pages[1].content
+    assert pages[2].headers["Content-Type"] == pages[0].headers["Content-Type"]
+    assert after["hits"] - before["hits"] == 2  # the third and fourth
+    assert after["entries"] - before["entries"] == 2  # one per Accept
+    for page in pages:  # added outside the cache, on every answer
+        assert page.headers["X-Content-Type-Options"] == "nosniff"
+        assert page.headers.get("Vary") == "Accept"
+
+
+def test_a_catalogue_answer_comes_from_the_cache(url):
+    first = requests.get(url + "/api/queries/slogans")
+    hits = cache_stats(url)["hits"]
+    again = requests.get(url + "/api/queries/slogans")
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json() and again.json()["count"] >= 1
+    assert cache_stats(url)["hits"] == hits + 1
+
+
+def test_errors_are_never_kept(url):
+    entries = cache_stats(url)["entries"]
+    for _ in range(2):
+        assert requests.get(url + "/id/slogan/no-such-thing").status_code == 404
+    assert cache_stats(url)["entries"] == entries
