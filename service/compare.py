@@ -12,11 +12,14 @@ and years is the indicator's page (``entities.indicator_series``).
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+
+from markupsafe import Markup
 
 from . import entities as ent
 from .answers import href, number_text
+from .charts import Point, indicator_chart
 from .corpus import ReportInfo, corpus
 from .db import get_backend
 
@@ -153,6 +156,23 @@ class Figure:
     measure: str  # 总量 or 增速
     years: dict[str, dict[str, str]] = field(default_factory=dict)  # year → kind → text
     met: dict[str, bool] = field(default_factory=dict)
+    # (year, kind) → (the numbers to draw, unit): the same value as ``years`` writes out
+    points: dict[tuple[int, str], tuple[Point, str]] = field(default_factory=dict)
+
+    @property
+    def unit(self) -> str:
+        """The unit most of the drawn values are stated in (the chart's y axis)."""
+        units = Counter(unit for _, unit in self.points.values())
+        return units.most_common(1)[0][0] if units else ""
+
+    def chart(self) -> Markup:
+        """Targets against actuals by year (``charts.indicator_chart``, as on the indicator's
+        page), the values in the figure's main unit; empty unless two years or more have one."""
+        unit = self.unit
+        points = [p for p, u in self.points.values() if u == unit]
+        if len({p.year for p in points}) < 2:
+            return Markup("")
+        return Markup(indicator_chart(points, unit, f"{self.indicator.label} {self.measure}"))
 
 
 @dataclass
@@ -195,8 +215,33 @@ def place_figures(place: str) -> tuple[list[str], list[Figure]]:
         fig.years.setdefault(year, {})[kind] = value_text(row)
         if "met" in row:
             fig.met[year] = row["met"].value in ("true", "1")
+        point = _point(row, int(year), kind)
+        if point.values():
+            fig.points[(point.year, point.kind)] = (point, ent.row_value(row, "unit") or "")
+        else:  # a qualitative statement replaces a number of the same year in the table
+            fig.points.pop((point.year, point.kind), None)
     ordered = sorted(figures.values(), key=lambda f: (-len(f.years), f.indicator.label, f.measure))
     return sorted(years), ordered
+
+
+def _point(row, year: int, kind: str) -> Point:
+    """The numbers of one observation row, as the chart draws them."""
+
+    def number(name: str) -> float | None:
+        try:
+            return float(row[name].value) if name in row else None
+        except ValueError:
+            return None
+
+    met = row["met"].value if "met" in row else None
+    return Point(
+        year,
+        "Target" if kind == "target" else "Actual",
+        number("value"),
+        number("lower") if number("value") is None else None,
+        number("upper") if number("value") is None else None,
+        missed=kind == "target" and met in ("false", "0"),
+    )
 
 
 def place_slogans(place: str, reports: list[ReportInfo]) -> list[SloganUse]:
@@ -216,14 +261,16 @@ def place_slogans(place: str, reports: list[ReportInfo]) -> list[SloganUse]:
 
 
 def place_context(place: str) -> dict:
-    """What a place page adds: reports by year, slogans, figures."""
+    """What a place page adds: reports by year, slogans, figures and their charts."""
     reports = corpus().of_place(place)
     years, figures = place_figures(place)
+    charts = [(f, chart) for f in figures if (chart := f.chart())]
     return {
         "place_reports": reports,
         "place_slogans": place_slogans(place, reports) if reports else [],
         "figure_years": years,
         "figures": figures,
+        "figure_charts": charts,
     }
 
 
