@@ -14,6 +14,7 @@ made here: they keep the raw values.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -23,7 +24,7 @@ import pyoxigraph as ox
 from ..queries import Column, NamedQuery
 from . import entities as ent
 from .corpus import corpus
-from .db import get_store
+from .db import get_backend
 from .search import term_index
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -31,12 +32,14 @@ _NUMERIC = {
     XSD + t
     for t in ("integer", "int", "long", "short", "decimal", "double", "float", "nonNegativeInteger")
 }
+# Every label of the store, read once per store version (a few thousand, 50 ms): a catalogue
+# answer of a thousand rows named its IRIs in batches of 200, 11 ms each.
 _Q_LABELS = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?x ?label WHERE { VALUES ?x { %s } ?x rdfs:label|skos:prefLabel ?label }
+SELECT ?x ?label WHERE { ?x rdfs:label|skos:prefLabel ?label FILTER(isIRI(?x)) }
 """
-_BATCH = 200
+_LOCK = threading.Lock()
 _IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+\Z")
 
 
@@ -65,25 +68,38 @@ def labels(iris: Iterable[str]) -> dict[str, str]:
             out[iri] = vocab[iri].get("zh") or next(iter(vocab[iri].values()))
         else:
             rest.append(iri)
-    found: dict[str, list[ox.Literal]] = {}
-    for i in range(0, len(rest), _BATCH):
-        # IRIs from result rows, written by pyoxigraph itself: nothing a user typed is pasted.
-        values = " ".join(str(ox.NamedNode(x)) for x in rest[i : i + _BATCH])
-        for row in get_store().select(_Q_LABELS % values):
-            found.setdefault(row["x"].value, []).append(row["label"])
-    for iri, literals in found.items():
-        best = sorted(literals, key=lambda lit: (lit.language not in ("zh", None), lit.value))
-        out[iri] = best[0].value
+    index = label_index()
+    out.update((iri, index[iri]) for iri in rest if iri in index)
     return out
+
+
+def label_index() -> dict[str, str]:
+    """Each labelled IRI of the served store → its label (``rdfs:label`` or
+    ``skos:prefLabel``; Chinese or plain first, then the least), once per store version."""
+    backend = get_backend()
+    found = backend.extras.get("labels")
+    if found is None:
+        with _LOCK:
+            found = backend.extras.get("labels")
+            if found is None:
+                literals: dict[str, list[ox.Literal]] = {}
+                for row in backend.store.select(_Q_LABELS):
+                    literals.setdefault(row["x"].value, []).append(row["label"])
+                found = {
+                    iri: min(
+                        lits, key=lambda lit: (lit.language not in ("zh", None), lit.value)
+                    ).value
+                    for iri, lits in literals.items()
+                }
+                backend.extras["labels"] = found
+    return found
 
 
 def href(iri: str) -> str:
     """A term's page when ``iri`` is a term, else its ``/id/`` page (or the IRI itself)."""
     base = ent.base_iri()
     if iri.startswith(base) and term_index().get(iri) is not None:
-        from flask import url_for
-
-        return url_for("terms.term", key=iri[len(base) :])
+        return ent.key_href("terms.term", iri[len(base) :])
     return ent.local_href(iri)
 
 
