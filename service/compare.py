@@ -3,7 +3,8 @@
 - a place: its reports over the years, the slogans they use (each linked to the term all
   reports share) and its figures, indicator by indicator and year by year, targets beside
   actuals (met or missed, from ``pol:Attainment``);
-- a report: its outline, its targets, and the things it names, by kind.
+- a report: its outline, its targets, the things it names, by kind, and the spans of its text
+  they were read from.
 
 A slogan across reports is the shared term's page (``terms.py``); an indicator across places
 and years is the indicator's page (``entities.indicator_series``).
@@ -95,6 +96,17 @@ SELECT DISTINCT ?report ?obs ?indicator ?label ?period ?measure ?value ?lower ?u
 }
 ORDER BY ?start
 """.replace("{values}", _OBSERVATION_VALUES)
+_Q_SPANS = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?report ?start ?end ?thing ?label WHERE {
+  ?span pol:inReport ?report ; pol:start ?start ; pol:end ?end .
+  FILTER NOT EXISTS { ?span a pol:Sentence }
+  OPTIONAL { ?thing prov:wasDerivedFrom ?span OPTIONAL { ?thing (rdfs:label|skos:prefLabel) ?label } }
+}
+"""
 _BOUNDS = {"AtLeast": "≥", "AtMost": "≤", "About": "≈"}
 KIND_ORDER = (
     ("Slogan", "提法"),
@@ -108,16 +120,17 @@ KIND_ORDER = (
     ("Place", "地点"),
 )
 
-
-# Each query above runs once per store version over the whole store (a few hundred ms in
-# all, at startup), its rows kept by place or report: a page then reads its rows in
-# microseconds, where the same query bound to one place or report took up to a second.
+# Each query above runs once per store version over the whole store (about two seconds in all,
+# in the warm-up before the first request), its rows kept by place or report: a page then reads
+# its rows in microseconds, where the same query bound to one place or report took 40 ms to a
+# second.
 _TABLES = {
     "figures": (_Q_PLACE_FIGURES, "place"),
     "slogans": (_Q_SLOGANS, "place"),
     "outline": (_Q_OUTLINE, "report"),
     "named": (_Q_NAMED, "report"),
     "targets": (_Q_REPORT_TARGETS, "report"),
+    "spans": (_Q_SPANS, "report"),  # 40 ms a report page; about a second for them all
 }
 _LOCK = threading.Lock()
 
@@ -347,6 +360,11 @@ def report_targets(report: str) -> list[dict]:
             }
         )
     return out
+
+
+def report_spans(report: str) -> list[dict]:
+    """The spans of the report's text with what was read from each (``entities.report_text``)."""
+    return _rows("spans", report)
 
 
 def report_things(report: str) -> list[tuple[str, list[tuple[ent.Link, int]]]]:

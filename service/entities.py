@@ -228,17 +228,6 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX pol: <https://w3id.org/policykg/ontology#>
 SELECT ?x ?label WHERE { ?x rdfs:label ?label FILTER(STRSTARTS(STR(?x), STR(pol:))) }
 """
-_Q_REPORT_SPANS = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?report ?start ?end ?thing ?label WHERE {
-  ?span pol:inReport ?report ; pol:start ?start ; pol:end ?end .
-  FILTER NOT EXISTS { ?span a pol:Sentence }
-  OPTIONAL { ?thing prov:wasDerivedFrom ?span OPTIONAL { ?thing (rdfs:label|skos:prefLabel) ?label } }
-}
-"""
 _Q_OBSERVATIONS = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX pol: <https://w3id.org/policykg/ontology#>
@@ -793,14 +782,15 @@ def schema_org(desc: Description, definition: str = "") -> Markup:
 # ---------------------------------------------------------------- report text
 
 
-def report_text(report: str, text: str, highlight: tuple[int, int] | None) -> Markup:
-    """The report's text as HTML, every extracted span marked and linked to what it names.
+def report_text(text: str, rows: Iterable[dict], highlight: tuple[int, int] | None) -> Markup:
+    """The report's text as HTML, every extracted span (``rows``: ``start``, ``end``, and the
+    ``thing`` read from it with its ``label``) marked and linked to what it names.
 
     ``highlight`` (from ``?hl=start-end``) is marked as the target; anchors ``span-S-E`` sit at
     each span's start so ``#span-S-E`` scrolls to it.
     """
     spans: dict[tuple[int, int], list[Link]] = defaultdict(list)
-    for row in get_store().query(_Q_REPORT_SPANS, bindings={"report": ox.NamedNode(report)}):
+    for row in rows:
         key = (int(row["start"].value), int(row["end"].value))
         if "thing" in row:
             spans[key].append(link(row["thing"].value, row_value(row, "label")))
@@ -988,7 +978,7 @@ def entity(key: str):
             (f.value for s in desc.statements if s.prop.iri == POL + "text" for f in s.values), ""
         )
         hl = _parse_highlight(request.args.get("hl"))
-        context["text"] = report_text(iri, str(text), hl)
+        context["text"] = report_text(str(text), compare.report_spans(iri), hl)
         context["statements"] = [s for s in desc.statements if s.prop.iri != POL + "text"]
         return render_template("report.html", **context)
     if "Indicator" in kinds:
