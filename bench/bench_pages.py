@@ -74,6 +74,8 @@ def page_urls(app) -> dict[str, list[str]]:
             key=lambda t: t.iri,
         )
         reports = corpus().reports
+        # the place with the most reports: the longest series of figures and charts
+        busiest = max(corpus().places().values(), key=len)[0].place
 
     def pick(iris: list[str], prefix: str, n: int = 6) -> list[str]:
         found = sorted(iris)
@@ -95,7 +97,7 @@ def page_urls(app) -> dict[str, list[str]]:
         "slogan comparison": ["/terms/" + iri[len(BASE) :] for iri in shared],
         "entity": pick(by_kind.get("Enterprise", []), "/id/"),
         "indicator": pick(by_kind.get("Indicator", []), "/id/"),
-        "place": pick(by_kind.get("Place", []), "/id/"),
+        "place": ["/id/" + busiest[len(BASE) :], *pick(by_kind.get("Place", []), "/id/", 5)],
         "report": pick(by_kind.get("Report", []), "/id/"),
         "catalogue": ["/queries"],
         "catalogue question": catalogue,
