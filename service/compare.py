@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from markupsafe import Markup
 
@@ -172,7 +173,7 @@ class Figure:
     # (year, kind) → (the numbers to draw, unit): the same value as ``years`` writes out
     points: dict[tuple[int, str], tuple[Point, str]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def unit(self) -> str:
         """The unit most of the drawn values are stated in (the chart's y axis)."""
         units = Counter(unit for _, unit in self.points.values())
@@ -218,10 +219,10 @@ def place_figures(place: str) -> tuple[list[str], list[Figure]]:
     for row in _rows("figures", place):
         iri = row["indicator"].value
         measure = "增速" if row["measure"].value.endswith("GrowthRate") else "总量"
-        fig = figures.setdefault(
-            (iri, measure),
-            Figure(ent.Link(iri, href(iri), ent.row_value(row, "label") or iri), measure),
-        )
+        fig = figures.get((iri, measure))
+        if fig is None:  # its link made once, not once per row
+            link = ent.Link(iri, href(iri), ent.row_value(row, "label") or iri)
+            fig = figures[(iri, measure)] = Figure(link, measure)
         year = row["period"].value[:4]
         years.add(year)
         kind = "target" if row["kind"].value.endswith("Target") else "actual"
@@ -266,7 +267,9 @@ def place_slogans(place: str, reports: list[ReportInfo]) -> list[SloganUse]:
         if report is None:
             continue
         term = row["term"].value if "term" in row else row["slogan"].value
-        use = uses.setdefault(term, SloganUse(ent.Link(term, href(term), row["label"].value), []))
+        use = uses.get(term)
+        if use is None:
+            use = uses[term] = SloganUse(ent.Link(term, href(term), row["label"].value), [])
         use.years.append((report.year, href(row["slogan"].value)))
     for use in uses.values():
         use.years.sort()
