@@ -78,12 +78,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def warm(app: Flask) -> None:
     """Build what pages read from the served store version (term and full-text indexes, the
-    collection, comparison tables, vocabulary names) and the map outlines, so that no request
-    waits for them."""
-    from . import compare, corpus, entities, fulltext, maps, search
+    collection, comparison tables, vocabulary names, labels), the map outlines and the page
+    templates, so that no request waits for them."""
+    from . import answers, compare, corpus, entities, fulltext, maps, search
 
     with app.app_context():
         search.term_index()
+        answers.label_index()
         fulltext.fulltext_index()
         corpus.corpus()
         entities.vocab_labels()
@@ -91,6 +92,8 @@ def warm(app: Flask) -> None:
         entities.assertions()
         compare.tables()
     maps.provinces()
+    for name in app.jinja_env.list_templates(extensions=["html"]):
+        app.jinja_env.get_template(name)  # compiled now, not on its first request (50–150 ms)
 
 
 def warm_in_background(app: Flask) -> threading.Thread:

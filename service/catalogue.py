@@ -28,7 +28,7 @@ import json
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from ..queries import NamedQuery, ParameterError, UnknownQuery, get_query, load_catalogue
-from .answers import catalogue_rows
+from .answers import catalogue_rows, rows_html
 from .errors import ServiceError
 from .negotiation import negotiate
 from .results import Job
@@ -41,6 +41,9 @@ JSON_RESULTS = "application/sparql-results+json"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger")}
 _DECIMALS = {XSD + t for t in ("decimal", "double", "float")}
+
+
+bp.add_app_template_filter(rows_html, "rows_html")
 
 
 @bp.get("/queries")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH, HEIGHT = 360, 210
-LEFT, RIGHT, TOP, BOTTOM = 52, 20, 26, 40
+LEFT, RIGHT, TOP, BOTTOM = 52, 32, 26, 40
 INSET = 24  # between the y axis and the first year, so that its point stands clear
 SERIES = {  # kind → (label, colour, dash)
     "Target": ("目标 target", "#c0392b", "5 3"),

@@ -3,7 +3,8 @@
 - a place: its reports over the years, the slogans they use (each linked to the term all
   reports share) and its figures, indicator by indicator and year by year, targets beside
   actuals (met or missed, from ``pol:Attainment``);
-- a report: its outline, its targets, and the things it names, by kind.
+- a report: its outline, its targets, the things it names, by kind, and the spans of its text
+  they were read from.
 
 A slogan across reports is the shared term's page (``terms.py``); an indicator across places
 and years is the indicator's page (``entities.indicator_series``).
@@ -12,11 +13,15 @@ and years is the indicator's page (``entities.indicator_series``).
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from markupsafe import Markup
 
 from . import entities as ent
 from .answers import href, number_text
+from .charts import Point, indicator_chart
 from .corpus import ReportInfo, corpus
 from .db import get_backend
 
@@ -92,6 +97,17 @@ SELECT DISTINCT ?report ?obs ?indicator ?label ?period ?measure ?value ?lower ?u
 }
 ORDER BY ?start
 """.replace("{values}", _OBSERVATION_VALUES)
+_Q_SPANS = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?report ?start ?end ?thing ?label WHERE {
+  ?span pol:inReport ?report ; pol:start ?start ; pol:end ?end .
+  FILTER NOT EXISTS { ?span a pol:Sentence }
+  OPTIONAL { ?thing prov:wasDerivedFrom ?span OPTIONAL { ?thing (rdfs:label|skos:prefLabel) ?label } }
+}
+"""
 _BOUNDS = {"AtLeast": "≥", "AtMost": "≤", "About": "≈"}
 KIND_ORDER = (
     ("Slogan", "提法"),
@@ -105,16 +121,17 @@ KIND_ORDER = (
     ("Place", "地点"),
 )
 
-
-# Each query above runs once per store version over the whole store (a few hundred ms in
-# all, at startup), its rows kept by place or report: a page then reads its rows in
-# microseconds, where the same query bound to one place or report took up to a second.
+# Each query above runs once per store version over the whole store (about two seconds in all,
+# in the warm-up before the first request), its rows kept by place or report: a page then reads
+# its rows in microseconds, where the same query bound to one place or report took 40 ms to a
+# second.
 _TABLES = {
     "figures": (_Q_PLACE_FIGURES, "place"),
     "slogans": (_Q_SLOGANS, "place"),
     "outline": (_Q_OUTLINE, "report"),
     "named": (_Q_NAMED, "report"),
     "targets": (_Q_REPORT_TARGETS, "report"),
+    "spans": (_Q_SPANS, "report"),  # 40 ms a report page; about a second for them all
 }
 _LOCK = threading.Lock()
 
@@ -153,6 +170,23 @@ class Figure:
     measure: str  # 总量 or 增速
     years: dict[str, dict[str, str]] = field(default_factory=dict)  # year → kind → text
     met: dict[str, bool] = field(default_factory=dict)
+    # (year, kind) → (the numbers to draw, unit): the same value as ``years`` writes out
+    points: dict[tuple[int, str], tuple[Point, str]] = field(default_factory=dict)
+
+    @cached_property
+    def unit(self) -> str:
+        """The unit most of the drawn values are stated in (the chart's y axis)."""
+        units = Counter(unit for _, unit in self.points.values())
+        return units.most_common(1)[0][0] if units else ""
+
+    def chart(self) -> Markup:
+        """Targets against actuals by year (``charts.indicator_chart``, as on the indicator's
+        page), the values in the figure's main unit; empty unless two years or more have one."""
+        unit = self.unit
+        points = [p for p, u in self.points.values() if u == unit]
+        if len({p.year for p in points}) < 2:
+            return Markup("")
+        return Markup(indicator_chart(points, unit, f"{self.indicator.label} {self.measure}"))
 
 
 @dataclass
@@ -185,18 +219,43 @@ def place_figures(place: str) -> tuple[list[str], list[Figure]]:
     for row in _rows("figures", place):
         iri = row["indicator"].value
         measure = "增速" if row["measure"].value.endswith("GrowthRate") else "总量"
-        fig = figures.setdefault(
-            (iri, measure),
-            Figure(ent.Link(iri, href(iri), ent.row_value(row, "label") or iri), measure),
-        )
+        fig = figures.get((iri, measure))
+        if fig is None:  # its link made once, not once per row
+            link = ent.Link(iri, href(iri), ent.row_value(row, "label") or iri)
+            fig = figures[(iri, measure)] = Figure(link, measure)
         year = row["period"].value[:4]
         years.add(year)
         kind = "target" if row["kind"].value.endswith("Target") else "actual"
         fig.years.setdefault(year, {})[kind] = value_text(row)
         if "met" in row:
             fig.met[year] = row["met"].value in ("true", "1")
+        point = _point(row, int(year), kind)
+        if point.values():
+            fig.points[(point.year, point.kind)] = (point, ent.row_value(row, "unit") or "")
+        else:  # a qualitative statement replaces a number of the same year in the table
+            fig.points.pop((point.year, point.kind), None)
     ordered = sorted(figures.values(), key=lambda f: (-len(f.years), f.indicator.label, f.measure))
     return sorted(years), ordered
+
+
+def _point(row, year: int, kind: str) -> Point:
+    """The numbers of one observation row, as the chart draws them."""
+
+    def number(name: str) -> float | None:
+        try:
+            return float(row[name].value) if name in row else None
+        except ValueError:
+            return None
+
+    met = row["met"].value if "met" in row else None
+    return Point(
+        year,
+        "Target" if kind == "target" else "Actual",
+        number("value"),
+        number("lower") if number("value") is None else None,
+        number("upper") if number("value") is None else None,
+        missed=kind == "target" and met in ("false", "0"),
+    )
 
 
 def place_slogans(place: str, reports: list[ReportInfo]) -> list[SloganUse]:
@@ -208,7 +267,9 @@ def place_slogans(place: str, reports: list[ReportInfo]) -> list[SloganUse]:
         if report is None:
             continue
         term = row["term"].value if "term" in row else row["slogan"].value
-        use = uses.setdefault(term, SloganUse(ent.Link(term, href(term), row["label"].value), []))
+        use = uses.get(term)
+        if use is None:
+            use = uses[term] = SloganUse(ent.Link(term, href(term), row["label"].value), [])
         use.years.append((report.year, href(row["slogan"].value)))
     for use in uses.values():
         use.years.sort()
@@ -216,14 +277,16 @@ def place_slogans(place: str, reports: list[ReportInfo]) -> list[SloganUse]:
 
 
 def place_context(place: str) -> dict:
-    """What a place page adds: reports by year, slogans, figures."""
+    """What a place page adds: reports by year, slogans, figures and their charts."""
     reports = corpus().of_place(place)
     years, figures = place_figures(place)
+    charts = [(f, chart) for f in figures if (chart := f.chart())]
     return {
         "place_reports": reports,
         "place_slogans": place_slogans(place, reports) if reports else [],
         "figure_years": years,
         "figures": figures,
+        "figure_charts": charts,
     }
 
 
@@ -300,6 +363,11 @@ def report_targets(report: str) -> list[dict]:
             }
         )
     return out
+
+
+def report_spans(report: str) -> list[dict]:
+    """The spans of the report's text with what was read from each (``entities.report_text``)."""
+    return _rows("spans", report)
 
 
 def report_things(report: str) -> list[tuple[str, list[tuple[ent.Link, int]]]]:

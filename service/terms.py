@@ -139,7 +139,10 @@ _Q_SLOGAN_LABEL = (
     _PREFIXES
     + "SELECT ?s ?label WHERE { ?s a pol:Slogan OPTIONAL { ?s (rdfs:label|skos:prefLabel) ?label } }"
 )
-_Q_TREE_INDUSTRIES = _PREFIXES + "ASK { ?t pol:hasComponent* ?industry . ?industry a pol:Industry }"
+_Q_TREE_INDUSTRIES = (
+    _PREFIXES
+    + "SELECT DISTINCT ?t WHERE { ?t pol:hasComponent* ?industry . ?industry a pol:Industry }"
+)
 # Other things a term is tied to by the ontology's own properties (enterprise → industry...).
 _Q_LINKS = (
     _PREFIXES
@@ -256,31 +259,52 @@ def term_details(term: Term, key: str) -> TermDetails:
     """Read the term's page from the store: a shared term gathers each report's version."""
     if term.shared:
         return shared_details(term, key)
-    node = ox.NamedNode(term.iri)
-    evidence = ent.evidence(term.iri)
-    shared = term_index().get(term.version_of) if term.version_of else None
-    return TermDetails(
-        shared=term_link(shared.iri, shared.label) if shared else None,
-        term=term,
-        key=key,
-        definitions=definitions(node),
-        tree=parts_tree(term, evidence),
-        leaders=_links(get_store().select(_Q_LEADERS, {"t": node}), "x"),
-        related=related_slogans(node),
-        links=linked(node),
-        mentions=ent.mentions(term.iri),
-        evidence=evidence,
-    )
+    return details_of([term], key)[term.iri]
+
+
+def details_of(terms: list[Term], key: str | None = None) -> dict[str, TermDetails]:
+    """The details of each of ``terms`` (none shared), each query run once for all of them.
+
+    ``key`` is the page's key when there is one term; several are read as the versions of a
+    shared term, whose pages show no other links (:func:`linked` is left out for them).
+    """
+    iris = [t.iri for t in terms]
+    evidence = ent.evidence_of(iris)
+    defs = definitions_of(iris)
+    trees = parts_trees(terms, evidence)
+    leaders = ent.rows_for(_Q_LEADERS, "t", iris)
+    related = related_slogans_of(iris)
+    links = linked_of(iris) if len(terms) == 1 else {}
+    mentions = ent.mentions_of(iris)
+    out = {}
+    for term in terms:
+        shared = term_index().get(term.version_of) if term.version_of else None
+        out[term.iri] = TermDetails(
+            shared=term_link(shared.iri, shared.label) if shared else None,
+            term=term,
+            key=key if key is not None and len(terms) == 1 else _key_of(term.iri),
+            definitions=defs[term.iri],
+            tree=trees[term.iri],
+            leaders=_links(leaders[term.iri], "x"),
+            related=related[term.iri],
+            links=links.get(term.iri, []),
+            mentions=mentions[term.iri],
+            evidence=evidence[term.iri],
+        )
+    return out
 
 
 def shared_details(term: Term, key: str) -> TermDetails:
     """A term many reports use (“两新”): no parts of its own, each report's version in turn,
     ordered by place and date, and every version's mentions."""
-    versions = []
-    for row in get_store().select(_Q_VERSIONS, {"t": ox.NamedNode(term.iri)}):
+    found = []
+    for row in get_store().query(_Q_VERSIONS, bindings={"t": ox.NamedNode(term.iri)}):
         version = term_index().get(row["v"].value)
-        if version is None:
-            continue
+        if version is not None:
+            found.append((row, version))
+    details = details_of([version for _, version in found])
+    versions = []
+    for row, version in found:
         report = row["report"].value
         label = ent.row_value(row, "rlabel") or ent.row_value(row, "title")
         versions.append(
@@ -288,7 +312,7 @@ def shared_details(term: Term, key: str) -> TermDetails:
                 report=ent.link(report, label),
                 place=ent.row_value(row, "place") or "",
                 date=ent.row_value(row, "date") or "",
-                details=term_details(version, _key_of(version.iri)),
+                details=details[version.iri],
             )
         )
     versions.sort(key=lambda v: (v.place, v.date, v.report.iri))
@@ -308,18 +332,28 @@ def shared_details(term: Term, key: str) -> TermDetails:
 
 def definitions(node: ox.NamedNode) -> list[Definition]:
     """The glossary entries defining the term, by report and then by printed number."""
-    out = []
-    for row in get_store().select(_Q_DEFINITIONS, {"t": node}):
-        report = row.get("report")
-        out.append(
-            Definition(
-                entry=ent.link(row["e"].value, ent.row_value(row, "label")),
-                number=ent.row_value(row, "number") or "",
-                definition=row["def"].value,
-                report=ent.link(report.value, ent.row_value(row, "title")) if report else None,
-            )
+    return definitions_of([node.value])[node.value]
+
+
+def definitions_of(iris: list[str]) -> dict[str, list[Definition]]:
+    """:func:`definitions` of each of ``iris``."""
+    return {
+        iri: sorted(
+            (_definition(row) for row in rows),
+            key=lambda d: (d.report.iri if d.report else "", _number(d.number)),
         )
-    return sorted(out, key=lambda d: (d.report.iri if d.report else "", _number(d.number)))
+        for iri, rows in ent.rows_for(_Q_DEFINITIONS, "t", iris).items()
+    }
+
+
+def _definition(row: dict) -> Definition:
+    report = row.get("report")
+    return Definition(
+        entry=ent.link(row["e"].value, ent.row_value(row, "label")),
+        number=ent.row_value(row, "number") or "",
+        definition=row["def"].value,
+        report=ent.link(report.value, ent.row_value(row, "title")) if report else None,
+    )
 
 
 def parts_tree(term: Term, evidence: ent.EvidenceMap | None = None) -> Node:
@@ -330,11 +364,23 @@ def parts_tree(term: Term, evidence: ent.EvidenceMap | None = None) -> Node:
     others after them by pinyin. ``evidence`` (from ``entities.evidence``) gives each part the
     passages its pol:hasComponent was read from.
     """
-    node = ox.NamedNode(term.iri)
+    return parts_trees([term], {term.iri: evidence or {}})[term.iri]
+
+
+def parts_trees(terms: list[Term], evidence: dict[str, ent.EvidenceMap]) -> dict[str, Node]:
+    """:func:`parts_tree` of each of ``terms``, with the evidence of each term's links."""
+    rows = ent.rows_for(_Q_PARTS, "t", [t.iri for t in terms])
+    members = _industry_members([t.iri for t in terms])
+    return {
+        t.iri: _tree(t, rows[t.iri], members.get(t.iri, {}), evidence.get(t.iri, {})) for t in terms
+    }
+
+
+def _tree(term: Term, rows: list[dict], members: dict, evidence: ent.EvidenceMap) -> Node:
     children: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, str] = {term.iri: term.label}
     kinds: dict[str, str] = {term.iri: term.kind}
-    for row in get_store().select(_Q_PARTS, {"t": node}):
+    for row in rows:
         parent, part = row["parent"].value, row["part"].value
         if part not in children[parent]:
             children[parent].append(part)
@@ -344,11 +390,10 @@ def parts_tree(term: Term, evidence: ent.EvidenceMap | None = None) -> Node:
             kind = row["type"].value[len(ent.POL) :]
             if kind in KIND_NAMES:
                 kinds[part] = kind
-    members = _industry_members(node)
     index = term_index()
 
     def build(iri: str, seen: frozenset[str], text: str, parent: str = "") -> Node:
-        found = (evidence or {}).get((parent, ent.POL + "hasComponent", iri), [])
+        found = evidence.get((parent, ent.POL + "hasComponent", iri), [])
         n = Node(ent.link(iri, labels.get(iri)), kinds.get(iri, ""), found)
         n.enterprises, n.projects = members.get(iri, ([], []))
         own = index.get(iri)
@@ -365,45 +410,81 @@ def parts_tree(term: Term, evidence: ent.EvidenceMap | None = None) -> Node:
     return build(term.iri, frozenset({term.iri}), "")
 
 
-def _industry_members(node: ox.NamedNode) -> dict[str, tuple[list[ent.Link], list[ent.Link]]]:
-    found: dict[str, tuple[dict[str, ent.Link], dict[str, ent.Link]]] = defaultdict(
-        lambda: ({}, {})
-    )
-    if not get_store().ask(_Q_TREE_INDUSTRIES, {"t": node}):
-        return {}  # most terms: the members query costs 50 ms even when it finds nothing
-    for row in get_store().select(_Q_MEMBERS, {"t": node}):
-        x = row["x"].value
-        which = 0 if row["kind"].value == ent.POL + "Enterprise" else 1
-        found[row["industry"].value][which][x] = ent.link(x, ent.row_value(row, "label"))
-    return {iri: (_sorted(e.values()), _sorted(p.values())) for iri, (e, p) in found.items()}
+Members = dict[str, tuple[list[ent.Link], list[ent.Link]]]  # industry → enterprises, projects
+
+
+def _industry_members(iris: list[str]) -> dict[str, Members]:
+    """For each of ``iris`` with industries in its tree: each industry's members."""
+    # most terms have none, and the members query costs 50 ms even when it finds nothing
+    with_industries = [
+        iri for iri, rows in ent.rows_for(_Q_TREE_INDUSTRIES, "t", iris).items() if rows
+    ]
+    out = {}
+    for iri, rows in ent.rows_for(_Q_MEMBERS, "t", with_industries).items():
+        found: dict[str, tuple[dict[str, ent.Link], dict[str, ent.Link]]] = defaultdict(
+            lambda: ({}, {})
+        )
+        for row in rows:
+            x = row["x"].value
+            which = 0 if row["kind"].value == ent.POL + "Enterprise" else 1
+            found[row["industry"].value][which][x] = ent.link(x, ent.row_value(row, "label"))
+        out[iri] = {
+            industry: (_sorted(e.values()), _sorted(p.values()))
+            for industry, (e, p) in found.items()
+        }
+    return out
 
 
 def related_slogans(node: ox.NamedNode) -> list[tuple[ent.Link, str]]:
     """Slogans that contain the term, share its glossary entry or share a part with it."""
+    return related_slogans_of([node.value])[node.value]
+
+
+def related_slogans_of(iris: list[str]) -> dict[str, list[tuple[ent.Link, str]]]:
+    """:func:`related_slogans` of each of ``iris``: each reason's query once for all, then
+    the labels of every slogan found in one more."""
     reasons = {"contains": "包含此项 contains it", "glossary": "同一解释 same entry",
                "shares": "共有部分 shares parts"}  # fmt: skip
-    seen: dict[str, tuple[ent.Link, str]] = {}
+    found: dict[str, list[tuple[str, str]]] = {iri: [] for iri in iris}
     for why, sparql in _Q_RELATED.items():
-        for row in get_store().select(_PREFIXES + sparql, {"t": node}):
-            iri = row["s"].value
-            if iri == node.value or iri in seen:
-                continue
-            rows = get_store().select(_Q_SLOGAN_LABEL, {"s": row["s"]})
-            if rows:  # a slogan
-                seen[iri] = (ent.link(iri, ent.row_value(rows[0], "label")), reasons[why])
-    return sorted(seen.values(), key=lambda r: r[0].label)
+        for iri, rows in ent.rows_for(_PREFIXES + sparql, "t", iris).items():
+            found[iri].extend((row["s"].value, why) for row in rows)
+    others = {s for pairs in found.values() for s, _ in pairs}
+    slogans = {  # the first label of each slogan among them
+        s: ent.row_value(rows[0], "label")
+        for s, rows in ent.rows_for(_Q_SLOGAN_LABEL, "s", sorted(others)).items()
+        if rows
+    }
+    out = {}
+    for iri, pairs in found.items():
+        seen: dict[str, tuple[ent.Link, str]] = {}
+        for s, why in pairs:
+            if s != iri and s not in seen and s in slogans:
+                seen[s] = (ent.link(s, slogans[s]), reasons[why])
+        out[iri] = sorted(seen.values(), key=lambda r: r[0].label)
+    return out
 
 
 def linked(node: ox.NamedNode) -> list[tuple[ent.Link, str, list[ent.Link]]]:
     """(property, direction, things) for the term's other ties in the ontology's terms."""
-    groups: dict[tuple[str, str], dict[str, ent.Link]] = defaultdict(dict)
-    for row in get_store().select(_Q_LINKS, {"t": node}):
-        x = row["x"].value
-        groups[(row["p"].value, row["dir"].value)].setdefault(x, ent.link(x, row["label"].value))
-    return [
-        (ent.link(p, ent.vocab_label(p)), direction, list(things.values()))
-        for (p, direction), things in groups.items()
-    ]
+    return linked_of([node.value])[node.value]
+
+
+def linked_of(iris: list[str]) -> dict[str, list[tuple[ent.Link, str, list[ent.Link]]]]:
+    """:func:`linked` of each of ``iris``."""
+    out = {}
+    for iri, rows in ent.rows_for(_Q_LINKS, "t", iris).items():
+        groups: dict[tuple[str, str], dict[str, ent.Link]] = defaultdict(dict)
+        for row in rows:
+            x = row["x"].value
+            groups[(row["p"].value, row["dir"].value)].setdefault(
+                x, ent.link(x, row["label"].value)
+            )
+        out[iri] = [
+            (ent.link(p, ent.vocab_label(p)), direction, list(things.values()))
+            for (p, direction), things in groups.items()
+        ]
+    return out
 
 
 @dataclass
@@ -462,7 +543,7 @@ def term_link(iri: str, label: str | None = None) -> ent.Link:
     term = term_index().get(iri)
     base = ent.base_iri()
     if term and iri.startswith(base):
-        return ent.Link(iri, url_for("terms.term", key=iri[len(base) :]), label or term.label)
+        return ent.Link(iri, ent.key_href("terms.term", iri[len(base) :]), label or term.label)
     return ent.link(iri, label)
 
 

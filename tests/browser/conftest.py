@@ -9,6 +9,8 @@ import pytest
 
 from policykg.service.testing import LiveServer
 
+from ..conftest import SOURCES
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -17,6 +19,18 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 def site(seed_store_dir) -> str:
     """The running server's root URL, serving the founding report's store."""
     with LiveServer(seed_store_dir, WORKERS=1) as live:
+        yield live.url
+
+
+@pytest.fixture(scope="session")
+def hailar_site(tmp_path_factory) -> str:
+    """The running server over the development series of targets and results: the eight
+    海拉尔区 reports, 2012–2019, each year's targets joined to the next report's results."""
+    from policykg.kg.build import build
+
+    store_dir = tmp_path_factory.mktemp("hailar") / "store"
+    build(sorted(SOURCES.glob("hailaer-district_*.txt")), store_dir, dumps=False)
+    with LiveServer(store_dir, WORKERS=1) as live:
         yield live.url
 
 

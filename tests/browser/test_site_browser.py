@@ -110,6 +110,49 @@ def test_place_and_report_pages_compare(any_page, site):
     expect(page.locator("section.report-things a", has_text="平高集团").first).to_be_visible()
 
 
+HAILAR = "/id/place/150702"  # 海拉尔区 (GB/T 2260), reports 2012–2019
+
+
+def test_the_place_page_charts_targets_against_results(any_page, hailar_site):
+    """Read by hand: GDP growth targets 21% (2012) · 20% · 11% · 8% · 7.5% · 7.5% · 6% · 3.5%
+    (2019), each year's report; the results the next report gives, 18.5% for 2012 (2013 report)
+    and 10.1% for 2013 (2014 report): both targets missed."""
+    page = any_page
+    page.goto(hailar_site + HAILAR)
+    figure = page.locator("section.place-charts figure").filter(
+        has=page.locator("figcaption", has_text="地区生产总值 · 增速")
+    )
+    expect(figure).to_have_count(1)
+    chart = figure.locator("svg.chart")
+    expect(chart).to_be_visible()
+    labels = set(chart.locator("text").all_text_contents())
+    assert {str(year) for year in range(2012, 2020)} <= labels
+    assert {"21", "18.5", "20", "10.1", "3.5"} <= labels  # targets as markers, results as a line
+    expect(chart.locator("path.target")).to_have_count(8)
+    expect(chart.locator("polyline.series-actual")).to_have_count(1)
+    missed = chart.locator("text.missed title")
+    assert {"2012 未完成 missed", "2013 未完成 missed"} <= set(missed.all_text_contents())
+    # the caption leads to the indicator's own page, with its charts across places
+    figure.locator("figcaption a").click()
+    expect(page).to_have_url(re.compile(r"/id/indicator/"))
+    expect(page.locator("figure.series svg.chart").first).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_place_page_with_charts_fits_the_screen(browser, hailar_site, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(hailar_site + HAILAR)
+    expect(page.locator("section.place-charts svg.chart").first).to_be_visible()
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{HAILAR} is {overflow}px too wide at {width}px"
+    box = page.locator("section.place-charts svg.chart").first.bounding_box()
+    assert box["width"] <= width
+    context.close()
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_no_page_overflows_the_screen(browser, site, width):
     context = browser.new_context(viewport={"width": width, "height": 800})
