@@ -244,9 +244,15 @@ class Store(ABC):
             raise ValueError("ask() needs an ASK query")
         return result
 
-    def construct(self, sparql: str, bindings: Bindings | None = None) -> list[ox.Triple]:
+    def construct(
+        self,
+        sparql: str,
+        bindings: Bindings | None = None,
+        *,
+        default_graphs: list[str] | None = None,
+    ) -> list[ox.Triple]:
         """Triples of a CONSTRUCT or DESCRIBE query, with variables bound to ``bindings``."""
-        result = self.query(sparql, bindings=bindings)
+        result = self.query(sparql, bindings=bindings, default_graphs=default_graphs)
         if not isinstance(result, list) or (result and not isinstance(result[0], ox.Triple)):
             raise ValueError("construct() needs a CONSTRUCT or DESCRIBE query")
         return result  # type: ignore[return-value]

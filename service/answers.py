@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 import pyoxigraph as ox
 from markupsafe import Markup, escape
@@ -112,7 +113,7 @@ def label_index() -> dict[str, str]:
             if found is None:
                 literals: dict[str, list[ox.Literal]] = {}
                 for row in backend.store.select(_Q_LABELS):
-                    literals.setdefault(row["x"].value, []).append(row["label"])
+                    literals.setdefault(row["x"].value, []).append(cast(ox.Literal, row["label"]))
                 found = {
                     iri: min(
                         lits, key=lambda lit: (lit.language not in ("zh", None), lit.value)

@@ -32,7 +32,8 @@ ENTRY_OVERHEAD = 200  # bytes counted per entry besides its body and key text
 class Cached(Protocol):
     """What the cache keeps: an :class:`Answer`, or a page (``pagecache.Page``)."""
 
-    body: bytes
+    @property
+    def body(self) -> bytes: ...
 
 
 def job_key(job: Job) -> Hashable | None:

@@ -153,7 +153,7 @@ def tables() -> dict[str, dict[str, list[dict]]]:
 
 def _grouped(sparql: str, key: str, store) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = defaultdict(list)
-    for row in store.query(sparql):
+    for row in store.select(sparql):
         out[row[key].value].append(row)
     return dict(out)
 
@@ -205,10 +205,11 @@ def value_text(row, prefix: str = "") -> str:
 
     unit = v("unit") or ""
     bound = _BOUNDS.get((v("bound") or "").rsplit("#", 1)[-1], "")
-    if v("value") is not None:
-        return f"{bound}{number_text(v('value'))}{unit}"
-    if v("lower") is not None and v("upper") is not None:
-        return f"{number_text(v('lower'))}—{number_text(v('upper'))}{unit}"
+    value, lower, upper = v("value"), v("lower"), v("upper")
+    if value is not None:
+        return f"{bound}{number_text(value)}{unit}"
+    if lower is not None and upper is not None:
+        return f"{number_text(lower)}—{number_text(upper)}{unit}"
     return v("text") or ""
 
 

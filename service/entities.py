@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from html import escape
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -460,18 +460,18 @@ def describe(iri: str) -> Description | None:
     承建企业), never through evidence nodes; a slogan's parts as one tree.
     """
     node = ox.NamedNode(iri)
-    if not get_store().query(_Q_EXISTS, bindings={"s": node}):
+    if not get_store().ask(_Q_EXISTS, {"s": node}):
         return None
     values: dict[str, dict[str, tuple[Term, set[str], list[ox.Literal]]]] = defaultdict(dict)
     summary = base_iri() + "graph/summary"  # the catalogue's lookup index, not a statement
-    for row in get_store().query(_Q_OUT, bindings={"s": node}):
+    for row in get_store().select(_Q_OUT, {"s": node}):
         if row["g"].value == summary:
             continue
         key = str(row["o"])
         entry = values[row["p"].value].setdefault(key, (row["o"], set(), []))
         entry[1].add(row["g"].value)
         if "label" in row:
-            entry[2].append(row["label"])
+            entry[2].append(cast(ox.Literal, row["label"]))
     own_labels = [
         o
         for p in (RDFS_LABEL, PREFIXES["skos"] + "prefLabel")
@@ -518,10 +518,10 @@ def _drop_repeated(values: dict[str, dict], tree: dict[str, list[Link]]) -> None
 def _part_tree(node: ox.NamedNode) -> dict[str, list[Link]]:
     """Each slogan among ``node`` and its parts → its direct parts, by label."""
     labels: dict[tuple[str, str], list[ox.Literal]] = defaultdict(list)
-    for row in get_store().query(_Q_PART_TREE, bindings={"s": node}):
+    for row in get_store().select(_Q_PART_TREE, {"s": node}):
         entry = labels[(row["parent"].value, row["part"].value)]
         if "label" in row:
-            entry.append(row["label"])
+            entry.append(cast(ox.Literal, row["label"]))
     tree: dict[str, list[Link]] = defaultdict(list)
     for (parent, part), names in labels.items():
         tree[parent].append(link(part, _zh_first(names)))
@@ -639,14 +639,15 @@ def incoming(node: ox.NamedNode, found: EvidenceMap | None = None) -> list[Incom
     the count and the first twenty, each with the passages stating its link."""
     found = found if found is not None else {}
     out = []
-    counts = get_store().query(_Q_IN_COUNTS, bindings={"s": node})
+    counts = get_store().select(_Q_IN_COUNTS, {"s": node})
     for row in sorted(counts, key=lambda r: vocab_label(r["p"].value)):
         prop = row["p"]
-        rows = get_store().query(_Q_IN, bindings={"s": node, "p": prop})
+        rows = get_store().select(_Q_IN, {"s": node, "p": prop})
         subjects: dict[str, list[ox.Literal]] = {}
         for r in rows:
             if isinstance(r["x"], ox.NamedNode):
-                subjects.setdefault(r["x"].value, []).extend([r["label"]] if "label" in r else [])
+                label = [cast(ox.Literal, r["label"])] if "label" in r else []
+                subjects.setdefault(r["x"].value, []).extend(label)
         facts = [
             Fact(
                 link(x, _zh_first(labels)),
@@ -672,7 +673,7 @@ def rows_for(sparql: str, var: str, iris: Iterable[str]) -> dict[str, list[dict]
     values = " ".join(str(ox.NamedNode(iri)) for iri in out)
     at = sparql.index("WHERE {") + len("WHERE {")
     query = f"{sparql[:at]}\n  VALUES ?{var} {{ {values} }}{sparql[at:]}"
-    for row in get_store().query(query):
+    for row in get_store().select(query):
         out[row[var].value].append(row)
     return out
 
@@ -759,7 +760,7 @@ def assertions() -> dict[str, list[dict]]:
     found = backend.extras.get("assertions")
     if found is None:
         index: dict[str, list[dict]] = defaultdict(list)
-        for row in backend.store.query(_Q_ASSERTIONS):
+        for row in backend.store.select(_Q_ASSERTIONS):
             index[row["s"].value].append(row)
             if row["o"].value != row["s"].value:
                 index[row["o"].value].append(row)
@@ -876,7 +877,7 @@ _BOUNDS = {"AtLeast": "≥", "AtMost": "≤", "About": "≈"}
 def indicator_series(iri: str) -> list[Series]:
     """Observations of an indicator, grouped by area and measure, for charts and tables."""
     groups: dict[tuple[str, str], Series] = {}
-    for row in get_store().query(_Q_OBSERVATIONS, bindings={"s": ox.NamedNode(iri)}):
+    for row in get_store().select(_Q_OBSERVATIONS, {"s": ox.NamedNode(iri)}):
         area = row_value(row, "areaLabel") or ""
         measure = _local_name(row["measure"].value)
         unit = row_value(row, "unit") or ""
@@ -1021,7 +1022,7 @@ def rdf_description(iri: str, key: str, media_type: str) -> Response:
 
 def named_graph(iri: str, media_type: str) -> ResponseReturnValue:
     """A named graph's IRI: its statements as RDF; browsers go to its row on ``/dumps/``."""
-    if not get_store().query(_Q_GRAPH_EXISTS, bindings={"g": ox.NamedNode(iri)}):
+    if not get_store().ask(_Q_GRAPH_EXISTS, {"g": ox.NamedNode(iri)}):
         abort(404, description=f"没有名为 <{iri}> 的命名图。")
     if media_type == "text/html":
         return redirect(url_for("dumps.listing") + "#" + graph_anchor(iri), 303)
@@ -1030,4 +1031,4 @@ def named_graph(iri: str, media_type: str) -> ResponseReturnValue:
 
 def graph_triples(graph: str) -> list[ox.Triple]:
     """Every statement of the named graph ``graph``."""
-    return get_store().query(_Q_DESCRIBE, default_graphs=[graph])
+    return get_store().construct(_Q_DESCRIBE, default_graphs=[graph])

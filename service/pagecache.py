@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from flask import Flask
 
@@ -59,7 +59,7 @@ class PageCache:
             environ.get("SCRIPT_NAME", ""),
             environ.get("wsgi.url_scheme", ""),
         )
-        page = cache.get(key)
+        page = cast(Page | None, cache.get(key))
         if page is None:
             page = self._render(environ)
             if page.status.startswith("200 ") and not _sets_cookie(page.headers):

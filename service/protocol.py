@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
-from flask import Request
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Request  # Flask's request, or the fast path's bare one
 
 from .errors import ServiceError
 from .negotiation import choose

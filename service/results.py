@@ -263,7 +263,7 @@ def native_solutions_answer(result: ox.QuerySolutions, job: Job) -> Answer:
     if media_type == "text/tab-separated-values":
         return Answer(media_type, body=tsv)
     solutions = ox.parse_query_results(tsv, format=TSV)
-    return Answer(media_type, body=solutions.serialize(format=RESULT_FORMATS[media_type]))
+    return Answer(media_type, body=solutions.serialize(format=RESULT_FORMATS[media_type]) or b"")
 
 
 def native_graph_answer(

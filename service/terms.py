@@ -298,7 +298,7 @@ def shared_details(term: Term, key: str) -> TermDetails:
     """A term many reports use (“两新”): no parts of its own, each report's version in turn,
     ordered by place and date, and every version's mentions."""
     found = []
-    for row in get_store().query(_Q_VERSIONS, bindings={"t": ox.NamedNode(term.iri)}):
+    for row in get_store().select(_Q_VERSIONS, {"t": ox.NamedNode(term.iri)}):
         version = term_index().get(row["v"].value)
         if version is not None:
             found.append((row, version))
