@@ -225,21 +225,24 @@ class Store(ABC):
         bindings: Bindings | None = None,
         *,
         default_graphs: list[str] | None = None,
+        **named: Term,
     ) -> list[Row]:
-        """Rows of a SELECT query, with variables bound to ``bindings`` (name → term).
+        """Rows of a SELECT query, with variables bound to ``bindings`` (name → term) or by
+        keyword.
 
         >>> store = MemoryStore()
         >>> store.select("SELECT ?x WHERE {}", {"x": ox.Literal("四主链")})
         [{'x': <Literal value=四主链 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>}]
         """
-        result = self.query(sparql, bindings=bindings, default_graphs=default_graphs)
+        bound = {**(bindings or {}), **named}
+        result = self.query(sparql, bindings=bound, default_graphs=default_graphs)
         if not isinstance(result, list) or (result and isinstance(result[0], ox.Triple)):
             raise ValueError("select() needs a SELECT query")
         return result  # type: ignore[return-value]
 
-    def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
-        """The answer of an ASK query, with variables bound to ``bindings``."""
-        result = self.query(sparql, bindings=bindings)
+    def ask(self, sparql: str, bindings: Bindings | None = None, **named: Term) -> bool:
+        """The answer of an ASK query, with variables bound to ``bindings`` or by keyword."""
+        result = self.query(sparql, bindings={**(bindings or {}), **named})
         if not isinstance(result, bool):
             raise ValueError("ask() needs an ASK query")
         return result
@@ -250,9 +253,12 @@ class Store(ABC):
         bindings: Bindings | None = None,
         *,
         default_graphs: list[str] | None = None,
+        **named: Term,
     ) -> list[ox.Triple]:
-        """Triples of a CONSTRUCT or DESCRIBE query, with variables bound to ``bindings``."""
-        result = self.query(sparql, bindings=bindings, default_graphs=default_graphs)
+        """Triples of a CONSTRUCT or DESCRIBE query, with variables bound to ``bindings`` or by
+        keyword."""
+        bound = {**(bindings or {}), **named}
+        result = self.query(sparql, bindings=bound, default_graphs=default_graphs)
         if not isinstance(result, list) or (result and not isinstance(result[0], ox.Triple)):
             raise ValueError("construct() needs a CONSTRUCT or DESCRIBE query")
         return result  # type: ignore[return-value]
