@@ -18,7 +18,7 @@ from flask import Flask, current_app, url_for
 from werkzeug.routing import PathConverter
 
 from ..kg.store import is_remote
-from . import db, errors, settings
+from . import db, errors, jobs, settings
 from .pagecache import PageCache
 
 # "module:attribute" of every blueprint, registered in this order.
@@ -63,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["iri"] = IriPath
     errors.init_app(app)
     db.init_app(app)
+    jobs.init_app(app)
     for path in BLUEPRINTS:
         module, attribute = path.split(":")
         app.register_blueprint(getattr(import_module(module), attribute))
@@ -80,16 +81,16 @@ def warm(app: Flask) -> None:
     """Build what pages read from the served store version (term and full-text indexes, the
     collection, comparison tables, vocabulary names, labels), the map outlines and the page
     templates, so that no request waits for them."""
-    from . import answers, compare, corpus, entities, fulltext, maps, search
+    from . import answers, compare, corpus, entityview, evidence, fulltext, links, maps, search
 
     with app.app_context():
         search.term_index()
         answers.label_index()
         fulltext.fulltext_index()
         corpus.corpus()
-        entities.vocab_labels()
-        entities.property_links()
-        entities.assertions()
+        links.vocab_labels()
+        entityview.property_links()
+        evidence.assertions()
         compare.tables()
     maps.provinces()
     for name in app.jinja_env.list_templates(extensions=["html"]):

@@ -29,8 +29,12 @@ import pyoxigraph as ox
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from ..kg.iri import slug
-from . import entities as ent
 from .db import get_store
+from .entityview import Description, describe
+from .evidence import Evidence, EvidenceMap, Mention, evidence_of, mentions_of, rows_for
+from .links import POL, Link, base_iri, key_href, link, row_value, vocab_label
+from .negotiated import data_links
+from .schemaorg import schema_org
 from .search import EXACT, GLOSSARY, PINYIN, PREFIX, SUBSTRING, Term, term_index
 
 bp = Blueprint("terms", __name__)
@@ -63,7 +67,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 SKOSMOS_CONTEXT = {
     "@language": "zh",
     "skos": SKOS,
-    "pol": ent.POL,
+    "pol": POL,
     "uri": "@id",
     "type": "@type",
     "prefLabel": "skos:prefLabel",
@@ -207,22 +211,22 @@ class Node:
     """One part in a term's tree, with the passages naming it a part of its parent; industries
     carry their enterprises and projects."""
 
-    link: ent.Link
+    link: Link
     kind: str
-    evidence: list[ent.Evidence] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
-    enterprises: list[ent.Link] = field(default_factory=list)
-    projects: list[ent.Link] = field(default_factory=list)
+    enterprises: list[Link] = field(default_factory=list)
+    projects: list[Link] = field(default_factory=list)
 
 
 @dataclass
 class Definition:
     """A glossary entry that defines the term, in the report that prints it."""
 
-    entry: ent.Link
+    entry: Link
     number: str
     definition: str
-    report: ent.Link | None
+    report: Link | None
 
 
 @dataclass
@@ -233,20 +237,20 @@ class TermDetails:
     key: str
     definitions: list[Definition]
     tree: Node
-    leaders: list[ent.Link]
-    related: list[tuple[ent.Link, str]]
-    links: list[tuple[ent.Link, str, list[ent.Link]]]
-    mentions: list[ent.Mention]
-    evidence: ent.EvidenceMap
+    leaders: list[Link]
+    related: list[tuple[Link, str]]
+    links: list[tuple[Link, str, list[Link]]]
+    mentions: list[Mention]
+    evidence: EvidenceMap
     versions: list[Version] = field(default_factory=list)  # a shared term: each report's
-    shared: ent.Link | None = None  # one report's version: the term it shares with others
+    shared: Link | None = None  # one report's version: the term it shares with others
 
 
 @dataclass
 class Version:
     """One report's use of a shared term (“两新” in 河南's report): its own page's details."""
 
-    report: ent.Link
+    report: Link
     place: str
     date: str
     details: TermDetails
@@ -269,13 +273,13 @@ def details_of(terms: list[Term], key: str | None = None) -> dict[str, TermDetai
     shared term, whose pages show no other links (:func:`linked` is left out for them).
     """
     iris = [t.iri for t in terms]
-    evidence = ent.evidence_of(iris)
+    evidence = evidence_of(iris)
     defs = definitions_of(iris)
     trees = parts_trees(terms, evidence)
-    leaders = ent.rows_for(_Q_LEADERS, "t", iris)
+    leaders = rows_for(_Q_LEADERS, "t", iris)
     related = related_slogans_of(iris)
     links = linked_of(iris) if len(terms) == 1 else {}
-    mentions = ent.mentions_of(iris)
+    mentions = mentions_of(iris)
     out = {}
     for term in terms:
         shared = term_index().get(term.version_of) if term.version_of else None
@@ -306,12 +310,12 @@ def shared_details(term: Term, key: str) -> TermDetails:
     versions = []
     for row, version in found:
         report = row["report"].value
-        label = ent.row_value(row, "rlabel") or ent.row_value(row, "title")
+        label = row_value(row, "rlabel") or row_value(row, "title")
         versions.append(
             Version(
-                report=ent.link(report, label),
-                place=ent.row_value(row, "place") or "",
-                date=ent.row_value(row, "date") or "",
+                report=link(report, label),
+                place=row_value(row, "place") or "",
+                date=row_value(row, "date") or "",
                 details=details[version.iri],
             )
         )
@@ -320,7 +324,7 @@ def shared_details(term: Term, key: str) -> TermDetails:
         term=term,
         key=key,
         definitions=[df for v in versions for df in v.details.definitions],
-        tree=Node(ent.link(term.iri, term.label), term.kind),
+        tree=Node(link(term.iri, term.label), term.kind),
         leaders=[],
         related=[],
         links=[],
@@ -342,41 +346,41 @@ def definitions_of(iris: list[str]) -> dict[str, list[Definition]]:
             (_definition(row) for row in rows),
             key=lambda d: (d.report.iri if d.report else "", _number(d.number)),
         )
-        for iri, rows in ent.rows_for(_Q_DEFINITIONS, "t", iris).items()
+        for iri, rows in rows_for(_Q_DEFINITIONS, "t", iris).items()
     }
 
 
 def _definition(row: dict) -> Definition:
     report = row.get("report")
     return Definition(
-        entry=ent.link(row["e"].value, ent.row_value(row, "label")),
-        number=ent.row_value(row, "number") or "",
+        entry=link(row["e"].value, row_value(row, "label")),
+        number=row_value(row, "number") or "",
         definition=row["def"].value,
-        report=ent.link(report.value, ent.row_value(row, "title")) if report else None,
+        report=link(report.value, row_value(row, "title")) if report else None,
     )
 
 
-def parts_tree(term: Term, evidence: ent.EvidenceMap | None = None) -> Node:
+def parts_tree(term: Term, evidence: EvidenceMap | None = None) -> Node:
     """The term and its parts at every depth: 四纵四横一管网 → 四纵 → 嵩山路 …
 
     The graph does not keep the parts' order; the definitions print it (“四纵”指嵩山路、恒山路…),
     so parts come in the order the definitions of the term and its parents name them, the
-    others after them by pinyin. ``evidence`` (from ``entities.evidence``) gives each part the
+    others after them by pinyin. ``evidence`` (from ``evidence.evidence``) gives each part the
     passages its pol:hasComponent was read from.
     """
     return parts_trees([term], {term.iri: evidence or {}})[term.iri]
 
 
-def parts_trees(terms: list[Term], evidence: dict[str, ent.EvidenceMap]) -> dict[str, Node]:
+def parts_trees(terms: list[Term], evidence: dict[str, EvidenceMap]) -> dict[str, Node]:
     """:func:`parts_tree` of each of ``terms``, with the evidence of each term's links."""
-    rows = ent.rows_for(_Q_PARTS, "t", [t.iri for t in terms])
+    rows = rows_for(_Q_PARTS, "t", [t.iri for t in terms])
     members = _industry_members([t.iri for t in terms])
     return {
         t.iri: _tree(t, rows[t.iri], members.get(t.iri, {}), evidence.get(t.iri, {})) for t in terms
     }
 
 
-def _tree(term: Term, rows: list[dict], members: dict, evidence: ent.EvidenceMap) -> Node:
+def _tree(term: Term, rows: list[dict], members: dict, evidence: EvidenceMap) -> Node:
     children: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, str] = {term.iri: term.label}
     kinds: dict[str, str] = {term.iri: term.kind}
@@ -387,14 +391,14 @@ def _tree(term: Term, rows: list[dict], members: dict, evidence: ent.EvidenceMap
         if "label" in row:
             labels.setdefault(part, row["label"].value)
         if "type" in row:
-            kind = row["type"].value[len(ent.POL) :]
+            kind = row["type"].value[len(POL) :]
             if kind in KIND_NAMES:
                 kinds[part] = kind
     index = term_index()
 
     def build(iri: str, seen: frozenset[str], text: str, parent: str = "") -> Node:
-        found = evidence.get((parent, ent.POL + "hasComponent", iri), [])
-        n = Node(ent.link(iri, labels.get(iri)), kinds.get(iri, ""), found)
+        found = evidence.get((parent, POL + "hasComponent", iri), [])
+        n = Node(link(iri, labels.get(iri)), kinds.get(iri, ""), found)
         n.enterprises, n.projects = members.get(iri, ([], []))
         own = index.get(iri)
         text = (own.definition if own else "") + "\n" + text
@@ -410,24 +414,20 @@ def _tree(term: Term, rows: list[dict], members: dict, evidence: ent.EvidenceMap
     return build(term.iri, frozenset({term.iri}), "")
 
 
-Members = dict[str, tuple[list[ent.Link], list[ent.Link]]]  # industry → enterprises, projects
+Members = dict[str, tuple[list[Link], list[Link]]]  # industry → enterprises, projects
 
 
 def _industry_members(iris: list[str]) -> dict[str, Members]:
     """For each of ``iris`` with industries in its tree: each industry's members."""
     # most terms have none, and the members query costs 50 ms even when it finds nothing
-    with_industries = [
-        iri for iri, rows in ent.rows_for(_Q_TREE_INDUSTRIES, "t", iris).items() if rows
-    ]
+    with_industries = [iri for iri, rows in rows_for(_Q_TREE_INDUSTRIES, "t", iris).items() if rows]
     out = {}
-    for iri, rows in ent.rows_for(_Q_MEMBERS, "t", with_industries).items():
-        found: dict[str, tuple[dict[str, ent.Link], dict[str, ent.Link]]] = defaultdict(
-            lambda: ({}, {})
-        )
+    for iri, rows in rows_for(_Q_MEMBERS, "t", with_industries).items():
+        found: dict[str, tuple[dict[str, Link], dict[str, Link]]] = defaultdict(lambda: ({}, {}))
         for row in rows:
             x = row["x"].value
-            which = 0 if row["kind"].value == ent.POL + "Enterprise" else 1
-            found[row["industry"].value][which][x] = ent.link(x, ent.row_value(row, "label"))
+            which = 0 if row["kind"].value == POL + "Enterprise" else 1
+            found[row["industry"].value][which][x] = link(x, row_value(row, "label"))
         out[iri] = {
             industry: (_sorted(e.values()), _sorted(p.values()))
             for industry, (e, p) in found.items()
@@ -435,53 +435,51 @@ def _industry_members(iris: list[str]) -> dict[str, Members]:
     return out
 
 
-def related_slogans(node: ox.NamedNode) -> list[tuple[ent.Link, str]]:
+def related_slogans(node: ox.NamedNode) -> list[tuple[Link, str]]:
     """Slogans that contain the term, share its glossary entry or share a part with it."""
     return related_slogans_of([node.value])[node.value]
 
 
-def related_slogans_of(iris: list[str]) -> dict[str, list[tuple[ent.Link, str]]]:
+def related_slogans_of(iris: list[str]) -> dict[str, list[tuple[Link, str]]]:
     """:func:`related_slogans` of each of ``iris``: each reason's query once for all, then
     the labels of every slogan found in one more."""
     reasons = {"contains": "包含此项 contains it", "glossary": "同一解释 same entry",
                "shares": "共有部分 shares parts"}  # fmt: skip
     found: dict[str, list[tuple[str, str]]] = {iri: [] for iri in iris}
     for why, sparql in _Q_RELATED.items():
-        for iri, rows in ent.rows_for(_PREFIXES + sparql, "t", iris).items():
+        for iri, rows in rows_for(_PREFIXES + sparql, "t", iris).items():
             found[iri].extend((row["s"].value, why) for row in rows)
     others = {s for pairs in found.values() for s, _ in pairs}
     slogans = {  # the first label of each slogan among them
-        s: ent.row_value(rows[0], "label")
-        for s, rows in ent.rows_for(_Q_SLOGAN_LABEL, "s", sorted(others)).items()
+        s: row_value(rows[0], "label")
+        for s, rows in rows_for(_Q_SLOGAN_LABEL, "s", sorted(others)).items()
         if rows
     }
     out = {}
     for iri, pairs in found.items():
-        seen: dict[str, tuple[ent.Link, str]] = {}
+        seen: dict[str, tuple[Link, str]] = {}
         for s, why in pairs:
             if s != iri and s not in seen and s in slogans:
-                seen[s] = (ent.link(s, slogans[s]), reasons[why])
+                seen[s] = (link(s, slogans[s]), reasons[why])
         out[iri] = sorted(seen.values(), key=lambda r: r[0].label)
     return out
 
 
-def linked(node: ox.NamedNode) -> list[tuple[ent.Link, str, list[ent.Link]]]:
+def linked(node: ox.NamedNode) -> list[tuple[Link, str, list[Link]]]:
     """(property, direction, things) for the term's other ties in the ontology's terms."""
     return linked_of([node.value])[node.value]
 
 
-def linked_of(iris: list[str]) -> dict[str, list[tuple[ent.Link, str, list[ent.Link]]]]:
+def linked_of(iris: list[str]) -> dict[str, list[tuple[Link, str, list[Link]]]]:
     """:func:`linked` of each of ``iris``."""
     out = {}
-    for iri, rows in ent.rows_for(_Q_LINKS, "t", iris).items():
-        groups: dict[tuple[str, str], dict[str, ent.Link]] = defaultdict(dict)
+    for iri, rows in rows_for(_Q_LINKS, "t", iris).items():
+        groups: dict[tuple[str, str], dict[str, Link]] = defaultdict(dict)
         for row in rows:
             x = row["x"].value
-            groups[(row["p"].value, row["dir"].value)].setdefault(
-                x, ent.link(x, row["label"].value)
-            )
+            groups[(row["p"].value, row["dir"].value)].setdefault(x, link(x, row["label"].value))
         out[iri] = [
-            (ent.link(p, ent.vocab_label(p)), direction, list(things.values()))
+            (link(p, vocab_label(p)), direction, list(things.values()))
             for (p, direction), things in groups.items()
         ]
     return out
@@ -491,7 +489,7 @@ def linked_of(iris: list[str]) -> dict[str, list[tuple[ent.Link, str, list[ent.L
 class ReportGlossary:
     """A report as listed beside the index: who issued it and when, and its glossary size."""
 
-    report: ent.Link
+    report: Link
     slug: str
     issued_by: str
     date: str
@@ -501,15 +499,15 @@ class ReportGlossary:
 def reports() -> list[ReportGlossary]:
     """Every report in the store, with the size of its glossary."""
     out = []
-    prefix = ent.base_iri() + "report/"
+    prefix = base_iri() + "report/"
     for row in get_store().select(_Q_REPORTS):
         iri = row["r"].value
         out.append(
             ReportGlossary(
-                report=ent.link(iri, ent.row_value(row, "title")),
+                report=link(iri, row_value(row, "title")),
                 slug=iri[len(prefix) :] if iri.startswith(prefix) else "",
-                issued_by=ent.row_value(row, "by") or "",
-                date=ent.row_value(row, "date") or "",
+                issued_by=row_value(row, "by") or "",
+                date=row_value(row, "date") or "",
                 entries=int(row["entries"].value),
             )
         )
@@ -524,36 +522,34 @@ def glossary(report_iri: str) -> list[dict]:
         entry = entries.setdefault(
             iri,
             {
-                "entry": ent.link(iri, ent.row_value(row, "label")),
-                "number": ent.row_value(row, "number") or "",
-                "definition": ent.row_value(row, "def") or "",
+                "entry": link(iri, row_value(row, "label")),
+                "number": row_value(row, "number") or "",
+                "definition": row_value(row, "def") or "",
                 "explains": {},
             },
         )
         if "x" in row:
             x = row["x"].value
-            entry["explains"][x] = term_link(x, ent.row_value(row, "xlabel"))
+            entry["explains"][x] = term_link(x, row_value(row, "xlabel"))
     for entry in entries.values():
         entry["explains"] = list(entry["explains"].values())
     return sorted(entries.values(), key=lambda e: (_number(e["number"]), e["entry"].label))
 
 
-def term_link(iri: str, label: str | None = None) -> ent.Link:
+def term_link(iri: str, label: str | None = None) -> Link:
     """A link to the term page when ``iri`` is a term, else to its ``/id/`` page."""
     term = term_index().get(iri)
-    base = ent.base_iri()
+    base = base_iri()
     if term and iri.startswith(base):
-        return ent.Link(iri, ent.key_href("terms.term", iri[len(base) :]), label or term.label)
-    return ent.link(iri, label)
+        return Link(iri, key_href("terms.term", iri[len(base) :]), label or term.label)
+    return link(iri, label)
 
 
-def _links(rows, var: str) -> list[ent.Link]:
-    return _sorted(
-        {r[var].value: ent.link(r[var].value, ent.row_value(r, "label")) for r in rows}.values()
-    )
+def _links(rows, var: str) -> list[Link]:
+    return _sorted({r[var].value: link(r[var].value, row_value(r, "label")) for r in rows}.values())
 
 
-def _sorted(links) -> list[ent.Link]:
+def _sorted(links) -> list[Link]:
     return sorted(links, key=lambda link: (link.label, link.iri))
 
 
@@ -563,16 +559,16 @@ def _number(text: str) -> tuple[int, str]:
 
 
 def _key_of(iri: str) -> str:
-    base = ent.base_iri()
+    base = base_iri()
     return iri[len(base) :] if iri.startswith(base) else iri
 
 
 def _lookup(key: str) -> Term:
     """The term for ``key``; 404 (or a redirect to /id/ when the IRI is not a term)."""
-    iri = ent.base_iri() + key
+    iri = base_iri() + key
     term = term_index().get(iri)
     if term is None:
-        if ent.describe(iri) is not None:
+        if describe(iri) is not None:
             abort(redirect(url_for("entities.entity", key=key)))
         abort(404, description=f"没有术语 <{iri}>；请在 {url_for('terms.search_page')} 查询。")
     return term
@@ -666,11 +662,11 @@ def details_json(d: TermDetails) -> dict:
     }
 
 
-def _evidence_json(e: ent.Evidence) -> dict:
+def _evidence_json(e: Evidence) -> dict:
     return {"quote": e.quote, "start": e.start, "end": e.end, "report": e.report.iri}
 
 
-def _link_json(link: ent.Link) -> dict:
+def _link_json(link: Link) -> dict:
     return {"uri": link.iri, "prefLabel": link.label}
 
 
@@ -693,7 +689,7 @@ def _kind() -> str | None:
     raw = (request.args.get("type") or request.args.get("kind") or "").strip()
     if raw in ("", "skos:Concept", SKOS + "Concept"):
         return None
-    kind = raw.removeprefix(ent.POL).removeprefix("pol:")
+    kind = raw.removeprefix(POL).removeprefix("pol:")
     if kind not in KIND_NAMES:
         names = ", ".join(KIND_NAMES)
         abort(400, description=f"unknown type {raw!r}: use one of {names} (or pol:Name, its IRI)")
@@ -729,7 +725,7 @@ def search_page():
 @bp.route("/terms/glossary/<iri:slug>")
 def glossary_page(slug: str):
     """A report's glossary (名词解释), entry by entry, linked to the terms it explains."""
-    report = ent.base_iri() + "report/" + slug
+    report = base_iri() + "report/" + slug
     entries = glossary(report)
     found = [r for r in reports() if r.report.iri == report]
     if not found:
@@ -743,17 +739,17 @@ def glossary_page(slug: str):
 def term(key: str):
     """A term's page: label, definition, parts, members, related slogans, mentions, data."""
     details = term_details(_lookup(key), key)
-    desc = ent.Description(details.term.iri, details.term.label, [], [], [], details.mentions)
-    desc.types = [ent.link(ent.POL + details.term.kind)]
+    desc = Description(details.term.iri, details.term.label, [], [], [], details.mentions)
+    desc.types = [link(POL + details.term.kind)]
     return render_template(
         "terms_term.html",
         d=details,
         kinds=KIND_NAMES,
         term_link=term_link,
-        pol=ent.POL,
-        data_links=ent.data_links(url_for("entities.entity", key=key)),
+        pol=POL,
+        data_links=data_links(url_for("entities.entity", key=key)),
         api=url_for("terms.api_term", key=key),
-        jsonld=ent.schema_org(desc, details.term.definition),
+        jsonld=schema_org(desc, details.term.definition),
         usage_map=_usage_map(details),
     )
 
