@@ -2,7 +2,7 @@
 
 One request goes: read the operation (``protocol.py``) → refuse what the service never does
 (updates, SERVICE, FROM a graph it does not hold: ``screening.py``) → pick the media type →
-run it in a worker (``pool.py``, cut at the timeout, refused past the row cap: 400, except
+run it in a worker (``jobs.py``, ``pool.py``: cut at the timeout, refused past the row cap: 400, except
 the page, which shows the first rows and says so) → answer, or render the
 query page when a browser asked (``format=html`` works without JavaScript). A GET that asks for
 results takes the same steps in :class:`QueryFastPath`, in front of Flask.
