@@ -6,6 +6,9 @@ run it in a worker (``jobs.py``, ``pool.py``: cut at the timeout, refused past t
 the page, which shows the first rows and says so) → answer, or render the
 query page when a browser asked (``format=html`` works without JavaScript). A GET that asks for
 results takes the same steps in :class:`QueryFastPath`, in front of Flask.
+
+Kept whole (a little over 400 lines): the endpoint, its fast path and its service description
+read and answer the same operation and must agree on every refusal.
 """
 
 from __future__ import annotations
