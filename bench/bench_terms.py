@@ -22,7 +22,6 @@ import pyoxigraph as ox
 from policykg.kg.iri import slug
 from policykg.kg.store import OxigraphStore, open_store
 from policykg.service import create_app
-from policykg.service.db import EXTENSION, Backend
 from policykg.service.search import _initials, _syllables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,8 +91,7 @@ def queries_for(labels: list[str], n: int, seed: int = 11) -> list[str]:
 
 def measure(store: OxigraphStore, n_queries: int) -> dict:
     """Index build time, then per-request server time of /api/terms and /terms."""
-    app = create_app({"TESTING": True})
-    app.extensions[EXTENSION] = Backend(store, None, frozenset())  # type: ignore[arg-type]
+    app = create_app({"TESTING": True}, store=store)
     client = app.test_client()
     started = time.perf_counter()
     with app.app_context():

@@ -17,8 +17,8 @@ from typing import Any
 from flask import Flask, current_app, url_for
 from werkzeug.routing import PathConverter
 
-from ..kg.store import is_remote
-from . import db, errors, settings
+from ..kg.store import Store, is_remote
+from . import db, errors, jobs, settings
 from .pagecache import PageCache
 
 # "module:attribute" of every blueprint, registered in this order.
@@ -44,8 +44,12 @@ NAV = [
 ]
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
+def create_app(config: dict[str, Any] | None = None, *, store: Store | None = None) -> Flask:
     """A configured app; ``config`` overrides the defaults of ``settings.SETTINGS``.
+
+    ``store`` is served instead of the one at ``STORE_PATH``, as it is (no new versions, no
+    warm-up: pages read what they need on first use) and left open. The query workers start on
+    the first query (``db.start`` starts them now).
 
     :raises ValueError: if ``config`` names an unknown setting or a value of the wrong type.
     :raises StoreUnavailable: if ``STORE_PATH`` holds no store.
@@ -62,7 +66,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.url_map.converters["iri"] = IriPath
     errors.init_app(app)
-    db.init_app(app)
+    db.init_app(app, store)
+    jobs.init_app(app)
     for path in BLUEPRINTS:
         module, attribute = path.split(":")
         app.register_blueprint(getattr(import_module(module), attribute))
@@ -71,7 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.wsgi_app = PageCache(app.wsgi_app, app)  # type: ignore[method-assign]
     app.wsgi_app = FixedHeaders(app.wsgi_app, headers)  # type: ignore[method-assign]
     app.context_processor(lambda: {"nav_links": nav_links})
-    if app.extensions.get(db.EXTENSION) is not None:
+    if store is None and app.extensions.get(db.EXTENSION) is not None:
         app.extensions["policykg.warming"] = warm_in_background(app)
     return app
 
@@ -80,16 +85,16 @@ def warm(app: Flask) -> None:
     """Build what pages read from the served store version (term and full-text indexes, the
     collection, comparison tables, vocabulary names, labels), the map outlines and the page
     templates, so that no request waits for them."""
-    from . import answers, compare, corpus, entities, fulltext, maps, search
+    from . import answers, compare, corpus, entityview, evidence, fulltext, links, maps, search
 
     with app.app_context():
         search.term_index()
         answers.label_index()
         fulltext.fulltext_index()
         corpus.corpus()
-        entities.vocab_labels()
-        entities.property_links()
-        entities.assertions()
+        links.vocab_labels()
+        entityview.property_links()
+        evidence.assertions()
         compare.tables()
     maps.provinces()
     for name in app.jinja_env.list_templates(extensions=["html"]):

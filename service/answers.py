@@ -24,9 +24,9 @@ import pyoxigraph as ox
 from markupsafe import Markup, escape
 
 from ..queries import Column, NamedQuery
-from . import entities as ent
 from .corpus import corpus
 from .db import get_backend
+from .links import POL, base_iri, key_href, local_href, prefixed, vocab_labels
 from .search import term_index
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -88,7 +88,7 @@ def labels(iris: Iterable[str]) -> dict[str, str]:
     wanted = set(iris)
     out: dict[str, str] = {}
     reports = corpus().by_iri
-    vocab = ent.vocab_labels()
+    vocab = vocab_labels()
     rest = []
     for iri in wanted:
         if iri in reports:
@@ -132,11 +132,11 @@ def href(iri: str) -> str:
 def hrefs(iris: Iterable[str]) -> dict[str, str]:
     """:func:`href` of each of ``iris`` (an answer's thousand IRIs: the app's settings and
     index looked up once)."""
-    base, index = ent.base_iri(), term_index()
+    base, index = base_iri(), term_index()
     return {
-        iri: ent.key_href("terms.term", iri[len(base) :])
+        iri: key_href("terms.term", iri[len(base) :])
         if iri.startswith(base) and index.get(iri) is not None
-        else ent.local_href(iri)
+        else local_href(iri)
         for iri in iris
     }
 
@@ -157,16 +157,16 @@ def shown_iri(iri: str, names: dict[str, str]) -> Shown:
 
 def shown_iris(iris: Iterable[str], names: dict[str, str]) -> dict[str, Shown]:
     """:func:`shown_iri` of each of ``iris``."""
-    base = ent.base_iri()
-    links = hrefs(iri for iri in iris if not (iri.startswith(ent.POL) and names.get(iri)))
+    base = base_iri()
+    links = hrefs(iri for iri in iris if not (iri.startswith(POL) and names.get(iri)))
     out = {}
     for iri in iris:
         label = names.get(iri)
-        if iri.startswith(ent.POL) and label:  # 增速, 以上: words of the ontology, not pages
+        if iri.startswith(POL) and label:  # 增速, 以上: words of the ontology, not pages
             out[iri] = Shown(label, "", iri)
             continue
         if label is None:
-            label = iri[len(base) :] if iri.startswith(base) else ent.prefixed(iri)
+            label = iri[len(base) :] if iri.startswith(base) else prefixed(iri)
         out[iri] = Shown(label, links[iri], iri)
     return out
 

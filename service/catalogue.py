@@ -30,9 +30,9 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from ..queries import NamedQuery, ParameterError, UnknownQuery, get_query, load_catalogue
 from .answers import catalogue_rows, rows_html
 from .errors import ServiceError
+from .jobs import run_job
 from .negotiation import negotiate
 from .results import Job
-from .sparql import run_job
 
 bp = Blueprint("catalogue", __name__)
 

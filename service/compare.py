@@ -7,7 +7,7 @@
   they were read from.
 
 A slogan across reports is the shared term's page (``terms.py``); an indicator across places
-and years is the indicator's page (``entities.indicator_series``).
+and years is the indicator's page (``series.indicator_series``).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from . import entities as ent
 from .answers import href, number_text
 from .charts import Point, indicator_chart
 from .corpus import ReportInfo, corpus
 from .db import get_backend
+from .links import Link, link, row_value
 
 # What an observation states (value, range, unit, bound, words): both figure queries read it.
 _OBSERVATION_VALUES = """
@@ -166,7 +166,7 @@ def _rows(table: str, iri: str) -> list[dict]:
 class Figure:
     """One indicator of a place in one measure: per year, the target and the actual."""
 
-    indicator: ent.Link
+    indicator: Link
     measure: str  # 总量 or 增速
     years: dict[str, dict[str, str]] = field(default_factory=dict)  # year → kind → text
     met: dict[str, bool] = field(default_factory=dict)
@@ -193,7 +193,7 @@ class Figure:
 class SloganUse:
     """A slogan label a place's reports use: the shared term and the years that use it."""
 
-    term: ent.Link
+    term: Link
     years: list[tuple[str, str]]  # (year, href of that report's version)
 
 
@@ -222,7 +222,7 @@ def place_figures(place: str) -> tuple[list[str], list[Figure]]:
         measure = "增速" if row["measure"].value.endswith("GrowthRate") else "总量"
         fig = figures.get((iri, measure))
         if fig is None:  # its link made once, not once per row
-            link = ent.Link(iri, href(iri), ent.row_value(row, "label") or iri)
+            link = Link(iri, href(iri), row_value(row, "label") or iri)
             fig = figures[(iri, measure)] = Figure(link, measure)
         year = row["period"].value[:4]
         years.add(year)
@@ -232,7 +232,7 @@ def place_figures(place: str) -> tuple[list[str], list[Figure]]:
             fig.met[year] = row["met"].value in ("true", "1")
         point = _point(row, int(year), kind)
         if point.values():
-            fig.points[(point.year, point.kind)] = (point, ent.row_value(row, "unit") or "")
+            fig.points[(point.year, point.kind)] = (point, row_value(row, "unit") or "")
         else:  # a qualitative statement replaces a number of the same year in the table
             fig.points.pop((point.year, point.kind), None)
     ordered = sorted(figures.values(), key=lambda f: (-len(f.years), f.indicator.label, f.measure))
@@ -270,7 +270,7 @@ def place_slogans(place: str, reports: list[ReportInfo]) -> list[SloganUse]:
         term = row["term"].value if "term" in row else row["slogan"].value
         use = uses.get(term)
         if use is None:
-            use = uses[term] = SloganUse(ent.Link(term, href(term), row["label"].value), [])
+            use = uses[term] = SloganUse(Link(term, href(term), row["label"].value), [])
         use.years.append((report.year, href(row["slogan"].value)))
     for use in uses.values():
         use.years.sort()
@@ -295,7 +295,7 @@ def place_context(place: str) -> dict:
 class Section:
     """A heading of the outline, with its depth and where its text starts."""
 
-    link: ent.Link
+    link: Link
     number: str
     depth: int
     start: int | None
@@ -310,8 +310,8 @@ def outline(report: str) -> list[Section]:
         entry = info.setdefault(
             s,
             {
-                "number": ent.row_value(row, "number") or "",
-                "heading": ent.row_value(row, "heading") or "",
+                "number": row_value(row, "number") or "",
+                "heading": row_value(row, "heading") or "",
                 "parent": row["parent"].value,
                 "start": None,
             },
@@ -334,7 +334,7 @@ def outline(report: str) -> list[Section]:
     starts = {s: first(s) for s in info}
     out = [
         Section(
-            ent.link(s, v["heading"]),
+            link(s, v["heading"]),
             v["number"],
             depth(s),
             starts[s] if starts[s] < 1 << 30 else None,
@@ -355,7 +355,7 @@ def report_targets(report: str) -> list[dict]:
         iri = row["indicator"].value
         out.append(
             {
-                "indicator": ent.Link(iri, href(iri), ent.row_value(row, "label") or iri),
+                "indicator": Link(iri, href(iri), row_value(row, "label") or iri),
                 "year": row["period"].value[:4],
                 "measure": "增速" if row["measure"].value.endswith("GrowthRate") else "总量",
                 "value": value_text(row),
@@ -367,20 +367,20 @@ def report_targets(report: str) -> list[dict]:
 
 
 def report_spans(report: str) -> list[dict]:
-    """The spans of the report's text with what was read from each (``entities.report_text``)."""
+    """The spans of the report's text with what was read from each (``reporttext.report_text``)."""
     return _rows("spans", report)
 
 
-def report_things(report: str) -> list[tuple[str, list[tuple[ent.Link, int]]]]:
+def report_things(report: str) -> list[tuple[str, list[tuple[Link, int]]]]:
     """The things a report names, by kind, most mentioned first."""
-    groups: dict[str, dict[str, tuple[ent.Link, int]]] = defaultdict(dict)
+    groups: dict[str, dict[str, tuple[Link, int]]] = defaultdict(dict)
     for row in _rows("named", report):
         kind = row["type"].value.rsplit("#", 1)[-1]
         iri = row["thing"].value
         n = int(row["n"].value)
         old = groups[kind].get(iri)
         if old is None or old[1] < n:
-            groups[kind][iri] = (ent.Link(iri, href(iri), row["label"].value), n)
+            groups[kind][iri] = (Link(iri, href(iri), row["label"].value), n)
     return [
         (name, sorted(groups[kind].values(), key=lambda x: (-x[1], x[0].label)))
         for kind, name in KIND_ORDER

@@ -4,7 +4,8 @@ Two views of the same read-only store, bundled with what is read from it in a :c
 
 - :func:`get_store`: opened in the web process, for the pages' own short, bounded lookups
   (term pages, the search index);
-- :func:`get_pool`: the query workers that run users' SPARQL (timeouts that really stop).
+- :func:`get_pool`: the query workers that run users' SPARQL (timeouts that really stop),
+  started on first use.
 
 ``STORE_PATH`` is a store directory or the query URL of a SPARQL server (``http(s)://``).
 
@@ -26,6 +27,7 @@ import atexit
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -44,22 +46,51 @@ PINNED = "policykg.backend"  # WSGI environ key: the backend a request was begun
 
 @dataclass
 class Backend:
-    """One store version and everything read from it, switched together."""
+    """One store version and everything read from it, switched together.
+
+    The query workers start on first use (:attr:`pool`), so an app made for its pages or for a
+    test starts no process; the server starts them before it listens (:meth:`start`).
+    """
 
     store: Store
-    pool: QueryPool | ServerPool
     graphs: frozenset[str]  # named graphs in the store (FROM may name only these)
     version: StoreVersion | None = None
     cache: ResultCache = field(default_factory=lambda: ResultCache(0, 0))
     extras: dict = field(default_factory=dict)  # per-version state of other modules (term index)
     closed: bool = False
+    start_pool: Callable[[], QueryPool | ServerPool] | None = None  # None: queries answer 503
+    owns_store: bool = True  # a store given to create_app is closed by whoever opened it
+    _pool: QueryPool | ServerPool | None = field(default=None, repr=False)
+    _starting: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def pool(self) -> QueryPool | ServerPool:
+        """The query workers, started on first use.
+
+        :raises ServiceError: (503) when this backend runs no queries.
+        """
+        if self._pool is None:
+            with self._starting:
+                if self._pool is None:
+                    if self.start_pool is None or self.closed:
+                        raise ServiceError("this server runs no queries", 503)
+                    self._pool = self.start_pool()
+        return self._pool
+
+    def start(self) -> Backend:
+        """Start the query workers now, not on the first query."""
+        self.pool  # noqa: B018 (started by the property)
+        return self
 
     def close(self) -> None:
         """Stop the workers and release the store (once; later calls do nothing)."""
         if not self.closed:
-            self.closed = True
-            self.pool.close()
-            self.store.close()
+            with self._starting:
+                self.closed = True
+                if self._pool is not None:
+                    self._pool.close()
+            if self.owns_store:
+                self.store.close()
 
 
 def prefixes(base_iri: str) -> dict[str, str]:
@@ -67,37 +98,45 @@ def prefixes(base_iri: str) -> dict[str, str]:
     return {**PREFIXES, "id": base_iri}
 
 
-def open_backend(config: dict) -> Backend:
-    """Open the store at ``config["STORE_PATH"]`` (a directory or a server's query URL) with
-    what runs users' queries on it: warm worker processes over the embedded store, threads
-    before a server.
+def open_backend(config: dict, store: Store | None = None) -> Backend:
+    """The store at ``config["STORE_PATH"]`` (a directory or a server's query URL), or the
+    ``store`` given, with what runs users' queries on it, started on first use: warm worker
+    processes over the embedded store, threads before a server.
 
     :raises StoreUnavailable: if there is no store there.
     """
-    store = open_store(config["STORE_PATH"], timeout=config["QUERY_TIMEOUT"])
-    version = store.version()
-    pool: QueryPool | ServerPool
+    owns_store = store is None
+    if store is None:
+        store = open_store(config["STORE_PATH"], timeout=config["QUERY_TIMEOUT"])
     try:
-        if isinstance(store, OxigraphStore) and store.path is not None:
-            pool = QueryPool(
-                store.path,
-                config["WORKERS"],
-                prefixes(config["BASE_IRI"]),
-                max_queries=config["MAX_CONCURRENT_QUERIES"],
-                max_memory=config["WORKER_MEMORY_MB"] << 20,
-            )
-        else:
-            pool = ServerPool(
-                store, prefixes(config["BASE_IRI"]), max_queries=config["MAX_CONCURRENT_QUERIES"]
-            )
+        version = store.version()
         graphs = frozenset(store.graphs())
     except BaseException:
-        store.close()
+        if owns_store:
+            store.close()
         raise
     # A result cache needs a version to know when it is stale; a server tells none.
     cache_bytes = config["RESULT_CACHE_BYTES"] if version is not None else 0
     cache = ResultCache(cache_bytes, config["RESULT_CACHE_ENTRIES"])
-    return Backend(store, pool, graphs, version, cache)
+    return Backend(
+        store, graphs, version, cache, start_pool=pool_starter(config, store), owns_store=owns_store
+    )
+
+
+def pool_starter(config: dict, store: Store) -> Callable[[], QueryPool | ServerPool]:
+    """What starts the query workers of ``store``: processes over an embedded store on disk,
+    threads before a server."""
+    names = prefixes(config["BASE_IRI"])
+    if isinstance(store, OxigraphStore) and store.path is not None:
+        path = store.path
+        return lambda: QueryPool(
+            path,
+            config["WORKERS"],
+            names,
+            max_queries=config["MAX_CONCURRENT_QUERIES"],
+            max_memory=config["WORKER_MEMORY_MB"] << 20,
+        )
+    return lambda: ServerPool(store, names, max_queries=config["MAX_CONCURRENT_QUERIES"])
 
 
 class Backends:
@@ -134,6 +173,11 @@ class Backends:
             except (StoreError, OSError) as e:
                 log.error("a new store version appeared but could not be opened: %s", e)
                 return
+            try:  # its workers start before it is served, as the first version's did
+                backend.start()
+            except BaseException:
+                backend.close()
+                raise
             if self._closed:
                 backend.close()
                 return
@@ -157,17 +201,30 @@ class Backends:
         self.current.close()
 
 
-def init_app(app: Flask) -> None:
-    """Open the store at ``STORE_PATH`` and start the warm pool of query workers.
+def init_app(app: Flask, store: Store | None = None) -> None:
+    """Serve ``store``, or open the store at ``STORE_PATH`` (and switch to each new version of
+    it); the query workers start on first use (:meth:`Backend.start` starts them now).
+
+    A given store is served as it is (no new versions) and left open: its opener closes it.
 
     :raises StoreUnavailable: if there is no store at ``STORE_PATH``.
     """
+    if store is not None:
+        app.extensions[EXTENSION] = open_backend(app.config, store)
+        return
     if not app.config.get("STORE_PATH"):
         app.extensions[EXTENSION] = None
         return
     backends = Backends(app.config)
     atexit.register(backends.close)
     app.extensions[EXTENSION] = backends
+
+
+def start(app: Flask) -> None:
+    """Start the query workers of the store being served (a server, before it listens)."""
+    backends = app.extensions.get(EXTENSION)
+    if backends is not None:
+        (backends if isinstance(backends, Backend) else backends.current).start()
 
 
 def get_backend() -> Backend:
@@ -183,7 +240,7 @@ def get_backend() -> Backend:
         backends = current_app.extensions.get(EXTENSION)
         if backends is None:
             raise ServiceError("this server has no store: start it with --store DIR", 503)
-        # A fixed Backend may stand in for the switching Backends (tests of pages).
+        # A fixed Backend (a store given to create_app) stands in for the switching Backends.
         backend = backends if isinstance(backends, Backend) else backends.get()
     g.policykg_backend = backend
     return backend

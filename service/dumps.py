@@ -33,8 +33,9 @@ from ..kg.dumps import (
     site_root,
 )
 from . import db
-from . import entities as ent
 from .errors import ServiceError
+from .links import base_iri, graph_anchor, graph_link, local_href
+from .negotiated import data_links, page_or_rdf, rdf_response
 from .negotiation import negotiate
 
 bp = Blueprint("dumps", __name__)
@@ -96,7 +97,7 @@ def served_here(triples: list[ox.Triple]) -> list[ox.Triple]:
     even before the canonical namespace redirects (``deploy/w3id/``); resource IRIs and the
     vocabularies the data uses are kept as built.
     """
-    root = site_root(ent.base_iri())
+    root = site_root(base_iri())
     here = request.host_url.rstrip("/") + request.script_root + "/"
     if root == here:
         return triples
@@ -136,9 +137,9 @@ def void_summary(triples: list[ox.Triple]) -> dict:
         g = by_subject.get(graph, {})
         subsets.append(
             {
-                "graph": ent.graph_link(graph),
-                "anchor": ent.graph_anchor(graph),
-                "data": ent.data_links(ent.local_href(graph)),
+                "graph": graph_link(graph),
+                "anchor": graph_anchor(graph),
+                "data": data_links(local_href(graph)),
                 "triples": int(one(g, void + "triples") or 0),
                 "title": one(g, dcterms + "title"),
             }
@@ -189,9 +190,9 @@ def download(name: str):
 def void():
     """The VoID description: RDF by content negotiation; browsers get the dumps page."""
     triples = _void_triples()
-    media_type = ent.negotiate(prefer="ttl")
+    media_type = page_or_rdf(prefer="ttl")
     if media_type == "text/html":
         return render_template("dumps.html", rows=_rows(), void=void_summary(triples))
-    response = ent.rdf_response(triples, media_type, "void")
+    response = rdf_response(triples, media_type, "void")
     response.vary.add("Accept")
     return response

@@ -14,9 +14,9 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, url_for
 
 from ..queries import load_catalogue
-from . import entities as ent
 from .corpus import corpus
 from .fulltext import fulltext_index
+from .links import base_iri, passage_href
 from .maps import reports_map
 from .search import term_index
 
@@ -66,7 +66,7 @@ def search_page():
         q, chosen if filtered else None, PAGE_SIZE, (page - 1) * PAGE_SIZE
     )
     terms = term_index().search(q, limit=TERM_HITS) if q else []
-    hits = [(h, c.by_iri.get(h.report), ent.passage_href(h.report, *h.first)) for h in results.hits]
+    hits = [(h, c.by_iri.get(h.report), passage_href(h.report, *h.first)) for h in results.hits]
     return render_template(
         "search.html",
         q=q,
@@ -79,7 +79,7 @@ def search_page():
         report=report,
         page=page,
         pages=max(1, -(-results.total // PAGE_SIZE)),
-        term_href=lambda iri: url_for("terms.term", key=iri[len(ent.base_iri()) :]),
+        term_href=lambda iri: url_for("terms.term", key=iri[len(base_iri()) :]),
         search_url=lambda **changes: _search_url(
             {"q": q, "place": place, "year": year, "report": report} | changes
         ),

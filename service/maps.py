@@ -23,7 +23,7 @@ from html import escape
 from markupsafe import Markup
 
 from .corpus import ReportInfo
-from .entities import local_href
+from .links import local_href
 
 WIDTH = 600.0
 WEST, EAST, NORTH, SOUTH = 73.0, 135.5, 53.8, 17.5  # the mainland, Hainan, Taiwan; no 南海诸岛

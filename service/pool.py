@@ -16,6 +16,9 @@ pool heals itself. Jobs and answers cross the pipe as plain pickles; after a big
 sides hand the memory it took back to the system (:func:`release_memory`), so a process's
 resident size does not keep its largest answer.
 
+One module for one job, kept whole: the two pools share the admission, deadline and error
+protocol, and the worker loop must agree with the parent on every message over the pipe.
+
 Exceptions::
 
     PoolError

@@ -8,6 +8,8 @@ it at the row cap or the byte cap, and the lines are converted to the format ask
 server's answers (``RemoteStore``, read row by row) and the HTML page's table are written here
 in Python; so are ASK answers (the TSV and CSV forms are Jena's, which pyoxigraph has not).
 
+Kept whole: every result format of every query form, written against the same caps.
+
     >>> from policykg.kg.store import MemoryStore
     >>> job = Job("SELECT ?x WHERE { VALUES ?x { 1 2 3 } }", max_rows=3,
     ...           tabular_type="text/csv", graph_type=None)

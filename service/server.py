@@ -41,6 +41,7 @@ def serve(
     if workers:
         values["WORKERS"] = workers
     app = create_app(values)
+    db.start(app)  # the query workers are warm before the first request
     server = waitress.create_server(
         app,
         host=host,

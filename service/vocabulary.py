@@ -15,21 +15,8 @@ import pyoxigraph as ox
 from flask import Blueprint, abort, render_template, request, url_for
 
 from .db import get_store
-from .entities import (
-    POL,
-    PREFIXES,
-    RDF_TYPE,
-    RDFS_LABEL,
-    Link,
-    base_iri,
-    data_links,
-    graph_triples,
-    local_href,
-    negotiate,
-    prefixed,
-    rdf_response,
-    vary_accept,
-)
+from .links import POL, PREFIXES, RDF_TYPE, RDFS_LABEL, Link, base_iri, local_href, prefixed
+from .negotiated import data_links, graph_triples, page_or_rdf, rdf_response, vary_accept
 
 bp = Blueprint("vocabulary", __name__)
 bp.after_request(vary_accept)
@@ -65,7 +52,7 @@ _DOC_LINKS = {
 def ontology():
     """Documentation of every class and property; the OWL itself by content negotiation."""
     graph = base_iri() + "graph/ontology"
-    media_type = negotiate()
+    media_type = page_or_rdf()
     if media_type != "text/html":
         return rdf_response(graph_triples(graph), media_type, "policykg")
     return render_template(

@@ -99,6 +99,39 @@ def seed_virtuoso_url(seed_store_dir, virtuoso_factory) -> str:
         return virtuoso_factory("seed", store).url
 
 
+# ---------------------------------------------------------------- the service over it
+
+
+@pytest.fixture(scope="session")
+def seed_app(seed_location, seed_store_dir):
+    """The app over the founding report's store (embedded, or in Virtuoso), for Flask's test
+    client: no socket, no process; its query workers start on the first query."""
+    from policykg.kg.store import open_store
+    from policykg.service import create_app, db
+
+    store = open_store(seed_location)
+    app = create_app({"TESTING": True, "DUMPS_DIR": str(seed_store_dir / "dumps")}, store=store)
+    yield app
+    db.close(app)
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def seed_client(seed_app):
+    """Flask's test client of :func:`seed_app`."""
+    return seed_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def seed_server(seed_location, seed_store_dir):
+    """``policykg serve`` over the founding report's store, on a real socket (one per store
+    kind for the whole session): for what goes through waitress, headers and clients."""
+    from policykg.service.testing import LiveServer
+
+    with LiveServer(seed_location, WORKERS=1, DUMPS_DIR=seed_store_dir / "dumps") as live:
+        yield live
+
+
 # Differences over Virtuoso 7.2.5 that no standard rewrite removes without slowing the
 # embedded store (README, "Your own SPARQL server"): expected to fail there, strictly.
 VIRTUOSO_KNOWN = {

@@ -75,3 +75,33 @@ def test_a_user_error_is_one_line_and_a_usage_error_is_clicks(tmp_path, capsys):
     assert err.startswith("policykg: ") and len(err.splitlines()) == 1 and str(missing) in err
     assert main(["serve", "--port", "70000"]) == 2
     assert "--port" in capsys.readouterr().err
+
+
+def _blueprint_modules() -> set[str]:
+    """The service modules that define a ``Blueprint`` (one URL area each)."""
+    found = set()
+    for path in sorted((ROOT / "service").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Blueprint":
+                found.add(path.stem)
+    return found
+
+
+def test_no_blueprint_imports_another():
+    blueprints = _blueprint_modules()
+    assert {"entities", "sparql", "terms", "catalogue"} <= blueprints  # not an empty scan
+    offenders = []
+    for name in sorted(blueprints):
+        path = ROOT / "service" / f"{name}.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                # ``from .x import y`` and ``from . import x, y``
+                names = [node.module] if node.module else [a.name for a in node.names]
+                offenders += [f"{name}.py:{node.lineno} {m}" for m in names if m in blueprints]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "policykg.service."
+            ):
+                module = node.module.rsplit(".", 1)[-1]  # type: ignore[union-attr]
+                if module in blueprints:
+                    offenders.append(f"{name}.py:{node.lineno} {module}")
+    assert offenders == []

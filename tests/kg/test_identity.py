@@ -173,10 +173,8 @@ def test_provinces_are_within_the_country(store):
 
 def test_a_term_lookup_shows_each_report_s_version(store):
     from policykg.service import create_app
-    from policykg.service.db import EXTENSION, Backend
 
-    app = create_app({"TESTING": True})
-    app.extensions[EXTENSION] = Backend(store, None, frozenset())  # type: ignore[arg-type]
+    app = create_app({"TESTING": True}, store=store)
     client = app.test_client()
     hits = client.get("/api/terms?q=两新").get_json()["results"]
     assert [h["uri"] for h in hits if h["prefLabel"] == "两新"] == [ID + "slogan/liang-xin"]

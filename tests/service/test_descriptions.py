@@ -7,8 +7,6 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from policykg.service.testing import LiveServer
-
 BASE = "https://w3id.org/policykg/id/"
 SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
 INDICATOR = ox.NamedNode("https://w3id.org/policykg/ontology#indicator")
@@ -17,9 +15,9 @@ REPORT = "report/zhanhe-district-2023-plan-report"
 
 
 @pytest.fixture(scope="module")
-def url(seed_location, seed_store_dir) -> str:
-    with LiveServer(seed_location, WORKERS=1, DUMPS_DIR=seed_store_dir / "dumps") as live:
-        yield live.url
+def url(seed_server) -> str:
+    """The service over the founding report's store: embedded, or in Virtuoso."""
+    return seed_server.url
 
 
 def turtle(url: str, **params) -> tuple[requests.Response, set[ox.Triple]]:

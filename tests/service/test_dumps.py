@@ -16,7 +16,6 @@ import pytest
 from policykg.kg.dumps import read_manifest, write_dumps
 from policykg.kg.store import Store, open_store
 from policykg.service import create_app
-from policykg.service.db import EXTENSION, Backend
 
 BASE = "https://w3id.org/policykg/id/"
 VOID = "http://rdfs.org/ns/void#"
@@ -149,8 +148,7 @@ def test_the_same_store_gives_the_same_files(store, dumps, tmp_path):
 
 @pytest.fixture(scope="module")
 def client(store, dumps, dumps_dir):
-    app = create_app({"TESTING": True, "DUMPS_DIR": str(dumps_dir)})
-    app.extensions[EXTENSION] = Backend(store, None, frozenset())  # type: ignore[arg-type]
+    app = create_app({"TESTING": True, "DUMPS_DIR": str(dumps_dir)}, store=store)
     return app.test_client()
 
 
@@ -197,8 +195,7 @@ def test_well_known_void_answers_rdf_by_content_negotiation(client, void):
 
 
 def test_without_dumps_the_pages_say_how_to_make_them(store, tmp_path):
-    app = create_app({"TESTING": True, "DUMPS_DIR": str(tmp_path / "none")})
-    app.extensions[EXTENSION] = Backend(store, None, frozenset())  # type: ignore[arg-type]
+    app = create_app({"TESTING": True, "DUMPS_DIR": str(tmp_path / "none")}, store=store)
     answer = app.test_client().get("/dumps/", headers={"Accept": "application/json"})
     assert answer.status_code == 404 and "policykg build" in answer.get_json()["error"]
 

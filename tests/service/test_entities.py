@@ -11,8 +11,6 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from policykg.service.testing import LiveServer
-
 BASE = "https://w3id.org/policykg/id/"
 SLOGAN = BASE + "slogan/si-zhu-lian/zhanhe-district-2023-plan-report"
 RDF_FORMATS = {
@@ -25,11 +23,9 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture(scope="module")
-def url(seed_location, seed_store_dir) -> str:
+def url(seed_server) -> str:
     """The service over the founding report's store: embedded, or in Virtuoso."""
-    dumps = seed_store_dir / "dumps"
-    with LiveServer(seed_location, WORKERS=1, DUMPS_DIR=dumps) as live:
-        yield live.url
+    return seed_server.url
 
 
 def parse(body: bytes, fmt: ox.RdfFormat) -> set[ox.Triple]:

@@ -8,8 +8,6 @@ import re
 import pytest
 import requests
 
-from policykg.service.testing import LiveServer
-
 BROWSER = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
 # Words of the code, not of readers: class names, search modes, English fillers, Markdown.
 LEAKS = re.compile(
@@ -19,9 +17,9 @@ LEAKS = re.compile(
 
 
 @pytest.fixture(scope="module")
-def url(seed_location, seed_store_dir) -> str:
-    with LiveServer(seed_location, WORKERS=1, DUMPS_DIR=seed_store_dir / "dumps") as live:
-        yield live.url
+def url(seed_server) -> str:
+    """The service over the founding report's store: embedded, or in Virtuoso."""
+    return seed_server.url
 
 
 def visible(page: str) -> str:

@@ -10,7 +10,6 @@ import pytest
 
 from policykg.kg.store import MemoryStore, Store, open_store
 from policykg.service import create_app
-from policykg.service.db import EXTENSION, Backend
 from policykg.service.search import (
     EXACT,
     GLOSSARY,
@@ -39,10 +38,8 @@ def index(store) -> TermIndex:
 
 
 @pytest.fixture(scope="module")
-def client(store):
-    app = create_app({"TESTING": True})
-    app.extensions[EXTENSION] = Backend(store, None, frozenset())  # type: ignore[arg-type]
-    return app.test_client()
+def client(seed_client):
+    return seed_client
 
 
 def labels(hits) -> list[str]:
@@ -243,17 +240,19 @@ def test_parts_of_parts_quote_their_own_passage(client):
 
 
 def test_a_slogan_gathers_only_the_enterprises_of_its_own_report(corpus_store_dir):
-    app = create_app({"TESTING": True})
-    app.extensions[EXTENSION] = Backend(open_store(corpus_store_dir), None, frozenset())  # type: ignore[arg-type]
-    answer = app.test_client().get(f"/api/terms/slogan/si-zhu-lian/{ZHANHE}").get_json()
-    members = {
-        x["prefLabel"] for part in answer["parts"] for x in part["enterprises"] + part["projects"]
-    }
-    assert {"平高集团", "姚电公司", "双鹤华利药业"} <= members
-    # Henan's report files 比亚迪 under 新能源 and 众擎机器人 under 机器人, not 湛河区's
-    assert not {m for m in members if "比亚迪" in m or "众擎" in m}
-    industry = app.test_client().get("/api/terms/industry/xin-neng-yuan").get_json()
-    assert "比亚迪" in {e["prefLabel"] for e in industry["enterprises"]}  # the industry: all
+    with open_store(corpus_store_dir) as store:
+        app = create_app({"TESTING": True}, store=store)
+        answer = app.test_client().get(f"/api/terms/slogan/si-zhu-lian/{ZHANHE}").get_json()
+        members = {
+            x["prefLabel"]
+            for part in answer["parts"]
+            for x in part["enterprises"] + part["projects"]
+        }
+        assert {"平高集团", "姚电公司", "双鹤华利药业"} <= members
+        # Henan's report files 比亚迪 under 新能源 and 众擎机器人 under 机器人, not 湛河区's
+        assert not {m for m in members if "比亚迪" in m or "众擎" in m}
+        industry = app.test_client().get("/api/terms/industry/xin-neng-yuan").get_json()
+        assert "比亚迪" in {e["prefLabel"] for e in industry["enterprises"]}  # the industry: all
 
 
 def test_a_report_glossary_page_lists_its_entries_in_order(client):

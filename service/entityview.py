@@ -1,0 +1,353 @@
+"""Everything an ``/id/…`` page shows about a resource (:func:`describe`): its types, labels,
+statements (each link once, under its most specific property, with its sources and evidence), a
+slogan's parts as a tree, the resources pointing at it and where it is mentioned.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import cast
+
+import pyoxigraph as ox
+from flask import (
+    current_app,
+)
+
+from ..kg.store import Term
+from .db import get_store
+from .evidence import Evidence, EvidenceMap, Mention, evidence, mentions
+from .links import (
+    POL,
+    PREFIXES,
+    RDF_TYPE,
+    RDFS_LABEL,
+    Link,
+    base_iri,
+    fallback_label,
+    link,
+    passage_href,
+    source_link,
+    vocab_label,
+)
+
+_Q_EXISTS = "ASK { { ?s ?p ?o } UNION { ?x ?p ?s } }"
+
+_Q_OUT = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?s ?p ?o ?g ?label WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  OPTIONAL { ?o (rdfs:label|skos:prefLabel) ?label }
+}
+"""
+
+# Incoming links, without the ones a page already shows from the other side: evidence nodes
+# (pol:Assertion), a link also stated by a more specific property (dcterms:hasPart beside
+# pol:hasComponent), and the inverse of an outgoing link (承建企业 of a project the page lists
+# as 承建项目; 产业企业, a chain starting with the inverse of 所属产业), or a symmetric link
+# both ways (近似概念). A report's spans, sentences and sections (pol:inReport…) are its text
+# and outline on its page, not a list of thousands of links.
+# Virtuoso 7.2 gets FILTER NOT EXISTS wrong beside an OPTIONAL (it kept evidence nodes) and
+# evaluates a path inside one without the ?p bound outside it: the simple tests sit in a group
+# of their own, the ones with paths are OPTIONALs that must stay unmatched.
+_IN_SHOWN = """
+  {
+    ?x ?p ?s .
+    FILTER(?p NOT IN (pol:inReport, pol:inSection, pol:inSentence))
+    FILTER NOT EXISTS { ?x a pol:Assertion }
+    FILTER NOT EXISTS { ?s ?p ?x }
+  }
+  OPTIONAL { ?x ?narrower ?s . ?narrower rdfs:subPropertyOf+ ?p . BIND(true AS ?narrowerToo) }
+  FILTER(!BOUND(?narrowerToo))
+  OPTIONAL {
+    ?s ?q ?x .
+    { ?q owl:inverseOf|^owl:inverseOf ?p }
+    UNION { ?q (owl:inverseOf|^owl:inverseOf)/rdfs:subPropertyOf+ ?p }
+    UNION { ?p owl:propertyChainAxiom/rdf:first/owl:inverseOf ?q }
+    UNION { ?q owl:propertyChainAxiom/rdf:first/owl:inverseOf ?p }
+    BIND(true AS ?inverseToo)
+  }
+  FILTER(!BOUND(?inverseToo))
+"""
+
+_Q_IN_COUNTS = f"""
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?s ?p (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_IN_SHOWN} }} GROUP BY ?s ?p
+"""
+
+_Q_IN = f"""
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?s ?p ?x ?label WHERE {{
+  {_IN_SHOWN}
+  OPTIONAL {{ ?x (rdfs:label|skos:prefLabel) ?label }}
+}}
+ORDER BY ?label ?x LIMIT 20
+"""
+
+# The ontology's property hierarchy and inverses, for pages that name each link once. A chain
+# starting with the inverse of a property counts as its inverse (pol:hasEnterprise is
+# (inverse of pol:inIndustry) then pol:asEnterprise, the enterprises among them). The first
+# step is a triple pattern, not ``?p rdfs:subPropertyOf+ ?super``: Virtuoso refuses a path with
+# neither end bound ("transitive start not given").
+_Q_PROPERTY_LINKS = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?p ?super ?inverse WHERE {
+  { ?p rdfs:subPropertyOf ?direct . ?direct rdfs:subPropertyOf* ?super }
+  UNION { ?p owl:inverseOf|^owl:inverseOf ?inverse }
+  UNION { ?p owl:propertyChainAxiom/rdf:first/owl:inverseOf ?inverse }
+  UNION { ?inverse owl:propertyChainAxiom/rdf:first/owl:inverseOf ?p }
+}
+"""
+
+# A slogan's parts at every depth, each under the slogan it is a direct part of.
+_Q_PART_TREE = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?s ?parent ?part ?label WHERE {
+  ?s pol:hasComponent* ?parent .
+  ?parent pol:hasComponent ?part .
+  OPTIONAL { ?part (rdfs:label|skos:prefLabel) ?label }
+}
+"""
+
+
+@dataclass
+class Fact:
+    """One value of a property as a page shows it: the passages it was read from, else where
+    it is stated (a report, the lexicon, the reasoner); a slogan's parts nest under it."""
+
+    value: Link | str
+    evidence: list[Evidence] = field(default_factory=list)
+    sources: list[Link] = field(default_factory=list)
+    parts: list[Fact] = field(default_factory=list)
+
+
+@dataclass
+class Statement:
+    """The values of one property, each once."""
+
+    prop: Link
+    values: list[Fact] = field(default_factory=list)
+
+
+@dataclass
+class Incoming:
+    """Resources linking to a page's resource through ``prop``: ``count`` in all, the first
+    twenty as ``facts``."""
+
+    prop: Link
+    count: int
+    facts: list[Fact]
+
+
+@dataclass
+class Description:
+    """What a page shows about one resource."""
+
+    iri: str
+    label: str
+    types: list[Link]
+    statements: list[Statement]
+    incoming: list[Incoming]
+    mentions: list[Mention]
+    evidence: EvidenceMap = field(default_factory=dict)
+
+
+def property_links() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """The ontology's super-properties (transitive) and inverses of each property, read once
+    per app: ``supers[pol:hasComponent] == {pol:hasPart, dcterms:hasPart}``."""
+    cache = current_app.extensions.get("policykg.property_links")
+    if cache is None:
+        supers: dict[str, set[str]] = defaultdict(set)
+        inverses: dict[str, set[str]] = defaultdict(set)
+        for row in get_store().select(_Q_PROPERTY_LINKS):
+            if "super" in row:
+                supers[row["p"].value].add(row["super"].value)
+            if "inverse" in row:
+                inverses[row["p"].value].add(row["inverse"].value)
+        cache = current_app.extensions["policykg.property_links"] = (dict(supers), dict(inverses))
+    return cache
+
+
+def _zh_first(labels: Iterable[ox.Literal]) -> str | None:
+    ordered = sorted(labels, key=lambda lit: (lit.language != "zh", lit.language or "", lit.value))
+    return ordered[0].value if ordered else None
+
+
+def describe(iri: str) -> Description | None:
+    """Everything a page shows about ``iri``; None if the graph does not know it.
+
+    Each link is shown once: under its most specific property (组成部分, not also 包含 and
+    dcterms:hasPart), from one side only (an enterprise's 承建项目, not also the projects'
+    承建企业), never through evidence nodes; a slogan's parts as one tree.
+    """
+    node = ox.NamedNode(iri)
+    if not get_store().ask(_Q_EXISTS, {"s": node}):
+        return None
+    values: dict[str, dict[str, tuple[Term, set[str], list[ox.Literal]]]] = defaultdict(dict)
+    summary = base_iri() + "graph/summary"  # the catalogue's lookup index, not a statement
+    for row in get_store().select(_Q_OUT, {"s": node}):
+        if row["g"].value == summary:
+            continue
+        key = str(row["o"])
+        entry = values[row["p"].value].setdefault(key, (row["o"], set(), []))
+        entry[1].add(row["g"].value)
+        if "label" in row:
+            entry[2].append(cast(ox.Literal, row["label"]))
+    own_labels = [
+        o
+        for p in (RDFS_LABEL, PREFIXES["skos"] + "prefLabel")
+        for o, _, _ in values.get(p, {}).values()
+        if isinstance(o, ox.Literal)
+    ]
+    types = [link(t.value) for t, _, _ in values.get(RDF_TYPE, {}).values()]
+    quotes = [o.value for o, _, _ in values.get(POL + "quote", {}).values()]
+    found = evidence(iri)
+    tree = _part_tree(node) if POL + "hasComponent" in values else {}
+    _drop_repeated(values, tree)
+    # The spans it was read from are its mentions, each quoted in its sentence below.
+    values.pop(PREFIXES["prov"] + "wasDerivedFrom", None)
+    statements = [
+        _statement(iri, p, vals, found, tree)
+        for p, vals in sorted(values.items(), key=_prop_order)
+        if vals
+    ]
+    return Description(
+        iri=iri,
+        label=_zh_first(own_labels) or (_quoted(quotes[0]) if quotes else fallback_label(iri)),
+        types=sorted(types, key=lambda t: (not t.iri.startswith(POL), t.iri)),
+        statements=statements,
+        incoming=incoming(node, found),
+        mentions=mentions(iri),
+        evidence=found,
+    )
+
+
+def _drop_repeated(values: dict[str, dict], tree: dict[str, list[Link]]) -> None:
+    """Remove the values a page would otherwise repeat: a value of a property also stated
+    through a narrower one, and a slogan's deeper parts (shown in its tree of parts)."""
+    supers, _ = property_links()
+    for narrower, vals in list(values.items()):
+        for broader in supers.get(narrower, ()):
+            for key in set(vals) & set(values.get(broader, {})):
+                del values[broader][key]
+    in_tree = {part.iri for parts in tree.values() for part in parts}
+    for broader in supers.get(POL + "hasComponent", ()):
+        for key in [k for k, v in values.get(broader, {}).items() if v[0].value in in_tree]:
+            del values[broader][key]
+
+
+def _part_tree(node: ox.NamedNode) -> dict[str, list[Link]]:
+    """Each slogan among ``node`` and its parts → its direct parts, by label."""
+    labels: dict[tuple[str, str], list[ox.Literal]] = defaultdict(list)
+    for row in get_store().select(_Q_PART_TREE, {"s": node}):
+        entry = labels[(row["parent"].value, row["part"].value)]
+        if "label" in row:
+            entry.append(cast(ox.Literal, row["label"]))
+    tree: dict[str, list[Link]] = defaultdict(list)
+    for (parent, part), names in labels.items():
+        tree[parent].append(link(part, _zh_first(names)))
+    return {k: sorted(v, key=lambda x: x.label) for k, v in tree.items()}
+
+
+def fact_evidence(found: EvidenceMap, s: str, p: str, o: str) -> list[Evidence]:
+    """The passages stating ``s p o``, or its inverse ``o p⁻ s`` (承建项目 ↔ 承建企业)."""
+    _, inverses = property_links()
+    out = list(found.get((s, p, o), []))
+    for q in inverses.get(p, ()):
+        out.extend(e for e in found.get((o, q, s), []) if e not in out)
+    return out
+
+
+def _quoted(quote: str, width: int = 40) -> str:
+    """A text span's name: its quote, cut to a line: ``“四主链”``."""
+    return "“" + (quote if len(quote) <= width else quote[: width - 1] + "…") + "”"
+
+
+def span_href(desc: Description) -> str | None:
+    """Where a text span sits in its report's text, highlighted; None for anything else."""
+    found = {s.prop.iri: s.values[0].value for s in desc.statements if s.values}
+    report, start, end = (found.get(POL + p) for p in ("inReport", "start", "end"))
+    if not isinstance(report, Link) or start is None or end is None:
+        return None
+    return passage_href(report.iri, int(str(start)), int(str(end)))
+
+
+def _prop_order(item) -> tuple:
+    p = item[0]
+    first = [RDF_TYPE, RDFS_LABEL, PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "definition"]
+    return (first.index(p) if p in first else len(first), p == POL + "text", vocab_label(p))
+
+
+def _statement(
+    iri: str, prop: str, vals, found: EvidenceMap, tree: dict[str, list[Link]]
+) -> Statement:
+    out = Statement(link(prop, vocab_label(prop)))
+    for obj, graphs, labels in sorted(vals.values(), key=lambda v: str(v[0])):
+        if isinstance(obj, ox.NamedNode):
+            value = link(obj.value, _zh_first(labels))
+            spans = fact_evidence(found, iri, prop, obj.value)
+        else:
+            value, spans = obj.value, []
+        # Where a link without a quote comes from (a report, the reasoner); names and types
+        # come from the report the page quotes anyway.
+        shown = isinstance(value, Link) and prop != RDF_TYPE and not spans
+        fact = Fact(value, spans, _sources(graphs) if shown else [])
+        if prop == POL + "hasComponent" and isinstance(value, Link):
+            fact.parts = _parts(value.iri, tree, found, {iri, value.iri})
+        out.values.append(fact)
+    return out
+
+
+def _sources(graphs: Iterable[str]) -> list[Link]:
+    named = [source_link(g) for g in sorted(graphs)]
+    return list({s.label: s for s in named}.values())
+
+
+def _parts(parent: str, tree: dict[str, list[Link]], found: EvidenceMap, seen: set[str]):
+    """The facts of ``parent``'s parts, each with its own parts (a cycle stops the descent)."""
+    out = []
+    for part in tree.get(parent, []):
+        if part.iri in seen:
+            continue
+        fact = Fact(part, fact_evidence(found, parent, POL + "hasComponent", part.iri))
+        fact.parts = _parts(part.iri, tree, found, seen | {part.iri})
+        out.append(fact)
+    return out
+
+
+def incoming(node: ox.NamedNode, found: EvidenceMap | None = None) -> list[Incoming]:
+    """Resources pointing at ``node`` (links not shown from the other side): per property,
+    the count and the first twenty, each with the passages stating its link."""
+    found = found if found is not None else {}
+    out = []
+    counts = get_store().select(_Q_IN_COUNTS, {"s": node})
+    for row in sorted(counts, key=lambda r: vocab_label(r["p"].value)):
+        prop = row["p"]
+        rows = get_store().select(_Q_IN, {"s": node, "p": prop})
+        subjects: dict[str, list[ox.Literal]] = {}
+        for r in rows:
+            if isinstance(r["x"], ox.NamedNode):
+                label = [cast(ox.Literal, r["label"])] if "label" in r else []
+                subjects.setdefault(r["x"].value, []).extend(label)
+        facts = [
+            Fact(
+                link(x, _zh_first(labels)),
+                fact_evidence(found, x, prop.value, node.value),
+            )
+            for x, labels in subjects.items()
+        ]
+        out.append(Incoming(link(prop.value, vocab_label(prop.value)), int(row["n"].value), facts))
+    return out

@@ -1,0 +1,197 @@
+"""Where the reports state things: the mentions of a resource (the quote inside its
+sentence) and the evidence of its links (pol:Assertion, ``ontology/README.md``), read for one
+resource or for many at once (a term page and its parts).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .db import get_store
+from .links import Link, link, passage_href, row_value
+
+_Q_MENTIONS = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?s ?span ?quote ?start ?end ?report ?title WHERE {
+  ?s prov:wasDerivedFrom ?span .
+  ?span pol:quote ?quote ; pol:start ?start ; pol:end ?end ; pol:inReport ?report .
+  OPTIONAL { ?report dcterms:title ?title }
+}
+ORDER BY ?report ?start ?end
+"""
+
+# Apart from _Q_MENTIONS: as an OPTIONAL there, Oxigraph joins every sentence of the store
+# (20 ms a page); as a query of its own it starts from the resource (0.3 ms).
+_Q_MENTION_SENTENCES = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?s ?span ?sq ?ss WHERE {
+  ?s prov:wasDerivedFrom ?span .
+  ?span pol:inSentence ?sentence .
+  ?sentence pol:quote ?sq ; pol:start ?ss .
+}
+"""
+
+# Every link stated in the reports, with the span it was read from: pol:Assertion
+# (ontology/README.md, "Evidence of relations"). A few hundred in the whole collection, read
+# once per store version: bound to one resource, the same join took 20–90 ms a page.
+_Q_ASSERTIONS = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?s ?p ?o ?quote ?start ?end ?report ?title WHERE {
+  ?a pol:assertedSubject ?s ; pol:assertedProperty ?p ; pol:assertedObject ?o ;
+     prov:wasDerivedFrom ?span .
+  ?span pol:quote ?quote ; pol:start ?start ; pol:end ?end ; pol:inReport ?report .
+  OPTIONAL { ?report dcterms:title ?title }
+}
+"""
+
+# A resource and its parts at any depth (a term page's tree).
+_Q_SELF_AND_PARTS = """
+PREFIX pol: <https://w3id.org/policykg/ontology#>
+SELECT DISTINCT ?r ?x WHERE { ?r pol:hasComponent* ?x }
+"""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place a resource is mentioned: ``quote`` inside ``before``…``after`` of its sentence."""
+
+    report: Link
+    start: int
+    end: int
+    quote: str
+    before: str
+    after: str
+    href: str  # the highlighted passage in the report text
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The passage a link was read from: ``quote`` at ``start``–``end`` of ``report``."""
+
+    report: Link
+    start: int
+    end: int
+    quote: str
+    href: str  # the highlighted passage in the report text
+
+
+# (subject, property, object) IRIs → the passages stating that link
+EvidenceMap = dict[tuple[str, str, str], list[Evidence]]
+
+
+def rows_for(sparql: str, var: str, iris: Iterable[str]) -> dict[str, list[dict]]:
+    """The rows of ``sparql`` for each of ``iris`` bound to ``?var``, in one run of the query.
+
+    A ``VALUES`` block opens its ``WHERE`` clause, so Oxigraph starts from the given resources
+    as it does from one substituted IRI: a page listing twenty-five things runs each of its
+    queries once, not twenty-five times. The IRIs come from the store and are written by
+    pyoxigraph; nothing a user typed is pasted.
+    """
+    out: dict[str, list[dict]] = {iri: [] for iri in iris}
+    if not out:
+        return out
+    values = " ".join(str(ox.NamedNode(iri)) for iri in out)
+    at = sparql.index("WHERE {") + len("WHERE {")
+    query = f"{sparql[:at]}\n  VALUES ?{var} {{ {values} }}{sparql[at:]}"
+    for row in get_store().select(query):
+        out[row[var].value].append(row)
+    return out
+
+
+def mentions(iri: str) -> list[Mention]:
+    """Every span ``iri`` was derived from, with its sentence, in report and text order."""
+    return mentions_of([iri])[iri]
+
+
+def mentions_of(iris: Iterable[str]) -> dict[str, list[Mention]]:
+    """:func:`mentions` of each of ``iris``, read in two queries for all of them."""
+    sentences = {
+        row["span"].value: (row["sq"].value, int(row["ss"].value))
+        for rows in rows_for(_Q_MENTION_SENTENCES, "s", iris).values()
+        for row in rows
+    }
+    return {
+        iri: [_mention(row, sentences) for row in rows]
+        for iri, rows in rows_for(_Q_MENTIONS, "s", iris).items()
+    }
+
+
+def _mention(row: dict, sentences: dict[str, tuple[str, int]]) -> Mention:
+    start, end, quote = int(row["start"].value), int(row["end"].value), row["quote"].value
+    before = after = ""
+    if row["span"].value in sentences:
+        sentence, offset = sentences[row["span"].value]
+        if sentence[start - offset : end - offset] == quote:
+            before, after = sentence[: start - offset], sentence[end - offset :]
+    report = row["report"].value
+    return Mention(
+        report=link(report, row_value(row, "title")),
+        start=start,
+        end=end,
+        quote=quote,
+        before=before,
+        after=after,
+        href=passage_href(report, start, end),
+    )
+
+
+def evidence(iri: str) -> EvidenceMap:
+    """The passages each link of ``iri`` (or of its parts) was read from, in text order.
+
+    ``evidence(平高集团)[(平高集团, pol:inIndustry, 装备制造)]`` → 装备制造产业集群，延伸平高集团.
+    """
+    return evidence_of([iri])[iri]
+
+
+def evidence_of(iris: Iterable[str]) -> dict[str, EvidenceMap]:
+    """:func:`evidence` of each of ``iris``, their parts read in one query."""
+    by_node = assertions()
+    return {
+        iri: _evidence_map([row["x"].value for row in parts], by_node)
+        for iri, parts in rows_for(_Q_SELF_AND_PARTS, "r", iris).items()
+    }
+
+
+def _evidence_map(nodes: list[str], by_node: dict[str, list[dict]]) -> EvidenceMap:
+    rows = {id(row): row for x in nodes for row in by_node.get(x, [])}.values()
+    out: EvidenceMap = defaultdict(list)
+    for row in sorted(
+        rows, key=lambda r: (r["report"].value, int(r["start"].value), int(r["end"].value))
+    ):
+        start, end, report = int(row["start"].value), int(row["end"].value), row["report"].value
+        found = Evidence(
+            report=link(report, row_value(row, "title")),
+            start=start,
+            end=end,
+            quote=row["quote"].value,
+            href=passage_href(report, start, end),
+        )
+        spans = out[(row["s"].value, row["p"].value, row["o"].value)]
+        if found not in spans:
+            spans.append(found)
+    return dict(out)
+
+
+def assertions() -> dict[str, list[dict]]:
+    """Every stated link with its passage, by subject and by object, once per store version."""
+    from .db import get_backend
+
+    backend = get_backend()
+    found = backend.extras.get("assertions")
+    if found is None:
+        index: dict[str, list[dict]] = defaultdict(list)
+        for row in backend.store.select(_Q_ASSERTIONS):
+            index[row["s"].value].append(row)
+            if row["o"].value != row["s"].value:
+                index[row["o"].value].append(row)
+        found = backend.extras["assertions"] = dict(index)
+    return found
