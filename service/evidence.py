@@ -89,20 +89,11 @@ EvidenceMap = dict[tuple[str, str, str], list[Evidence]]
 
 
 def rows_for(sparql: str, var: str, iris: Iterable[str]) -> dict[str, list[dict]]:
-    """The rows of ``sparql`` for each of ``iris`` bound to ``?var``, in one run of the query.
-
-    A ``VALUES`` block opens its ``WHERE`` clause, so Oxigraph starts from the given resources
-    as it does from one substituted IRI: a page listing twenty-five things runs each of its
-    queries once, not twenty-five times. The IRIs come from the store and are written by
-    pyoxigraph; nothing a user typed is pasted.
-    """
+    """The rows of ``sparql`` for each of ``iris`` bound to ``?var``, in one run of the query
+    where the store can (``Store.select_each``): a page listing twenty-five things runs each of
+    its queries once, not twenty-five times."""
     out: dict[str, list[dict]] = {iri: [] for iri in iris}
-    if not out:
-        return out
-    values = " ".join(str(ox.NamedNode(iri)) for iri in out)
-    at = sparql.index("WHERE {") + len("WHERE {")
-    query = f"{sparql[:at]}\n  VALUES ?{var} {{ {values} }}{sparql[at:]}"
-    for row in get_store().select(query):
+    for row in get_store().select_each(sparql, var, [ox.NamedNode(iri) for iri in out]):
         out[row[var].value].append(row)
     return out
 
