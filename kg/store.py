@@ -48,14 +48,6 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
 Bindings = Mapping[str, Term]
 
-GRAPH_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
 BUILD_FILE = "build.json"  # written by ``policykg build`` beside the Oxigraph directory
 
 # A graph no store holds: the empty default graph of a protocol dataset with named graphs only.

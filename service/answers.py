@@ -23,6 +23,7 @@ from typing import cast
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
+from ..kg.vocab import prologue
 from ..queries import Column, NamedQuery
 from .corpus import corpus
 from .db import get_backend
@@ -36,11 +37,11 @@ _NUMERIC = {
 }
 # Every label of the store, read once per store version (a few thousand, 50 ms): a catalogue
 # answer of a thousand rows named its IRIs in batches of 200, 11 ms each.
-_Q_LABELS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?x ?label WHERE { ?x rdfs:label|skos:prefLabel ?label FILTER(isIRI(?x)) }
+_Q_LABELS = (
+    prologue("rdfs", "skos")
+    + """SELECT ?x ?label WHERE { ?x rdfs:label|skos:prefLabel ?label FILTER(isIRI(?x)) }
 """
+)
 _LOCK = threading.Lock()
 _IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+\Z")
 

@@ -19,6 +19,7 @@ from functools import cached_property
 
 from markupsafe import Markup
 
+from ..kg.vocab import prologue
 from .answers import href, number_text
 from .charts import Point, indicator_chart
 from .corpus import ReportInfo, corpus
@@ -34,10 +35,9 @@ _OBSERVATION_VALUES = """
   OPTIONAL { ?obs pol:bound ?bound }
   OPTIONAL { ?obs pol:targetText ?text }
 """
-_Q_PLACE_FIGURES = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?place ?indicator ?label ?period ?kind ?measure ?value ?lower ?upper ?unit ?bound ?text
+_Q_PLACE_FIGURES = (
+    prologue("pol", "rdfs")
+    + """SELECT ?place ?indicator ?label ?period ?kind ?measure ?value ?lower ?upper ?unit ?bound ?text
        ?met WHERE {
   ?obs pol:refArea ?place ; pol:indicator ?indicator ; pol:period ?period ;
        pol:valueKind ?kind ; pol:measure ?measure .
@@ -45,21 +45,19 @@ SELECT ?place ?indicator ?label ?period ?kind ?measure ?value ?lower ?upper ?uni
   OPTIONAL { ?indicator rdfs:label ?label }
 }
 """.replace("{values}", _OBSERVATION_VALUES)
-_Q_SLOGANS = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?place ?report ?slogan ?label ?term WHERE {
+)
+_Q_SLOGANS = (
+    prologue("pol", "rdfs", "dcterms")
+    + """SELECT ?place ?report ?slogan ?label ?term WHERE {
   ?report dcterms:spatial ?place .
   ?slogan pol:inReport ?report ; a pol:Slogan ; rdfs:label ?label .
   OPTIONAL { ?slogan pol:versionOf ?term }
 }
 """
-_Q_OUTLINE = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?report ?section ?number ?heading ?parent ?start WHERE {
+)
+_Q_OUTLINE = (
+    prologue("pol", "rdfs", "dcterms")
+    + """SELECT ?report ?section ?number ?heading ?parent ?start WHERE {
   ?section a pol:Section ; pol:inReport ?report ; dcterms:isPartOf ?parent .
   OPTIONAL { ?section pol:number ?number }
   OPTIONAL { ?section rdfs:label ?heading }
@@ -69,12 +67,10 @@ SELECT ?report ?section ?number ?heading ?parent ?start WHERE {
   }
 }
 """
-_Q_NAMED = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?report ?thing ?type ?label (COUNT(DISTINCT ?span) AS ?n) WHERE {
+)
+_Q_NAMED = (
+    prologue("pol", "prov", "rdfs", "skos")
+    + """SELECT ?report ?thing ?type ?label (COUNT(DISTINCT ?span) AS ?n) WHERE {
   ?span pol:inReport ?report .
   ?thing prov:wasDerivedFrom ?span ; a ?type ; rdfs:label|skos:prefLabel ?label .
   FILTER(?type IN (pol:Slogan, pol:Industry, pol:Enterprise, pol:Project, pol:Policy,
@@ -82,11 +78,10 @@ SELECT ?report ?thing ?type ?label (COUNT(DISTINCT ?span) AS ?n) WHERE {
 }
 GROUP BY ?report ?thing ?type ?label
 """
-_Q_REPORT_TARGETS = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?report ?obs ?indicator ?label ?period ?measure ?value ?lower ?upper ?unit ?bound ?text
+)
+_Q_REPORT_TARGETS = (
+    prologue("pol", "prov", "rdfs")
+    + """SELECT DISTINCT ?report ?obs ?indicator ?label ?period ?measure ?value ?lower ?upper ?unit ?bound ?text
        ?headline ?met ?start WHERE {
   ?obs pol:valueKind pol:Target ; prov:wasDerivedFrom ?span ; pol:indicator ?indicator ;
        pol:period ?period ; pol:measure ?measure .
@@ -97,17 +92,16 @@ SELECT DISTINCT ?report ?obs ?indicator ?label ?period ?measure ?value ?lower ?u
 }
 ORDER BY ?start
 """.replace("{values}", _OBSERVATION_VALUES)
-_Q_SPANS = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?report ?start ?end ?thing ?label WHERE {
+)
+_Q_SPANS = (
+    prologue("skos", "pol", "prov", "rdfs")
+    + """SELECT ?report ?start ?end ?thing ?label WHERE {
   ?span pol:inReport ?report ; pol:start ?start ; pol:end ?end .
   FILTER NOT EXISTS { ?span a pol:Sentence }
   OPTIONAL { ?thing prov:wasDerivedFrom ?span OPTIONAL { ?thing (rdfs:label|skos:prefLabel) ?label } }
 }
 """
+)
 _BOUNDS = {"AtLeast": "≥", "AtMost": "≤", "About": "≈"}
 KIND_ORDER = (
     ("Slogan", "提法"),

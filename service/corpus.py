@@ -12,13 +12,12 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from ..kg.vocab import prologue
 from .db import get_store
 
-_Q_REPORTS = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?report ?title ?date ?place ?placeLabel ?sourceFile (MIN(?y) AS ?year)
+_Q_REPORTS = (
+    prologue("pol", "rdfs", "dcterms")
+    + """SELECT ?report ?title ?date ?place ?placeLabel ?sourceFile (MIN(?y) AS ?year)
        (COUNT(DISTINCT ?covered) AS ?years) WHERE {
   ?report a pol:Report .
   OPTIONAL { ?report dcterms:title ?title }
@@ -30,6 +29,7 @@ SELECT ?report ?title ?date ?place ?placeLabel ?sourceFile (MIN(?y) AS ?year)
 }
 GROUP BY ?report ?title ?date ?place ?placeLabel ?sourceFile
 """
+)
 _KINDS = (("计划", "计划报告"), ("政府工作", "政府工作报告"))
 
 

@@ -16,6 +16,7 @@ from flask import (
 )
 
 from ..kg.store import Term
+from ..kg.vocab import prologue
 from .db import get_store
 from .evidence import Evidence, EvidenceMap, Mention, evidence, mentions
 from .links import (
@@ -34,14 +35,14 @@ from .links import (
 
 _Q_EXISTS = "ASK { { ?s ?p ?o } UNION { ?x ?p ?s } }"
 
-_Q_OUT = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?s ?p ?o ?g ?label WHERE {
+_Q_OUT = (
+    prologue("skos", "rdfs")
+    + """SELECT ?s ?p ?o ?g ?label WHERE {
   GRAPH ?g { ?s ?p ?o }
   OPTIONAL { ?o (rdfs:label|skos:prefLabel) ?label }
 }
 """
+)
 
 # Incoming links, without the ones a page already shows from the other side: evidence nodes
 # (pol:Assertion), a link also stated by a more specific property (dcterms:hasPart beside
@@ -72,55 +73,48 @@ _IN_SHOWN = """
   FILTER(!BOUND(?inverseToo))
 """
 
-_Q_IN_COUNTS = f"""
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?s ?p (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_IN_SHOWN} }} GROUP BY ?s ?p
+_Q_IN_COUNTS = (
+    prologue("rdf", "pol", "owl", "rdfs")
+    + f"""SELECT ?s ?p (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_IN_SHOWN} }} GROUP BY ?s ?p
 """
+)
 
-_Q_IN = f"""
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?s ?p ?x ?label WHERE {{
+_Q_IN = (
+    prologue("rdf", "skos", "pol", "owl", "rdfs")
+    + f"""SELECT DISTINCT ?s ?p ?x ?label WHERE {{
   {_IN_SHOWN}
   OPTIONAL {{ ?x (rdfs:label|skos:prefLabel) ?label }}
 }}
 ORDER BY ?label ?x LIMIT 20
 """
+)
 
 # The ontology's property hierarchy and inverses, for pages that name each link once. A chain
 # starting with the inverse of a property counts as its inverse (pol:hasEnterprise is
 # (inverse of pol:inIndustry) then pol:asEnterprise, the enterprises among them). The first
 # step is a triple pattern, not ``?p rdfs:subPropertyOf+ ?super``: Virtuoso refuses a path with
 # neither end bound ("transitive start not given").
-_Q_PROPERTY_LINKS = """
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?p ?super ?inverse WHERE {
+_Q_PROPERTY_LINKS = (
+    prologue("rdf", "owl", "rdfs")
+    + """SELECT ?p ?super ?inverse WHERE {
   { ?p rdfs:subPropertyOf ?direct . ?direct rdfs:subPropertyOf* ?super }
   UNION { ?p owl:inverseOf|^owl:inverseOf ?inverse }
   UNION { ?p owl:propertyChainAxiom/rdf:first/owl:inverseOf ?inverse }
   UNION { ?inverse owl:propertyChainAxiom/rdf:first/owl:inverseOf ?p }
 }
 """
+)
 
 # A slogan's parts at every depth, each under the slogan it is a direct part of.
-_Q_PART_TREE = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?s ?parent ?part ?label WHERE {
+_Q_PART_TREE = (
+    prologue("skos", "pol", "rdfs")
+    + """SELECT DISTINCT ?s ?parent ?part ?label WHERE {
   ?s pol:hasComponent* ?parent .
   ?parent pol:hasComponent ?part .
   OPTIONAL { ?part (rdfs:label|skos:prefLabel) ?label }
 }
 """
+)
 
 
 @dataclass

@@ -11,53 +11,53 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..kg.vocab import prologue
 from .db import get_store
 from .links import Link, link, passage_href, row_value
 
-_Q_MENTIONS = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?s ?span ?quote ?start ?end ?report ?title WHERE {
+_Q_MENTIONS = (
+    prologue("pol", "prov", "dcterms")
+    + """SELECT DISTINCT ?s ?span ?quote ?start ?end ?report ?title WHERE {
   ?s prov:wasDerivedFrom ?span .
   ?span pol:quote ?quote ; pol:start ?start ; pol:end ?end ; pol:inReport ?report .
   OPTIONAL { ?report dcterms:title ?title }
 }
 ORDER BY ?report ?start ?end
 """
+)
 
 # Apart from _Q_MENTIONS: as an OPTIONAL there, Oxigraph joins every sentence of the store
 # (20 ms a page); as a query of its own it starts from the resource (0.3 ms).
-_Q_MENTION_SENTENCES = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?s ?span ?sq ?ss WHERE {
+_Q_MENTION_SENTENCES = (
+    prologue("pol", "prov")
+    + """SELECT ?s ?span ?sq ?ss WHERE {
   ?s prov:wasDerivedFrom ?span .
   ?span pol:inSentence ?sentence .
   ?sentence pol:quote ?sq ; pol:start ?ss .
 }
 """
+)
 
 # Every link stated in the reports, with the span it was read from: pol:Assertion
 # (ontology/README.md, "Evidence of relations"). A few hundred in the whole collection, read
 # once per store version: bound to one resource, the same join took 20–90 ms a page.
-_Q_ASSERTIONS = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?s ?p ?o ?quote ?start ?end ?report ?title WHERE {
+_Q_ASSERTIONS = (
+    prologue("pol", "prov", "dcterms")
+    + """SELECT DISTINCT ?s ?p ?o ?quote ?start ?end ?report ?title WHERE {
   ?a pol:assertedSubject ?s ; pol:assertedProperty ?p ; pol:assertedObject ?o ;
      prov:wasDerivedFrom ?span .
   ?span pol:quote ?quote ; pol:start ?start ; pol:end ?end ; pol:inReport ?report .
   OPTIONAL { ?report dcterms:title ?title }
 }
 """
+)
 
 # A resource and its parts at any depth (a term page's tree).
-_Q_SELF_AND_PARTS = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-SELECT DISTINCT ?r ?x WHERE { ?r pol:hasComponent* ?x }
+_Q_SELF_AND_PARTS = (
+    prologue("pol")
+    + """SELECT DISTINCT ?r ?x WHERE { ?r pol:hasComponent* ?x }
 """
+)
 
 
 @dataclass(frozen=True)

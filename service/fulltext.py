@@ -25,15 +25,17 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from ..kg.store import Store
+from ..kg.vocab import prologue
 
 MAX_WORDS = 5
 MAX_QUERY = 100
 _WORDS = re.compile(r"[^\s\"“”'‘’]+")
 
-_Q_TEXTS = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-SELECT ?report ?text WHERE { ?report a pol:Report ; pol:text ?text }
+_Q_TEXTS = (
+    prologue("pol")
+    + """SELECT ?report ?text WHERE { ?report a pol:Report ; pol:text ?text }
 """
+)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from flask import (
 )
 
 from ..kg import vocab
+from ..kg.vocab import prologue
 from .db import get_store
 
 POL = vocab.POL.base
@@ -61,11 +62,11 @@ _W3C_LABELS = {
     PREFIXES["dcterms"] + "issued": "发布日期",
 }
 
-_Q_VOCAB_LABELS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-SELECT ?x ?label WHERE { ?x rdfs:label ?label FILTER(STRSTARTS(STR(?x), STR(pol:))) }
+_Q_VOCAB_LABELS = (
+    prologue("rdfs", "pol")
+    + """SELECT ?x ?label WHERE { ?x rdfs:label ?label FILTER(STRSTARTS(STR(?x), STR(pol:))) }
 """
+)
 
 
 @dataclass(frozen=True)

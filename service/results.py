@@ -36,18 +36,15 @@ import pyoxigraph as ox
 
 from policykg.errors import PolicyKGError
 
-from ..kg.store import GRAPH_FORMATS, Store, Term, Triples
+from ..kg.store import Store, Term, Triples
+from .negotiation import FORMATS
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 TSV = ox.QueryResultsFormat.TSV
 N_TRIPLES = ox.RdfFormat.N_TRIPLES
-# The result formats pyoxigraph writes, by media type.
-RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": TSV,
-}
+# The formats pyoxigraph writes, by media type: negotiation's one table, read two ways.
+RESULT_FORMATS = {f.media_type: f.results for f in FORMATS.values() if f.results is not None}
+GRAPH_FORMATS = {f.media_type: f.rdf for f in FORMATS.values() if f.rdf is not None}
 
 TABULAR_TYPES = (
     "application/sparql-results+json",

@@ -38,9 +38,11 @@ from functools import cache
 
 from pypinyin import Style, lazy_pinyin
 
+from ..kg import vocab
 from ..kg.store import Store
+from ..kg.vocab import prologue
 
-POL = "https://w3id.org/policykg/ontology#"
+POL = vocab.POL.base
 
 # What counts as a term, in the order that names a resource typed with several of them.
 TERM_KINDS = (
@@ -65,39 +67,41 @@ _ASCII_QUERY = re.compile(r"^[a-z0-9]+$")
 _HANZI = re.compile(r"[\u3400-\u9fff]")
 _RUNS = re.compile(r"[\u3400-\u9fff]+|[^\u3400-\u9fff]+")
 
-_Q_TERMS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-SELECT ?t ?type ?label ?pref WHERE {
+_Q_TERMS = (
+    prologue("rdfs", "skos", "pol")
+    + """SELECT ?t ?type ?label ?pref WHERE {
   ?t a ?type ; (rdfs:label|skos:prefLabel) ?label .
   FILTER(STRSTARTS(STR(?type), STR(pol:)) && !isBlank(?t))
   OPTIONAL { ?t skos:prefLabel ?pref }
 }
 """
-_Q_ALT = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?t ?alt WHERE { ?t skos:altLabel ?alt }
+)
+_Q_ALT = (
+    prologue("skos")
+    + """SELECT ?t ?alt WHERE { ?t skos:altLabel ?alt }
 """
+)
 # A term's definition: its own, or that of the glossary entry that explains it.
-_Q_DEFINITIONS = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-SELECT ?t ?def WHERE {
+_Q_DEFINITIONS = (
+    prologue("skos", "pol")
+    + """SELECT ?t ?def WHERE {
   { ?t skos:definition ?def }
   UNION { ?t pol:definedIn ?e . ?e skos:definition ?def }
   UNION { ?e pol:explains ?t . ?e skos:definition ?def }
 }
 """
+)
 # A report's slogan or concept is found through the term every report's version shares.
-_Q_VERSIONS = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-SELECT ?v ?t WHERE { ?v pol:versionOf ?t }
+_Q_VERSIONS = (
+    prologue("pol")
+    + """SELECT ?v ?t WHERE { ?v pol:versionOf ?t }
 """
-_Q_EXPLAINING = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-SELECT DISTINCT ?e ?x WHERE { ?e pol:explains ?x }
+)
+_Q_EXPLAINING = (
+    prologue("pol")
+    + """SELECT DISTINCT ?e ?x WHERE { ?e pol:explains ?x }
 """
+)
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,14 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 from markupsafe import Markup
 
+from ..kg.vocab import prologue
 from .charts import Point, indicator_chart
 from .db import get_store
 from .links import link, row_value
 
-_Q_OBSERVATIONS = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?s ?obs ?period ?kind ?measure ?value ?lower ?upper ?met ?unit ?bound ?text ?area ?areaLabel
+_Q_OBSERVATIONS = (
+    prologue("skos", "pol", "rdfs")
+    + """SELECT ?s ?obs ?period ?kind ?measure ?value ?lower ?upper ?met ?unit ?bound ?text ?area ?areaLabel
 WHERE {
   ?obs pol:indicator ?s ; pol:period ?period ; pol:valueKind ?kind ; pol:measure ?measure .
   OPTIONAL { ?obs pol:value ?value }
@@ -29,6 +28,7 @@ WHERE {
 }
 ORDER BY ?areaLabel ?measure ?period ?kind
 """
+)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..kg.iri import slug
+from ..kg.vocab import prologue
 from .db import get_store
 from .evidence import Evidence, EvidenceMap, Mention, evidence_of, mentions_of, rows_for
 from .links import POL, Link, base_iri, key_href, link, row_value, vocab_label
@@ -36,12 +37,7 @@ KIND_NAMES = {
     "Term": "术语",
 }
 
-_PREFIXES = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+_PREFIXES = prologue("pol", "rdfs", "skos", "dcterms") + """"""
 _Q_DEFINITIONS = (
     _PREFIXES
     + """

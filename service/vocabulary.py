@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, abort, render_template, request, url_for
 
+from ..kg.vocab import prologue
 from .db import get_store
 from .links import POL, PREFIXES, RDF_TYPE, RDFS_LABEL, Link, base_iri, local_href, prefixed
 from .negotiated import data_links, graph_triples, page_or_rdf, rdf_response, vary_accept
@@ -22,10 +23,9 @@ bp = Blueprint("vocabulary", __name__)
 bp.after_request(vary_accept)
 
 _Q_VERSION = "SELECT ?v WHERE { ?o <http://www.w3.org/2002/07/owl#versionIRI> ?v }"
-_Q_ONTOLOGY_TERMS = """
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-SELECT ?x ?p ?o ?member WHERE {
+_Q_ONTOLOGY_TERMS = (
+    prologue("owl", "rdf")
+    + """SELECT ?x ?p ?o ?member WHERE {
   ?x a ?kind .
   FILTER(isIRI(?x) && ?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
                                 owl:AnnotationProperty, rdf:Property, owl:NamedIndividual))
@@ -33,6 +33,7 @@ SELECT ?x ?p ?o ?member WHERE {
   OPTIONAL { ?o owl:unionOf/rdf:rest*/rdf:first ?member }
 }
 """
+)
 _OWL = PREFIXES["owl"]
 _RDFS = PREFIXES["rdfs"]
 _DOC_KINDS = {_OWL + "Class": "class", _OWL + "NamedIndividual": "individual"}
