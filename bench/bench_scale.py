@@ -39,6 +39,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 SOURCES = Path(__file__).resolve().parent.parent / "kg" / "sources"
+BASE = "https://w3id.org/policykg/id/"
 YEARS = 10  # copies spread over this many years back: a county's reports of a decade
 GYEAR = re.compile(rb'"(\d{4})"\^\^<http://www\.w3\.org/2001/XMLSchema#gYear>')
 DATE = re.compile(rb'"(\d{4})(-\d\d-\d\d)"\^\^<http://www\.w3\.org/2001/XMLSchema#date>')
@@ -56,18 +57,26 @@ def corpus(store_dir: Path, progress) -> object:
     return build(sorted(SOURCES.glob("*.txt")), store_dir, dumps=False, progress=progress)
 
 
+COPY = b"\x01\x02\x03"  # stands for copy k's number in a template (never in N-Quads text)
+
+
 def remint(data: bytes, names: list[str], k: int) -> bytes:
     """N-Quads of report graphs as copy ``k``: other report names, place codes and years."""
+    return copy_of(template(data, names, k % YEARS), k)
+
+
+def template(data: bytes, names: list[str], shift: int) -> bytes:
+    """The copies whose years are ``shift`` years back, their number left as :data:`COPY`:
+    the regular expressions run once per shift, a copy is then one byte replacement."""
     from policykg.kg.iri import slug
 
-    shift = k % YEARS
-    suffix = b"-x%03d" % k
-    for name in names:
-        for key in {name.encode(), slug(name).encode()}:
-            data = re.sub(re.escape(key) + rb"(?=[/>#.\"])", key + suffix, data)
-    code = b"%03d" % k
-    data = CODE_IRI.sub(lambda m: m[1] + m[2] + code, data)
-    data = ADMIN_CODE.sub(lambda m: m[1] + m[2] + code + m[3], data)
+    # every name at once (one pass, not one per name); longest first, as the alternation
+    # takes the first that matches
+    keys = sorted({n.encode() for name in names for n in (name, slug(name))}, key=len, reverse=True)
+    pattern = rb"(?:" + b"|".join(re.escape(n) for n in keys) + rb")(?=[/>#.\"])"
+    data = re.sub(pattern, lambda m: m[0] + b"-x" + COPY, data)
+    data = CODE_IRI.sub(lambda m: m[1] + m[2] + COPY, data)
+    data = ADMIN_CODE.sub(lambda m: m[1] + m[2] + COPY + m[3], data)
     data = GYEAR.sub(lambda m: b'"%d"' % (int(m[1]) - shift) + m[0][6:], data)
     data = DATE.sub(lambda m: b'"%d' % (int(m[1]) - shift) + m[0][5:], data)
     return re.sub(
@@ -75,6 +84,11 @@ def remint(data: bytes, names: list[str], k: int) -> bytes:
         lambda m: m[1] + b"%d" % (int(m[2]) - shift),
         data,
     )
+
+
+def copy_of(template: bytes, k: int) -> bytes:
+    """Copy ``k`` of a :func:`template`."""
+    return template.replace(COPY, b"%03d" % k)
 
 
 def _default_copy(data: bytes) -> bytes:
@@ -113,8 +127,12 @@ def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) 
     store = ox.Store(str(work / "oxigraph"))
     load_background(store, minter)
     reports = []
+    original = b"".join(per_report)
+    templates: dict[int, bytes] = {}
     for k in range(factor):
-        data = b"".join(per_report) if k == 0 else remint(b"".join(per_report), names, k)
+        if k and k % YEARS not in templates:
+            templates[k % YEARS] = template(original, names, k % YEARS)
+        data = copy_of(templates[k % YEARS], k) if k else original
         # the report graphs carry no blank nodes: their default-graph copy can be bulk loaded
         store.bulk_load(data + _default_copy(data), format=ox.RdfFormat.N_QUADS)
         for r in result.reports:
@@ -188,8 +206,9 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def measure_catalogue(store_dir: Path, repeat: int) -> list[dict]:
-    """Each catalogue query with its example parameters, straight on the store: CPU and wall."""
+def measure_catalogue(store_dir: str | Path, repeat: int) -> list[dict]:
+    """Each catalogue query with its example parameters, straight on the store (a directory or
+    a server's query URL): CPU of this process and wall time."""
     from policykg.kg.store import open_store
     from policykg.queries import load_catalogue
 
@@ -208,7 +227,7 @@ def measure_catalogue(store_dir: Path, repeat: int) -> list[dict]:
     return out
 
 
-def page_urls(store_dir: Path) -> dict[str, str]:
+def page_urls(store_dir: str | Path) -> dict[str, str]:
     """One URL of every page type, for things the example parameters name."""
     from policykg.kg.store import open_store
 
@@ -224,11 +243,16 @@ def page_urls(store_dir: Path) -> dict[str, str]:
         iri = rows[0]["x"].value if rows else ""
         return iri.split("/id/", 1)[-1]
 
+    from urllib.parse import quote
+
     report = "report/zhanhe-district-2023-plan-report"
     urls = {
         "term search /terms?q=": "/terms?q=四主链",
         "term search API /api/terms?q=": "/api/terms?q=szl",
         "term index /api/terms/index": "/api/terms/index",
+        "full-text search /search?q=": "/search?q=高质量发展",
+        "full-text search, one place": "/search?q=高质量发展&place="
+        + quote(BASE + key("Place", "河南省")),
         "term page (shared slogan)": "/terms/" + key("Term", "四主链"),
         "term page (report's slogan)": "/terms/" + key("Slogan", "四主链"),
         "term page (enterprise)": "/terms/" + key("Enterprise", "平高集团"),
@@ -248,7 +272,7 @@ def page_urls(store_dir: Path) -> dict[str, str]:
     return urls
 
 
-def measure_service(store_dir: Path, repeat: int) -> list[dict]:
+def measure_service(store_dir: str | Path, repeat: int) -> list[dict]:
     """Every catalogue query through /api/queries and every page type, through Flask's test
     client (the real app: query workers, cache, templates), after one warm-up request each."""
     from urllib.parse import urlencode
@@ -320,6 +344,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--dumps", action="store_true", help="write the dumps too")
     parser.add_argument("--repeat", type=int, default=7, help="runs per query (default 7)")
     parser.add_argument("--json", type=Path, help="write the measures here as JSON")
+    parser.add_argument(
+        "--virtuoso",
+        action="store_true",
+        help="load the store into a Virtuoso beside it (DIR.virtuoso) and time the same there",
+    )
     args = parser.parse_args(argv)
     if (
         args.store is None
@@ -338,6 +367,12 @@ def main(argv: list[str]) -> int:
         report["catalogue"] = measure_catalogue(args.store, args.repeat)
         report["service"] = measure_service(args.store, args.repeat)
         report["load_average_after"] = os.getloadavg()
+        print(f"load average {os.getloadavg()}", flush=True)
+    if args.virtuoso:
+        from .bench_virtuoso import run
+
+        print(f"virtuoso: load average {os.getloadavg()}", flush=True)
+        report["virtuoso"] = run(args.store, args.repeat)
         print(f"load average {os.getloadavg()}", flush=True)
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
