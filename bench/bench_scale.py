@@ -11,7 +11,8 @@ enterprises, observations) and shifts every year back by ``k % YEARS`` (``xsd:gY
 ``xsd:date`` values, observation IRIs), so a copy is another county's reports of other years.
 The ontology, the lexicons and the industries are shared, as in a real collection. The store
 is then written in the layout ``policykg build`` writes: the named graphs, the attainment and
-summary graphs computed by the build's own steps, the merge in the default graph and a
+summary graphs computed by the build's own steps (once per year shift and then re-minted like
+the reports: a copy's statements join nothing of another copy), the merge in the default graph and a
 ``build.json`` listing every report, so ``policykg query --store DIR`` and ``policykg serve
 --store DIR`` run on it unchanged. Dumps only with ``--dumps``.
 
@@ -57,7 +58,8 @@ def corpus(store_dir: Path, progress) -> object:
     return build(sorted(SOURCES.glob("*.txt")), store_dir, dumps=False, progress=progress)
 
 
-COPY = b"\x01\x02\x03"  # stands for copy k's number in a template (never in N-Quads text)
+# stands for copy k's number in a template: valid in IRIs and literals, in no report
+COPY = "ⓚⓚⓚ".encode()
 
 
 def remint(data: bytes, names: list[str], k: int) -> bytes:
@@ -98,7 +100,6 @@ def _default_copy(data: bytes) -> bytes:
 
 def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) -> dict:
     """Write a store ``factor`` times the corpus into ``store_dir``; timings and sizes."""
-    from policykg.kg.attainment import attainment
     from policykg.kg.build import BUILD_FILE, load_background
     from policykg.kg.iri import Minter
 
@@ -128,11 +129,13 @@ def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) 
     load_background(store, minter)
     reports = []
     original = b"".join(per_report)
-    templates: dict[int, bytes] = {}
+    templates: dict[int | None, bytes] = {}  # by year shift; None: copy 0, the corpus itself
     for k in range(factor):
-        if k and k % YEARS not in templates:
-            templates[k % YEARS] = template(original, names, k % YEARS)
-        data = copy_of(templates[k % YEARS], k) if k else original
+        shift = k % YEARS if k else None
+        if shift not in templates:
+            data = original if shift is None else template(original, names, shift)
+            templates[shift] = data + _cross_report(data, minter)
+        data = templates[shift] if shift is None else copy_of(templates[shift], k)
         # the report graphs carry no blank nodes: their default-graph copy can be bulk loaded
         store.bulk_load(data + _default_copy(data), format=ox.RdfFormat.N_QUADS)
         for r in result.reports:
@@ -143,12 +146,9 @@ def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) 
             reports.append(copy)
         if k % 10 == 9 or k == factor - 1:
             progress(f"{k + 1}/{factor} copies loaded ({time.perf_counter() - t0:.0f}s)")
-    progress("joining targets and actuals across reports")
-    attainment(store, minter)
-    _summaries(store, minter, progress)
-    # the background, attainment and summary graphs are merged by SPARQL (blank nodes kept)
-    rest = [minter.graph(g) for g in ("ontology", "lexicon", "attainment")]
-    _merge(store, rest + _summary_graphs(store, minter))
+    # the background's summary, then the background merged by SPARQL (blank nodes kept)
+    store.bulk_load(b"".join(_background_summary(result.base)), format=ox.RdfFormat.N_QUADS)
+    _merge(store, [minter.graph(g) for g in ("ontology", "lexicon", "summary")])
     if dumps:
         from policykg.kg.dumps import write_dumps
 
@@ -172,19 +172,24 @@ def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) 
     }
 
 
-def _summaries(store: ox.Store, minter, progress) -> None:
-    """The build-time summaries (``kg.summary``), when the build has them."""
-    try:
-        from policykg.kg import summary
-    except ImportError:
-        return
-    progress("writing summaries")
-    summary.summarise(store, minter)
+def _cross_report(data: bytes, minter) -> bytes:
+    """The attainment and summary lines of one copy's report graphs (N-Quads), computed by the
+    build's own steps. Per copy, not on the whole store: a copy's targets and actuals are of
+    its own places (no join reaches another copy) and each summary statement is read from one
+    report's graphs (kg/summary.py), so the union over the copies is the whole store's."""
+    from policykg.kg.build import _attainment_lines, _background_nquads, _summary_lines
+
+    lines = data.splitlines(keepends=True)
+    background = _background_nquads(minter.base).splitlines(keepends=True)
+    joined = _attainment_lines(lines + background, minter)
+    summary = _summary_lines(lines + joined, minter.graph("summary"))
+    return b"".join(joined + summary)
 
 
-def _summary_graphs(store: ox.Store, minter) -> list[str]:
-    prefix = minter.graph("summary")
-    return [g.value for g in store.named_graphs() if g.value.startswith(prefix)]
+def _background_summary(base: str) -> frozenset[bytes]:
+    from policykg.kg.build import _background_summary
+
+    return _background_summary(base)
 
 
 def _merge(store: ox.Store, graphs: list[str]) -> None:
