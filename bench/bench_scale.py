@@ -214,7 +214,7 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 def measure_catalogue(store_dir: str | Path, repeat: int) -> list[dict]:
     """Each catalogue query with its example parameters, straight on the store (a directory or
     a server's query URL): CPU of this process and wall time."""
-    from policykg.kg.store import open_store
+    from policykg.kg.store import StoreError, open_store
     from policykg.queries import load_catalogue
 
     store = open_store(store_dir)
@@ -223,9 +223,14 @@ def measure_catalogue(store_dir: str | Path, repeat: int) -> list[dict]:
         cpu, wall, rows = [], [], 0
         for _ in range(repeat):
             c, w = time.process_time(), time.perf_counter()
-            rows = len(query.run(store, **query.example))
+            try:
+                rows = len(query.run(store, **query.example))
+            except StoreError as e:  # a timeout: its time is the limit's, and counted so
+                rows = f"failed: {type(e).__name__}"
             cpu.append(time.process_time() - c)
             wall.append(time.perf_counter() - w)
+            if isinstance(rows, str):
+                break  # no second wait for a timeout
         out.append({"what": f"query {name}", "rows": rows, "cpu": cpu, "wall": wall})
         _line(out[-1])
     store.close()
@@ -334,6 +339,24 @@ def _line(m: dict) -> None:
     extra += f" first {m['first'] * 1e3:8.1f} ms status {m['status']}" if "first" in m else ""
     extra += f" rows {m['rows']}" if "rows" in m else ""
     print(f"  {m['what']:<40} p50 {p50 * 1e3:8.1f} ms  p95 {p95 * 1e3:8.1f} ms{extra}", flush=True)
+
+
+def table(*columns: tuple[str, list[dict]]) -> str:
+    """A markdown table of measures side by side: per question, p50/p95 wall and CPU p50 (ms)
+    of each ``(heading, measures)`` column; a service's first (uncached) run beside them."""
+    rows: dict[str, list[str]] = {}
+    for i, (_, measures) in enumerate(columns):
+        for m in measures:
+            p50, p95 = _percentiles(m["wall"])
+            cell = f"{p50 * 1e3:.0f} / {p95 * 1e3:.0f} (cpu {_percentiles(m['cpu'])[0] * 1e3:.0f})"
+            if "first" in m:
+                cell += f", first {m['first'] * 1e3:.0f}"
+            rows.setdefault(m["what"], [""] * len(columns))[i] = cell
+    head = "| question | " + " | ".join(h for h, _ in columns) + " |\n"
+    head += "|---" * (len(columns) + 1) + "|\n"
+    return head + "".join(
+        f"| {what} | " + " | ".join(cells) + " |\n" for what, cells in rows.items()
+    )
 
 
 def main(argv: list[str]) -> int:
