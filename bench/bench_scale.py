@@ -11,7 +11,8 @@ enterprises, observations) and shifts every year back by ``k % YEARS`` (``xsd:gY
 ``xsd:date`` values, observation IRIs), so a copy is another county's reports of other years.
 The ontology, the lexicons and the industries are shared, as in a real collection. The store
 is then written in the layout ``policykg build`` writes: the named graphs, the attainment and
-summary graphs computed by the build's own steps, the merge in the default graph and a
+summary graphs computed by the build's own steps (once per year shift and then re-minted like
+the reports: a copy's statements join nothing of another copy), the merge in the default graph and a
 ``build.json`` listing every report, so ``policykg query --store DIR`` and ``policykg serve
 --store DIR`` run on it unchanged. Dumps only with ``--dumps``.
 
@@ -39,6 +40,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 SOURCES = Path(__file__).resolve().parent.parent / "kg" / "sources"
+BASE = "https://w3id.org/policykg/id/"
 YEARS = 10  # copies spread over this many years back: a county's reports of a decade
 GYEAR = re.compile(rb'"(\d{4})"\^\^<http://www\.w3\.org/2001/XMLSchema#gYear>')
 DATE = re.compile(rb'"(\d{4})(-\d\d-\d\d)"\^\^<http://www\.w3\.org/2001/XMLSchema#date>')
@@ -56,18 +58,27 @@ def corpus(store_dir: Path, progress) -> object:
     return build(sorted(SOURCES.glob("*.txt")), store_dir, dumps=False, progress=progress)
 
 
+# stands for copy k's number in a template: valid in IRIs and literals, in no report
+COPY = "ⓚⓚⓚ".encode()
+
+
 def remint(data: bytes, names: list[str], k: int) -> bytes:
     """N-Quads of report graphs as copy ``k``: other report names, place codes and years."""
+    return copy_of(template(data, names, k % YEARS), k)
+
+
+def template(data: bytes, names: list[str], shift: int) -> bytes:
+    """The copies whose years are ``shift`` years back, their number left as :data:`COPY`:
+    the regular expressions run once per shift, a copy is then one byte replacement."""
     from policykg.kg.iri import slug
 
-    shift = k % YEARS
-    suffix = b"-x%03d" % k
-    for name in names:
-        for key in {name.encode(), slug(name).encode()}:
-            data = re.sub(re.escape(key) + rb"(?=[/>#.\"])", key + suffix, data)
-    code = b"%03d" % k
-    data = CODE_IRI.sub(lambda m: m[1] + m[2] + code, data)
-    data = ADMIN_CODE.sub(lambda m: m[1] + m[2] + code + m[3], data)
+    # every name at once (one pass, not one per name); longest first, as the alternation
+    # takes the first that matches
+    keys = sorted({n.encode() for name in names for n in (name, slug(name))}, key=len, reverse=True)
+    pattern = rb"(?:" + b"|".join(re.escape(n) for n in keys) + rb")(?=[/>#.\"])"
+    data = re.sub(pattern, lambda m: m[0] + b"-x" + COPY, data)
+    data = CODE_IRI.sub(lambda m: m[1] + m[2] + COPY, data)
+    data = ADMIN_CODE.sub(lambda m: m[1] + m[2] + COPY + m[3], data)
     data = GYEAR.sub(lambda m: b'"%d"' % (int(m[1]) - shift) + m[0][6:], data)
     data = DATE.sub(lambda m: b'"%d' % (int(m[1]) - shift) + m[0][5:], data)
     return re.sub(
@@ -77,6 +88,11 @@ def remint(data: bytes, names: list[str], k: int) -> bytes:
     )
 
 
+def copy_of(template: bytes, k: int) -> bytes:
+    """Copy ``k`` of a :func:`template`."""
+    return template.replace(COPY, b"%03d" % k)
+
+
 def _default_copy(data: bytes) -> bytes:
     """The same statements in the default graph (N-Quads lines without their graph name)."""
     return re.sub(rb" <[^<>]*> \.$", b" .", data, flags=re.M)
@@ -84,7 +100,6 @@ def _default_copy(data: bytes) -> bytes:
 
 def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) -> dict:
     """Write a store ``factor`` times the corpus into ``store_dir``; timings and sizes."""
-    from policykg.kg.attainment import attainment
     from policykg.kg.build import BUILD_FILE, load_background
     from policykg.kg.iri import Minter
 
@@ -113,8 +128,14 @@ def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) 
     store = ox.Store(str(work / "oxigraph"))
     load_background(store, minter)
     reports = []
+    original = b"".join(per_report)
+    templates: dict[int | None, bytes] = {}  # by year shift; None: copy 0, the corpus itself
     for k in range(factor):
-        data = b"".join(per_report) if k == 0 else remint(b"".join(per_report), names, k)
+        shift = k % YEARS if k else None
+        if shift not in templates:
+            data = original if shift is None else template(original, names, shift)
+            templates[shift] = data + _cross_report(data, minter)
+        data = templates[shift] if shift is None else copy_of(templates[shift], k)
         # the report graphs carry no blank nodes: their default-graph copy can be bulk loaded
         store.bulk_load(data + _default_copy(data), format=ox.RdfFormat.N_QUADS)
         for r in result.reports:
@@ -125,12 +146,9 @@ def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) 
             reports.append(copy)
         if k % 10 == 9 or k == factor - 1:
             progress(f"{k + 1}/{factor} copies loaded ({time.perf_counter() - t0:.0f}s)")
-    progress("joining targets and actuals across reports")
-    attainment(store, minter)
-    _summaries(store, minter, progress)
-    # the background, attainment and summary graphs are merged by SPARQL (blank nodes kept)
-    rest = [minter.graph(g) for g in ("ontology", "lexicon", "attainment")]
-    _merge(store, rest + _summary_graphs(store, minter))
+    # the background's summary, then the background merged by SPARQL (blank nodes kept)
+    store.bulk_load(b"".join(_background_summary(result.base)), format=ox.RdfFormat.N_QUADS)
+    _merge(store, [minter.graph(g) for g in ("ontology", "lexicon", "summary")])
     if dumps:
         from policykg.kg.dumps import write_dumps
 
@@ -154,19 +172,24 @@ def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) 
     }
 
 
-def _summaries(store: ox.Store, minter, progress) -> None:
-    """The build-time summaries (``kg.summary``), when the build has them."""
-    try:
-        from policykg.kg import summary
-    except ImportError:
-        return
-    progress("writing summaries")
-    summary.summarise(store, minter)
+def _cross_report(data: bytes, minter) -> bytes:
+    """The attainment and summary lines of one copy's report graphs (N-Quads), computed by the
+    build's own steps. Per copy, not on the whole store: a copy's targets and actuals are of
+    its own places (no join reaches another copy) and each summary statement is read from one
+    report's graphs (kg/summary.py), so the union over the copies is the whole store's."""
+    from policykg.kg.build import _attainment_lines, _background_nquads, _summary_lines
+
+    lines = data.splitlines(keepends=True)
+    background = _background_nquads(minter.base).splitlines(keepends=True)
+    joined = _attainment_lines(lines + background, minter)
+    summary = _summary_lines(lines + joined, minter.graph("summary"))
+    return b"".join(joined + summary)
 
 
-def _summary_graphs(store: ox.Store, minter) -> list[str]:
-    prefix = minter.graph("summary")
-    return [g.value for g in store.named_graphs() if g.value.startswith(prefix)]
+def _background_summary(base: str) -> frozenset[bytes]:
+    from policykg.kg.build import _background_summary
+
+    return _background_summary(base)
 
 
 def _merge(store: ox.Store, graphs: list[str]) -> None:
@@ -188,9 +211,10 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def measure_catalogue(store_dir: Path, repeat: int) -> list[dict]:
-    """Each catalogue query with its example parameters, straight on the store: CPU and wall."""
-    from policykg.kg.store import open_store
+def measure_catalogue(store_dir: str | Path, repeat: int) -> list[dict]:
+    """Each catalogue query with its example parameters, straight on the store (a directory or
+    a server's query URL): CPU of this process and wall time."""
+    from policykg.kg.store import StoreError, open_store
     from policykg.queries import load_catalogue
 
     store = open_store(store_dir)
@@ -199,16 +223,21 @@ def measure_catalogue(store_dir: Path, repeat: int) -> list[dict]:
         cpu, wall, rows = [], [], 0
         for _ in range(repeat):
             c, w = time.process_time(), time.perf_counter()
-            rows = len(query.run(store, **query.example))
+            try:
+                rows = len(query.run(store, **query.example))
+            except StoreError as e:  # a timeout: its time is the limit's, and counted so
+                rows = f"failed: {type(e).__name__}"
             cpu.append(time.process_time() - c)
             wall.append(time.perf_counter() - w)
+            if isinstance(rows, str):
+                break  # no second wait for a timeout
         out.append({"what": f"query {name}", "rows": rows, "cpu": cpu, "wall": wall})
         _line(out[-1])
     store.close()
     return out
 
 
-def page_urls(store_dir: Path) -> dict[str, str]:
+def page_urls(store_dir: str | Path) -> dict[str, str]:
     """One URL of every page type, for things the example parameters name."""
     from policykg.kg.store import open_store
 
@@ -224,11 +253,16 @@ def page_urls(store_dir: Path) -> dict[str, str]:
         iri = rows[0]["x"].value if rows else ""
         return iri.split("/id/", 1)[-1]
 
+    from urllib.parse import quote
+
     report = "report/zhanhe-district-2023-plan-report"
     urls = {
         "term search /terms?q=": "/terms?q=四主链",
         "term search API /api/terms?q=": "/api/terms?q=szl",
         "term index /api/terms/index": "/api/terms/index",
+        "full-text search /search?q=": "/search?q=高质量发展",
+        "full-text search, one place": "/search?q=高质量发展&place="
+        + quote(BASE + key("Place", "河南省")),
         "term page (shared slogan)": "/terms/" + key("Term", "四主链"),
         "term page (report's slogan)": "/terms/" + key("Slogan", "四主链"),
         "term page (enterprise)": "/terms/" + key("Enterprise", "平高集团"),
@@ -248,7 +282,7 @@ def page_urls(store_dir: Path) -> dict[str, str]:
     return urls
 
 
-def measure_service(store_dir: Path, repeat: int) -> list[dict]:
+def measure_service(store_dir: str | Path, repeat: int) -> list[dict]:
     """Every catalogue query through /api/queries and every page type, through Flask's test
     client (the real app: query workers, cache, templates), after one warm-up request each."""
     from urllib.parse import urlencode
@@ -307,6 +341,24 @@ def _line(m: dict) -> None:
     print(f"  {m['what']:<40} p50 {p50 * 1e3:8.1f} ms  p95 {p95 * 1e3:8.1f} ms{extra}", flush=True)
 
 
+def table(*columns: tuple[str, list[dict]]) -> str:
+    """A markdown table of measures side by side: per question, p50/p95 wall and CPU p50 (ms)
+    of each ``(heading, measures)`` column; a service's first (uncached) run beside them."""
+    rows: dict[str, list[str]] = {}
+    for i, (_, measures) in enumerate(columns):
+        for m in measures:
+            p50, p95 = _percentiles(m["wall"])
+            cell = f"{p50 * 1e3:.0f} / {p95 * 1e3:.0f} (cpu {_percentiles(m['cpu'])[0] * 1e3:.0f})"
+            if "first" in m:
+                cell += f", first {m['first'] * 1e3:.0f}"
+            rows.setdefault(m["what"], [""] * len(columns))[i] = cell
+    head = "| question | " + " | ".join(h for h, _ in columns) + " |\n"
+    head += "|---" * (len(columns) + 1) + "|\n"
+    return head + "".join(
+        f"| {what} | " + " | ".join(cells) + " |\n" for what, cells in rows.items()
+    )
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench scale", description=__doc__.split("\n")[0]
@@ -320,6 +372,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--dumps", action="store_true", help="write the dumps too")
     parser.add_argument("--repeat", type=int, default=7, help="runs per query (default 7)")
     parser.add_argument("--json", type=Path, help="write the measures here as JSON")
+    parser.add_argument(
+        "--virtuoso",
+        action="store_true",
+        help="load the store into a Virtuoso beside it (DIR.virtuoso) and time the same there",
+    )
     args = parser.parse_args(argv)
     if (
         args.store is None
@@ -338,6 +395,12 @@ def main(argv: list[str]) -> int:
         report["catalogue"] = measure_catalogue(args.store, args.repeat)
         report["service"] = measure_service(args.store, args.repeat)
         report["load_average_after"] = os.getloadavg()
+        print(f"load average {os.getloadavg()}", flush=True)
+    if args.virtuoso:
+        from .bench_virtuoso import run
+
+        print(f"virtuoso: load average {os.getloadavg()}", flush=True)
+        report["virtuoso"] = run(args.store, args.repeat)
         print(f"load average {os.getloadavg()}", flush=True)
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")

@@ -1,0 +1,95 @@
+"""The same store served by Virtuoso: load time, disk, and the same questions (issue 12, item 5).
+
+    python -m bench scale --factor 10 --store /tmp/s10 --virtuoso            # build, then this
+    python -m bench scale --factor 10 --store /tmp/s10 --no-build --virtuoso  # the store as is
+
+A Virtuoso Open Source (``service.testing.Virtuoso``: Debian's ``virtuoso-t`` on free loopback
+ports, its database in ``DIR.virtuoso``) is loaded with the store's named graphs by Virtuoso's
+own bulk loader (``ld_dir`` + ``rdf_loader_run``: what an operator uses for millions of quads;
+the Graph Store Protocol ``PUT`` of ``policykg build --store URL`` sends the same graphs one
+request each). The embedded store's merged default graph is not copied: Virtuoso answers a
+query without a dataset from the union of its graphs (README, "Your own SPARQL server"). Load
+time is the bulk load and its checkpoint; disk is the database directory after the checkpoint.
+
+Then every catalogue query is timed straight on the server (``RemoteStore``: HTTP included),
+and every catalogue query and page type through the service over it (``STORE_PATH`` = the
+server's URL): :func:`bench.bench_scale.measure_catalogue` and ``measure_service``, unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from pathlib import Path
+
+# Virtuoso's loader reads N-Quads files; a few big ones load faster than thousands of small ones
+GRAPHS_PER_FILE = 400
+
+
+def export(store_dir: Path, out: Path) -> int:
+    """The store's named graphs as N-Quads files in ``out``; the number of graphs."""
+    import pyoxigraph as ox
+
+    from policykg.kg.store import oxigraph_dir
+
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    store = ox.Store.read_only(str(oxigraph_dir(store_dir)))
+    graphs = sorted(g.value for g in store.named_graphs())
+    for first in range(0, len(graphs), GRAPHS_PER_FILE):
+        with open(out / f"part{first // GRAPHS_PER_FILE:04d}.nq", "wb") as f:
+            for graph in graphs[first : first + GRAPHS_PER_FILE]:
+                nt = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+                f.write(re.sub(rb" \.$", b" <%s> ." % graph.encode(), nt, flags=re.M))
+    return len(graphs)
+
+
+def load(server, files: Path) -> None:
+    """Bulk load the N-Quads files of ``files`` into ``server`` and checkpoint."""
+    server.sql(
+        f"ld_dir ('{files}', '*.nq', 'urn:policykg:unused');\nrdf_loader_run ();\ncheckpoint;\n"
+    )
+    failed = server.sql(
+        "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;"
+    )
+    if "\n0 Rows." not in failed:
+        raise RuntimeError(f"Virtuoso's bulk loader failed:\n{failed[-2000:]}")
+
+
+def _disk_mb(directory: Path, skip: Path) -> float:
+    size = sum(
+        f.stat().st_size for f in directory.rglob("*") if f.is_file() and skip not in f.parents
+    )
+    return round(size / 1e6, 1)
+
+
+def run(store_dir: Path, repeat: int, memory_mb: int = 2000) -> dict:
+    """Load ``store_dir`` into a fresh Virtuoso beside it and time every question on it."""
+    from policykg.kg.store import RemoteStore
+    from policykg.service.testing import Virtuoso
+
+    from .bench_scale import measure_catalogue, measure_service
+
+    directory = store_dir.with_name(store_dir.name + ".virtuoso")
+    shutil.rmtree(directory, ignore_errors=True)
+    files = directory / "load"
+    t = time.perf_counter()
+    graphs = export(store_dir, files)
+    exported = time.perf_counter() - t
+    print(f"  {graphs} graphs exported as N-Quads in {exported:.1f}s", flush=True)
+    record: dict = {"export_s": round(exported, 1), "graphs": graphs}
+    with Virtuoso(directory, memory_mb=memory_mb) as server:
+        t = time.perf_counter()
+        load(server, files)
+        record["load_s"] = round(time.perf_counter() - t, 1)
+        record["quads"] = int(
+            RemoteStore(server.url, timeout=300)
+            .query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]
+            .value
+        )
+        record["disk_mb"] = _disk_mb(directory, files)
+        print(f"  virtuoso: {record}", flush=True)
+        record["catalogue"] = measure_catalogue(server.url, repeat)
+        record["service"] = measure_service(server.url, repeat)
+    return record
