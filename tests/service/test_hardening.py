@@ -38,6 +38,12 @@ def server(embedded_server):
     return embedded_server
 
 
+@pytest.fixture(scope="module")
+def sparql(server) -> str:
+    """This module's endpoint: the session's ``sparql`` may already be another store kind's."""
+    return server.url + "/sparql"
+
+
 def get(url: str, query: str, source: str | None = None, timeout: float = 30, post=False):
     """(status, seconds, JSON body or text) of GET /sparql?query=... (POST when ``post``), from
     the loopback address ``source`` (another client) when given."""

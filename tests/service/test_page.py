@@ -41,6 +41,12 @@ def server(embedded_server):
     return embedded_server
 
 
+@pytest.fixture(scope="module")
+def sparql(server) -> str:
+    """This module's endpoint: the session's ``sparql`` may already be another store kind's."""
+    return server.url + "/sparql"
+
+
 def parse(html: str) -> Links:
     links = Links()
     links.feed(html)
