@@ -568,19 +568,25 @@ def _build_reports(
         for i, (key, path) in enumerate(todo, 1):
             done(i, key, path, build_report(str(path), base, rows.get(path.name)))
         return outcomes
-    pool = cf.ProcessPoolExecutor(
-        min(jobs, len(todo)),
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_worker_init,
-    )
-    helper = cf.ThreadPoolExecutor(1)
+    # SIGTERM is held while the pool starts: raised inside the executor's locked start-up, it
+    # was lost (the build went on) or deadlocked the shutdown below; it is delivered after
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     try:
+        pool = cf.ProcessPoolExecutor(
+            min(jobs, len(todo)),
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_init,
+        )
+        helper = cf.ThreadPoolExecutor(1)
         futures = {
             pool.submit(build_report, str(path), base, rows.get(path.name)): (key, path)
             for key, path in todo
         }
         # started after the workers are forked (a fork copies no running thread)
         side_work = helper.submit(meanwhile)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    try:
         started = time.monotonic()
         pending = set(futures)
         while pending:
@@ -599,8 +605,10 @@ def _build_reports(
 
 
 def _worker_init() -> None:
-    # a worker is stopped by its parent; SIGTERM's default ends it without a traceback
+    # a worker is stopped by its parent; SIGTERM's default ends it without a traceback (and it
+    # was forked while the parent held SIGTERM back)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
