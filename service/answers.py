@@ -14,7 +14,6 @@ made here: they keep the raw values.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -23,6 +22,7 @@ from typing import cast
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
+from ..kg.store import Store
 from ..kg.vocab import prologue
 from ..queries import Column, NamedQuery
 from .corpus import corpus
@@ -42,7 +42,6 @@ _Q_LABELS = (
     + """SELECT ?x ?label WHERE { ?x rdfs:label|skos:prefLabel ?label FILTER(isIRI(?x)) }
 """
 )
-_LOCK = threading.Lock()
 _IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+\Z")
 
 
@@ -106,23 +105,17 @@ def labels(iris: Iterable[str]) -> dict[str, str]:
 def label_index() -> dict[str, str]:
     """Each labelled IRI of the served store → its label (``rdfs:label`` or
     ``skos:prefLabel``; Chinese or plain first, then the least), once per store version."""
-    backend = get_backend()
-    found = backend.extras.get("labels")
-    if found is None:
-        with _LOCK:
-            found = backend.extras.get("labels")
-            if found is None:
-                literals: dict[str, list[ox.Literal]] = {}
-                for row in backend.store.select(_Q_LABELS):
-                    literals.setdefault(row["x"].value, []).append(cast(ox.Literal, row["label"]))
-                found = {
-                    iri: min(
-                        lits, key=lambda lit: (lit.language not in ("zh", None), lit.value)
-                    ).value
-                    for iri, lits in literals.items()
-                }
-                backend.extras["labels"] = found
-    return found
+    return get_backend().memo("labels", _labels)
+
+
+def _labels(store: Store) -> dict[str, str]:
+    literals: dict[str, list[ox.Literal]] = {}
+    for row in store.select(_Q_LABELS):
+        literals.setdefault(row["x"].value, []).append(cast(ox.Literal, row["label"]))
+    return {
+        iri: min(lits, key=lambda lit: (lit.language not in ("zh", None), lit.value)).value
+        for iri, lits in literals.items()
+    }
 
 
 def href(iri: str) -> str:

@@ -12,7 +12,6 @@ and years is the indicator's page (``series.indicator_series``).
 
 from __future__ import annotations
 
-import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -127,22 +126,13 @@ _TABLES = {
     "targets": (_Q_REPORT_TARGETS, "report"),
     "spans": (_Q_SPANS, "report"),  # 40 ms a report page; about a second for them all
 }
-_LOCK = threading.Lock()
 
 
 def tables() -> dict[str, dict[str, list[dict]]]:
     """The comparison tables of the current store version: name → key IRI → rows."""
-    backend = get_backend()
-    found = backend.extras.get("compare")
-    if found is None:
-        with _LOCK:
-            found = backend.extras.get("compare")
-            if found is None:
-                found = {
-                    name: _grouped(q, key, backend.store) for name, (q, key) in _TABLES.items()
-                }
-                backend.extras["compare"] = found
-    return found
+    return get_backend().memo(
+        "compare", lambda store: {n: _grouped(q, key, store) for n, (q, key) in _TABLES.items()}
+    )
 
 
 def _grouped(sparql: str, key: str, store) -> dict[str, list[dict]]:

@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
 
@@ -62,6 +63,18 @@ class Backend:
     owns_store: bool = True  # a store given to create_app is closed by whoever opened it
     _pool: QueryPool | ServerPool | None = field(default=None, repr=False)
     _starting: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _making: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def memo(self, name: str, make: Callable[[Store], Any]) -> Any:
+        """``make(store)``, computed once for this store version and kept in :attr:`extras`
+        (the pages' label index, comparison tables, assertions...)."""
+        found = self.extras.get(name)
+        if found is None:
+            with self._making:
+                found = self.extras.get(name)
+                if found is None:
+                    found = self.extras[name] = make(self.store)
+        return found
 
     @property
     def pool(self) -> QueryPool | ServerPool:

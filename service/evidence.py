@@ -176,13 +176,12 @@ def assertions() -> dict[str, list[dict]]:
     """Every stated link with its passage, by subject and by object, once per store version."""
     from .db import get_backend
 
-    backend = get_backend()
-    found = backend.extras.get("assertions")
-    if found is None:
-        index: dict[str, list[dict]] = defaultdict(list)
-        for row in backend.store.select(_Q_ASSERTIONS):
-            index[row["s"].value].append(row)
+    def index(store) -> dict[str, list[dict]]:
+        found: dict[str, list[dict]] = defaultdict(list)
+        for row in store.select(_Q_ASSERTIONS):
+            found[row["s"].value].append(row)
             if row["o"].value != row["s"].value:
-                index[row["o"].value].append(row)
-        found = backend.extras["assertions"] = dict(index)
-    return found
+                found[row["o"].value].append(row)
+        return dict(found)
+
+    return get_backend().memo("assertions", index)
