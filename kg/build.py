@@ -363,27 +363,28 @@ def _patch_store(
     store_dir: Path,
     minter: Minter,
 ) -> None:
-    """Turn a copy of the ``previous`` store into the store of ``graphs``: replace the graphs
-    that changed, then add to and remove from the default graph (the union) what they changed.
-    """
+    """Turn a copy of the ``previous`` store into the store of ``graphs`` by their difference:
+    the lines of the graphs that changed (reports new or gone, the cross-report graphs) that
+    are new are added and those gone removed, in the named graphs and the default graph (the
+    union). Adding one report to a store so writes about one report's quads."""
     kept = {r.key for r in result.reports if r.reused}
     cross = [minter.graph("attainment"), minter.graph(SUMMARY_GRAPH)]
-    old_lines = [line for g in cross for line in _graph_lines(store, g)]
-    gone = [r for r in previous.reports if r.key not in kept]
-    for r in gone:
-        data = gzip.decompress(_cache_file(store_dir, r.key).read_bytes())
-        old_lines += data.splitlines(keepends=True)
-    for g in {*cross, *(r.graph for r in gone), *(minter.inferred_graph(r.name) for r in gone)}:
-        store.remove_graph(ox.NamedNode(g))
-    fresh = {*cross}
-    fresh |= {
+    old = {line for g in cross for line in _graph_lines(store, g)}
+    for r in previous.reports:
+        if r.key not in kept:
+            old.update(gzip.decompress(_cache_file(store_dir, r.key).read_bytes()).splitlines(True))
+    changed = {*cross}
+    changed |= {
         g for r in result.reports if not r.reused for g in (r.graph, minter.inferred_graph(r.name))
     }
-    # a few graphs: a transaction, where a bulk load would rewrite tables of the whole store
-    store.load(b"".join(line for g in fresh for line in graphs[g]), format=ox.RdfFormat.N_QUADS)
-    added = {t for g in fresh for t in _triple_lines(graphs[g], g)}
-    store.load(b"".join(added), format=ox.RdfFormat.N_TRIPLES)
-    stale = {_triple_line(line) for line in old_lines} - union
+    new = {line for g in changed for line in graphs[g]}
+    added, gone = new - old, old - new
+    # a few thousand quads: a transaction, where a bulk load would rewrite tables of the store
+    store.load(b"".join(added), format=ox.RdfFormat.N_QUADS)
+    store.load(b"".join({_triple_line(line) for line in added}), format=ox.RdfFormat.N_TRIPLES)
+    stale = {_triple_line(line) for line in gone} - union
+    for quad in ox.parse(b"".join(gone), format=ox.RdfFormat.N_QUADS):
+        store.remove(quad)
     for triple in ox.parse(b"".join(stale), format=ox.RdfFormat.N_TRIPLES):
         store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph()))
 

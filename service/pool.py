@@ -338,23 +338,14 @@ class QueryPool:
         self._lock = threading.Lock()
         self._closed = False
         self._release_pending = False
-        workers = [Worker(self._context, self.store_path, self.prefixes) for _ in range(size)]
-        try:
-            for worker in workers:
-                worker.wait_ready(START_TIMEOUT)
-        except StoreUnavailable:
-            for worker in workers:
-                worker.kill()
-            raise
-        for worker in workers:
-            self._add(worker)
-        self.network_isolated = all(w.isolated for w in workers)
-        if not self.network_isolated:
-            log.critical(
-                "NETWORK ISOLATION FAILED: query workers could not leave the network namespace "
-                "(unshare refused, e.g. by a container's seccomp profile); SERVICE and LOAD are "
-                "still refused by the query screen, but nothing below it stops a connection"
-            )
+        self.network_isolated = True
+        # The first worker is waited for (it proves the store opens); the others start after
+        # it, in the background, so a server answers after one process start, not ``size``.
+        first = Worker(self._context, self.store_path, self.prefixes)
+        first.wait_ready(START_TIMEOUT)
+        self._add(first)
+        for _ in range(size - 1):
+            threading.Thread(target=self._replace, name="policykg-start", daemon=True).start()
 
     def run(self, job: Job, timeout: float) -> Answer:
         """Answer ``job`` within ``timeout`` seconds (waiting for a free worker included).
@@ -432,6 +423,13 @@ class QueryPool:
                 self._retire(worker)
 
     def _add(self, worker: Worker) -> None:
+        if not worker.isolated and self.network_isolated:
+            self.network_isolated = False
+            log.critical(
+                "NETWORK ISOLATION FAILED: query workers could not leave the network namespace "
+                "(unshare refused, e.g. by a container's seccomp profile); SERVICE and LOAD are "
+                "still refused by the query screen, but nothing below it stops a connection"
+            )
         with self._lock:
             self._live.add(worker)
         self._idle.put(worker)
@@ -445,8 +443,9 @@ class QueryPool:
             threading.Thread(target=self._replace, name="policykg-respawn", daemon=True).start()
 
     def _replace(self) -> None:
-        """Start a worker in place of a retired one, trying again with a growing delay until
-        one starts or the pool is closed (the store may be missing for a moment)."""
+        """Start a worker (at start-up, or in place of a retired one), trying again with a
+        growing delay until one starts or the pool is closed (the store may be missing for a
+        moment)."""
         for attempt in itertools.count():
             if self._closed:
                 return

@@ -7,10 +7,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +72,7 @@ class LiveServer:
         command: list[str] | None = None,
         **settings: Any,
     ):
+        self.ours = command is None
         self.command = command or [
             sys.executable,
             "-m",
@@ -105,7 +108,20 @@ class LiveServer:
             raise RuntimeError("the server did not start:\n" + "".join(self.output))
         # keep draining the output so the server never blocks on a full pipe
         threading.Thread(target=self._drain, daemon=True).start()
+        if self.ours:
+            self._wait_for_every_worker()
         return self
+
+    def _wait_for_every_worker(self, seconds: float = 120) -> None:
+        """Tests start from a full pool: ours answers once its first query worker is up and
+        starts the others after it (``/healthz`` says ``ok`` when they all are)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with contextlib.suppress(requests.RequestException, ValueError):  # 503: none yet
+                if requests.get(self.url + "/healthz", timeout=5).json()["status"] == "ok":
+                    return
+            time.sleep(0.1)
+        raise RuntimeError("the server's query workers did not all start:\n" + "".join(self.output))
 
     def _drain(self) -> None:
         assert self.process is not None and self.process.stdout is not None
