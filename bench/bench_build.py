@@ -1,9 +1,12 @@
-"""Build time and peak memory of the bundled corpus: cold, one report added, nothing changed.
+"""Build time and peak memory of the bundled corpus: cold, one report added, nothing changed;
+and what ``make serve`` costs when nothing changed (the build, then the server's start).
 
 python -m bench build        # or: make bench
 
 Each build runs as ``policykg build`` in its own process, as users run it; peak memory is the
-largest resident set of the build and its worker processes.
+largest resident set of the build and its worker processes. The second ``make serve`` is timed
+until the server answers both the start page and a SPARQL query (its first start, the one
+before, has made what a start keeps in the store: the pages' indexes and compiled templates).
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import requests
+
+from policykg.service.testing import LiveServer
 
 SOURCES = Path(__file__).resolve().parent.parent / "kg" / "sources"
 
@@ -47,6 +54,32 @@ def measure(reports: list[Path], store: Path, *extra: str) -> tuple[float, float
     return round(seconds, 1), round(cpu, 1), after.ru_maxrss // 1024
 
 
+def serve(store: Path, started: float | None = None, warm=False) -> tuple[float, float, int]:
+    """Seconds from ``started`` (else from now) until ``policykg serve`` of ``store`` answers
+    ``/`` and a query, with the web process' CPU seconds and peak MiB until then."""
+    started = started or time.perf_counter()
+    with LiveServer(store, every_worker=False) as live:  # returns once the endpoint listens
+        for path in ("/", "/sparql?query=ASK%7B%7D"):
+            while requests.get(live.url + path, timeout=60).status_code != 200:
+                time.sleep(0.05)
+        while warm and not requests.get(live.url + "/healthz", timeout=60).json()["warm"]:
+            time.sleep(0.1)
+        seconds = time.perf_counter() - started
+        cpu = _cpu_seconds(live.process.pid)
+    return (
+        round(seconds, 1),
+        round(cpu, 1),
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
+    )
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process and its children so far (from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / ticks
+
+
 def main() -> None:
     reports = sorted(SOURCES.glob("*.txt"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -57,6 +90,10 @@ def main() -> None:
         measure(reports[:-1], store)
         rows.append(("one report added", *measure(reports, store)))
         rows.append(("cold, --no-dumps", *measure(reports, Path(tmp) / "bare", "--no-dumps")))
+        serve(store, warm=True)  # the first start after a build, until what it keeps is kept
+        started = time.perf_counter()
+        measure(reports, store)
+        rows.append(("second make serve", *serve(store, started)))
     print(
         f"{'build':28} {'seconds':>8} {'CPU s':>7} {'peak MiB':>9}   load {os.getloadavg()[0]:.1f}"
     )

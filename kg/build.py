@@ -315,9 +315,9 @@ def _write_store(
     summary.update(_summary_lines(joined, summary_graph))
     summary.update(_background_summary(result.base))
     graphs[summary_graph] = sorted(summary)
-    # the default graph is the set union of the graphs (see merge_into_default_graph)
-    union = {t for g, lines in graphs.items() for t in _triple_lines(lines, g)}
     if previous is None:
+        # the default graph is the set union of the graphs (see merge_into_default_graph)
+        union = {t for g, lines in graphs.items() for t in _triple_lines(lines, g)}
         # the ontology's and lexicon's triples are copied inside the store (their blank nodes
         # would be renamed by a load)
         named = [
@@ -331,7 +331,7 @@ def _write_store(
         )
         _merge_background(store, minter)
     else:
-        _patch_store(store, graphs, union, result, previous, store_dir, minter)
+        _patch_store(store, graphs, result, previous, store_dir, minter)
     result.quads = sum(len(lines) for lines in graphs.values())
     result.inferred = sum(r.inferred for r in result.reports)
     if result.dumps:
@@ -357,7 +357,6 @@ def _write_store(
 def _patch_store(
     store: ox.Store,
     graphs: dict[str, list[bytes]],
-    union: set[bytes],
     result: BuildResult,
     previous: BuildResult,
     store_dir: Path,
@@ -382,11 +381,14 @@ def _patch_store(
     # a few thousand quads: a transaction, where a bulk load would rewrite tables of the store
     store.load(b"".join(added), format=ox.RdfFormat.N_QUADS)
     store.load(b"".join({_triple_line(line) for line in added}), format=ox.RdfFormat.N_TRIPLES)
-    stale = {_triple_line(line) for line in gone} - union
-    for quad in ox.parse(b"".join(gone), format=ox.RdfFormat.N_QUADS):
+    removed = list(ox.parse(b"".join(gone), format=ox.RdfFormat.N_QUADS))
+    for quad in removed:
         store.remove(quad)
-    for triple in ox.parse(b"".join(stale), format=ox.RdfFormat.N_TRIPLES):
-        store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph()))
+    # a triple leaves the default graph (the union) when no named graph holds it any more
+    for quad in removed:
+        held = store.quads_for_pattern(quad.subject, quad.predicate, quad.object)
+        if not any(q.graph_name != ox.DefaultGraph() for q in held):
+            store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
 
 
 def _background(minter: Minter) -> set[str]:
@@ -579,9 +581,11 @@ def _build_reports(
             initializer=_worker_init,
         )
         helper = cf.ThreadPoolExecutor(1)
+        # the longest first, so that no worker is left with a long report at the end
+        largest_first = sorted(todo, key=lambda item: -item[1].stat().st_size)
         futures = {
             pool.submit(build_report, str(path), base, rows.get(path.name)): (key, path)
-            for key, path in todo
+            for key, path in largest_first
         }
         # started after the workers are forked (a fork copies no running thread)
         side_work = helper.submit(meanwhile)

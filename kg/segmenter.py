@@ -16,10 +16,14 @@ A :class:`Segmenter` copies jieba's shared dictionary and adds the report's term
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import marshal
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from functools import cache
+from pathlib import Path
 from typing import NamedTuple
 
 import jieba
@@ -70,8 +74,16 @@ def _base_dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
     internals (``Tokenizer.FREQ``, ``.total``, ``POSTokenizer.word_tag_tab``), to copy them.
     """
     jieba.setLogLevel(logging.WARNING)
-    jieba.dt.check_initialized()
-    return jieba.dt.FREQ, jieba.dt.total, posseg.dt.word_tag_tab
+    dt = jieba.dt
+    if dt.dictionary == jieba.DEFAULT_DICT and not dt.cache_file and not dt.initialized:
+        # what check_initialized reads, read faster: its marshal.load from the open file takes
+        # ~1 s, marshal.loads of the file's bytes ~0.4 s (jieba makes the file when missing)
+        cached = Path(dt.tmp_dir or tempfile.gettempdir()) / "jieba.cache"
+        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+            dt.FREQ, dt.total = marshal.loads(cached.read_bytes())
+            dt.initialized = True
+    dt.check_initialized()
+    return dt.FREQ, dt.total, posseg.dt.word_tag_tab
 
 
 class Segmenter:

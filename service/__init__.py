@@ -8,6 +8,7 @@ Settings and limits are declared once, in ``settings.py``.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable
 from importlib import import_module
@@ -15,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, url_for
+from jinja2 import FileSystemBytecodeCache
+from jinja2.bccache import Bucket
 from werkzeug.routing import PathConverter
 
-from ..kg.store import Store, is_remote
+from ..kg.store import Store, is_remote, store_root
 from . import db, errors, jobs, settings
 from .pagecache import PageCache
 
@@ -76,9 +79,23 @@ def create_app(config: dict[str, Any] | None = None, *, store: Store | None = No
     app.wsgi_app = PageCache(app.wsgi_app, app)  # type: ignore[method-assign]
     app.wsgi_app = FixedHeaders(app.wsgi_app, headers)  # type: ignore[method-assign]
     app.context_processor(lambda: {"nav_links": nav_links})
+    if app.config.get("STORE_PATH") and not is_remote(app.config["STORE_PATH"]):
+        kept = store_root(app.config["STORE_PATH"]) / "cache" / "service" / "templates"
+        with contextlib.suppress(OSError):  # a read-only store: templates compiled each start
+            kept.mkdir(parents=True, exist_ok=True)
+            app.jinja_env.bytecode_cache = KeptTemplates(str(kept))
     if store is None and app.extensions.get(db.EXTENSION) is not None:
         app.extensions["policykg.warming"] = warm_in_background(app)
     return app
+
+
+class KeptTemplates(FileSystemBytecodeCache):
+    """Compiled page templates kept in the store across starts (50–150 ms each to compile);
+    one that cannot be written (the store swapped by a rebuild, a read-only disk) is not kept."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def warm(app: Flask) -> None:

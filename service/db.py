@@ -24,16 +24,21 @@ SPARQL endpoint answers 503.
 from __future__ import annotations
 
 import atexit
+import functools
+import hashlib
 import logging
+import os
+import pickle
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
 
-from ..kg.store import OxigraphStore, Store, StoreError, StoreVersion, open_store
+from ..kg.store import OxigraphStore, Store, StoreError, StoreVersion, open_store, store_root
 from ..kg.vocab import PREFIXES
 from .cache import ResultCache
 from .errors import ServiceError
@@ -58,6 +63,7 @@ class Backend:
     version: StoreVersion | None = None
     cache: ResultCache = field(default_factory=lambda: ResultCache(0, 0))
     extras: dict = field(default_factory=dict)  # per-version state of other modules (term index)
+    keep: Path | None = None  # where :meth:`memo` keeps its values across restarts (see there)
     closed: bool = False
     start_pool: Callable[[], QueryPool | ServerPool] | None = None  # None: queries answer 503
     owns_store: bool = True  # a store given to create_app is closed by whoever opened it
@@ -67,14 +73,33 @@ class Backend:
 
     def memo(self, name: str, make: Callable[[Store], Any]) -> Any:
         """``make(store)``, computed once for this store version and kept in :attr:`extras`
-        (the pages' label index, comparison tables, assertions...)."""
+        (the pages' label index, comparison tables, assertions...), and in :attr:`keep` on disk
+        so that the next start of the same version reads it back instead."""
         found = self.extras.get(name)
         if found is None:
             with self._making:
                 found = self.extras.get(name)
                 if found is None:
-                    found = self.extras[name] = make(self.store)
+                    found = self.extras[name] = self._kept(name, make)
         return found
+
+    def _kept(self, name: str, make: Callable[[Store], Any]) -> Any:
+        path = self.keep / f"{name}.pickle" if self.keep is not None else None
+        if path is not None and path.is_file():
+            try:
+                return pickle.loads(path.read_bytes())
+            except Exception as e:  # kept by other code, or cut short: made again below
+                log.warning("%s: cannot be read back (%s), made again", path, e)
+        value = make(self.store)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}")
+                partial.write_bytes(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+                partial.replace(path)
+            except (OSError, pickle.PicklingError, TypeError) as e:  # e.g. a read-only store
+                log.info("%s: not kept for the next start (%s)", path, e)
+        return value
 
     @property
     def pool(self) -> QueryPool | ServerPool:
@@ -132,8 +157,35 @@ def open_backend(config: dict, store: Store | None = None) -> Backend:
     cache_bytes = config["RESULT_CACHE_BYTES"] if version is not None else 0
     cache = ResultCache(cache_bytes, config["RESULT_CACHE_ENTRIES"])
     return Backend(
-        store, graphs, version, cache, start_pool=pool_starter(config, store), owns_store=owns_store
+        store,
+        graphs,
+        version,
+        cache,
+        keep=keep_dir(store, version),
+        start_pool=pool_starter(config, store),
+        owns_store=owns_store,
     )
+
+
+def keep_dir(store: Store, version: StoreVersion | None) -> Path | None:
+    """Where the memos of an embedded store's ``version`` are kept: inside the store, so a
+    rebuild (a new store directory swapped in) leaves them behind, and named by this code's
+    version too, so an upgrade never reads what older code kept."""
+    if not isinstance(store, OxigraphStore) or store.path is None or version is None:
+        return None
+    return store_root(store.path) / "cache" / "service" / f"{version.id}-{code_version()}"
+
+
+@functools.cache
+def code_version() -> str:
+    """A hash of the Python files of the service and of ``kg`` (whose types it keeps)."""
+    from .. import kg
+
+    digest = hashlib.sha256()
+    for package in (Path(__file__).parent, Path(kg.__file__).parent):
+        for path in sorted(package.glob("*.py")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def pool_starter(config: dict, store: Store) -> Callable[[], QueryPool | ServerPool]:

@@ -116,6 +116,15 @@ class FullText:
         self._db.execute("INSERT INTO s(s) VALUES ('rebuild')")
         self._db.commit()
 
+    def __getstate__(self) -> bytes:  # kept on disk by Backend.memo: the database's pages
+        with self._lock:
+            return self._db.serialize()
+
+    def __setstate__(self, pages: bytes) -> None:
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._db.deserialize(pages)
+        self._lock = threading.Lock()
+
     @classmethod
     def from_store(cls, store: Store) -> FullText:
         """The index of every sentence of every report's text in ``store``."""
@@ -227,20 +236,8 @@ def _spans(text: str, terms: list[str]) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-_BUILD_LOCK = threading.Lock()
-
-
 def fulltext_index() -> FullText:
-    """The current app's sentence index, built from its store on first use."""
-    from flask import current_app
+    """The sentence index of the store version the request is served from, built on first use."""
+    from .db import get_backend
 
-    index = current_app.extensions.get("policykg.fulltext")
-    if index is None:
-        with _BUILD_LOCK:
-            index = current_app.extensions.get("policykg.fulltext")
-            if index is None:
-                from .db import get_store
-
-                index = FullText.from_store(get_store())
-                current_app.extensions["policykg.fulltext"] = index
-    return index
+    return get_backend().memo("fulltext", FullText.from_store)

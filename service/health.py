@@ -2,12 +2,13 @@
 
     {"status": "ok", "workers": {"alive": 6, "size": 6}, "network_isolated": true,
      "store": {"version": "3f2a…", "built": "2025-01-01T10:00:00+00:00"},
-     "cache": {"entries": 12, "bytes": 40960, "hits": 30, "misses": 12}}
+     "cache": {"entries": 12, "bytes": 40960, "hits": 30, "misses": 12}, "warm": true}
 
 ``status`` is ``ok`` with every worker alive, ``degraded`` with some (200 either way: queries
 are answered), and ``down`` with none or no store (503), so that a load balancer's health check
 sees what users see. ``network_isolated`` false means the workers could not be cut off from the
 network: SERVICE and LOAD are still refused by the query screen, and the server logged it.
+``warm`` false means the pages' indexes are still being made after a start (pages wait for them).
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ def healthz() -> ResponseReturnValue:
     pool = backend.pool.status()
     status = "ok" if pool["alive"] == pool["size"] else "degraded" if pool["alive"] else "down"
     version = backend.version
+    warming = current_app.extensions.get("policykg.warming")
     body = {
         "status": status,
         "workers": {"alive": pool["alive"], "size": pool["size"]},
         "network_isolated": pool["network_isolated"],
         "store": {"version": version.id, "built": version.built} if version else None,
         "cache": backend.cache.stats(),
+        "warm": warming is None or not warming.is_alive(),
     }
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import heapq
 import re
-import threading
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
@@ -475,19 +474,8 @@ def terms_from_store(store: Store) -> list[Term]:
     return terms
 
 
-_BUILD_LOCK = threading.Lock()
-
-
 def term_index() -> TermIndex:
     """The term index of the store version the request is served from, built on first use."""
     from .db import get_backend
 
-    backend = get_backend()  # one index per store version: a rebuild brings a new one
-    index = backend.extras.get("terms")
-    if index is None:
-        with _BUILD_LOCK:
-            index = backend.extras.get("terms")
-            if index is None:
-                index = TermIndex.from_store(backend.store)
-                backend.extras["terms"] = index
-    return index
+    return get_backend().memo("terms", TermIndex.from_store)

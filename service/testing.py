@@ -62,6 +62,7 @@ def build_protocol_store(path: Path, w3c_dir: Path, filler: int = 1500) -> Path:
 class LiveServer:
     """``policykg serve`` on a free loopback port, stopped on exit.
 
+    Entered once every query worker is up (with ``every_worker``; ours answers from its first).
     ``command`` runs another server instead; it must print a line ending ``at URL/sparql``.
     """
 
@@ -70,9 +71,10 @@ class LiveServer:
         store: Path,
         query_timeout: float = 30,
         command: list[str] | None = None,
+        every_worker: bool = True,
         **settings: Any,
     ):
-        self.ours = command is None
+        self.every_worker = every_worker and command is None
         self.command = command or [
             sys.executable,
             "-m",
@@ -108,7 +110,7 @@ class LiveServer:
             raise RuntimeError("the server did not start:\n" + "".join(self.output))
         # keep draining the output so the server never blocks on a full pipe
         threading.Thread(target=self._drain, daemon=True).start()
-        if self.ours:
+        if self.every_worker:
             self._wait_for_every_worker()
         return self
 

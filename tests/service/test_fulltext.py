@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from policykg.kg.store import open_store
@@ -51,3 +53,10 @@ def test_the_index_from_either_store_finds_every_occurrence(seed_index, word):
     hits = seed_index.search(word, limit=1000).hits
     assert sum(len(h.spans) for h in hits) == SEED.read_text(encoding="utf-8").count(word) > 0
     assert all(h.sentence[a:b] == word for h in hits for a, b in h.spans)
+
+
+def test_the_index_kept_on_disk_finds_what_it_found(index):
+    """A start reads back the index an earlier start of the same store version kept."""
+    again = pickle.loads(pickle.dumps(index))
+    for word in ("高质量发展", "GDP", "链长"):
+        assert again.search(word, limit=50) == index.search(word, limit=50)

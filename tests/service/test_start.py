@@ -1,0 +1,88 @@
+"""A start of the service: it answers from its first query worker, and a start of a store
+version it has served before reads back what the pages need instead of making it again."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+import requests
+
+from policykg.service import create_app, db, search
+from policykg.service.pool import Job, QueryPool
+from policykg.service.testing import LiveServer
+
+PAGE_INDEXES = {"terms", "fulltext", "compare", "labels", "corpus", "assertions"}
+
+
+@pytest.fixture
+def store(tmp_path, seed_store_dir):
+    shutil.copytree(seed_store_dir, tmp_path / "store")
+    return tmp_path / "store"
+
+
+def started(store):
+    app = create_app({"STORE_PATH": str(store)})
+    app.extensions["policykg.warming"].join()
+    return app
+
+
+def kept(store) -> set[str]:
+    return {p.stem for p in (store / "cache" / "service").glob("*/*.pickle")}
+
+
+def never(_store):
+    raise AssertionError("made again, though an earlier start kept it")
+
+
+def test_a_start_reads_back_what_an_earlier_start_of_the_same_version_kept(store):
+    with started(store).app_context():
+        first = search.term_index().search("四主链")
+    assert kept(store) >= PAGE_INDEXES
+    with started(store).app_context():
+        backend = db.get_backend()
+        assert backend.memo("terms", never).search("四主链") == first != []
+        for name in PAGE_INDEXES:
+            backend.memo(name, never)
+
+
+def probe(store, value: str) -> str:
+    with started(store).app_context():
+        return db.get_backend().memo("probe", lambda _store: value)
+
+
+def test_a_rebuilt_store_keeps_nothing_of_the_old_version(store):
+    assert probe(store, "old") == "old"
+    assert probe(store, "new") == "old"  # the same version: read back
+    (store / "build.json").write_text((store / "build.json").read_text() + " ")  # a new version
+    assert probe(store, "new") == "new"
+
+
+def test_a_store_where_nothing_can_be_kept_is_served_all_the_same(store):
+    shutil.rmtree(store / "cache" / "service", ignore_errors=True)  # the seed store was served
+    (store / "cache" / "service").write_text("not a directory")  # as a read-only disk would
+    with started(store).app_context():
+        assert search.term_index().search("四主链")
+    assert kept(store) == set()
+
+
+def test_the_pool_answers_from_its_first_worker_and_starts_the_others(store):
+    pool = QueryPool(store, 3)
+    try:
+        assert pool.status()["alive"] >= 1
+        answer = pool.run(Job("ASK {}", "text/csv", None, 100), timeout=30)
+        assert answer.body.split() == [b"_askResult", b"true"]
+        deadline = time.monotonic() + 60
+        while pool.status()["alive"] < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert pool.status()["alive"] == 3
+    finally:
+        pool.close()
+
+
+def test_healthz_says_when_the_pages_indexes_are_made(store):
+    with LiveServer(store) as live:
+        while not requests.get(live.url + "/healthz").json()["warm"]:
+            time.sleep(0.1)
+        assert kept(store) >= PAGE_INDEXES
