@@ -44,6 +44,8 @@ import pyoxigraph as ox
 
 from policykg.errors import UserError
 
+from . import formats
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
 Bindings = Mapping[str, Term]
@@ -327,26 +329,17 @@ class Store(ABC):
 
 # ---------------------------------------------------------------- the embedded store
 
-FILE_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
-
 
 def file_format(path: Path) -> ox.RdfFormat:
-    """The RDF format of a file, from its extension.
+    """The RDF format of a file, from its extension (:mod:`kg.formats`).
 
     :raises RDFFileError: for an extension no format has.
     """
-    fmt = FILE_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise RDFFileError(f"{path}: unknown RDF extension; use one of {' '.join(FILE_FORMATS)}")
-    return fmt
+    fmt = formats.by_extension(path.suffix)
+    if fmt is None or fmt.rdf is None:
+        endings = " ".join(formats.rdf_extensions())
+        raise RDFFileError(f"{path}: unknown RDF extension; use one of {endings}")
+    return fmt.rdf
 
 
 class OxigraphStore(Store):

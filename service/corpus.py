@@ -1,4 +1,4 @@
-"""The collection at a glance: every report with its place, year and title, read once per app.
+"""The collection at a glance: every report with its place, year and title, read once per store version.
 
 Lists, filters and comparison pages name reports the same way: place, year and kind
 (``湛河区 2023 计划报告``), so two reports with the same printed title (政府工作报告) differ.
@@ -6,14 +6,11 @@ Lists, filters and comparison pages name reports the same way: place, year and k
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
-from flask import current_app
-
 from ..kg.vocab import prologue
-from .db import get_store
+from .db import get_backend
 
 _Q_REPORTS = (
     prologue("pol", "rdfs", "dcterms")
@@ -90,16 +87,9 @@ def _info(row) -> ReportInfo:
     return ReportInfo(text("report"), text("title"), text("place"), text("placeLabel"), year, date)
 
 
-_LOCK = threading.Lock()
-
-
 def corpus() -> Corpus:
-    """The current app's reports, read from its store on first use."""
-    found = current_app.extensions.get("policykg.corpus")
-    if found is None:
-        with _LOCK:
-            found = current_app.extensions.get("policykg.corpus")
-            if found is None:
-                found = Corpus([_info(r) for r in get_store().select(_Q_REPORTS)])
-                current_app.extensions["policykg.corpus"] = found
-    return found
+    """The reports of the served store version, read from it on first use (and again after a
+    rebuild)."""
+    return get_backend().memo(
+        "corpus", lambda store: Corpus([_info(r) for r in store.select(_Q_REPORTS)])
+    )

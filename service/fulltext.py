@@ -1,7 +1,7 @@
 """Full-text search of the reports: any word or phrase, as sentences with the match marked.
 
 The sentences of every report's text (``pol:text``, cut at 。！？； and line ends) go into an in-memory
-SQLite FTS5 table with the ``trigram`` tokenizer, built once per app from the store. Trigrams
+SQLite FTS5 table with the ``trigram`` tokenizer, built once per store version. Trigrams
 need no word segmentation, so any Chinese string of three characters or more is an index
 lookup; shorter ones (链长, 双碳) are found by ``instr`` over the sentences. Hits are ranked by BM25 (``bm25()``), most matches
 first; a query of several words (separated by spaces) finds the sentences holding all of them.
@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 
 from ..kg.store import Store
 from ..kg.vocab import prologue
+from .db import get_backend
 
 MAX_WORDS = 5
 MAX_QUERY = 100
@@ -227,20 +228,7 @@ def _spans(text: str, terms: list[str]) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-_BUILD_LOCK = threading.Lock()
-
-
 def fulltext_index() -> FullText:
-    """The current app's sentence index, built from its store on first use."""
-    from flask import current_app
-
-    index = current_app.extensions.get("policykg.fulltext")
-    if index is None:
-        with _BUILD_LOCK:
-            index = current_app.extensions.get("policykg.fulltext")
-            if index is None:
-                from .db import get_store
-
-                index = FullText.from_store(get_store())
-                current_app.extensions["policykg.fulltext"] = index
-    return index
+    """The sentence index of the served store version, built from it on first use (and again
+    after a rebuild)."""
+    return get_backend().memo("fulltext", FullText.from_store)
