@@ -25,6 +25,7 @@ from functools import cache
 from typing import Literal, NamedTuple, Protocol
 
 from . import lexicons
+from .document import Span
 
 ValueKind = Literal["actual", "target"]
 Measure = Literal["level", "growth"]
@@ -61,7 +62,7 @@ class ObservationRecord:
     unit: str | None
     bound: Bound | None
     target_text: str | None
-    spans: list[tuple[int, int]]
+    spans: list[Span]
     source: Literal["table", "headline", "text", "commitment"] = "text"
     warnings: list[str] = field(default_factory=list)
     lower: Decimal | None = None
@@ -518,7 +519,7 @@ def find_text_figures(
     text: str,
     sections: Iterable[Section | SectionLike],
     year: int | None = None,
-    taken: Iterable[tuple[int, int]] = (),
+    taken: Iterable[Span] = (),
 ) -> list[ObservationRecord]:
     """Figures stated in sentences, when the indicator is a lexicon name or 新增+noun.
 
@@ -659,7 +660,7 @@ def _dimension(name: str) -> str | None:
 
 def _record(
     name: str, label: str, context: tuple[int, ValueKind], measure: Measure,
-    value: Decimal | None, unit: str | None, bound: Bound | None, span: tuple[int, int],
+    value: Decimal | None, unit: str | None, bound: Bound | None, span: Span,
     target_text: str | None = None,
 ) -> ObservationRecord:  # fmt: skip
     year, kind = context
