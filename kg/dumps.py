@@ -1,4 +1,7 @@
 """Downloadable dumps of the whole knowledge graph, with checksums and a VoID description.
+About 450 lines because every format is written from the same gzip members of each graph's
+N-Quads, and the VoID description counts what those members hold. The formats themselves are
+listed in :mod:`kg.formats`.
 
 Written once by ``policykg build`` / ``policykg dump``, never per request; the service only
 lists and serves the files. One call writes, into ``out_dir``::

@@ -1,4 +1,6 @@
 """Enterprises a report names, the industries they work in, and those it names as leaders.
+About 450 lines: the three ways of naming an enterprise share their tests of what a name is,
+and the industries and leaders read the records they make.
 
 Every function takes the normalised ``Document.text`` and returns records with offsets into it::
 
@@ -13,9 +15,6 @@ to 企业, and at the start of a project's name (:mod:`kg.projects`), and cut on
 boundaries (:mod:`kg.segmenter`): 辖区平高集团 gives 平高集团. Precision comes first: a name
 must hold a word that names something (a proper noun or a word outside the dictionary), so
 城市医疗集团 and 上市公司 are never names.
-
-About 450 lines: the three ways of naming an enterprise share their tests of what a name is,
-and the industries and leaders read the records they make.
 """
 
 from __future__ import annotations

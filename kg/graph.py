@@ -1,4 +1,7 @@
-"""Records in, quads out: one report's named graph, every fact tied to its evidence.
+"""Records in, quads out: one report's named graph, every fact tied to its evidence. About 530
+lines because it is the one place the report graph's shape is written (one writer per kind of
+record over the :class:`ReportGraph` that owns the IRIs and evidence nodes they share), to be
+read beside ``ontology/README.md``.
 
 :class:`ReportGraph` owns the bookkeeping that every kind of record shares: the report's graph,
 text spans (raw offsets and exact quotes, the sentence and section that hold them) and labels.

@@ -1,12 +1,11 @@
 """Indicators and their observations: the 主要指标 table and the figures in running text.
+One module (~850 lines) because its two readers, the 主要指标 table and the figures in running
+text, make one record (:class:`ObservationRecord`) from one lexicon and one section context
+(which year, actual or target), and :func:`merge_observations` reconciles what both read.
 
 Pure functions on normalised report text; every record carries offsets into that text.
 Indicator names are canonicalised through ``lexicons/indicators.tsv`` (生产总值 → 地区生产总值),
 units come from ``lexicons/units.tsv``.
-
-One module (~850 lines) because its two readers, the 主要指标 table and the figures in running
-text, make one record (:class:`ObservationRecord`) from one lexicon and one section context
-(which year, actual or target), and :func:`merge_observations` reconciles what both read.
 
     >>> text = "一、2022年计划执行情况\\n全年地区生产总值增长3.8%。\\n"
     >>> review = [(0, len(text), "一、2022年计划执行情况")]  # (start, end, heading): kg.structure

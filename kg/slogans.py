@@ -1,4 +1,7 @@
 """Numbered slogans (数字式提法) and the parts the report says they name.
+One module (~1,100 lines) because finding a slogan, finding where it is defined and splitting
+the definition into parts are one decision: a split is kept only when its count agrees with the
+numeral and its items spell the label, so each step reads the others' results.
 
 Pure functions on normalised report text; every offset is into that text.
 
@@ -8,10 +11,6 @@ no count), or an abbreviation of one character per part (放管服效 = 简政�
 提高效能). Parts come from the report's own definitions (“四纵”指嵩山路、恒山路…, the glossary)
 and are kept only when their number agrees with the numeral: a slogan whose definition cannot
 be split that way keeps no parts and carries a warning instead.
-
-One module (~1,100 lines) because finding a slogan, finding where it is defined and splitting
-the definition into parts are one decision: a split is kept only when its count agrees with the
-numeral and its items spell the label, so each step reads the others' results.
 
     >>> text = "建立“四保”白名单。“四保”即保生产经营、保物流畅通、保政策助力、保防疫安全。"
     >>> s = find_slogans(text, [])[0]

@@ -1,4 +1,7 @@
 """The shape of a report: front matter, section tree, tables, appendix, paragraphs, sentences.
+About 600 lines: the front matter is read from the same lines, headings and dateline patterns
+as the section tree (the title ends where the first heading starts). Places are resolved by
+:mod:`kg.gazetteer`, bodies named by :mod:`kg.bodies`.
 
 :func:`parse_structure` reads a normalised :class:`~policykg.kg.document.Document` (one
 paragraph, heading or table row a line) and returns offsets into ``doc.text``:
@@ -12,10 +15,6 @@ paragraph, heading or table row a line) and returns offsets into ``doc.text``:
   its first 。;
 - ``tables`` (runs of tab-separated lines) and the ``appendix`` (附件, 名词解释…);
 - ``paragraphs`` and ``sentences`` (split on 。！？； and line ends, never inside “…”).
-
-About 600 lines: the front matter is read from the same lines, headings and dateline patterns
-as the section tree (the title ends where the first heading starts). Places are resolved by
-:mod:`kg.gazetteer`, bodies named by :mod:`kg.bodies`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""The ``policykg`` command: build, load, query, dump, stats, serve.
+"""The ``policykg`` command: build, load, query, dump, stats, serve. About 500 lines because it
+is the composition root, the one module that knows every part: a small click command a verb,
+with its options and help.
 
 This is where the parts are wired together (the composition root): ``kg`` builds, ``queries``
 names questions, ``service`` serves; none of them imports this module, and ``kg`` imports
@@ -23,7 +25,8 @@ from policykg.errors import UserError
 from policykg.kg.build import JOBS, MAX_REPORT_BYTES
 from policykg.kg.formats import RDF_FORMATS, rdf_named
 from policykg.kg.iri import DEFAULT_BASE
-from policykg.kg.store import Credentials, Store, is_remote, open_store
+from policykg.kg.remote import Credentials
+from policykg.kg.store import Store, is_remote, open_store
 from policykg.kg.vocab import PREFIXES
 
 DEFAULT_STORE = "var/store"

@@ -59,7 +59,7 @@ def virtuoso_factory(tmp_path_factory):
     import shutil
 
     from policykg.kg.publish import publish
-    from policykg.kg.store import Credentials, RemoteStore
+    from policykg.kg.remote import Credentials, RemoteStore
     from policykg.service.testing import VIRTUOSO, Virtuoso
 
     if shutil.which(VIRTUOSO) is None:

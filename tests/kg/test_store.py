@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from policykg.kg.remote import RemoteStore
 from policykg.kg.store import (
     MemoryStore,
     QuerySyntaxError,
-    RemoteStore,
     StoreUnavailable,
     open_store,
 )
