@@ -66,7 +66,7 @@ def _disk_mb(directory: Path, skip: Path) -> float:
 
 def run(store_dir: Path, repeat: int, memory_mb: int = 2000) -> dict:
     """Load ``store_dir`` into a fresh Virtuoso beside it and time every question on it."""
-    from policykg.kg.store import RemoteStore
+    from policykg.kg.remote import RemoteStore
     from policykg.service.testing import Virtuoso
 
     from .bench_scale import measure_catalogue, measure_service

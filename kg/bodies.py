@@ -21,6 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from . import lexicons
+from .document import Span
 from .segmenter import Segmenter, Token, clauses, ending_pattern, occurrences, segmenter, words
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ class BodyRecord:
     呼伦贝尔市海拉尔区人民政府), ``mentions`` the offsets of each."""
 
     label: str
-    mentions: list[tuple[int, int]] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
 
 

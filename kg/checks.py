@@ -28,7 +28,7 @@ from functools import cache
 from typing import Literal
 
 from . import lexicons
-from .document import Offsets
+from .document import Span
 from .indicators import _alternation, units
 
 CheckKind = Literal["parts", "share", "growth", "items"]
@@ -43,8 +43,8 @@ class Check:
     stated: Decimal
     expected: Decimal
     passed: bool
-    stated_span: Offsets
-    spans: list[Offsets]
+    stated_span: Span
+    spans: list[Span]
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def _partition_heads() -> re.Pattern[str]:
     return re.compile(rf"^(?:{heads})级?|[类级型]$")
 
 
-def _sentence_bounds(text: str, pos: int) -> Offsets:
+def _sentence_bounds(text: str, pos: int) -> Span:
     start = max(text.rfind(p, 0, pos) for p in SENTENCE_END) + 1
     ends = [i for p in SENTENCE_END if (i := text.find(p, pos)) >= 0]
     return start, min(ends, default=len(text))

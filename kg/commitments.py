@@ -18,6 +18,7 @@ import re
 from decimal import Decimal
 
 from .checks import Check
+from .document import Span
 from .indicators import BOUNDS, Bound, Measure, ObservationRecord, _number, match_values, units
 from .structure import chinese_numeral
 
@@ -63,7 +64,7 @@ def find_commitments(text: str, year: int | None) -> tuple[list[ObservationRecor
     return records, checks
 
 
-def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _items(text: str, start: int, end: int) -> list[Span]:
     """（1）…（2）… numbered items, else the ；-separated items after 包括：."""
     marks = [m for m in ITEM_MARK.finditer(text, start, end)]
     if marks and marks[0]["k"] == "1":

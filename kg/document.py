@@ -1,7 +1,7 @@
 """A report as read: the raw text, its normalised form, and the map between their offsets.
 
 Every extractor works on ``Document.text`` (normalised) and reports evidence with
-``Document.span(start, end)``, which maps back to code-point offsets into ``Document.raw``,
+``Document.evidence(start, end)``, which maps back to code-point offsets into ``Document.raw``,
 the text exactly as read from the file. Quotes are always ``raw[start:end]``.
 """
 
@@ -15,14 +15,15 @@ if TYPE_CHECKING:
     from .manifest import ReportMetadata
 
 
-# Offsets into ``Document.text`` (the normalised text): what extractors return. ``Document.span``
-# turns them into a :class:`Span` of the raw text, the evidence a graph keeps.
-Offsets = tuple[int, int]
+# A span of ``Document.text`` (the normalised text), ``text[start:end]``: what every extractor
+# returns. ``Document.evidence`` turns it into :class:`Evidence`, offsets into the raw text.
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
-class Span:
-    """Evidence: ``quote == raw[start:end]`` of the report as read (code points)."""
+class Evidence:
+    """What a graph keeps of a span (a ``pol:TextSpan``): ``quote == raw[start:end]`` of the
+    report as read (code points)."""
 
     start: int
     end: int
@@ -43,18 +44,18 @@ class Document:
     origin: list[int]
     metadata: ReportMetadata | None = None
 
-    def span(self, start: int, end: int) -> Span:
-        """The raw-text evidence for ``text[start:end]``.
+    def evidence(self, start: int, end: int) -> Evidence:
+        """The raw-text evidence for the span ``text[start:end]``.
 
         >>> doc = Document(Path("x.txt"), "四\\n\\n区", "四区", [0, 3, 4])
-        >>> doc.span(0, 2)
-        Span(start=0, end=4, quote='四\\n\\n区')
+        >>> doc.evidence(0, 2)
+        Evidence(start=0, end=4, quote='四\\n\\n区')
         """
         if not 0 <= start <= end <= len(self.text):
             raise ValueError(f"span {start}-{end} outside text of length {len(self.text)}")
         raw_start = self.origin[start]
         raw_end = self.origin[end - 1] + 1 if end > start else raw_start
-        return Span(raw_start, raw_end, self.raw[raw_start:raw_end])
+        return Evidence(raw_start, raw_end, self.raw[raw_start:raw_end])
 
     @property
     def name(self) -> str:

@@ -1,4 +1,7 @@
 """Downloadable dumps of the whole knowledge graph, with checksums and a VoID description.
+About 450 lines because every format is written from the same gzip members of each graph's
+N-Quads, and the VoID description counts what those members hold. The formats themselves are
+listed in :mod:`kg.formats`.
 
 Written once by ``policykg build`` / ``policykg dump``, never per request; the service only
 lists and serves the files. One call writes, into ``out_dir``::
@@ -36,6 +39,7 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
+from . import formats
 from .store import Store
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -44,16 +48,14 @@ VOID_FILE = "void.ttl"
 SUMS_FILE = "SHA256SUMS"
 MANIFEST_FILE = "dumps.json"
 
+DUMPED = ("nq", "trig", "ttl", "nt", "jsonld", "rdf")  # names in kg.formats, the files' suffixes
 # (file suffix, format, whether the format keeps named graphs, its W3C format IRI's name)
 FORMATS: list[tuple[str, ox.RdfFormat, bool, str]] = [
-    ("nq", ox.RdfFormat.N_QUADS, True, "N-Quads"),
-    ("trig", ox.RdfFormat.TRIG, True, "TriG"),
-    ("ttl", ox.RdfFormat.TURTLE, False, "Turtle"),
-    ("nt", ox.RdfFormat.N_TRIPLES, False, "N-Triples"),
-    ("jsonld", ox.RdfFormat.JSON_LD, True, "JSON-LD"),
-    ("rdf", ox.RdfFormat.RDF_XML, False, "RDF_XML"),
+    (f.name, f.rdf, f.named_graphs, f.w3c)
+    for f in (formats.FORMATS[name] for name in DUMPED)
+    if f.rdf is not None
 ]
-W3C_FORMATS = "http://www.w3.org/ns/formats/"
+W3C_FORMATS = formats.W3C
 DESCRIPTION = {
     "en": "Numbered slogans, glossary, policies and cited documents, industries, enterprises, "
     "projects, places and indicator targets and results read from Chinese government planning "
@@ -355,10 +357,9 @@ def _void_quads(store, triples, counts, dumps, base_iri, license, modified) -> l
     ]
     for dump in dumps:
         node = ox.NamedNode(root + "dumps/" + dump.name)
-        media_type = next(m for s, m in _MEDIA_TYPES.items() if dump.name.endswith(f".{s}.gz"))
         out += [
             ox.Triple(ds, v("dataDump"), node),
-            ox.Triple(node, dc("format"), ox.Literal(media_type)),
+            ox.Triple(node, dc("format"), ox.Literal(dump.format)),
         ]
     for graph, count in sorted(counts.items(), key=lambda item: str(item[0])):
         out += [
@@ -370,16 +371,6 @@ def _void_quads(store, triples, counts, dumps, base_iri, license, modified) -> l
             *_report_of(store, graph, base_iri),
         ]
     return out
-
-
-_MEDIA_TYPES = {
-    "nq": "application/n-quads",
-    "trig": "application/trig",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-}
 
 
 def _vocabularies(store: Store) -> list[str]:

@@ -1,4 +1,6 @@
 """Enterprises a report names, the industries they work in, and those it names as leaders.
+About 450 lines: the three ways of naming an enterprise share their tests of what a name is,
+and the industries and leaders read the records they make.
 
 Every function takes the normalised ``Document.text`` and returns records with offsets into it::
 
@@ -13,9 +15,6 @@ to 企业, and at the start of a project's name (:mod:`kg.projects`), and cut on
 boundaries (:mod:`kg.segmenter`): 辖区平高集团 gives 平高集团. Precision comes first: a name
 must hold a word that names something (a proper noun or a word outside the dictionary), so
 城市医疗集团 and 上市公司 are never names.
-
-About 450 lines: the three ways of naming an enterprise share their tests of what a name is,
-and the industries and leaders read the records they make.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from typing import NamedTuple
 
 from . import lexicons
 from .bodies import is_government_body
-from .document import Offsets
+from .document import Span
 from .industries import IndustryTaxonomy, load_industries
 from .places import qualifiers
 from .projects import ProjectRecord, listed_projects, project_key, single_projects
@@ -54,7 +53,7 @@ class EnterpriseRecord:
 
     label: str
     names: list[str]
-    mentions: list[tuple[int, int]] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
 
     def owner_forms(self) -> set[str]:
         """The names a project may open with: every form, and each form's stem (中国盐湖 of
@@ -72,7 +71,7 @@ class Leaders(NamedTuple):
     """Enterprises a report names as leaders (龙头): ``labels, span = leaders``."""
 
     labels: list[str]
-    span: tuple[int, int]
+    span: Span
 
 
 @cache
@@ -108,7 +107,7 @@ def _suffixed_names(text: str, begin: int, end: int, seg: Segmenter) -> list[str
         return []
     tokens = seg.tokens(text, begin, end)
     ends = {t.end for t in tokens}
-    found: list[tuple[int, int]] = []
+    found: list[Span] = []
     for m in hits:
         if m.end() not in ends and m.group() not in full:
             continue  # 公司 inside a longer word
@@ -145,7 +144,7 @@ def _is_enterprise_name(name: str, stem: str, seg: Segmenter) -> bool:
     )
 
 
-def _enterprise_lists(text: str, seg: Segmenter) -> list[tuple[list[str], tuple[int, int]]]:
+def _enterprise_lists(text: str, seg: Segmenter) -> list[tuple[list[str], Span]]:
     """Lists in apposition to 企业: their items that read as names, with the list's span."""
     out = []
     frames = words("enterprise_list_frames.txt")
@@ -345,7 +344,7 @@ def enterprise_industries(
     enterprises: Sequence[EnterpriseRecord],
     projects: Sequence[ProjectRecord],
     taxonomy: IndustryTaxonomy,
-) -> dict[str, dict[str, Offsets]]:
+) -> dict[str, dict[str, Span]]:
     """``{enterprise label: {industry iri: evidence span}}``: the industries each enterprise is in.
 
     Two kinds of evidence, both tight: the industries of the enterprise's own projects
@@ -355,7 +354,7 @@ def enterprise_industries(
     ``kg.structure.Sentence``-like (``.start``/``.end``) or ``(start, end)`` pairs; ``None``
     splits ``text`` at 。！？；.
     """
-    links: dict[str, dict[str, Offsets]] = {}
+    links: dict[str, dict[str, Span]] = {}
     for project in projects:
         for iri in project.industries:
             if project.owner is not None:
@@ -381,7 +380,7 @@ def enterprise_industries(
     return links
 
 
-def _sentence_spans(text: str, sentences: Iterable[object] | None) -> list[Offsets]:
+def _sentence_spans(text: str, sentences: Iterable[object] | None) -> list[Span]:
     if sentences is None:
         return clauses_between(text, SENTENCE_END)
     return [
@@ -392,7 +391,7 @@ def _sentence_spans(text: str, sentences: Iterable[object] | None) -> list[Offse
 
 def clauses_between(
     text: str, breaks: re.Pattern[str], begin: int = 0, end: int | None = None
-) -> list[Offsets]:
+) -> list[Span]:
     """``text[begin:end]`` cut at ``breaks``, as non-empty ``(start, end)`` spans."""
     end = len(text) if end is None else end
     cuts = [begin, *(m.end() for m in breaks.finditer(text, begin, end)), end]

@@ -27,7 +27,7 @@ from . import (
     slogans,
     targets,
 )
-from .document import Document
+from .document import Document, Span
 from .gazetteer import divisions
 from .iri import Minter
 from .structure import parse_structure
@@ -131,7 +131,7 @@ class Entities:
     leaders: list
     paragraph_slogans: list[tuple[int, int, list[str]]]
 
-    def chains_near(self, span: tuple[int, int]) -> list[str]:
+    def chains_near(self, span: Span) -> list[str]:
         """Chains (slogans of industries) named in the paragraph that holds ``span``."""
         return next((s for a, b, s in self.paragraph_slogans if a <= span[0] < b), [])
 

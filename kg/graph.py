@@ -1,4 +1,7 @@
-"""Records in, quads out: one report's named graph, every fact tied to its evidence.
+"""Records in, quads out: one report's named graph, every fact tied to its evidence. About 530
+lines because it is the one place the report graph's shape is written (one writer per kind of
+record over the :class:`ReportGraph` that owns the IRIs and evidence nodes they share), to be
+read beside ``ontology/README.md``.
 
 :class:`ReportGraph` owns the bookkeeping that every kind of record shares: the report's graph,
 text spans (raw offsets and exact quotes, the sentence and section that hold them) and labels.
@@ -14,7 +17,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from .bodies import body_label, qualify_body
-from .document import Document
+from .document import Document, Span
 from .gazetteer import Place
 from .identity import enterprise_key, national_place, parent_place, province_scope
 from .indicators import indicator_lexicon, normalise, units
@@ -36,7 +39,7 @@ class ReportGraph:
         self.report = Node(minter.report(doc.name))
         self.quads: list[ox.Quad] = []
         self._rebase = minter.base != DEFAULT_BASE
-        self._spans: dict[tuple[int, int], Node] = {}
+        self._spans: dict[Span, Node] = {}
         self._labelled: set[Node] = set()
         self.places_written: set[Node] = set()
 
@@ -47,9 +50,7 @@ class ReportGraph:
                 o = Node(self.minter.rebase(o.value))
         self.quads.append(ox.Quad(s, p, o, self.graph))
 
-    def entity(
-        self, iri: str, cls: Node, label: str, mentions: Iterable[tuple[int, int]] = ()
-    ) -> Node:
+    def entity(self, iri: str, cls: Node, label: str, mentions: Iterable[Span] = ()) -> Node:
         """Declare a thing once (type and label) and tie it to each of its mentions."""
         node = Node(iri)
         self.add(node, RDF.type, cls)
@@ -60,9 +61,7 @@ class ReportGraph:
             self.add(node, PROV.wasDerivedFrom, self.span(start, end))
         return node
 
-    def version(
-        self, kind: str, cls: Node, label: str, mentions: Iterable[tuple[int, int]] = ()
-    ) -> Node:
+    def version(self, kind: str, cls: Node, label: str, mentions: Iterable[Span] = ()) -> Node:
         """A slogan or concept as this report uses it, a version of the term every report of
         that label shares: its parts and definition stay this report's (README, Identity)."""
         node = Node(self.minter.version(kind, label, self.doc.name))
@@ -78,9 +77,7 @@ class ReportGraph:
             self.add(node, POL.versionOf, term)
         return node
 
-    def relate(
-        self, s: Node, p: Node, o: Node | ox.Literal, spans: Iterable[tuple[int, int]]
-    ) -> None:
+    def relate(self, s: Node, p: Node, o: Node | ox.Literal, spans: Iterable[Span]) -> None:
         """State ``s p o`` with its evidence: a ``pol:Assertion`` derived from each span."""
         self.add(s, p, o)
         spans = list(spans)
@@ -118,8 +115,8 @@ class ReportGraph:
             self.add(node, POL.inSection, self.section_iri(sentence.section_path))
         return node
 
-    def _new_span(self, key: tuple[int, int], cls: Node) -> Node:
-        evidence = self.doc.span(*key)
+    def _new_span(self, key: Span, cls: Node) -> Node:
+        evidence = self.doc.evidence(*key)
         iri = self.minter.in_report(self.report.value, "span", f"{evidence.start}-{evidence.end}")
         node = self._spans[key] = Node(iri)
         self.add(node, RDF.type, cls)
@@ -201,7 +198,7 @@ def enterprise_scope(rg: ReportGraph) -> str:
     return province_scope(scope) or scope if scope.isdigit() else scope
 
 
-def place_node(rg: ReportGraph, place: Place, mentions: Iterable[tuple[int, int]] = ()) -> Node:
+def place_node(rg: ReportGraph, place: Place, mentions: Iterable[Span] = ()) -> Node:
     """A GB/T 2260 division with its code and its chain of parents (湛河区 → 平顶山市 → 河南省)."""
     node = rg.entity(rg.minter.place(place.name, place.code), POL.Place, place.name, mentions)
     if node not in rg.places_written:
@@ -236,7 +233,7 @@ def write_sections(rg: ReportGraph, sections, parent: Node | None = None) -> Non
 def write_policies(rg: ReportGraph, policies, documents, slogan_iris: dict[str, Node]) -> None:
     """Policies (named by slogans where one names them) and the documents about them."""
     doc_nodes: dict[str, Node] = {}
-    doc_mentions: dict[str, list[tuple[int, int]]] = {}
+    doc_mentions: dict[str, list[Span]] = {}
     short = resolve_short_titles(rg.doc.text, documents)
     by_title = {d.title: d for d in documents}
     # a short title the report resolves is written after the document it stands for
@@ -342,7 +339,7 @@ def write_glossary(rg: ReportGraph, entries, slogans, slogan_iris: dict[str, Nod
     """Glossary entries with their definitions and the slogans or concepts they explain."""
     defines: dict[int, list[Node]] = {}
     # “两重”“两新”：A，B: each slogan of a shared entry gets its own clause (label, span)
-    own: dict[Node, tuple[str, tuple[int, int]]] = {}
+    own: dict[Node, tuple[str, Span]] = {}
     for slogan in slogans:
         if slogan.defined_by is not None:
             defines.setdefault(slogan.defined_by, []).append(slogan_iris[slogan.label])

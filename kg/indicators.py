@@ -1,12 +1,11 @@
 """Indicators and their observations: the 主要指标 table and the figures in running text.
+One module (~850 lines) because its two readers, the 主要指标 table and the figures in running
+text, make one record (:class:`ObservationRecord`) from one lexicon and one section context
+(which year, actual or target), and :func:`merge_observations` reconciles what both read.
 
 Pure functions on normalised report text; every record carries offsets into that text.
 Indicator names are canonicalised through ``lexicons/indicators.tsv`` (生产总值 → 地区生产总值),
 units come from ``lexicons/units.tsv``.
-
-One module (~850 lines) because its two readers, the 主要指标 table and the figures in running
-text, make one record (:class:`ObservationRecord`) from one lexicon and one section context
-(which year, actual or target), and :func:`merge_observations` reconciles what both read.
 
     >>> text = "一、2022年计划执行情况\\n全年地区生产总值增长3.8%。\\n"
     >>> review = [(0, len(text), "一、2022年计划执行情况")]  # (start, end, heading): kg.structure
@@ -25,6 +24,7 @@ from functools import cache
 from typing import Literal, NamedTuple, Protocol
 
 from . import lexicons
+from .document import Span
 
 ValueKind = Literal["actual", "target"]
 Measure = Literal["level", "growth"]
@@ -61,7 +61,7 @@ class ObservationRecord:
     unit: str | None
     bound: Bound | None
     target_text: str | None
-    spans: list[tuple[int, int]]
+    spans: list[Span]
     source: Literal["table", "headline", "text", "commitment"] = "text"
     warnings: list[str] = field(default_factory=list)
     lower: Decimal | None = None
@@ -518,7 +518,7 @@ def find_text_figures(
     text: str,
     sections: Iterable[Section | SectionLike],
     year: int | None = None,
-    taken: Iterable[tuple[int, int]] = (),
+    taken: Iterable[Span] = (),
 ) -> list[ObservationRecord]:
     """Figures stated in sentences, when the indicator is a lexicon name or 新增+noun.
 
@@ -659,7 +659,7 @@ def _dimension(name: str) -> str | None:
 
 def _record(
     name: str, label: str, context: tuple[int, ValueKind], measure: Measure,
-    value: Decimal | None, unit: str | None, bound: Bound | None, span: tuple[int, int],
+    value: Decimal | None, unit: str | None, bound: Bound | None, span: Span,
     target_text: str | None = None,
 ) -> ObservationRecord:  # fmt: skip
     year, kind = context

@@ -27,6 +27,7 @@ from functools import cache
 import jieba
 
 from . import lexicons
+from .document import Span
 from .gazetteer import Place, divisions
 
 JOINERS = "、和与及"
@@ -38,7 +39,7 @@ class PlaceRecord:
     """A division and where the report names it (offsets into the normalised text)."""
 
     place: Place
-    mentions: list[tuple[int, int]] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
     forms: set[str] = field(default_factory=set)
 
 
@@ -102,7 +103,7 @@ def _forms() -> tuple[dict[str, list[Place]], re.Pattern[str]]:
 
 
 def find_places(
-    text: str, home: Place | None = None, inside: Iterable[tuple[int, int]] = ()
+    text: str, home: Place | None = None, inside: Iterable[Span] = ()
 ) -> list[PlaceRecord]:
     """The divisions named in ``text``, each with its mentions; ``home`` is the report's own
     place, which tells apart names that several divisions share; names within an ``inside``

@@ -19,6 +19,7 @@ from functools import cache
 import jieba
 
 from . import lexicons
+from .document import Span
 
 # a count of articles or items alone names nothing: “15条”政策
 BARE_COUNT = re.compile(r"[0-9一二三四五六七八九十两]+[个大张项条类种件]")
@@ -44,11 +45,11 @@ class PolicyDocumentRecord:
     and when, and (``issue_span``) the words that say so."""
 
     title: str
-    mentions: list[tuple[int, int]] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
     issued: dt.date | None = None
     issuer: str | None = None
     number: str | None = None  # 文号 (豫政〔2022〕12号) when the text gives it
-    issue_span: tuple[int, int] | None = None  # where the date and issuer are written
+    issue_span: Span | None = None  # where the date and issuer are written
 
 
 @dataclass
@@ -57,7 +58,7 @@ class PolicyRecord:
 
     label: str
     core: str
-    mentions: list[tuple[int, int]] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
 
 
@@ -191,7 +192,7 @@ def _declared_short_names(text: str, documents: list[PolicyDocumentRecord]) -> d
     return named
 
 
-def _issue(text: str, doc_start: int) -> tuple[dt.date | None, str | None, tuple[int, int] | None]:
+def _issue(text: str, doc_start: int) -> tuple[dt.date | None, str | None, Span | None]:
     """Date, issuer and their span from "2022年5月25日，河南省人民政府办公厅印发了《…》" right
     before a title."""
     sentence_start = max(text.rfind(p, 0, doc_start) for p in "。\n；") + 1
@@ -270,7 +271,7 @@ def _negated(text: str, start: int) -> bool:
     return any(word in lead for word in negations())
 
 
-def _bare_mentions(text: str, record: PolicyRecord) -> list[tuple[int, int]]:
+def _bare_mentions(text: str, record: PolicyRecord) -> list[Span]:
     """Other places the policy is named with its kind word but written differently (no quotes)."""
     seen = set(record.mentions)
     spans = []

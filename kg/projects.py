@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicons
 from .bodies import is_government_body
+from .document import Span
 from .industries import IndustryTaxonomy, load_industries
 from .places import qualifiers
 from .segmenter import (
@@ -45,7 +46,7 @@ class ProjectRecord:
 
     label: str
     names: list[str]
-    mentions: list[tuple[int, int]] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
     owner: str | None = None
     industries: list[str] = field(default_factory=list)
 
@@ -88,14 +89,14 @@ def find_projects(
 LIST_BREAK = re.compile(CLAUSE_BREAK.pattern.replace("、", ""))
 
 
-def _shared_head_projects(text: str, seg: Segmenter) -> dict[str, list[tuple[int, int]]]:
+def _shared_head_projects(text: str, seg: Segmenter) -> dict[str, list[Span]]:
     """Places of one kind listed before the head they share name one project each:
     "推进姚孟村、后城村棚改项目" → 姚孟村棚改项目, 后城村棚改项目, each with the span of the
     whole phrase (the words that name it)."""
     endings = tuple(
         sorted(lexicons.sections("entity_place_endings.txt")[""], key=len, reverse=True)
     )
-    out: dict[str, list[tuple[int, int]]] = {}
+    out: dict[str, list[Span]] = {}
     for m in re.finditer(PROJECT_WORD, text):
         begin = max((b.end() for b in LIST_BREAK.finditer(text, 0, m.start())), default=0)
         parts = [(begin, begin)]
@@ -130,7 +131,7 @@ def _is_place_item(item: str, ending: str, seg: Segmenter) -> bool:
     )
 
 
-def listed_projects(text: str, seg: Segmenter) -> list[tuple[int, int]]:
+def listed_projects(text: str, seg: Segmenter) -> list[Span]:
     return [
         item
         for m in list_pattern(PROJECT_WORD).finditer(text)
@@ -140,7 +141,7 @@ def listed_projects(text: str, seg: Segmenter) -> list[tuple[int, int]]:
 
 def single_projects(
     text: str, seg: Segmenter, enterprises: Sequence[EnterpriseRecord]
-) -> list[tuple[int, int]]:
+) -> list[Span]:
     """ "X项目" outside a list and a title: X runs back to the clause start, after its lead-in."""
     out = []
     for m in re.finditer(PROJECT_WORD, text):
@@ -220,7 +221,7 @@ def _project_record(
     forms: set[str],
     enterprises: Sequence[EnterpriseRecord],
     taxonomy: IndustryTaxonomy,
-    shared: dict[str, list[tuple[int, int]]],
+    shared: dict[str, list[Span]],
     seg: Segmenter,
 ) -> ProjectRecord:
     """``shared`` names projects never written whole (姚孟村棚改项目 of 姚孟村、后城村棚改项目),

@@ -30,6 +30,7 @@ import jieba
 import jieba.posseg as posseg
 
 from . import lexicons
+from .document import Span
 
 # A clause: what lies between two marks of punctuation; names never cross one.
 CLAUSE_BREAK = re.compile(r"[，。；：！？、,;:!?\s“”\"‘’《》【】…—]")
@@ -201,7 +202,7 @@ def _numbers_name(tokens: Sequence[Token]) -> bool:
     )
 
 
-def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def clauses(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """The clauses of ``text[start:end]`` as ``(start, end)`` offsets."""
     end = len(text) if end is None else end
     out, begin = [], start
@@ -214,10 +215,10 @@ def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int
     return out
 
 
-def occurrences(text: str, forms: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+def occurrences(text: str, forms: Iterable[str]) -> dict[str, list[Span]]:
     """Where each form occurs, longer forms first and without overlap."""
     taken: list[bool] = [False] * (len(text) + 1)
-    found: dict[str, list[tuple[int, int]]] = {}
+    found: dict[str, list[Span]] = {}
     for form in sorted(set(forms), key=len, reverse=True):
         for m in re.finditer(re.escape(form), text):
             if not any(taken[m.start() : m.end()]):
@@ -234,7 +235,7 @@ def list_pattern(head: str) -> re.Pattern[str]:
     )
 
 
-def list_items(text: str, begin: int, end: int, seg: Segmenter) -> list[tuple[int, int]]:
+def list_items(text: str, begin: int, end: int, seg: Segmenter) -> list[Span]:
     """The items of "甲、乙和丙" in ``text[begin:end]``: the first cut after its lead-in words
     (推动|湛河区智能装备制造产业园), the last split at a conjunction (卓翔金属新材料|和|神马…).
     Items with quotes or titles (“城市双修”工程) are terms, not names, and are left out."""
@@ -250,7 +251,7 @@ def list_items(text: str, begin: int, end: int, seg: Segmenter) -> list[tuple[in
     return [(s, e) for s, e in items if e > s and not re.search(r"[“”\"《》]", text[s:e])]
 
 
-def _split_conjunction(text: str, begin: int, end: int, seg: Segmenter) -> list[tuple[int, int]]:
+def _split_conjunction(text: str, begin: int, end: int, seg: Segmenter) -> list[Span]:
     tokens = seg.tokens(text, begin, end)
     cuts = [t for t in tokens[1:] if t.word in CONJUNCTIONS and t.tag == "c"]
     if len(cuts) != 1:

@@ -1,4 +1,7 @@
 """Numbered slogans (数字式提法) and the parts the report says they name.
+One module (~1,100 lines) because finding a slogan, finding where it is defined and splitting
+the definition into parts are one decision: a split is kept only when its count agrees with the
+numeral and its items spell the label, so each step reads the others' results.
 
 Pure functions on normalised report text; every offset is into that text.
 
@@ -8,10 +11,6 @@ no count), or an abbreviation of one character per part (放管服效 = 简政�
 提高效能). Parts come from the report's own definitions (“四纵”指嵩山路、恒山路…, the glossary)
 and are kept only when their number agrees with the numeral: a slogan whose definition cannot
 be split that way keeps no parts and carries a warning instead.
-
-One module (~1,100 lines) because finding a slogan, finding where it is defined and splitting
-the definition into parts are one decision: a split is kept only when its count agrees with the
-numeral and its items spell the label, so each step reads the others' results.
 
     >>> text = "建立“四保”白名单。“四保”即保生产经营、保物流畅通、保政策助力、保防疫安全。"
     >>> s = find_slogans(text, [])[0]
@@ -29,7 +28,7 @@ from functools import cache
 import jieba.posseg as posseg
 
 from . import lexicons
-from .document import Offsets
+from .document import Span
 from .gazetteer import divisions
 from .glossary import GlossaryEntry
 
@@ -70,9 +69,9 @@ class Slogan:
     label: str
     numeral: int | None
     components: list[Component] = field(default_factory=list)
-    mentions: list[Offsets] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
     defined_by: int | None = None
-    definition_span: Offsets | None = None
+    definition_span: Span | None = None
     form: str = "count"
     warnings: list[str] = field(default_factory=list)
 
@@ -321,7 +320,7 @@ def _slogan(defs: _Definitions, label: str, entry: GlossaryEntry | None) -> Slog
     return slogan
 
 
-def find_mentions(text: str, label: str) -> list[Offsets]:
+def find_mentions(text: str, label: str) -> list[Span]:
     """Every occurrence of ``label`` not glued to a longer number (二十四五 is not 十四五).
 
     >>> find_mentions("“四保”白名单，第四保", "四保")
@@ -373,7 +372,7 @@ def _intro_tails() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return quoted, bare, re.compile(f"[{CJK}“]")
 
 
-def _intro_spans(text: str, label: str) -> Iterator[tuple[int, int]]:
+def _intro_spans(text: str, label: str) -> Iterator[Span]:
     """Where ``label`` is introduced for a definition, left to right and without overlap:
     “四纵”是指 / “四纵”： (from the opening quote), or 四纵是指 not inside a word."""
     quoted_tail, bare_tail, word_char = _intro_tails()
@@ -400,7 +399,7 @@ SIBLING = re.compile(
 )
 
 
-def _intros(text: str, label: str, glossary: list[GlossaryEntry]) -> list[tuple[Offsets, Offsets]]:
+def _intros(text: str, label: str, glossary: list[GlossaryEntry]) -> list[tuple[Span, Span]]:
     """(label span, clause span) of clauses defining ``label`` by name: “四纵”指…; glossary first."""
     found = []
     for start, stop in _intro_spans(text, label):
@@ -413,7 +412,7 @@ def _intros(text: str, label: str, glossary: list[GlossaryEntry]) -> list[tuple[
     return sorted(found, key=lambda f: (_entry_at(glossary, f[1][0]) is None, f[1][0]))
 
 
-def _depths(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+def _depths(text: str, start: int, end: int) -> Iterator[Span]:
     """``(i, depth)`` for each character of ``text[start:end]`` that is no bracket or quote:
     how many brackets and quotes opened since ``start`` are still open at ``i``."""
     depth = 0
@@ -442,7 +441,7 @@ def _entry_at(glossary: list[GlossaryEntry], pos: int) -> GlossaryEntry | None:
     return None
 
 
-def _marked_clauses(text: str, entry: GlossaryEntry) -> list[Offsets]:
+def _marked_clauses(text: str, entry: GlossaryEntry) -> list[Span]:
     """Clauses of a definition that open with a marker (指…, 即…, 包括：…), to the sentence end."""
     markers = "|".join(grammar()["markers"])
     pattern = re.compile(f"(?:(?<=^)|(?<=[”，：。；\\s]))(?:{markers})[：]?")
@@ -460,7 +459,7 @@ def _heading_tail(entry: GlossaryEntry, label: str) -> str:
     return entry.heading[at + len(quoted) :].strip() if at >= 0 else ""
 
 
-def _abbreviation_clauses(text: str, entry: GlossaryEntry, label: str) -> list[Offsets]:
+def _abbreviation_clauses(text: str, entry: GlossaryEntry, label: str) -> list[Span]:
     """Clauses saying what the label abbreviates: “双违”是违法建设和违法占地的简称."""
     nouns = "|".join(grammar()["abbreviation_nouns"])
     closing = re.compile(f"(?:“{re.escape(label)}”)?的(?:{nouns})")
@@ -472,7 +471,7 @@ def _abbreviation_clauses(text: str, entry: GlossaryEntry, label: str) -> list[O
     return spans
 
 
-def _sentences(text: str, entry: GlossaryEntry) -> list[Offsets]:
+def _sentences(text: str, entry: GlossaryEntry) -> list[Span]:
     spans, s = [], entry.definition_start
     while s < entry.definition_end:
         e = min(_clause_end(text, s, "。！？"), entry.definition_end)
@@ -481,7 +480,7 @@ def _sentences(text: str, entry: GlossaryEntry) -> list[Offsets]:
     return spans
 
 
-def _expansions(text: str, span: Offsets, quotes: bool = True) -> Iterator[Offsets]:
+def _expansions(text: str, span: Span, quotes: bool = True) -> Iterator[Span]:
     """A clause, its ；-parts, its ，-subclauses and (``quotes``) its quotes: where lists stand.
 
     Quotes are only searched in clauses that open with a marker (是指创建“零上访、零事故、零案件”村):
@@ -500,7 +499,7 @@ def _expansions(text: str, span: Offsets, quotes: bool = True) -> Iterator[Offse
 # --- splitting lists --------------------------------------------------------------------------
 
 
-def split_top(text: str, span: Offsets, seps: str) -> list[Offsets]:
+def split_top(text: str, span: Span, seps: str) -> list[Span]:
     """``text[span]`` split on any of ``seps`` outside quotes and brackets."""
     parts, s = [], span[0]
     for i, depth in _depths(text, *span):
@@ -511,7 +510,7 @@ def split_top(text: str, span: Offsets, seps: str) -> list[Offsets]:
     return parts
 
 
-def _split_conjunction(text: str, span: Offsets) -> list[Offsets] | None:
+def _split_conjunction(text: str, span: Span) -> list[Span] | None:
     """``A和B`` → [A, B] when exactly one conjunction stands outside brackets."""
     for word in grammar()["conjunctions"]:
         hits = [
@@ -526,7 +525,7 @@ def _split_conjunction(text: str, span: Offsets) -> list[Offsets] | None:
     return None
 
 
-def _raw_splits(text: str, span: Offsets, n: int) -> Iterator[tuple[str, list[Offsets]]]:
+def _raw_splits(text: str, span: Span, n: int) -> Iterator[tuple[str, list[Span]]]:
     """Ways of cutting ``span`` into ``n`` items: on 、 (last pair maybe joined by 和), ，, ；."""
     for seps in ("、", "，", "；"):
         parts = split_top(text, span, seps)
@@ -540,12 +539,12 @@ def _raw_splits(text: str, span: Offsets, n: int) -> Iterator[tuple[str, list[Of
 
 @dataclass
 class _Split:
-    items: list[Offsets]
+    items: list[Span]
     signal: bool  # a recap (…等6个工程), 的简称 or the label itself closed the list
 
 
 def split_into(
-    text: str, span: Offsets, n: int, label: str, body: str = "", tail: str = ""
+    text: str, span: Span, n: int, label: str, body: str = "", tail: str = ""
 ) -> _Split | None:
     """``text[span]`` as a list of exactly ``n`` clean items, or ``None``.
 
@@ -573,7 +572,7 @@ def split_into(
     return None
 
 
-def _strip(text: str, span: Offsets) -> Offsets:
+def _strip(text: str, span: Span) -> Span:
     s, e = span
     junk = " \t\n，、：；。,:;"
     while s < e and text[s] in junk:
@@ -592,8 +591,8 @@ def _chinese_number(n: int) -> str:
 
 
 def _trim_last(
-    text: str, parts: list[Offsets], n: int, label: str, tail: str = ""
-) -> tuple[list[Offsets], bool]:
+    text: str, parts: list[Span], n: int, label: str, tail: str = ""
+) -> tuple[list[Span], bool]:
     """Cut what closes the list from its last item: 等…, a recap (三个主导产业), 的简称, “label”."""
     s, e = parts[-1]
     item = text[s:e]
@@ -620,7 +619,7 @@ def _trim_last(
     return parts[:-1] + [(s, s + len(item))], signal
 
 
-def _common_end(text: str, parts: list[Offsets], item: str) -> str:
+def _common_end(text: str, parts: list[Span], item: str) -> str:
     """市场化的管理团队 → 市场化 when the other items all end in 化 (劳动教育全面发展 → 劳动教育)."""
     ends = {text[e - 1] for _, e in parts[:-1]}
     if len(parts) < 3 or len(ends) != 1:
@@ -633,7 +632,7 @@ def _common_end(text: str, parts: list[Offsets], item: str) -> str:
     return item
 
 
-def _trim_first(text: str, parts: list[Offsets], body: str, label: str) -> list[Offsets]:
+def _trim_first(text: str, parts: list[Span], body: str, label: str) -> list[Span]:
     """Cut what opens the list from its first item: markers, 在…中, a verb that governs all."""
     s, e = parts[0]
     g = grammar()
@@ -660,7 +659,7 @@ def _trim_first(text: str, parts: list[Offsets], body: str, label: str) -> list[
     return [(s, e), *others]
 
 
-def _unquote(text: str, parts: list[Offsets]) -> list[Offsets]:
+def _unquote(text: str, parts: list[Span]) -> list[Span]:
     """以“红色引擎”为抓手、以“全科网格”为终端… → the quoted names, when every item has one."""
     inner = [list(QUOTED.finditer(text, s, e)) for s, e in parts]
     if all(len(found) == 1 for found in inner):
@@ -668,7 +667,7 @@ def _unquote(text: str, parts: list[Offsets]) -> list[Offsets]:
     return parts
 
 
-def _valid(text: str, span: Offsets, seps: str) -> bool:
+def _valid(text: str, span: Span, seps: str) -> bool:
     item = text[span[0] : span[1]]
     if not 1 <= len(item) <= MAX_PART or FORBIDDEN_IN_PART & set(item):
         return False
@@ -682,20 +681,20 @@ def _valid(text: str, span: Offsets, seps: str) -> bool:
     return depth == 0 and item[0] not in CLOSERS + "，、"
 
 
-def _parallel(text: str, parts: list[Offsets]) -> bool:
+def _parallel(text: str, parts: list[Span]) -> bool:
     """Items of one list look alike: distinct, and the first not swollen by a preamble."""
     labels = [text[s:e] for s, e in parts]
     longest_other = max(len(x) for x in labels[1:])
     return len(set(labels)) == len(labels) and len(labels[0]) <= 2 * longest_other + 2
 
 
-def _body_ok(text: str, items: list[Offsets], body: str) -> bool:
+def _body_ok(text: str, items: list[Span], body: str) -> bool:
     """Each item shares a character with the slogan's body (三化: 专业化, 国际化, 市场化)."""
     chars = set(body) - set(numerals()["chars"]["measure_words"])
     return not chars or all(chars & set(text[s:e]) for s, e in items)
 
 
-def _spells(text: str, items: list[Offsets], label: str) -> bool:
+def _spells(text: str, items: list[Span], label: str) -> bool:
     """Item i holds the label's character i: 简政放权、放管结合、优化服务、提高效能 → 放管服效."""
     return len(items) == len(label) and all(
         c in text[s:e] for c, (s, e) in zip(label, items, strict=True)
@@ -707,9 +706,9 @@ def _spells(text: str, items: list[Offsets], label: str) -> bool:
 
 @dataclass
 class _Found:
-    clause: Offsets
-    items: list[Offsets]
-    label_at: Offsets | None = None  # where the defining clause names the slogan
+    clause: Span
+    items: list[Span]
+    label_at: Span | None = None  # where the defining clause names the slogan
 
 
 class _Definitions:
@@ -751,7 +750,7 @@ class _Definitions:
 
     def _entry_candidates(
         self, entry: GlossaryEntry, label: str, after: int
-    ) -> Iterator[tuple[Offsets, bool]]:
+    ) -> Iterator[tuple[Span, bool]]:
         for clause in _abbreviation_clauses(self.text, entry, label):
             if clause[0] >= after:
                 yield clause, True
@@ -779,7 +778,7 @@ def _decompose(defs: _Definitions, slogan: Slogan, segment: Segment, entry) -> N
     _record_definition(defs, slogan, found.clause)
 
 
-def _record_definition(defs: _Definitions, slogan: Slogan, clause: Offsets) -> None:
+def _record_definition(defs: _Definitions, slogan: Slogan, clause: Span) -> None:
     slogan.definition_span = clause
     if slogan.defined_by is None:
         entry = _entry_at(defs.glossary, clause[0])
@@ -836,14 +835,14 @@ def _flat(defs: _Definitions, segments: list[Segment], entry) -> dict[str, _Foun
     """双随机一公开 → one list of 2 + 1 items, shared out in order when the bodies agree."""
     total = sum(seg.numeral for seg in segments)
 
-    def groups(items: list[Offsets]) -> list[list[Offsets]]:
+    def groups(items: list[Span]) -> list[list[Span]]:
         out, i = [], 0
         for seg in segments:
             out.append(items[i : i + seg.numeral])
             i += seg.numeral
         return out
 
-    def accept(items: list[Offsets]) -> bool:
+    def accept(items: list[Span]) -> bool:
         return all(
             _body_ok(defs.text, g, s.body) for g, s in zip(groups(items), segments, strict=True)
         )
@@ -858,7 +857,7 @@ def _fits_body(defs: _Definitions, body: str):
     return lambda items: _body_ok(defs.text, items, body)
 
 
-def _component(text: str, span: Offsets) -> Component:
+def _component(text: str, span: Span) -> Component:
     label = text[span[0] : span[1]]
     return Component(label, span[0], span[1], component_kind(label))
 
@@ -902,7 +901,7 @@ def _common_noun_end(label: str, suffixes: list[str]) -> bool:
     )
 
 
-def _abbreviation(defs: _Definitions, label: str, entry, mentions: list[Offsets]) -> Slogan | None:
+def _abbreviation(defs: _Definitions, label: str, entry, mentions: list[Span]) -> Slogan | None:
     """放管服效: a slogan when a definition gives one part per character, in order."""
     if not 2 <= len(label) <= 6 or not re.fullmatch(f"[{CJK}]+", label):
         return None
@@ -991,7 +990,7 @@ def _beside(text: str, slogan: Slogan, segment: Segment) -> _Found | None:
     return None
 
 
-def _list_before(text: str, end: int, segment: Segment) -> tuple[Offsets, list[Offsets]] | None:
+def _list_before(text: str, end: int, segment: Segment) -> tuple[Span, list[Span]] | None:
     """乡村产业、乡村建设、乡村治理|“三根支柱”: the list ending at ``end``, from its clause start
     (after the verbs that govern it: 强化|改革、开放、创新)."""
     begin = max(text.rfind(c, max(0, end - 150), end) for c in LIST_STOPS) + 1
@@ -1009,7 +1008,7 @@ def _list_before(text: str, end: int, segment: Segment) -> tuple[Offsets, list[O
 
 def _list_after(
     text: str, start: int, segment: Segment, label: str
-) -> tuple[Offsets, list[Offsets]] | None:
+) -> tuple[Span, list[Span]] | None:
     """“六保”，保居民就业、保基本民生…; “三项行动”：A、B、C: the list after the quote.
 
     After a colon (within a few words: “三项行动”部署：) the list is the slogan's; after a comma,
@@ -1032,7 +1031,7 @@ def _bare_body(segment: Segment) -> str:
     return segment.body.lstrip(numerals()["chars"]["measure_words"]) or "\0"
 
 
-def _items(text: str, span: Offsets, n: int) -> list[Offsets] | None:
+def _items(text: str, span: Span, n: int) -> list[Span] | None:
     """``text[span]`` cut on 、 (the last pair maybe joined by 和) into exactly ``n`` items."""
     for seps, parts in _raw_splits(text, span, n):
         if seps == "、":
@@ -1040,7 +1039,7 @@ def _items(text: str, span: Offsets, n: int) -> list[Offsets] | None:
     return None
 
 
-def _drop_governor(text: str, item: Offsets, others: list[Offsets]) -> Offsets:
+def _drop_governor(text: str, item: Span, others: list[Span]) -> Span:
     """强化|改革, 全面展开|城市生命线, 充分发挥|安阳, 三主导指|生物医药: the first item without
     the words that govern the whole list; never shorter than half the shortest other item
     (实施|新建布局 keeps 新建)."""
@@ -1073,7 +1072,7 @@ def _drop_governor(text: str, item: Offsets, others: list[Offsets]) -> Offsets:
     return s, item[1]
 
 
-def _drop_result_verb(text: str, item: Offsets) -> Offsets:
+def _drop_result_verb(text: str, item: Span) -> Span:
     """常住人口|实现“四个翻番”: a verb of result between the list and the slogan is neither's."""
     for verb in grammar()["result_verbs"]:
         if text.endswith(verb, item[0], item[1]) and item[1] - item[0] - len(verb) >= 2:
@@ -1091,7 +1090,7 @@ def jieba_words(text: str) -> list[str]:
     return [word for word, _ in posseg.cut(text)]
 
 
-def _like_parts(text: str, items: list[Offsets], segment: Segment) -> bool:
+def _like_parts(text: str, items: list[Span], segment: Segment) -> bool:
     """Items read as the parts of a counted slogan: short, clean, parallel, no quantities."""
     labels = [text[s:e] for s, e in items]
     if any(

@@ -1,4 +1,7 @@
 """The shape of a report: front matter, section tree, tables, appendix, paragraphs, sentences.
+About 600 lines: the front matter is read from the same lines, headings and dateline patterns
+as the section tree (the title ends where the first heading starts). Places are resolved by
+:mod:`kg.gazetteer`, bodies named by :mod:`kg.bodies`.
 
 :func:`parse_structure` reads a normalised :class:`~policykg.kg.document.Document` (one
 paragraph, heading or table row a line) and returns offsets into ``doc.text``:
@@ -12,10 +15,6 @@ paragraph, heading or table row a line) and returns offsets into ``doc.text``:
   its first 。;
 - ``tables`` (runs of tab-separated lines) and the ``appendix`` (附件, 名词解释…);
 - ``paragraphs`` and ``sentences`` (split on 。！？； and line ends, never inside “…”).
-
-About 600 lines: the front matter is read from the same lines, headings and dateline patterns
-as the section tree (the title ends where the first heading starts). Places are resolved by
-:mod:`kg.gazetteer`, bodies named by :mod:`kg.bodies`.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from functools import cache
 
 from . import lexicons
 from .bodies import body_lexicon, qualify_body
-from .document import Document
+from .document import Document, Span
 from .gazetteer import Place, divisions, resolve_place
 from .glossary import is_glossary_title
 
@@ -96,7 +95,7 @@ class Structure:
     """Everything :func:`parse_structure` finds; offsets are into ``doc.text``."""
 
     title: str | None = None
-    title_span: tuple[int, int] | None = None
+    title_span: Span | None = None
     date: dt.date | None = None
     place: str | None = None
     place_code: str | None = None
@@ -107,9 +106,9 @@ class Structure:
     issuer: str | None = None
     years: tuple[int, ...] = ()
     sections: list[Section] = field(default_factory=list)
-    appendix: tuple[int, int] | None = None
-    tables: list[tuple[int, int]] = field(default_factory=list)
-    paragraphs: list[tuple[int, int]] = field(default_factory=list)
+    appendix: Span | None = None
+    tables: list[Span] = field(default_factory=list)
+    paragraphs: list[Span] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
@@ -179,7 +178,7 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
         start += len(line) + 1
 
 
-def _in_any(offset: int, regions: list[tuple[int, int]]) -> bool:
+def _in_any(offset: int, regions: list[Span]) -> bool:
     return any(s <= offset < e for s, e in regions)
 
 
@@ -191,10 +190,10 @@ def _path_at(structure: Structure, offset: int) -> str | None:
 # --- regions ----------------------------------------------------------------------------------
 
 
-def find_tables(lines: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+def find_tables(lines: list[tuple[int, int, str]]) -> list[Span]:
     """Runs of two or more consecutive tab-separated lines: (start of the first, end of the last)."""
-    tables: list[tuple[int, int]] = []
-    run: list[tuple[int, int]] = []
+    tables: list[Span] = []
+    run: list[Span] = []
     for start, end, line in [*lines, (0, 0, "")]:
         if "\t" in line:
             run.append((start, end))
@@ -211,9 +210,7 @@ def appendix_headings() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in lexicons.lines("report_parts.txt"))
 
 
-def find_appendix(
-    lines: list[tuple[int, int, str]], tables: list[tuple[int, int]]
-) -> tuple[int, int] | None:
+def find_appendix(lines: list[tuple[int, int, str]], tables: list[Span]) -> Span | None:
     """From the first appendix heading after the body's sections to the end of the text.
 
     Only the second half of the text counts, so that a 附件 cited early is no appendix.
@@ -231,7 +228,7 @@ def find_appendix(
 
 
 def find_sections(
-    lines: list[tuple[int, int, str]], tables: list[tuple[int, int]], body_end: int
+    lines: list[tuple[int, int, str]], tables: list[Span], body_end: int
 ) -> list[Section]:
     """The tree of numbered headings before ``body_end``; numbering must run 一, 二, 三…"""
     top: list[Section] = []
@@ -331,7 +328,7 @@ def read_front_matter(
         apply_metadata(structure, metadata)
 
 
-def _title_span(front: list[tuple[int, int, str]], dateline) -> tuple[int, int] | None:
+def _title_span(front: list[tuple[int, int, str]], dateline) -> Span | None:
     """The first title line before the dateline ("2026年吉林省政府工作报告"), and up to two
     more lines when the title is split and the dateline follows."""
     before = front[: front.index(dateline)] if dateline else front
@@ -549,7 +546,7 @@ def _local_name(body: str, structure: Structure) -> str:
 # --- sentences --------------------------------------------------------------------------------
 
 
-def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def split_sentences(text: str, start: int, end: int) -> list[Span]:
     """Sentences of ``text[start:end]`` (one paragraph): split after 。！？； but not inside
     “…” or 《…》; a quote that closes right after a full stop ("…。”") ends the sentence.
 

@@ -36,16 +36,11 @@ from typing import cast
 import pyoxigraph as ox
 
 from .iri import Minter
+from .vocab import prologue
 
 GRAPH = "summary"
 
-PREFIXES = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+PREFIXES = prologue("pol", "rdfs", "skos", "prov", "dcterms")
 # Read as CONSTRUCT and written in one bulk load: the same as SPARQL INSERTs, ten times faster on
 # a store on disk. The summary graph itself holds no label, derivation, type or sentence link.
 QUERIES = [

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .document import Span
 from .indicators import (
     BOUNDS,
     DECREASE,
@@ -90,7 +91,7 @@ def find_headline_targets(text: str, year: int | None) -> list[ObservationRecord
     return records
 
 
-def headline_spans(text: str) -> list[tuple[int, int]]:
+def headline_spans(text: str) -> list[Span]:
     """The paragraphs that hold headline lists, which the running-text reader leaves alone."""
     spans = []
     for match in HEADLINE.finditer(text):
@@ -139,7 +140,7 @@ def _items(text: str, start: int, end: int, period: int) -> list[ObservationReco
     return records
 
 
-def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _segments(text: str, start: int, end: int) -> list[Span]:
     cuts = [m.end() for m in SEGMENT_END.finditer(text, start, end)]
     bounds = [start, *cuts, end] if not cuts or cuts[-1] != end else [start, *cuts]
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]

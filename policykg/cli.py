@@ -1,4 +1,6 @@
-"""The ``policykg`` command: build, load, query, dump, stats, serve.
+"""The ``policykg`` command: build, load, query, dump, stats, serve. About 500 lines because it
+is the composition root, the one module that knows every part: a small click command a verb,
+with its options and help.
 
 This is where the parts are wired together (the composition root): ``kg`` builds, ``queries``
 names questions, ``service`` serves; none of them imports this module, and ``kg`` imports
@@ -21,8 +23,10 @@ import pyoxigraph as ox
 
 from policykg.errors import UserError
 from policykg.kg.build import JOBS, MAX_REPORT_BYTES
+from policykg.kg.formats import RDF_FORMATS, rdf_named
 from policykg.kg.iri import DEFAULT_BASE
-from policykg.kg.store import Credentials, Store, is_remote, open_store
+from policykg.kg.remote import Credentials
+from policykg.kg.store import Store, is_remote, open_store
 from policykg.kg.vocab import PREFIXES
 
 DEFAULT_STORE = "var/store"
@@ -61,14 +65,21 @@ Basic, as the server asks). A password is never taken on the command line.
 The common prefixes (pol: id: skos: prov: rdfs: dcterms: org: qb: xsd:) are declared for you.
 """
 
-DUMP_FORMATS = {
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
+
+class RdfFormatChoice(click.ParamType):
+    """An RDF format of :mod:`kg.formats` named by its name (``nq``, ``ttl``...), an alias
+    (``rdfxml``, ``turtle``...) or its media type; the option's value is pyoxigraph's format."""
+
+    name = "format"
+
+    def convert(self, value, param, ctx) -> ox.RdfFormat:
+        if isinstance(value, ox.RdfFormat):
+            return value
+        found = rdf_named(value)
+        if found is None or found.rdf is None:
+            names = ", ".join(f.name for f in RDF_FORMATS)
+            self.fail(f"{value!r} is not an RDF format: use one of {names}", param, ctx)
+        return found.rdf
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,7 +348,14 @@ def _print_rows(rows, fmt: str) -> None:
 
 @cli.command()
 @store_option
-@click.option("--format", "fmt", type=click.Choice(sorted(DUMP_FORMATS)), default="nq")
+@click.option(
+    "--format",
+    "fmt",
+    type=RdfFormatChoice(),
+    default="nq",
+    show_default=True,
+    help="one of " + ", ".join(f.name for f in RDF_FORMATS) + " (or another name of the format)",
+)
 @click.option(
     "-o",
     "--output",
@@ -351,7 +369,7 @@ def _print_rows(rows, fmt: str) -> None:
     is_flag=True,
     help="write every format, gzipped, with checksums and VoID into -o DIR",
 )
-def dump(store, fmt, output: Path, all_) -> int:
+def dump(store, fmt: ox.RdfFormat, output: Path, all_) -> int:
     """Write the whole store in one RDF format."""
     source = open_store(store, timeout=600)
     if all_:
@@ -361,7 +379,7 @@ def dump(store, fmt, output: Path, all_) -> int:
         for f in write_dumps(source, output, base):
             print(f"{f.path}  {f.sha256}")
         return 0
-    rdf = DUMP_FORMATS[fmt]
+    rdf = fmt
     out = sys.stdout.buffer if str(output) == "-" else str(output)
     if rdf.supports_datasets:
         ox.serialize(source.named_quads(), out, format=rdf, prefixes=PREFIXES)

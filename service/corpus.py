@@ -1,4 +1,4 @@
-"""The collection at a glance: every report with its place, year and title, read once per app.
+"""The collection at a glance: every report with its place, year and title, read once per store version.
 
 Lists, filters and comparison pages name reports the same way: place, year and kind
 (``湛河区 2023 计划报告``), so two reports with the same printed title (政府工作报告) differ.
@@ -88,7 +88,8 @@ def _info(row) -> ReportInfo:
 
 
 def corpus() -> Corpus:
-    """The reports of the store version the request is served from, read on first use."""
+    """The reports of the served store version, read from it on first use (and again after a
+    rebuild)."""
     return get_backend().memo(
         "corpus", lambda store: Corpus([_info(r) for r in store.select(_Q_REPORTS)])
     )

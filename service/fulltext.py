@@ -1,7 +1,7 @@
 """Full-text search of the reports: any word or phrase, as sentences with the match marked.
 
 The sentences of every report's text (``pol:text``, cut at 。！？； and line ends) go into an in-memory
-SQLite FTS5 table with the ``trigram`` tokenizer, built once per app from the store. Trigrams
+SQLite FTS5 table with the ``trigram`` tokenizer, built once per store version. Trigrams
 need no word segmentation, so any Chinese string of three characters or more is an index
 lookup; shorter ones (链长, 双碳) are found by ``instr`` over the sentences. Hits are ranked by BM25 (``bm25()``), most matches
 first; a query of several words (separated by spaces) finds the sentences holding all of them.
@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 
 from ..kg.store import Store
 from ..kg.vocab import prologue
+from .db import get_backend
 
 MAX_WORDS = 5
 MAX_QUERY = 100
@@ -115,15 +116,6 @@ class FullText:
         )
         self._db.execute("INSERT INTO s(s) VALUES ('rebuild')")
         self._db.commit()
-
-    def __getstate__(self) -> bytes:  # kept on disk by Backend.memo: the database's pages
-        with self._lock:
-            return self._db.serialize()
-
-    def __setstate__(self, pages: bytes) -> None:
-        self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._db.deserialize(pages)
-        self._lock = threading.Lock()
 
     @classmethod
     def from_store(cls, store: Store) -> FullText:
@@ -237,7 +229,6 @@ def _spans(text: str, terms: list[str]) -> tuple[tuple[int, int], ...]:
 
 
 def fulltext_index() -> FullText:
-    """The sentence index of the store version the request is served from, built on first use."""
-    from .db import get_backend
-
+    """The sentence index of the served store version, built from it on first use (and again
+    after a rebuild)."""
     return get_backend().memo("fulltext", FullText.from_store)

@@ -1,7 +1,8 @@
 """Content negotiation, written once: the formats the service speaks, the names and media types
 clients use for them, and how a request picks one.
 
-Each URL offers some :data:`FORMATS` by name. :func:`choose` reads ``format=`` first (a name,
+The formats themselves are listed once, in :mod:`kg.formats`; each URL offers some of them by
+name. :func:`choose` reads ``format=`` first (a name,
 an alias such as SPARQLWrapper's ``rdf+xml``, ``json-ld`` or ``n3``, or a media type), and falls
 back to ``Accept`` (q-values honoured; parameters such as ``charset`` or a JSON-LD ``profile``
 ignored) when ``format=`` names nothing it knows. :func:`negotiate` also answers 406 with the
@@ -24,7 +25,6 @@ offers and marks the response ``Vary: Accept``::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -32,86 +32,8 @@ from flask import after_this_request, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from ..kg.formats import BY_MEDIA_TYPE, FORMATS, Format
 from .errors import ServiceError
-
-
-@dataclass(frozen=True)
-class Format:
-    """A format: its ``format=`` name, media type, the other names and media types that mean
-    it, and the pyoxigraph format that writes it (RDF or SPARQL results; None for pages)."""
-
-    name: str
-    media_type: str
-    aliases: tuple[str, ...] = ()
-    title: str = ""  # what a download link says
-    rdf: ox.RdfFormat | None = None
-    results: ox.QueryResultsFormat | None = None
-    extension: str = ""
-
-    def answers(self, value: str) -> bool:
-        return value == self.name or value == self.media_type or value in self.aliases
-
-
-FORMATS = {
-    f.name: f
-    for f in (
-        Format("html", "text/html", ("application/xhtml+xml",), extension="html"),
-        Format(
-            "ttl",
-            "text/turtle",
-            (
-                "turtle",
-                "n3",
-                "text/n3",
-                "text/rdf+n3",
-                "application/turtle",
-                "application/x-turtle",
-            ),
-            "Turtle",
-            rdf=ox.RdfFormat.TURTLE,
-        ),
-        Format(
-            "jsonld",
-            "application/ld+json",
-            ("json-ld", "json", "application/json"),
-            "JSON-LD",
-            rdf=ox.RdfFormat.JSON_LD,
-        ),
-        Format(
-            "rdf",
-            "application/rdf+xml",
-            ("rdfxml", "rdf+xml", "xml", "application/xml", "text/xml"),
-            "RDF/XML",
-            rdf=ox.RdfFormat.RDF_XML,
-        ),
-        Format(
-            "nt",
-            "application/n-triples",
-            ("ntriples", "n-triples", "text/plain"),
-            "N-Triples",
-            rdf=ox.RdfFormat.N_TRIPLES,
-        ),
-        Format("trig", "application/trig", rdf=ox.RdfFormat.TRIG),
-        Format("nq", "application/n-quads", ("nquads", "n-quads"), rdf=ox.RdfFormat.N_QUADS),
-        Format(
-            "json",
-            "application/sparql-results+json",
-            ("sparql-results+json", "application/json"),
-            results=ox.QueryResultsFormat.JSON,
-        ),
-        Format(
-            "xml",
-            "application/sparql-results+xml",
-            ("sparql-results+xml", "application/xml", "text/xml"),
-            results=ox.QueryResultsFormat.XML,
-        ),
-        Format("csv", "text/csv", results=ox.QueryResultsFormat.CSV, extension="csv"),
-        Format(
-            "tsv", "text/tab-separated-values", results=ox.QueryResultsFormat.TSV, extension="tsv"
-        ),
-    )
-}
-BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS.values()}
 
 RDF = ("ttl", "jsonld", "rdf", "nt")  # what an entity, the ontology or VoID is offered as
 QUADS = ("trig", "nq")

@@ -1,4 +1,6 @@
-"""Run one SPARQL job on a store and serialise its answer, refused past the row cap.
+"""Run one SPARQL job on a store and serialise its answer, refused past the row cap. About 500
+lines because the caps are measured on the answer as written: the serialisers of the rows the
+engine does not write itself (JSON, XML, CSV, TSV) sit beside the caps that count their bytes.
 
 This is what a query worker does (see ``pool.py``); it is plain Python so it can be tested
 without processes. Over the embedded store, answers are written by pyoxigraph's own

@@ -1,4 +1,6 @@
-"""The term index: find a term by any part of its Chinese name, its pinyin or its initials.
+"""The term index: find a term by any part of its Chinese name, its pinyin or its initials. About
+490 lines because the index and the folding of what it matches (simplified forms, pinyin
+syllables, initials) must agree character for character.
 
 Pure Python, built once per app from the store and kept in memory. A query matches a label
 (the preferred label or any alternative label) in one of these ways, best first::

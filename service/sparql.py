@@ -35,6 +35,7 @@ from flask.config import Config
 from werkzeug import Request as WsgiRequest
 from werkzeug.utils import get_content_type
 
+from ..kg.formats import FORMATS, W3C
 from .answers import sparql_rows
 from .db import EXTENSION, Backend, get_backend, prefixes
 from .errors import ServiceError, payload, respond
@@ -268,20 +269,10 @@ class QueryFastPath:
 # ---------------------------------------------------------------- service description
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
-W3C_FORMATS = "http://www.w3.org/ns/formats/"
+W3C_FORMATS = W3C
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "JSON-LD",
-    "RDF_XML",
-    "TriG",
-    "N-Quads",
-)
+# what the service answers in: every format of the table with a W3C name (results and RDF)
+RESULT_FORMATS = tuple(f.w3c for f in FORMATS.values() if f.w3c)
 
 
 def describe_or_page(operation: Operation) -> Response | str:

@@ -59,7 +59,7 @@ def virtuoso_factory(tmp_path_factory):
     import shutil
 
     from policykg.kg.publish import publish
-    from policykg.kg.store import Credentials, RemoteStore
+    from policykg.kg.remote import Credentials, RemoteStore
     from policykg.service.testing import VIRTUOSO, Virtuoso
 
     if shutil.which(VIRTUOSO) is None:
@@ -123,12 +123,25 @@ def seed_client(seed_app):
 
 
 @pytest.fixture(scope="session")
-def seed_server(seed_location, seed_store_dir):
+def seed_server(request, seed_location, seed_store_dir):
     """``policykg serve`` over the founding report's store, on a real socket (one per store
     kind for the whole session): for what goes through waitress, headers and clients."""
     from policykg.service.testing import LiveServer
 
+    if seed_location == str(seed_store_dir):
+        yield request.getfixturevalue("seed_embedded_server")
+        return
     with LiveServer(seed_location, WORKERS=1, DUMPS_DIR=seed_store_dir / "dumps") as live:
+        yield live
+
+
+@pytest.fixture(scope="session")
+def seed_embedded_server(seed_store_dir):
+    """The one ``policykg serve`` of the session over the founding report's store directory
+    (for tests that need a socket but no other store kind, and no settings of their own)."""
+    from policykg.service.testing import LiveServer
+
+    with LiveServer(seed_store_dir, WORKERS=1, DUMPS_DIR=seed_store_dir / "dumps") as live:
         yield live
 
 

@@ -16,10 +16,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 @pytest.fixture(scope="session")
-def site(seed_store_dir) -> str:
+def site(seed_embedded_server) -> str:
     """The running server's root URL, serving the founding report's store."""
-    with LiveServer(seed_store_dir, WORKERS=1) as live:
-        yield live.url
+    return seed_embedded_server.url
 
 
 @pytest.fixture(scope="session")

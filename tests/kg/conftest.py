@@ -3,17 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-SOURCES = Path(__file__).parents[2] / "kg" / "sources"
-PREFIXES = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+from policykg.kg.vocab import prologue
+
+SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
+REPORTS = sorted(p.stem for p in SOURCES.glob("*.txt"))
+PREFIXES = prologue("pol", "rdfs", "dcterms")
+
+
+def one(records, indicator, period, kind, measure):
+    """The one observation record of ``records`` with these indicator, period, value kind and
+    measure (fails when there are none or several)."""
+    found = [
+        r
+        for r in records
+        if (r.indicator, r.period, r.value_kind, r.measure) == (indicator, period, kind, measure)
+    ]
+    assert len(found) == 1, (indicator, period, kind, measure, found)
+    return found[0]
+
+
+@cache
+def report_text(name: str) -> str:
+    """The normalised text of the bundled report ``name`` (``kg.read``), read once a session."""
+    from policykg.kg.read import read_report
+
+    return read_report(SOURCES / f"{name}.txt").text
+
+
+@cache
+def report_slogans(name: str) -> dict:
+    """The slogans of the bundled report ``name`` by label, found as the pipeline finds them
+    (after the report's glossary)."""
+    from policykg.kg.glossary import find_glossary
+    from policykg.kg.slogans import find_slogans
+
+    text = report_text(name)
+    return {s.label: s for s in find_slogans(text, find_glossary(text))}
 
 
 @pytest.fixture(scope="session")

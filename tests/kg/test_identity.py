@@ -9,6 +9,7 @@ import pytest
 
 from policykg.kg.build import build
 from policykg.kg.store import open_store
+from policykg.kg.vocab import prologue
 from policykg.queries import get_query
 
 SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
@@ -21,13 +22,7 @@ REPORTS = {
     "xinjiang": "xinjiang-region_2026_gov-work-report",  # 《建议》 after its full title
 }
 ID = "https://w3id.org/policykg/id/"
-PREFIXES = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+PREFIXES = prologue("pol", "rdfs", "skos", "prov", "dcterms")
 
 
 def report(key: str) -> str:

@@ -25,6 +25,8 @@ from policykg.kg.read import read_report
 from policykg.kg.structure import Structure, parse_structure
 from policykg.kg.targets import headline_spans
 
+from .conftest import one
+
 SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
 ZHANHE = "zhanhe-district_2023_plan-report"
 OTHERS = [
@@ -60,16 +62,6 @@ def observations(name: str) -> tuple[ObservationRecord, ...]:
     """Every figure of the report, merged, as the pipeline finds them (kg.extract)."""
     doc, structure = document(name)
     return tuple(find_observations(doc.text, structure))
-
-
-def one(records, indicator, period, kind, measure) -> ObservationRecord:
-    found = [
-        r
-        for r in records
-        if (r.indicator, r.period, r.value_kind, r.measure) == (indicator, period, kind, measure)
-    ]
-    assert len(found) == 1, (indicator, period, kind, measure, found)
-    return found[0]
 
 
 def quote(name: str, span: tuple[int, int]) -> str:

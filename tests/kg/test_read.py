@@ -61,7 +61,7 @@ def test_crlf_line_ends_give_the_same_text_and_quotes_keep_the_cr(tmp_path):
     again = read_report(copy)
     assert again.text == original.text
     i = again.text.index("全区经济社会呈现总体稳定")
-    assert again.span(i, i + 12).quote == "全区经济社会呈\r\n\r\n现总体稳定"
+    assert again.evidence(i, i + 12).quote == "全区经济社会呈\r\n\r\n现总体稳定"
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_every_sentence_span_quotes_the_raw_text(name):
 
     d = doc(name)
     for sentence in parse_structure(d).sentences:
-        span = d.span(sentence.start, sentence.end)
+        span = d.evidence(sentence.start, sentence.end)
         assert span.quote == d.raw[span.start : span.end]
         assert span.quote[0] == d.raw[d.origin[sentence.start]]
         # the quote holds the same words, give or take spaces, line breaks and widths
@@ -157,7 +157,7 @@ def test_every_sentence_span_quotes_the_raw_text(name):
 def test_page_breaks_in_the_founding_report_are_joined(quoted, raw):
     d = doc(FOUNDING)
     i = d.text.index(quoted)
-    span = d.span(i, i + len(quoted))
+    span = d.evidence(i, i + len(quoted))
     assert span.quote == raw
     assert d.raw[span.start : span.end] == raw
 

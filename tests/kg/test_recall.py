@@ -8,33 +8,27 @@ the same reports hold (a list that qualifies the slogan, a list that follows it 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 from policykg.kg.enterprises import find_enterprises
 from policykg.kg.glossary import find_glossary
 from policykg.kg.projects import find_projects
-from policykg.kg.read import read_report
 from policykg.kg.slogans import find_slogans
 
-SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
-REPORTS = sorted(p.stem for p in SOURCES.glob("*.txt"))
+from .conftest import REPORTS, report_slogans, report_text
 
 
 def report(place: str) -> str:
     return next(r for r in REPORTS if r.startswith(place))
 
 
-@cache
 def text(place: str) -> str:
-    return read_report(SOURCES / f"{report(place)}.txt").text
+    return report_text(report(place))
 
 
-@cache
 def slogans(place: str) -> dict:
-    t = text(place)
-    return {s.label: s for s in find_slogans(t, find_glossary(t))}
+    return report_slogans(report(place))
 
 
 def parts(place: str, label: str) -> list[str]:
@@ -114,7 +108,7 @@ def test_unquoted_phrases_without_a_matching_list_are_no_slogans():
 def test_every_decomposed_count_slogan_of_the_corpus_has_as_many_parts_as_its_numeral():
     checked = 0
     for name in REPORTS:
-        t = read_report(SOURCES / f"{name}.txt").text
+        t = report_text(name)
         for s in find_slogans(t, find_glossary(t)):
             if s.form == "count" and s.components:
                 assert len(s.components) == s.numeral, (name, s.label)

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 import pytest
 
 from policykg.kg.glossary import find_glossary
-from policykg.kg.read import read_report
 from policykg.kg.slogans import component_kind, find_slogans, parse_label
 
-SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
-REPORTS = sorted(p.stem for p in SOURCES.glob("*.txt"))
+from .conftest import REPORTS
+from .conftest import report_slogans as slogans
+from .conftest import report_text as text
+
 ZHANHE = "zhanhe-district_2023_plan-report"
 SICHUAN = "sichuan-province_2026_gov-work-report"
-
-
-@cache
-def text(name: str) -> str:
-    return read_report(SOURCES / f"{name}.txt").text
-
-
-@cache
-def slogans(name: str) -> dict:
-    t = text(name)
-    return {s.label: s for s in find_slogans(t, find_glossary(t))}
 
 
 def parts(name: str, label: str) -> list[str]:

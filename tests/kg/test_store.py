@@ -5,14 +5,13 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from policykg.kg.remote import RemoteStore
 from policykg.kg.store import (
     MemoryStore,
     QuerySyntaxError,
-    RemoteStore,
     StoreUnavailable,
     open_store,
 )
-from policykg.service.testing import LiveServer
 
 POL = "https://w3id.org/policykg/ontology#"
 PARTS = f"""SELECT ?label ?part WHERE {{
@@ -21,9 +20,8 @@ PARTS = f"""SELECT ?label ?part WHERE {{
 
 
 @pytest.fixture(scope="module")
-def remote(seed_store_dir):
-    with LiveServer(seed_store_dir) as live:
-        yield RemoteStore(live.url + "/sparql")
+def remote(seed_embedded_server):
+    return RemoteStore(seed_embedded_server.url + "/sparql")
 
 
 def parts(store) -> set[str]:

@@ -141,7 +141,7 @@ def test_a_manifest_row_overrides_the_text():
 def test_the_title_span_quotes_the_title_with_its_pdf_spaces():
     doc, s = read(FOUNDING)
     assert s.title_span is not None
-    quote = doc.span(*s.title_span).quote
+    quote = doc.evidence(*s.title_span).quote
     assert (
         quote
         == "关于湛河区2022年国民经济和社会发展计划 执行情况与2023年国民经济和社会发展 计划（草案）的报告"
@@ -281,7 +281,7 @@ def test_sentences_are_clean_spans_of_one_paragraph(name):
         words = doc.text[sentence.start : sentence.end]
         assert words and words == words.strip()
         assert "\n" not in words and "\t" not in words
-        raw = doc.span(sentence.start, sentence.end).quote
+        raw = doc.evidence(sentence.start, sentence.end).quote
         assert "\n\n" not in raw or name == FOUNDING  # only PDF page breaks sit inside a sentence
     for start, end in s.paragraphs:
         assert "\n" not in doc.text[start:end]
@@ -302,7 +302,7 @@ def test_sentences_keep_quotes_whole():
 def test_a_founding_sentence_quotes_its_page_break():
     doc, s = read(FOUNDING)
     sentence = s.sentence_at(doc.text.index("全区经济社会呈现总体稳定"))
-    quote = doc.span(sentence.start, sentence.end).quote
+    quote = doc.evidence(sentence.start, sentence.end).quote
     assert quote.startswith("2022年，面对严峻复杂的国内外经济形势")
     assert quote.endswith("全区经济社会呈\n\n现总体稳定、积极向好的态势。")
 

@@ -16,6 +16,8 @@ from policykg.kg.indicators import ObservationRecord, normalise
 from policykg.kg.read import read_report
 from policykg.kg.structure import parse_structure
 
+from .conftest import one
+
 SOURCES = Path(__file__).resolve().parents[2] / "kg" / "sources"
 D = Decimal
 
@@ -141,16 +143,6 @@ GDP_SERIES = {
     2018: (D(6), None),  # the 2018 report gives no 2017 growth figure (稳中有升)
     2019: (D("3.5"), D("6.0")),
 }  # fmt: skip
-
-
-def one(records, indicator, period, kind, measure) -> ObservationRecord:
-    found = [
-        r
-        for r in records
-        if (r.indicator, r.period, r.value_kind, r.measure) == (indicator, period, kind, measure)
-    ]
-    assert len(found) == 1, (indicator, period, kind, measure, found)
-    return found[0]
 
 
 @pytest.mark.parametrize("year", sorted(GDP_SERIES))

@@ -48,10 +48,10 @@ def test_a_traditional_report_is_read_with_quotes_in_its_own_characters(traditio
     assert "政府工作报告" in doc.text  # extraction sees simplified text
     s = parse_structure(doc)
     assert s.title_span is not None
-    title = doc.span(*s.title_span)
+    title = doc.evidence(*s.title_span)
     assert title.quote == "2026年四川省人民政府工作報告" == doc.raw[title.start : title.end]
     for sentence in s.sentences:
-        span = doc.span(sentence.start, sentence.end)
+        span = doc.evidence(sentence.start, sentence.end)
         assert span.quote == doc.raw[span.start : span.end]
 
 

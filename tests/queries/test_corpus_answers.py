@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from policykg.kg.store import open_store
+from policykg.kg.vocab import prologue
 from policykg.queries import get_query
 
 from .test_answers import run
@@ -22,12 +23,7 @@ BASE = "https://w3id.org/policykg/id/"
 POL = "https://w3id.org/policykg/ontology#"
 ZHANHE = BASE + "report/zhanhe-district-2023-plan-report"
 HENAN = BASE + "report/henan-province-2026-gov-work-report"
-PREFIXES = """
-PREFIX pol: <https://w3id.org/policykg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
+PREFIXES = prologue("pol", "rdfs", "skos", "prov")
 
 
 @pytest.fixture(scope="module")

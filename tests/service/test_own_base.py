@@ -99,15 +99,15 @@ def test_void_links_work_from_the_address_the_server_is_reached_at(site):
     assert space == [root + "/id/"]
 
 
-def test_void_of_a_w3id_build_served_locally_points_here_but_keeps_its_names(seed_store_dir):
-    with LiveServer(seed_store_dir, WORKERS=1) as live:
-        void = requests.get(live.url + "/.well-known/void", headers={"Accept": "text/turtle"})
-        triples = [q.triple for q in ox.parse(void.content, format=ox.RdfFormat.TURTLE)]
-        by = lambda p: [t.object.value for t in triples if t.predicate.value == VOID + p]  # noqa: E731
-        assert by("sparqlEndpoint") == [live.url + "/sparql"]
-        assert all(url.startswith(live.url + "/dumps/") for url in by("dataDump"))
-        assert by("uriSpace") == [W3ID + "id/"]  # names, mapped onto this server's /id/
-        assert W3ID + "ontology#" in by("vocabulary")
+def test_void_of_a_w3id_build_served_locally_points_here_but_keeps_its_names(seed_embedded_server):
+    live = seed_embedded_server
+    void = requests.get(live.url + "/.well-known/void", headers={"Accept": "text/turtle"})
+    triples = [q.triple for q in ox.parse(void.content, format=ox.RdfFormat.TURTLE)]
+    by = lambda p: [t.object.value for t in triples if t.predicate.value == VOID + p]  # noqa: E731
+    assert by("sparqlEndpoint") == [live.url + "/sparql"]
+    assert all(url.startswith(live.url + "/dumps/") for url in by("dataDump"))
+    assert by("uriSpace") == [W3ID + "id/"]  # names, mapped onto this server's /id/
+    assert W3ID + "ontology#" in by("vocabulary")
 
 
 def test_the_ontology_answers_at_its_version_iri(site):
