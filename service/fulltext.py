@@ -117,6 +117,15 @@ class FullText:
         self._db.execute("INSERT INTO s(s) VALUES ('rebuild')")
         self._db.commit()
 
+    def __getstate__(self) -> bytes:  # kept on disk by Backend.memo: the database's pages
+        with self._lock:
+            return self._db.serialize()
+
+    def __setstate__(self, pages: bytes) -> None:
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._db.deserialize(pages)
+        self._lock = threading.Lock()
+
     @classmethod
     def from_store(cls, store: Store) -> FullText:
         """The index of every sentence of every report's text in ``store``."""
