@@ -5,9 +5,9 @@ search under 50 ms).
 
 Without ``--store`` the bundled corpus (``kg/sources/*.txt``) is built into a temporary store
 first (about a minute). Pages are requested through Flask's test client, so the times are the
-app's own (routing, queries, templates), no network. The app starts and warms its indexes the
-way ``policykg serve`` does before the first request is timed, with the result cache off: every
-request renders its page afresh. Each page type is fetched ``--runs`` times, its URLs (several
+app's own (routing, queries, templates), no network. The app starts, warms its indexes and
+starts its query workers the way ``policykg serve`` does before the first request is timed, with
+the result cache off: every request renders its page afresh. Each page type is fetched ``--runs`` times, its URLs (several
 resources where the store has them) in turn; the first fetch of each URL (its first render) is
 reported apart, as the slowest of them. Beside the wall-clock times, the request thread's CPU
 time, which a busy machine disturbs far less (the load average is printed with them).
@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from policykg.queries import load_catalogue
-from policykg.service import create_app
+from policykg.service import create_app, db
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "kg" / "sources"
@@ -159,6 +159,7 @@ def main(argv: list[str]) -> int:
         started = time.perf_counter()
         app = create_app({"STORE_PATH": str(store), "RESULT_CACHE_BYTES": 0})
         app.extensions["policykg.warming"].join()  # as `policykg serve` before its first user
+        db.start(app)  # and its query workers (service/server.py)
         print(f"app start, indexes warmed: {time.perf_counter() - started:.1f} s")
         urls = page_urls(app)
         if args.only:

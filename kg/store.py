@@ -34,6 +34,7 @@ import hashlib
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -377,14 +378,30 @@ class OxigraphStore(Store):
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or EMPTY_GRAPH
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        planned = sparql
         if bindings:
             kwargs["substitutions"] = {ox.Variable(k): v for k, v in bindings.items()}
+            # Oxigraph plans a query before it substitutes, so it takes a bound parameter for
+            # an unknown one and may start from anything but it (slogan-parts: 55 ms instead
+            # of 2). The same values as BIND clauses opening the WHERE group show its planner
+            # where to start; the substitution still binds them inside subqueries and MINUS.
+            with suppress(ValueError):  # no group to open: the parser will say so
+                planned = bind_values(sparql, bindings)
         try:
-            result = self._store.query(sparql, **kwargs)
+            try:
+                result = self._store.query(planned, **kwargs)
+            except SyntaxError:
+                if planned is sparql:
+                    raise
+                result = self._store.query(sparql, **kwargs)  # its own error, at its own column
         except SyntaxError as e:
             raise syntax_error(e, sparql) from None
         except OSError as e:
             raise StoreUnavailable(str(e)) from e
+        return self._answer(result)
+
+    @staticmethod
+    def _answer(result) -> Result:
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         if isinstance(result, ox.QueryTriples):

@@ -150,3 +150,50 @@ def test_named_queries_past_the_row_cap_are_refused_by_the_api_and_cut_on_the_pa
     assert refused.status_code == refused_csv.status_code == 400
     assert "LIMIT and OFFSET" in refused.get_json()["error"]
     assert page.status_code == 200 and "共 1 行（已达行数上限，未列全）" in page.get_data(True)
+
+
+@pytest.fixture
+def uncached(mini_location):
+    """A client of an app that keeps no answers (pages rendered with this test's PAGE_ROWS)."""
+    config = {"TESTING": True, "STORE_PATH": mini_location, "WORKERS": 1, "RESULT_CACHE_BYTES": 0}
+    app = create_app(config)
+    yield app.test_client()
+    db.close(app)
+
+
+def test_a_long_answer_is_shown_a_page_at_a_time_and_downloaded_whole(uncached, monkeypatch):
+    """A page shows PAGE_ROWS rows with links to the next and previous; the downloads and
+    the pages together hold every row, each once, in the answer's order."""
+    from policykg.service import catalogue
+
+    client = uncached
+    whole = client.get("/api/queries/glossary").get_json()["rows"]
+    monkeypatch.setattr(catalogue, "PAGE_ROWS", 1)
+    assert len(whole) >= 3  # three pages at least
+
+    def entries(html: str) -> list[str]:
+        body = html.split("<tbody>")[1].split("</tbody>")[0]
+        return re.findall(r"<tr>(.*?)</tr>", body, re.S)
+
+    first = client.get("/queries/glossary").get_data(as_text=True)
+    assert "第 1–1 行" in first and 'rel="next" href="/queries/glossary?page=2"' in first
+    assert 'rel="prev"' not in first and len(entries(first)) == 1
+    shown, number, page = [], 1, first
+    while True:
+        shown += entries(page)
+        if 'rel="next"' not in page:
+            break
+        number += 1
+        page = client.get(f"/queries/glossary?page={number}").get_data(as_text=True)
+        assert f'rel="prev" href="/queries/glossary?page={number - 1}"' in page
+    assert len(shown) == len(whole) and f"共 {len(whole)} 行" in page
+    # every row once, in the answer's order: each row's entry IRI is in its own page row
+    for row, html in zip(whole, shown, strict=True):
+        assert row["entry"] in html
+    past = client.get(f"/queries/glossary?page={number + 1}").get_data(as_text=True)
+    assert "没有结果" in past
+    assert client.get("/queries/glossary?page=0").status_code == 400
+    assert client.get("/queries/glossary?page=x").status_code == 400
+    # the CSV download stays whole
+    text = client.get("/api/queries/glossary?format=csv").get_data(as_text=True)
+    assert len(list(csv.reader(io.StringIO(text)))) == 1 + len(whole)
