@@ -11,13 +11,10 @@ from dataclasses import dataclass, field
 from typing import cast
 
 import pyoxigraph as ox
-from flask import (
-    current_app,
-)
 
 from ..kg.store import Term
 from ..kg.vocab import prologue
-from .db import get_store
+from .db import get_backend, get_store
 from .evidence import Evidence, EvidenceMap, Mention, evidence, mentions
 from .links import (
     POL,
@@ -53,41 +50,21 @@ _Q_OUT = (
 # Virtuoso 7.2 gets FILTER NOT EXISTS wrong beside an OPTIONAL (it kept evidence nodes) and
 # evaluates a path inside one without the ?p bound outside it: the simple tests sit in a group
 # of their own, the ones with paths are OPTIONALs that must stay unmatched.
-_IN_SHOWN = """
-  {
-    ?x ?p ?s .
-    FILTER(?p NOT IN (pol:inReport, pol:inSection, pol:inSentence))
-    FILTER NOT EXISTS { ?x a pol:Assertion }
-    FILTER NOT EXISTS { ?s ?p ?x }
-  }
-  OPTIONAL { ?x ?narrower ?s . ?narrower rdfs:subPropertyOf+ ?p . BIND(true AS ?narrowerToo) }
-  FILTER(!BOUND(?narrowerToo))
-  OPTIONAL {
-    ?s ?q ?x .
-    { ?q owl:inverseOf|^owl:inverseOf ?p }
-    UNION { ?q (owl:inverseOf|^owl:inverseOf)/rdfs:subPropertyOf+ ?p }
-    UNION { ?p owl:propertyChainAxiom/rdf:first/owl:inverseOf ?q }
-    UNION { ?q owl:propertyChainAxiom/rdf:first/owl:inverseOf ?p }
-    BIND(true AS ?inverseToo)
-  }
-  FILTER(!BOUND(?inverseToo))
-"""
-
-_Q_IN_COUNTS = (
-    prologue("rdf", "pol", "owl", "rdfs")
-    + f"""SELECT ?s ?p (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_IN_SHOWN} }} GROUP BY ?s ?p
-"""
-)
-
+# Links into a page's resource, and its links out (to name each link from one side only).
+# Which to show is decided in Python over the property tables (see incoming): in SPARQL, an
+# OPTIONAL of several patterns is evaluated over the whole store before the join.
 _Q_IN = (
-    prologue("rdf", "skos", "pol", "owl", "rdfs")
-    + f"""SELECT DISTINCT ?s ?p ?x ?label WHERE {{
-  {_IN_SHOWN}
-  OPTIONAL {{ ?x (rdfs:label|skos:prefLabel) ?label }}
-}}
-ORDER BY ?label ?x LIMIT 20
+    prologue("skos", "pol", "rdfs")
+    + """SELECT ?s ?x ?p ?label WHERE {
+  ?x ?p ?s .
+  FILTER NOT EXISTS { ?x a pol:Assertion }
+  OPTIONAL { ?x rdfs:label|skos:prefLabel ?label }
+}
 """
 )
+
+_Q_LINKS_OUT = "SELECT ?s ?q ?x WHERE { ?s ?q ?x }"
+EVIDENCE_LINKS = {POL + "inReport", POL + "inSection", POL + "inSentence"}
 
 # The ontology's property hierarchy and inverses, for pages that name each link once. A chain
 # starting with the inverse of a property counts as its inverse (pol:hasEnterprise is
@@ -161,18 +138,19 @@ class Description:
 
 def property_links() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """The ontology's super-properties (transitive) and inverses of each property, read once
-    per app: ``supers[pol:hasComponent] == {pol:hasPart, dcterms:hasPart}``."""
-    cache = current_app.extensions.get("policykg.property_links")
-    if cache is None:
+    per store version: ``supers[pol:hasComponent] == {pol:hasPart, dcterms:hasPart}``."""
+
+    def read(store) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         supers: dict[str, set[str]] = defaultdict(set)
         inverses: dict[str, set[str]] = defaultdict(set)
-        for row in get_store().select(_Q_PROPERTY_LINKS):
+        for row in store.select(_Q_PROPERTY_LINKS):
             if "super" in row:
                 supers[row["p"].value].add(row["super"].value)
             if "inverse" in row:
                 inverses[row["p"].value].add(row["inverse"].value)
-        cache = current_app.extensions["policykg.property_links"] = (dict(supers), dict(inverses))
-    return cache
+        return dict(supers), dict(inverses)
+
+    return get_backend().memo("property_links", read)
 
 
 def _zh_first(labels: Iterable[ox.Literal]) -> str | None:
@@ -324,24 +302,49 @@ def _parts(parent: str, tree: dict[str, list[Link]], found: EvidenceMap, seen: s
 
 def incoming(node: ox.NamedNode, found: EvidenceMap | None = None) -> list[Incoming]:
     """Resources pointing at ``node`` (links not shown from the other side): per property,
-    the count and the first twenty, each with the passages stating its link."""
+    the count and the first twenty by label, each with the passages stating its link.
+
+    A link ``x p node`` is left out when ``node`` states it itself (``node p x``, or an
+    inverse of ``p`` or of a property narrower than it), when ``x`` states it through a
+    narrower property too, and when it is evidence (pol:inReport, assertion nodes).
+    """
     found = found if found is not None else {}
+    supers, inverses = property_links()
+    rows = get_store().select(_Q_IN, {"s": node})
+    into: dict[ox.Term, set[str]] = defaultdict(set)
+    for row in rows:
+        into[row["x"]].add(row["p"].value)
+    out_links: dict[str, set[str]] = defaultdict(set)
+    for row in get_store().select(_Q_LINKS_OUT, {"s": node}):
+        out_links[row["x"].value].add(row["q"].value)
+
+    def shown(x: ox.Term, p: str) -> bool:
+        stated = out_links.get(x.value, set())
+        return not (
+            p in EVIDENCE_LINKS
+            or p in stated
+            or any(p in supers.get(q, ()) for q in into[x])  # through a narrower property
+            or any(q in inverses.get(p, ()) for q in stated)
+            or any(p in supers.get(r, ()) for q in stated for r in inverses.get(q, ()))
+        )
+
+    # as ORDER BY ?label ?x LIMIT 20 over (x, label) rows would: unlabelled first
+    ordered: dict[str, list[tuple[tuple, ox.Term, ox.Literal | None]]] = defaultdict(list)
+    for row in rows:
+        x, p, label = row["x"], row["p"].value, row.get("label")
+        if shown(x, p):
+            key = (label is not None, label.value if label else "", str(x))
+            ordered[p].append((key, x, label))
     out = []
-    counts = get_store().select(_Q_IN_COUNTS, {"s": node})
-    for row in sorted(counts, key=lambda r: vocab_label(r["p"].value)):
-        prop = row["p"]
-        rows = get_store().select(_Q_IN, {"s": node, "p": prop})
-        subjects: dict[str, list[ox.Literal]] = {}
-        for r in rows:
-            if isinstance(r["x"], ox.NamedNode):
-                label = [cast(ox.Literal, r["label"])] if "label" in r else []
-                subjects.setdefault(r["x"].value, []).extend(label)
+    for p in sorted(ordered, key=vocab_label):
+        first: dict[str, list[ox.Literal]] = {}
+        for _, x, label in sorted(set(ordered[p]), key=lambda item: item[0])[:20]:
+            if isinstance(x, ox.NamedNode):
+                first.setdefault(x.value, []).extend([label] if label is not None else [])
         facts = [
-            Fact(
-                link(x, _zh_first(labels)),
-                fact_evidence(found, x, prop.value, node.value),
-            )
-            for x, labels in subjects.items()
+            Fact(link(x, _zh_first(names)), fact_evidence(found, x, p, node.value))
+            for x, names in first.items()
         ]
-        out.append(Incoming(link(prop.value, vocab_label(prop.value)), int(row["n"].value), facts))
+        count = len({x for _, x, _ in ordered[p]})
+        out.append(Incoming(link(p, vocab_label(p)), count, facts))
     return out
