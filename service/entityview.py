@@ -311,14 +311,14 @@ def incoming(node: ox.NamedNode, found: EvidenceMap | None = None) -> list[Incom
     found = found if found is not None else {}
     supers, inverses = property_links()
     rows = get_store().select(_Q_IN, {"s": node})
-    into: dict[ox.Term, set[str]] = defaultdict(set)
+    into: dict[Term, set[str]] = defaultdict(set)
     for row in rows:
         into[row["x"]].add(row["p"].value)
     out_links: dict[str, set[str]] = defaultdict(set)
     for row in get_store().select(_Q_LINKS_OUT, {"s": node}):
         out_links[row["x"].value].add(row["q"].value)
 
-    def shown(x: ox.Term, p: str) -> bool:
+    def shown(x: Term, p: str) -> bool:
         stated = out_links.get(x.value, set())
         return not (
             p in EVIDENCE_LINKS
@@ -329,9 +329,9 @@ def incoming(node: ox.NamedNode, found: EvidenceMap | None = None) -> list[Incom
         )
 
     # as ORDER BY ?label ?x LIMIT 20 over (x, label) rows would: unlabelled first
-    ordered: dict[str, list[tuple[tuple, ox.Term, ox.Literal | None]]] = defaultdict(list)
+    ordered: dict[str, list[tuple[tuple, Term, ox.Literal | None]]] = defaultdict(list)
     for row in rows:
-        x, p, label = row["x"], row["p"].value, row.get("label")
+        x, p, label = row["x"], row["p"].value, cast(ox.Literal | None, row.get("label"))
         if shown(x, p):
             key = (label is not None, label.value if label else "", str(x))
             ordered[p].append((key, x, label))
