@@ -69,7 +69,7 @@ class Backend:
     owns_store: bool = True  # a store given to create_app is closed by whoever opened it
     _pool: QueryPool | ServerPool | None = field(default=None, repr=False)
     _starting: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _making: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _making: dict[str, threading.Lock] = field(default_factory=dict, repr=False)  # by name
 
     def memo(self, name: str, make: Callable[[Store], Any]) -> Any:
         """``make(store)``, computed once for this store version and kept in :attr:`extras`
@@ -77,7 +77,8 @@ class Backend:
         so that the next start of the same version reads it back instead."""
         found = self.extras.get(name)
         if found is None:
-            with self._making:
+            # one lock per name: a page waiting for one memo does not wait for the others
+            with self._making.setdefault(name, threading.Lock()):
                 found = self.extras.get(name)
                 if found is None:
                     found = self.extras[name] = self._kept(name, make)
