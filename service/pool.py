@@ -47,6 +47,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from policykg.errors import PolicyKGError
 
@@ -157,6 +158,15 @@ class QueryFailed(PoolError):
     def __init__(self, failure: Failure):
         super().__init__(failure.message)
         self.failure = failure
+
+
+@dataclass
+class Started:
+    """A job handed to a worker (or to a thread, before a server), its answer still to come."""
+
+    worker: Any  # the Worker answering it; a Future before a SPARQL server
+    deadline: float
+    timeout: float
 
 
 # ---------------------------------------------------------------- the worker process
@@ -365,15 +375,38 @@ class QueryPool:
         :raises WorkerLost: if the worker died while answering.
         :raises QueryFailed: if the engine refused the query.
         """
+        started = self.start(job, timeout)
+        assert started is not None  # a blocking start waits for a worker or raises
+        return self.finish(started)
+
+    def start(self, job: Job, timeout: float, *, block: bool = True) -> Started | None:
+        """Admit ``job`` and hand it to a worker; :meth:`finish` waits for its answer. Without
+        ``block``, None (nothing admitted) when no worker is idle at once.
+
+        :raises PoolBusy: if ``max_queries`` jobs are already admitted.
+        :raises QueryTimeout: if no worker became free within ``timeout``.
+        """
         if not self._admitted.acquire(blocking=False):
             raise PoolBusy("too many queries at once")
+        deadline = time.monotonic() + timeout
         try:
-            return self._run(job, time.monotonic() + timeout, timeout)
+            worker = self._send(job, deadline, block)
+        except BaseException:
+            self._admitted.release()
+            raise
+        if worker is None:
+            self._admitted.release()
+            return None
+        return Started(worker, deadline, timeout)
+
+    def finish(self, started: Started) -> Answer:
+        """The answer to a job :meth:`start` handed to a worker (raises as :meth:`run`)."""
+        try:
+            return self._collect(started.worker, started.deadline, started.timeout)
         finally:
             self._admitted.release()
 
-    def _run(self, job: Job, deadline: float, timeout: float) -> Answer:
-        worker = self._send(job, deadline)
+    def _collect(self, worker: Worker, deadline: float, timeout: float) -> Answer:
         try:
             self._watch(worker, deadline, timeout)
             reply = decode(worker.conn.recv_bytes())
@@ -417,13 +450,19 @@ class QueryPool:
                     "stopped; add a LIMIT, or join on fewer unbound patterns"
                 )
 
-    def _send(self, job: Job, deadline: float) -> Worker:
-        """Hand ``job`` to an idle worker; one found dead (its pipe broken) is replaced and the
-        job goes to the next, since it never ran."""
+    def _send(self, job: Job, deadline: float, block: bool = True) -> Worker | None:
+        """Hand ``job`` to an idle worker (None when none is idle and ``block`` is False); one
+        found dead (its pipe broken) is replaced and the job goes to the next, since it never
+        ran."""
         while True:
             try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                if block:
+                    worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                else:
+                    worker = self._idle.get_nowait()
             except queue.Empty:
+                if not block:
+                    return None
                 raise QueryTimeout("no query worker became free before the deadline") from None
             try:
                 worker.conn.send_bytes(pickle.dumps(job, PICKLE))
@@ -521,16 +560,33 @@ class ServerPool:
         :raises QueryTimeout: if no answer came in time.
         :raises QueryFailed: if the server refused the query.
         """
+        return self.finish(self.start(job, timeout))
+
+    def start(self, job: Job, timeout: float, *, block: bool = True) -> Started:
+        """Admit ``job`` and send it to the server from a thread (``block`` changes nothing:
+        the threads are as many as the jobs admitted).
+
+        :raises PoolBusy: if ``max_queries`` jobs are already admitted.
+        """
         if not self._admitted.acquire(blocking=False):
             raise PoolBusy("too many queries at once")
         try:
             future = self._threads.submit(answer, self.store, job, self.prefixes, timeout)
+        except BaseException:
+            self._admitted.release()
+            raise
+        return Started(future, time.monotonic() + timeout, timeout)
+
+    def finish(self, started: Started) -> Answer:
+        """The answer to a job :meth:`start` sent (raises as :meth:`run`)."""
+        future = started.worker
+        try:
             try:
-                reply = future.result(timeout)
+                reply = future.result(max(0.0, started.deadline - time.monotonic()))
             except (FutureTimeout, StoreTimeout):
                 future.cancel()
                 raise QueryTimeout(
-                    f"the query ran longer than {timeout:g} s and was stopped"
+                    f"the query ran longer than {started.timeout:g} s and was stopped"
                 ) from None
         finally:
             self._admitted.release()
