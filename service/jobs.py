@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, request
 
+from policykg.errors import PolicyKGError
+
 from .cache import job_key
 from .db import Backend, get_backend
 from .errors import ServiceError
@@ -91,7 +93,7 @@ CLIENT_WAIT = 2.0  # seconds a query may wait for one of its client's slots befo
 T = TypeVar("T")
 
 
-class ClientBusy(Exception):
+class ClientBusy(PolicyKGError):
     """The client held all of its slots for as long as a query may wait for one."""
 
 
@@ -159,7 +161,10 @@ class ClientSlots:
                 raise waiting.error
             if waiting is not None and waiting.started is not None:
                 return waiting.started
-            return begin(True)
+            started = begin(True)
+            if started is None:
+                raise RuntimeError("begin(True) must start the query")
+            return started
         except BaseException:
             self.release(client)
             raise
