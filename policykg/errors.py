@@ -15,6 +15,7 @@ that escapes is a bug and is shown as a traceback::
     ├── kg.validate.UnsupportedShape     the shapes use a construct the compiler lacks
     ├── service.errors.ServiceError      an HTTP answer the client can act on (status, position)
     ├── service.pool.PoolError           PoolBusy, QueryTimeout, OutOfMemory, WorkerLost, QueryFailed
+    ├── service.jobs.ClientBusy          a client held all of its query slots too long
     └── service.results                  TooLarge, TooManyRows, NotAcceptable
 """
 

@@ -43,10 +43,12 @@ import select
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from policykg.errors import PolicyKGError
 
@@ -79,6 +81,7 @@ PICKLE = pickle.HIGHEST_PROTOCOL
 # An answer at least this large is followed by a release_memory() (in the worker, and a few
 # seconds later, once it has been sent, in the web process).
 BIG_ANSWER = 8 << 20
+JOB_FIELDS = tuple(f.name for f in fields(Job))
 TRIM_DELAY = 5.0
 
 
@@ -110,6 +113,24 @@ def release_memory() -> None:
     MiB larger, for ever, and the soak saw the web process grow without a leak."""
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)
+
+
+def own_resident_bytes() -> Callable[[], int]:
+    """A reader of this process's resident bytes (0 when they cannot be read): ``/proc/self/statm``
+    kept open and read again from its start, a tenth of the cost of opening it, which a worker
+    would pay on every job."""
+    try:
+        fd = os.open("/proc/self/statm", os.O_RDONLY)
+    except OSError:
+        return lambda: 0
+
+    def read() -> int:
+        try:
+            return int(os.pread(fd, 128, 0).split()[1]) * PAGE_SIZE
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    return read
 
 
 def resident_bytes(pid: int | str = "self") -> int:
@@ -159,6 +180,15 @@ class QueryFailed(PoolError):
         self.failure = failure
 
 
+@dataclass
+class Started:
+    """A job handed to a worker (or to a thread, before a server), its answer still to come."""
+
+    worker: Any  # the Worker answering it; a Future before a SPARQL server
+    deadline: float
+    timeout: float
+
+
 # ---------------------------------------------------------------- the worker process
 
 
@@ -200,7 +230,8 @@ def _serve_jobs(conn, store_path: str, prefixes: dict[str, str], isolated: bool)
         conn.send(("failed", str(e)))
         return
     conn.send(("ready", isolated))
-    settled = resident_bytes()
+    resident = own_resident_bytes()
+    settled = resident()
     while True:
         try:
             message = conn.recv_bytes()
@@ -208,10 +239,16 @@ def _serve_jobs(conn, store_path: str, prefixes: dict[str, str], isolated: bool)
             return
         if not message:
             return
-        conn.send_bytes(encode(answer(store, pickle.loads(message), prefixes)))
-        if resident_bytes() > settled + BIG_ANSWER:  # a big answer (or refusal) was built
+        conn.send_bytes(encode(answer(store, Job(*pickle.loads(message)), prefixes)))
+        if resident() > settled + BIG_ANSWER:  # a big answer (or refusal) was built
             release_memory()
-            settled = resident_bytes()  # what stays is the engine's own (caches): kept
+            settled = resident()  # what stays is the engine's own (caches): kept
+
+
+def job_fields(job: Job) -> tuple:
+    """``job`` for the pipe, as the tuple of its fields (``Job(*fields)`` again): a tuple pickles
+    at a fifth of a dataclass's cost."""
+    return tuple(getattr(job, name) for name in JOB_FIELDS)
 
 
 def encode(reply: Answer | Failure) -> bytes:
@@ -356,15 +393,38 @@ class QueryPool:
         :raises WorkerLost: if the worker died while answering.
         :raises QueryFailed: if the engine refused the query.
         """
+        started = self.start(job, timeout)
+        assert started is not None  # a blocking start waits for a worker or raises
+        return self.finish(started)
+
+    def start(self, job: Job, timeout: float, *, block: bool = True) -> Started | None:
+        """Admit ``job`` and hand it to a worker; :meth:`finish` waits for its answer. Without
+        ``block``, None (nothing admitted) when no worker is idle at once.
+
+        :raises PoolBusy: if ``max_queries`` jobs are already admitted.
+        :raises QueryTimeout: if no worker became free within ``timeout``.
+        """
         if not self._admitted.acquire(blocking=False):
             raise PoolBusy("too many queries at once")
+        deadline = time.monotonic() + timeout
         try:
-            return self._run(job, time.monotonic() + timeout, timeout)
+            worker = self._send(job, deadline, block)
+        except BaseException:
+            self._admitted.release()
+            raise
+        if worker is None:
+            self._admitted.release()
+            return None
+        return Started(worker, deadline, timeout)
+
+    def finish(self, started: Started) -> Answer:
+        """The answer to a job :meth:`start` handed to a worker (raises as :meth:`run`)."""
+        try:
+            return self._collect(started.worker, started.deadline, started.timeout)
         finally:
             self._admitted.release()
 
-    def _run(self, job: Job, deadline: float, timeout: float) -> Answer:
-        worker = self._send(job, deadline)
+    def _collect(self, worker: Worker, deadline: float, timeout: float) -> Answer:
         try:
             self._watch(worker, deadline, timeout)
             reply = decode(worker.conn.recv_bytes())
@@ -408,16 +468,22 @@ class QueryPool:
                     "stopped; add a LIMIT, or join on fewer unbound patterns"
                 )
 
-    def _send(self, job: Job, deadline: float) -> Worker:
-        """Hand ``job`` to an idle worker; one found dead (its pipe broken) is replaced and the
-        job goes to the next, since it never ran."""
+    def _send(self, job: Job, deadline: float, block: bool = True) -> Worker | None:
+        """Hand ``job`` to an idle worker (None when none is idle and ``block`` is False); one
+        found dead (its pipe broken) is replaced and the job goes to the next, since it never
+        ran."""
         while True:
             try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                if block:
+                    worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                else:
+                    worker = self._idle.get_nowait()
             except queue.Empty:
+                if not block:
+                    return None
                 raise QueryTimeout("no query worker became free before the deadline") from None
             try:
-                worker.conn.send_bytes(pickle.dumps(job, PICKLE))
+                worker.conn.send_bytes(pickle.dumps(job_fields(job), PICKLE))
                 return worker
             except OSError:
                 self._retire(worker)
@@ -520,16 +586,33 @@ class ServerPool:
         :raises QueryTimeout: if no answer came in time.
         :raises QueryFailed: if the server refused the query.
         """
+        return self.finish(self.start(job, timeout))
+
+    def start(self, job: Job, timeout: float, *, block: bool = True) -> Started:
+        """Admit ``job`` and send it to the server from a thread (``block`` changes nothing:
+        the threads are as many as the jobs admitted).
+
+        :raises PoolBusy: if ``max_queries`` jobs are already admitted.
+        """
         if not self._admitted.acquire(blocking=False):
             raise PoolBusy("too many queries at once")
         try:
             future = self._threads.submit(answer, self.store, job, self.prefixes, timeout)
+        except BaseException:
+            self._admitted.release()
+            raise
+        return Started(future, time.monotonic() + timeout, timeout)
+
+    def finish(self, started: Started) -> Answer:
+        """The answer to a job :meth:`start` sent (raises as :meth:`run`)."""
+        future = started.worker
+        try:
             try:
-                reply = future.result(timeout)
+                reply = future.result(max(0.0, started.deadline - time.monotonic()))
             except (FutureTimeout, StoreTimeout):
                 future.cancel()
                 raise QueryTimeout(
-                    f"the query ran longer than {timeout:g} s and was stopped"
+                    f"the query ran longer than {started.timeout:g} s and was stopped"
                 ) from None
         finally:
             self._admitted.release()

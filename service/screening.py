@@ -40,10 +40,16 @@ UPDATE_FORMS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
 
-# Words without which the screen has nothing to report (the lexer is skipped).
-_TRIGGERS = re.compile(
-    r"(?i)service|from|insert|delete|load|clear|drop|create|add|move|copy|with|\\u"
-)
+# Words without which the screen has nothing to report (the lexer is skipped), looked for in
+# the folded text (see _folded).
+TRIGGERS = (
+    "service", "from", "insert", "delete", "load", "clear", "drop", "create", "add", "move",
+    "copy", "with", "\\u",
+)  # fmt: skip
+# The words _OPERATORS counts; without any of them, it counts only "{", "&&" and "||".
+OPERATOR_WORDS = (
+    "union", "optional", "minus", "filter", "bind", "values", "exists", "service", "graph",
+)  # fmt: skip
 _BRACKETS = re.compile(r"[(){}\[\]]")
 # What the engine builds one operator of, and recurses over: groups, pattern operators, and
 # the boolean chains of long FILTERs. Counted in strings too, which only errs on the safe side.
@@ -100,8 +106,9 @@ def screen(text: str) -> Screened:
     ``form`` is reported for updates; for a query it may stay None when the text holds none of
     the words that matter (the common case, answered without lexing).
     """
-    result = Screened(operators=len(_OPERATORS.findall(text)))
-    if not _TRIGGERS.search(text):
+    folded = _folded(text)
+    result = Screened(operators=_operators(text, folded))
+    if not any(word in folded for word in TRIGGERS):
         result.depth = _depth(text)
         return result
     prefixes: dict[str, str] = {}
@@ -133,6 +140,26 @@ def screen(text: str) -> Screened:
     if not result.is_update and "SERVICE" in unescape(text).upper():
         result.uses_service = result.uses_service or _parses_to_service(text)
     return result
+
+
+def _folded(text: str) -> str:
+    """``text`` as a case-insensitive pattern reads it, for the screen's quick look for words:
+    casefolded (``ſ`` becomes s), then the dotless ``ı``, which the ``re`` module's ignore-case
+    matches to i, made an i, and the dot that ``İ`` folds to (i + U+0307) dropped, so that
+    ``İNSERT`` still reads ``insert``. Substring tests on it cost a tenth of one case-insensitive
+    regex over the text (the tests check it against that regex)."""
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    return folded.replace("\u0131", "i").replace("\u0307", "")
+
+
+def _operators(text: str, folded: str) -> int:
+    """How many operators :data:`_OPERATORS` finds in ``text``, counted without it when none of
+    its words is there."""
+    if any(word in folded for word in OPERATOR_WORDS):
+        return len(_OPERATORS.findall(text))
+    return text.count("{") + text.count("&&") + text.count("||")
 
 
 def _parses_to_service(text: str) -> bool:
