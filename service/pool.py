@@ -1,4 +1,6 @@
-"""Who runs users' queries: worker processes over the embedded store, or threads before a server.
+"""Who runs users' queries: worker processes over the embedded store, or threads before a server
+(some 640 lines, one module: the two pools share the admission, deadline and error protocol,
+and the worker loop must agree with the parent on every message over the pipe).
 
 Over the embedded store (:class:`QueryPool`), query worker processes are the only way to really
 stop a pyoxigraph query. Before a SPARQL server (:class:`ServerPool`) the server does the work;
@@ -15,9 +17,6 @@ to start (the store briefly missing during a rebuild) is retried with a growing 
 pool heals itself. Jobs and answers cross the pipe as plain pickles; after a big answer both
 sides hand the memory it took back to the system (:func:`release_memory`), so a process's
 resident size does not keep its largest answer.
-
-One module for one job, kept whole: the two pools share the admission, deadline and error
-protocol, and the worker loop must agree with the parent on every message over the pipe.
 
 Exceptions::
 

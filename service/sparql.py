@@ -1,4 +1,6 @@
-"""The SPARQL 1.1 Protocol endpoint at ``/sparql``, its service description and query page.
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql``, its service description and query page
+(a little over 400 lines, one module: the endpoint, its fast path and its service description
+read and answer the same operation and must agree on every refusal).
 
 One request goes: read the operation (``protocol.py``) → refuse what the service never does
 (updates, SERVICE, FROM a graph it does not hold: ``screening.py``) → pick the media type →
@@ -6,9 +8,6 @@ run it in a worker (``jobs.py``, ``pool.py``: cut at the timeout, refused past t
 the page, which shows the first rows and says so) → answer, or render the
 query page when a browser asked (``format=html`` works without JavaScript). A GET that asks for
 results takes the same steps in :class:`QueryFastPath`, in front of Flask.
-
-Kept whole (a little over 400 lines): the endpoint, its fast path and its service description
-read and answer the same operation and must agree on every refusal.
 """
 
 from __future__ import annotations
