@@ -64,7 +64,6 @@ from .attainment import attainment
 from .dumps import _triple_lines
 from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
-from .read import ReportError
 from .store import OxigraphStore
 from .summary import GRAPH as SUMMARY_GRAPH
 from .summary import summary_triples
@@ -506,14 +505,13 @@ def _inputs(
     for path in paths:
         try:
             size = path.stat().st_size
-            if size > max_bytes:
-                raise ReportError(path, f"is {size:,} bytes, over the limit of {max_bytes:,}")
-            data = path.read_bytes()
+            data = path.read_bytes() if size <= max_bytes else b""
         except OSError as e:
             skipped.append(SkippedReport(str(path), f"{path}: cannot be read ({e.strerror or e})"))
             continue
-        except ReportError as e:
-            skipped.append(SkippedReport(str(path), str(e)))
+        if size > max_bytes:
+            reason = f"{path}: is {size:,} bytes, over the limit of {max_bytes:,}"
+            skipped.append(SkippedReport(str(path), reason))
             continue
         if path.stem in names:
             reason = f"{path}: same name as {names[path.stem]} (a report's graph is named by it)"
@@ -629,7 +627,7 @@ def build_report(
     An unreadable report, a report whose own node fails its shape, and an error inside the
     pipeline all come back as ``skipped`` with a reason naming the file.
     """
-    from .read import read_report
+    from .read import ReportError, read_report
 
     file = Path(path)
     try:
