@@ -65,7 +65,24 @@ class Token(NamedTuple):
     end: int
 
 
-@cache
+def _initialise_jieba() -> None:
+    """Load jieba's shared dictionary now, faster than jieba does it: its ``marshal.load`` from
+    the open cache file takes ~1.6 s, ``marshal.loads`` of the file's bytes ~0.5 s (jieba
+    makes the file when it is missing). Run when this module is imported, before any finder
+    (slogans, policies, industries also cut with jieba's shared tokenizer) can start jieba."""
+    jieba.setLogLevel(logging.WARNING)
+    dt = jieba.dt
+    if dt.dictionary == jieba.DEFAULT_DICT and not dt.cache_file and not dt.initialized:
+        cached = Path(dt.tmp_dir or tempfile.gettempdir()) / "jieba.cache"
+        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+            dt.FREQ, dt.total = marshal.loads(cached.read_bytes())
+            dt.initialized = True
+    dt.check_initialized()
+
+
+_initialise_jieba()
+
+
 def _base_dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
     """jieba's shared dictionary: word frequencies, their total, and part-of-speech tags.
 
@@ -74,17 +91,7 @@ def _base_dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
     ``suggest_freq`` change the shared one. So this is the one place that reads jieba's
     internals (``Tokenizer.FREQ``, ``.total``, ``POSTokenizer.word_tag_tab``), to copy them.
     """
-    jieba.setLogLevel(logging.WARNING)
-    dt = jieba.dt
-    if dt.dictionary == jieba.DEFAULT_DICT and not dt.cache_file and not dt.initialized:
-        # what check_initialized reads, read faster: its marshal.load from the open file takes
-        # ~1 s, marshal.loads of the file's bytes ~0.4 s (jieba makes the file when missing)
-        cached = Path(dt.tmp_dir or tempfile.gettempdir()) / "jieba.cache"
-        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-            dt.FREQ, dt.total = marshal.loads(cached.read_bytes())
-            dt.initialized = True
-    dt.check_initialized()
-    return dt.FREQ, dt.total, posseg.dt.word_tag_tab
+    return jieba.dt.FREQ, jieba.dt.total, posseg.dt.word_tag_tab
 
 
 class Segmenter:
