@@ -318,37 +318,45 @@ def _write_store(
     summary.update(_summary_lines(joined, summary_graph))
     summary.update(_background_summary(result.base))
     graphs[summary_graph] = sorted(summary)
-    if previous is None:
-        # the default graph is the set union of the graphs (see merge_into_default_graph)
-        union = {t for g, lines in graphs.items() for t in _triple_lines(lines, g)}
-        # the ontology's and lexicon's triples are copied inside the store (their blank nodes
-        # would be renamed by a load)
-        named = [
-            line for g, lines in graphs.items() if g not in _background(minter) for line in lines
-        ]
-        store.bulk_load(b"".join(named), format=ox.RdfFormat.N_QUADS, lenient=True)
-        store.bulk_load(
-            b"".join(union - {_triple_line(line) for line in background}),
-            format=ox.RdfFormat.N_TRIPLES,
-            lenient=True,
-        )
-        _merge_background(store, minter)
-    else:
-        _patch_store(store, graphs, result, previous, store_dir, minter)
-    result.quads = sum(len(lines) for lines in graphs.values())
-    result.inferred = sum(r.inferred for r in result.reports)
-    if result.dumps:
-        from .dumps import write_dumps
+    # the data dumps need only the graphs' lines: written while the store loads (a bulk load
+    # releases the GIL), and VoID, which reads the store, once it has
+    with cf.ThreadPoolExecutor(1) as side:
+        if result.dumps:
+            from .dumps import write_data_dumps, write_void
 
-        progress("writing dumps")
-        write_dumps(
-            OxigraphStore(store),
-            work / "dumps",
-            result.base,
-            graphs=graphs,
-            cache=work / CACHE_DIR / "dumps",
-            reuse=store_dir / CACHE_DIR / "dumps",
-        )
+            progress("writing dumps")
+            data_dumps = side.submit(
+                write_data_dumps,
+                work / "dumps",
+                graphs,
+                cache=work / CACHE_DIR / "dumps",
+                reuse=store_dir / CACHE_DIR / "dumps",
+            )
+        if previous is None:
+            # the default graph is the set union of the graphs (see merge_into_default_graph)
+            union = {t for g, lines in graphs.items() for t in _triple_lines(lines, g)}
+            # the ontology's and lexicon's triples are copied inside the store (their blank
+            # nodes would be renamed by a load)
+            named = [
+                line
+                for g, lines in graphs.items()
+                if g not in _background(minter)
+                for line in lines
+            ]
+            store.bulk_load(b"".join(named), format=ox.RdfFormat.N_QUADS, lenient=True)
+            store.bulk_load(
+                b"".join(union - {_triple_line(line) for line in background}),
+                format=ox.RdfFormat.N_TRIPLES,
+                lenient=True,
+            )
+            _merge_background(store, minter)
+        else:
+            _patch_store(store, graphs, result, previous, store_dir, minter)
+        result.quads = sum(len(lines) for lines in graphs.values())
+        result.inferred = sum(r.inferred for r in result.reports)
+        if result.dumps:
+            dumps, triples = data_dumps.result()
+            write_void(OxigraphStore(store), work / "dumps", result.base, dumps, graphs, triples)
     store.flush()
     del store
     (work / BUILD_FILE).write_text(

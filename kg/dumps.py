@@ -120,23 +120,39 @@ def write_dumps(
     cache: Path | None = None,
     reuse: Path | None = None,
 ) -> list[DumpFile]:
-    """Write every dump, ``void.ttl``, ``SHA256SUMS`` and ``dumps.json`` into ``out_dir``.
+    """Write every dump, ``void.ttl``, ``SHA256SUMS`` and ``dumps.json`` into ``out_dir``:
+    :func:`write_data_dumps` then :func:`write_void` (which a build runs apart, the first
+    while the store loads). ``graphs`` gives each named graph's quads as N-Quads lines (read
+    from ``store`` when not given). Returns the data dumps (not ``void.ttl``).
 
-    ``base_iri`` is the entity base (``https://w3id.org/policykg/id/``); dumps are announced
-    under ``{site}/dumps/`` beside it. ``graphs`` gives each named graph's quads as N-Quads
-    lines (read from ``store`` when not given). A dump is a concatenation of gzip members, one
-    per named graph (see :func:`_pieces`); the members are kept in ``cache`` by their content,
-    and those of the previous build's ``reuse`` directory are linked instead of being
-    serialised and compressed again. Returns the data dumps (not ``void.ttl``).
+    :raises OSError: if ``out_dir`` cannot be written.
+    """
+    if graphs is None:
+        graphs = _graph_lines(store)
+    dumps, triples = write_data_dumps(out_dir, graphs, cache=cache, reuse=reuse)
+    write_void(store, out_dir, base_iri, dumps, graphs, triples, license=license, modified=modified)
+    return dumps
+
+
+def write_data_dumps(
+    out_dir: Path,
+    graphs: dict[str, list[bytes]],
+    *,
+    cache: Path | None = None,
+    reuse: Path | None = None,
+) -> tuple[list[DumpFile], int]:
+    """Write the dump of ``graphs`` (named graph → N-Quads lines) in every format into
+    ``out_dir``; return them and the number of distinct triples.
+
+    A dump is a concatenation of gzip members, one per named graph (see :func:`_pieces`); the
+    members are kept in ``cache`` by their content, and those of the previous build's ``reuse``
+    directory are linked instead of being serialised and compressed again.
 
     :raises OSError: if ``out_dir`` cannot be written.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if graphs is None:
-        graphs = _graph_lines(store)
     quads, triples = _pieces(graphs)
-    counts = {ox.NamedNode(g): len(lines) for g, lines in graphs.items()}
     members = _Members(cache, reuse)
     # two at a time: gzip and hashing release the GIL, so a second core serialises the next
     with ThreadPoolExecutor(2) as pool:
@@ -146,9 +162,30 @@ def write_dumps(
                 FORMATS,
             )
         )
+    return dumps, sum(piece.count(b"\n") for piece in triples)
+
+
+def write_void(
+    store: Store,
+    out_dir: Path,
+    base_iri: str,
+    dumps: list[DumpFile],
+    graphs: dict[str, list[bytes]],
+    triples: int,
+    *,
+    license: str = DEFAULT_LICENSE,
+    modified: dt.date | None = None,
+) -> None:
+    """Write ``void.ttl`` (the dataset, its subsets and ``dumps``, from ``store``),
+    ``SHA256SUMS`` and ``dumps.json`` into ``out_dir``. ``base_iri`` is the entity base
+    (``https://w3id.org/policykg/id/``); dumps are announced under ``{site}/dumps/`` beside it.
+
+    :raises OSError: if ``out_dir`` cannot be written.
+    """
+    out_dir = Path(out_dir)
+    counts = {ox.NamedNode(g): len(lines) for g, lines in graphs.items()}
     modified = modified or dt.date.today()
-    total = sum(piece.count(b"\n") for piece in triples)
-    void = _void_quads(store, total, counts, dumps, base_iri, license, modified)
+    void = _void_quads(store, triples, counts, dumps, base_iri, license, modified)
     void_path = out_dir / VOID_FILE
     prefixes = {**_NS, "formats": W3C_FORMATS, "foaf": VOCABULARIES["foaf"]}
     ox.serialize(void, str(void_path), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
@@ -157,7 +194,6 @@ def write_dumps(
         json.dumps([manifest_row(d) for d in dumps], ensure_ascii=False, indent=1),
         encoding="utf-8",
     )
-    return dumps
 
 
 def read_manifest(out_dir: Path) -> list[DumpFile]:

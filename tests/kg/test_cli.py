@@ -59,7 +59,7 @@ def test_a_build_failing_after_its_store_is_written_leaves_the_previous_one(tmp_
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(dumps, "write_dumps", disk_full)
+    monkeypatch.setattr(dumps, "write_void", disk_full)
     other = SEED.with_name("hailaer-district_2015_gov-work-report.txt")
     with pytest.raises(OSError, match="No space left"):
         build([SEED, other], store_dir)
