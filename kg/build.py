@@ -61,7 +61,7 @@ import pyoxigraph as ox
 from policykg.errors import UserError
 
 from .attainment import attainment
-from .dumps import _triple_lines
+from .dumps import _quad_lines, _triple_line, _triple_lines
 from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
 from .store import OxigraphStore
@@ -303,11 +303,9 @@ def _write_store(
             os.link(_cache_file(store_dir, r.key), _cache_file(work, r.key))
         else:
             _cache_file(work, r.key).write_bytes(gzip.compress(data, compresslevel=1, mtime=0))
+    store = ox.Store(str(work / "oxigraph"))  # with a previous build, a copy of its store
     if previous is None:
-        store = ox.Store(str(work / "oxigraph"))
         load_background(store, minter)
-    else:
-        store = ox.Store(str(work / "oxigraph"))
     for name in ("ontology", "lexicon"):
         graphs[minter.graph(name)] = _graph_lines(store, minter.graph(name))
     background = graphs[minter.graph("ontology")] + graphs[minter.graph("lexicon")]
@@ -423,8 +421,7 @@ def _groups(data: bytes, graphs: list[str]) -> dict[str, list[bytes]]:
 def _graph_lines(store: ox.Store, graph: str) -> list[bytes]:
     """A graph of ``store`` as N-Quads lines."""
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
-    suffix = f"<{graph}> .\n".encode()
-    return [line[:-2] + suffix for line in data.splitlines(keepends=True)]
+    return _quad_lines(data, graph)
 
 
 CACHE_DIR = "cache"  # in a store: each report's lines and the dumps' pieces, for the next build
@@ -466,11 +463,6 @@ def _attainment_lines(lines: list[bytes], minter: Minter) -> list[bytes]:
     )
     attainment(store, minter)
     return _graph_lines(store, minter.graph("attainment"))
-
-
-def _triple_line(quad_line: bytes) -> bytes:
-    """``<s> <p> <o> <g> .`` → ``<s> <p> <o> .``: a graph IRI is the last term and has no space."""
-    return quad_line[: quad_line.rindex(b" <")] + b" .\n"
 
 
 def _merge_background(store: ox.Store, minter: Minter) -> None:

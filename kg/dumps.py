@@ -215,14 +215,14 @@ def _graph_lines(store: Store) -> dict[str, list[bytes]]:
 
     Serialised by the store a graph at a time: iterating quads in Python costs ~50 µs each.
     """
-    graphs: dict[str, list[bytes]] = {}
-    for iri in store.graphs():
-        graph = ox.NamedNode(iri)
-        data = store.graph_triples(iri)
-        suffix = f"{graph} .\n".encode()
-        # an N-Triples line ends with " .\n"; the graph goes before the final dot
-        graphs[graph.value] = [line[:-2] + suffix for line in data.splitlines(keepends=True)]
-    return graphs
+    return {iri: _quad_lines(store.graph_triples(iri), iri) for iri in store.graphs()}
+
+
+def _quad_lines(ntriples: bytes, graph: str) -> list[bytes]:
+    """The N-Triples of one graph as N-Quads lines in it."""
+    suffix = f"<{graph}> .\n".encode()
+    # an N-Triples line ends with " .\n"; the graph goes before the final dot
+    return [line[:-2] + suffix for line in ntriples.splitlines(keepends=True)]
 
 
 def _pieces(graphs: dict[str, list[bytes]]) -> tuple[list[bytes], list[bytes]]:

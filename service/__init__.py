@@ -20,7 +20,7 @@ from jinja2 import FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 from werkzeug.routing import PathConverter
 
-from ..kg.store import Store, is_remote, store_root
+from ..kg.store import Store, is_remote
 from . import db, errors, jobs, settings
 from .pagecache import PageCache
 
@@ -80,7 +80,7 @@ def create_app(config: dict[str, Any] | None = None, *, store: Store | None = No
     app.wsgi_app = FixedHeaders(app.wsgi_app, headers)  # type: ignore[method-assign]
     app.context_processor(lambda: {"nav_links": nav_links})
     if app.config.get("STORE_PATH") and not is_remote(app.config["STORE_PATH"]):
-        kept = store_root(app.config["STORE_PATH"]) / "cache" / "service" / "templates"
+        kept = db.kept_root(app.config["STORE_PATH"]) / "templates"
         with contextlib.suppress(OSError):  # a read-only store: templates compiled each start
             kept.mkdir(parents=True, exist_ok=True)
             app.jinja_env.bytecode_cache = KeptTemplates(str(kept))

@@ -174,7 +174,12 @@ def keep_dir(store: Store, version: StoreVersion | None) -> Path | None:
     version too, so an upgrade never reads what older code kept."""
     if not isinstance(store, OxigraphStore) or store.path is None or version is None:
         return None
-    return store_root(store.path) / "cache" / "service" / f"{version.id}-{code_version()}"
+    return kept_root(store.path) / f"{version.id}-{code_version()}"
+
+
+def kept_root(store_path: str | Path) -> Path:
+    """Where the service keeps what it made from an embedded store (memos, templates)."""
+    return store_root(store_path) / "cache" / "service"
 
 
 @functools.cache
