@@ -60,6 +60,7 @@ import pyoxigraph as ox
 
 from policykg.errors import UserError
 
+from . import vocab
 from .attainment import attainment
 from .dumps import _quad_lines, _triple_line, _triple_lines
 from .iri import DEFAULT_BASE, Minter
@@ -78,7 +79,7 @@ JOBS = 2  # processes building reports; the machine the goals are measured on ha
 MAX_REPORT_BYTES = 4 * 1024 * 1024  # ~60× the longest bundled report; 1 MB takes ~20 s to read
 MAX_ROUNDS = 10  # drop-and-check rounds per report; each drop can only remove, so it ends
 HEARTBEAT = 15.0  # seconds between "still building" lines while a report takes long
-POL = "https://w3id.org/policykg/ontology#"
+POL = vocab.POL.base
 NOT_PIPELINE = {"stats.py", "store.py", "dumps.py"}  # no report graph depends on them
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

@@ -41,6 +41,7 @@ import pyoxigraph as ox
 
 from . import formats
 from .store import Store
+from .vocab import PREFIXES, SCHEMA, VOID
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 STEM = "policykg"
@@ -66,26 +67,14 @@ DESCRIPTION = {
 PUBLISHER = "PolicyKG"
 # Vocabularies the data may use; VoID lists those whose terms the store holds.
 VOCABULARIES = {
-    "pol": "https://w3id.org/policykg/ontology#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
+    **{
+        n: PREFIXES[n] for n in ("pol", "skos", "prov", "dcterms", "org", "qb", "oa", "rdfs", "owl")
+    },
     "foaf": "http://xmlns.com/foaf/0.1/",
-    "schema": "https://schema.org/",
+    "schema": SCHEMA.base,
 }
 
-_NS = {
-    "void": "http://rdfs.org/ns/void#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "pol": "https://w3id.org/policykg/ontology#",
-}
+_NS = {"void": VOID.base, **{n: PREFIXES[n] for n in ("dcterms", "rdf", "xsd", "pol")}}
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,14 @@ from typing import Any
 import pyoxigraph as ox
 import requests
 
+from ..kg.vocab import ID_BASE, POL, RDF, RDFS
+
 W3C_GRAPH = "http://kasei.us/2009/09/sparql/data/data{n}.rdf"
-BASE = "https://w3id.org/policykg/id/"
+BASE = ID_BASE
 TEST_GRAPH = BASE + "graph/test"
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-SLOGAN = ox.NamedNode("https://w3id.org/policykg/ontology#Slogan")
+RDFS_LABEL = RDFS.label
+RDF_TYPE = RDF.type
+SLOGAN = POL.Slogan
 JSON = "application/sparql-results+json"
 # A four-way cross product: over a store of build_protocol_store() it never ends on its own.
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
