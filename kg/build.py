@@ -82,7 +82,7 @@ HEARTBEAT = 15.0  # seconds between "still building" lines while a report takes 
 POL = vocab.POL.base
 NOT_PIPELINE = {"stats.py", "store.py", "dumps.py"}  # no report graph depends on them
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDFS_LABEL = vocab.RDFS.label
 
 
 class BuildError(UserError):

@@ -338,14 +338,7 @@ def _body(piece: bytes, fmt: ox.RdfFormat, source: ox.RdfFormat, head: bytes, ta
 
 
 def _prefixes() -> dict[str, str]:
-    return {
-        "pol": _NS["pol"],
-        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-        "skos": "http://www.w3.org/2004/02/skos/core#",
-        "prov": "http://www.w3.org/ns/prov#",
-        "dcterms": _NS["dcterms"],
-        "xsd": _NS["xsd"],
-    }
+    return {n: PREFIXES[n] for n in ("pol", "rdfs", "skos", "prov", "dcterms", "xsd")}
 
 
 def _void_quads(store, triples, counts, dumps, base_iri, license, modified) -> list[ox.Triple]:

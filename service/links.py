@@ -20,9 +20,9 @@ from .db import get_store
 
 POL = vocab.POL.base
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDFS_LABEL = vocab.RDFS.label.value
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = vocab.RDF.type.value
 
 # The project's prefixes for names on pages, plus vann (the ontology's own header). Without
 # ``id:``: the configured base may differ from its default, and pages name base IRIs by path.

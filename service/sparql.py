@@ -35,6 +35,7 @@ from werkzeug import Request as WsgiRequest
 from werkzeug.utils import get_content_type
 
 from ..kg.formats import FORMATS, W3C
+from ..kg.vocab import RDF
 from .answers import sparql_rows
 from .db import EXTENSION, Backend, get_backend, prefixes
 from .errors import ServiceError, payload, respond
@@ -269,7 +270,7 @@ class QueryFastPath:
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 W3C_FORMATS = W3C
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = RDF.type
 # what the service answers in: every format of the table with a W3C name (results and RDF)
 RESULT_FORMATS = tuple(f.w3c for f in FORMATS.values() if f.w3c)
 
