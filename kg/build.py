@@ -291,15 +291,19 @@ def _write_store(
     minter = Minter(result.base)
     summary_graph = minter.graph(SUMMARY_GRAPH)
     graphs: dict[str, list[bytes]] = {}
-    summary: set[bytes] = set()
+    # the summary graph is the union of each report's, of the joins' and of the background's:
+    # kept in those parts, each without what an earlier one holds, for the dumps
+    summary = [sorted(_background_summary(result.base))]
+    seen = set(summary[0])
     cache = work / CACHE_DIR / "reports"
     cache.mkdir(parents=True)
-    for r in result.reports:
+    for r in sorted(result.reports, key=lambda r: r.name):
         data = pieces[r.key]
         own = _groups(data, [r.graph, minter.inferred_graph(r.name), summary_graph])
         graphs[r.graph] = own[r.graph]
         graphs[minter.inferred_graph(r.name)] = own[minter.inferred_graph(r.name)]
-        summary.update(own[summary_graph])
+        summary.append(sorted(set(own[summary_graph]) - seen))
+        seen.update(summary[-1])
         if r.reused:
             os.link(_cache_file(store_dir, r.key), _cache_file(work, r.key))
         else:
@@ -313,10 +317,9 @@ def _write_store(
     progress("joining targets and actuals across reports")
     everything = [line for lines in graphs.values() for line in lines]
     joined = graphs[minter.graph("attainment")] = _attainment_lines(everything, minter)
-    # the summary of the joins (their labels and IRIs as keys), then of the background
-    summary.update(_summary_lines(joined, summary_graph))
-    summary.update(_background_summary(result.base))
-    graphs[summary_graph] = sorted(summary)
+    # the summary of the joins: their labels and IRIs as keys
+    summary.append(sorted(set(_summary_lines(joined, summary_graph)) - seen))
+    graphs[summary_graph] = [line for part in summary for line in part]
     # the data dumps need only the graphs' lines: written while the store loads (a bulk load
     # releases the GIL), and VoID, which reads the store, once it has
     with cf.ThreadPoolExecutor(1) as side:
@@ -328,6 +331,7 @@ def _write_store(
                 write_data_dumps,
                 work / "dumps",
                 graphs,
+                parts={summary_graph: summary},
                 cache=work / CACHE_DIR / "dumps",
                 reuse=store_dir / CACHE_DIR / "dumps",
             )
@@ -388,9 +392,11 @@ def _patch_store(
     }
     new = {line for g in changed for line in graphs[g]}
     added, gone = new - old, old - new
-    # a few thousand quads: a transaction, where a bulk load would rewrite tables of the store
-    store.load(b"".join(added), format=ox.RdfFormat.N_QUADS)
-    store.load(b"".join({_triple_line(line) for line in added}), format=ox.RdfFormat.N_TRIPLES)
+    # a bulk load, not a transaction: half the time, and nothing to flush (the store is a copy,
+    # thrown away if the build fails)
+    store.bulk_load(b"".join(added), format=ox.RdfFormat.N_QUADS)
+    triples = b"".join({_triple_line(line) for line in added})
+    store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES)
     removed = list(ox.parse(b"".join(gone), format=ox.RdfFormat.N_QUADS))
     for quad in removed:
         store.remove(quad)

@@ -30,7 +30,7 @@ import gzip
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -127,21 +127,23 @@ def write_data_dumps(
     out_dir: Path,
     graphs: dict[str, list[bytes]],
     *,
+    parts: Mapping[str, list[list[bytes]]] | None = None,
     cache: Path | None = None,
     reuse: Path | None = None,
 ) -> tuple[list[DumpFile], int]:
     """Write the dump of ``graphs`` (named graph → N-Quads lines) in every format into
     ``out_dir``; return them and the number of distinct triples.
 
-    A dump is a concatenation of gzip members, one per named graph (see :func:`_pieces`); the
-    members are kept in ``cache`` by their content, and those of the previous build's ``reuse``
-    directory are linked instead of being serialised and compressed again.
+    A dump is a concatenation of gzip members, one per named graph, or one per part of it
+    where ``parts`` splits a graph's lines (see :func:`_pieces`); the members are kept in
+    ``cache`` by their content, and those of the previous build's ``reuse`` directory are
+    linked instead of being serialised and compressed again.
 
     :raises OSError: if ``out_dir`` cannot be written.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    quads, triples = _pieces(graphs)
+    quads, triples = _pieces(graphs, parts or {})
     members = _Members(cache, reuse)
     # two at a time: gzip and hashing release the GIL, so a second core serialises the next
     with ThreadPoolExecutor(2) as pool:
@@ -214,19 +216,24 @@ def _quad_lines(ntriples: bytes, graph: str) -> list[bytes]:
     return [line[:-2] + suffix for line in ntriples.splitlines(keepends=True)]
 
 
-def _pieces(graphs: dict[str, list[bytes]]) -> tuple[list[bytes], list[bytes]]:
-    """The dumps' pieces, one per named graph in IRI order: its sorted N-Quads lines, and the
-    sorted N-Triples lines of its triples that no earlier graph holds (the triple formats hold
-    the union of the graphs, each triple once). A stable order, so that dumps are
-    reproducible, and a graph's pieces change only when its own triples do."""
+def _pieces(
+    graphs: dict[str, list[bytes]], parts: Mapping[str, list[list[bytes]]]
+) -> tuple[list[bytes], list[bytes]]:
+    """The dumps' pieces, one per named graph in IRI order (or one per part of it, in the
+    order given): its sorted N-Quads lines, and the sorted N-Triples lines of its triples that
+    no earlier piece holds (the triple formats hold the union of the graphs, each triple
+    once). A stable order, so that dumps are reproducible, and a piece changes only when its
+    own triples do: a graph that grows with every report (the summary) comes in parts, one
+    per report, so that adding a report adds a part instead of changing the whole graph."""
     quads: list[bytes] = []
     triples: list[bytes] = []
     seen: set[bytes] = set()
     for graph in sorted(graphs):
-        quads.append(b"".join(sorted(graphs[graph])))
-        fresh = set(_triple_lines(graphs[graph], graph)) - seen
-        seen |= fresh
-        triples.append(b"".join(sorted(fresh)))
+        for lines in parts.get(graph) or [graphs[graph]]:
+            quads.append(b"".join(sorted(lines)))
+            fresh = set(_triple_lines(lines, graph)) - seen
+            seen |= fresh
+            triples.append(b"".join(sorted(fresh)))
     return quads, triples
 
 

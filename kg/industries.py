@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import jieba
 import rdflib
 from rdflib.namespace import RDF, SKOS
 
+from .jiebaload import jieba
 from .vocab import POL
 
 TAXONOMY_FILE = Path(__file__).parent / "lexicons" / "industries.ttl"

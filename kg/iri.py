@@ -35,11 +35,16 @@ def slug(label: str) -> str:
     'si-zong-si-heng-yi-guan-wang'
     >>> slug("PM2.5平均浓度")
     'pm2-5-ping-jun-nong-du'
+    >>> slug("zhanhe-district_2023_plan-report")
+    'zhanhe-district-2023-plan-report'
     """
-    from pypinyin import Style, lazy_pinyin  # here: 0.4 s to import, for the commands that mint
-
     text = unicodedata.normalize("NFKC", label)
-    words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: chars)
+    if text.isascii():  # a file's name: pypinyin would keep it as it is
+        words = [text]
+    else:
+        from pypinyin import Style, lazy_pinyin  # here: 0.4 s to import, for what mints
+
+        words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: chars)
     pieces = re.findall(r"[a-z0-9]+", " ".join(words).lower().replace("ü", "v"))
     result = "-".join(pieces) or "x"
     if len(result) > MAX_SLUG:

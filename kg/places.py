@@ -24,11 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-import jieba
-
 from . import lexicons
 from .document import Span
 from .gazetteer import Place, divisions
+from .jiebaload import jieba
 
 JOINERS = "、和与及"
 CLAUSE = re.compile(r"[，。；：、！？,;:!?\n\t“”《》（）()]")

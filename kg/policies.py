@@ -16,10 +16,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-import jieba
-
 from . import lexicons
 from .document import Span
+from .jiebaload import jieba
 
 # a count of articles or items alone names nothing: “15条”政策
 BARE_COUNT = re.compile(r"[0-9一二三四五六七八九十两]+[个大张项条类种件]")

