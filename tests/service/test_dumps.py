@@ -142,9 +142,7 @@ def test_dumping_a_store_gives_what_its_build_published_reproducibly(store, dump
     # the build splits the summary graph per report (kg/build.py); a dump of the store has
     # it whole, so the bytes differ but not the statements
     again = write_dumps(store, tmp_path / "1", BASE)
-    assert [d.sha256 for d in write_dumps(store, tmp_path / "2", BASE)] == [
-        d.sha256 for d in again
-    ]
+    assert [d.sha256 for d in write_dumps(store, tmp_path / "2", BASE)] == [d.sha256 for d in again]
     for published, dumped in zip(dumps, again, strict=True):
         assert published.name == dumped.name and published.triples == dumped.triples
         assert set(parsed(published)) == set(parsed(dumped))
