@@ -275,9 +275,10 @@ class _Members:
 
 
 def _gzip(data: bytes) -> bytes:
-    # mtime=0: the same store gives byte-identical files and checksums; level 6 is gzip's
-    # default (9 costs twice the time for 2% less)
-    return gzip.compress(data, compresslevel=6, mtime=0)
+    # mtime=0: the same store gives byte-identical files and checksums. Level 3: half the time
+    # of gzip's default 6 (0.9 s against 1.9 s for the bundled corpus's 139 MB, a twentieth of
+    # a cold build) for files 12% larger (14.2 MB against 12.7)
+    return gzip.compress(data, compresslevel=3, mtime=0)
 
 
 class _Unsplittable(Exception):
