@@ -207,19 +207,22 @@ def build(
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         try:
-            # unchanged reports are read from the old store, and the old store copied, while
-            # the others are built
+            # unchanged reports are read from the old store, and the old store copied with the
+            # lines that may change in it, while the others are built
             cached: dict[str, bytes] = {}
             # a copy of the old store is patched when it kept every report's lines
             whole = previous and all(r.key in known for r in previous.reports)
-            old = previous if known and whole else None
+            patch = previous if known and whole else None
+            old: set[bytes] = set()
 
             def meanwhile() -> None:
                 for key, _ in inputs:
                     if key in known:
                         cached[key] = gzip.decompress(_cache_file(store_dir, key).read_bytes())
-                if old is not None:
+                if patch is not None:
                     _link_copy(store_dir / "oxigraph", work / "oxigraph")
+                    kept = {key for key, _ in inputs if key in known}
+                    old.update(_changing_lines(store_dir, patch, kept, Minter(base)))
 
             outcomes = _build_reports(todo, base, jobs, progress, rows, meanwhile=meanwhile)
             summaries: list[ReportSummary] = []
@@ -244,7 +247,7 @@ def build(
             result = BuildResult(
                 str(store_dir), base, summaries, 0, 0, 0.0, skipped, version, keys, dumps
             )
-            _write_store(result, cached, work, store_dir, old, progress)
+            _write_store(result, cached, work, store_dir, old if patch else None, progress)
         except BaseException:
             _remove(work, progress)
             raise
@@ -278,15 +281,16 @@ def _write_store(
     pieces: dict[str, bytes],
     work: Path,
     store_dir: Path,
-    previous: BuildResult | None,
+    old: set[bytes] | None,
     progress: Progress,
 ) -> None:
     """Fill ``work`` with the store of ``result``'s reports, whose lines ``pieces`` holds by
     key, and swap it in.
 
-    With a ``previous`` build (its store already copied into ``work``), only what changed is
-    written: the graphs of the reports that are new or gone, the cross-report graphs
-    (attainment, summary), and the default graph's difference.
+    With the ``old`` lines of a previous store already copied into ``work`` (see
+    :func:`_changing_lines`), only what changed is written: the graphs of the reports that
+    are new or gone, the cross-report graphs (attainment, summary), and the default graph's
+    difference.
     """
     minter = Minter(result.base)
     summary_graph = minter.graph(SUMMARY_GRAPH)
@@ -309,7 +313,7 @@ def _write_store(
         else:
             _cache_file(work, r.key).write_bytes(gzip.compress(data, compresslevel=1, mtime=0))
     store = ox.Store(str(work / "oxigraph"))  # with a previous build, a copy of its store
-    if previous is None:
+    if old is None:
         load_background(store, minter)
     for name in ("ontology", "lexicon"):
         graphs[minter.graph(name)] = _graph_lines(store, minter.graph(name))
@@ -335,7 +339,7 @@ def _write_store(
                 cache=work / CACHE_DIR / "dumps",
                 reuse=store_dir / CACHE_DIR / "dumps",
             )
-        if previous is None:
+        if old is None:
             # the default graph is the set union of the graphs (see merge_into_default_graph)
             union = {t for g, lines in graphs.items() for t in _triple_lines(lines, g)}
             # the ontology's and lexicon's triples are copied inside the store (their blank
@@ -354,7 +358,7 @@ def _write_store(
             )
             _merge_background(store, minter)
         else:
-            _patch_store(store, graphs, result, previous, store_dir, minter)
+            _patch_store(store, graphs, result, old, minter)
         result.quads = sum(len(lines) for lines in graphs.values())
         result.inferred = sum(r.inferred for r in result.reports)
         if result.dumps:
@@ -368,25 +372,37 @@ def _write_store(
     _swap(work, store_dir, progress)
 
 
+def _changing_lines(
+    store_dir: Path, previous: BuildResult, kept: set[str], minter: Minter
+) -> set[bytes]:
+    """The lines of the ``previous`` store that a build keeping the reports of ``kept`` keys
+    may change: its cross-report graphs' (attainment, summary) and its other reports'."""
+    store = ox.Store.read_only(str(store_dir / "oxigraph"))
+    lines = {line for g in _cross_graphs(minter) for line in _graph_lines(store, g)}
+    for r in previous.reports:
+        if r.key not in kept:
+            data = gzip.decompress(_cache_file(store_dir, r.key).read_bytes())
+            lines.update(data.splitlines(keepends=True))
+    return lines
+
+
+def _cross_graphs(minter: Minter) -> list[str]:
+    return [minter.graph("attainment"), minter.graph(SUMMARY_GRAPH)]
+
+
 def _patch_store(
     store: ox.Store,
     graphs: dict[str, list[bytes]],
     result: BuildResult,
-    previous: BuildResult,
-    store_dir: Path,
+    old: set[bytes],
     minter: Minter,
 ) -> None:
-    """Turn a copy of the ``previous`` store into the store of ``graphs`` by their difference:
-    the lines of the graphs that changed (reports new or gone, the cross-report graphs) that
-    are new are added and those gone removed, in the named graphs and the default graph (the
-    union). Adding one report to a store so writes about one report's quads."""
-    kept = {r.key for r in result.reports if r.reused}
-    cross = [minter.graph("attainment"), minter.graph(SUMMARY_GRAPH)]
-    old = {line for g in cross for line in _graph_lines(store, g)}
-    for r in previous.reports:
-        if r.key not in kept:
-            old.update(gzip.decompress(_cache_file(store_dir, r.key).read_bytes()).splitlines(True))
-    changed = {*cross}
+    """Turn a copy of a previous store into the store of ``graphs`` by their difference with
+    the ``old`` lines that may change (:func:`_changing_lines`): those of the graphs that
+    changed (reports new or gone, the cross-report graphs) that are new are added and those
+    gone removed, in the named graphs and the default graph (the union). Adding one report to
+    a store so writes about one report's quads."""
+    changed = {*_cross_graphs(minter)}
     changed |= {
         g for r in result.reports if not r.reused for g in (r.graph, minter.inferred_graph(r.name))
     }
