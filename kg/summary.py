@@ -23,7 +23,8 @@ evaluating the rest on its own (270 ms instead of 2 ms on the bundled corpus). `
 holds the lexical form of every ``rdfs:label``, ``skos:prefLabel`` and ``skos:altLabel`` (any
 language), and the IRI of everything named, derived from a passage or typed (text spans and
 sentences aside: they are found through what they mention); a report also by its title, its file's
-name (``zhanhe-district_2023_plan-report``) and its IRI's last segment. Both are derived from the report, lexicon and ontology graphs
+name (``zhanhe-district_2023_plan-report``) and its IRI's last segment, a place by its GB/T 2260
+code (``410411``). Both are derived from the report, lexicon and ontology graphs
 alone, and each statement from one report's graphs, so ``kg.build`` computes them per report
 (:func:`summary_triples`, in the process that builds the report) and keeps them with the
 report for the next build; the summary graph is their union.
@@ -56,9 +57,11 @@ QUERIES = [
       FILTER(isIRI(?x))
       BIND(STR(?x) AS ?key)
     }""",
-    # a report also by its title, file name and IRI's last segment (report-outline's parameter)
+    # a report also by its title, file name and IRI's last segment (report-outline's parameter),
+    # a place by its GB/T 2260 code (target-attainment's and targets-of-year's)
     """CONSTRUCT { ?x pol:key ?key } WHERE {
       { GRAPH ?g { ?x pol:sourceFile ?file } BIND(REPLACE(STR(?file), "^.*/|\\\\.[^.]*$", "") AS ?key) }
+      UNION { GRAPH ?g { ?x pol:adminCode ?code } GRAPH ?h { ?x a pol:Place } BIND(STR(?code) AS ?key) }
       UNION { GRAPH ?g { ?x a pol:Report } BIND(REPLACE(STR(?x), "^.*/", "") AS ?key) }
       UNION { GRAPH ?g { ?x a pol:Report ; dcterms:title ?title } BIND(STR(?title) AS ?key) }
     }""",
