@@ -255,6 +255,34 @@ def test_a_slogan_gathers_only_the_enterprises_of_its_own_report(corpus_store_di
         assert "比亚迪" in {e["prefLabel"] for e in industry["enterprises"]}  # the industry: all
 
 
+def test_a_shared_terms_versions_come_a_page_at_a_time(corpus_store_dir, monkeypatch):
+    """A slogan every county uses has thousands of versions: its page shows some, links on."""
+    from policykg.service import termview
+
+    with open_store(corpus_store_dir) as store:
+        (most,) = store.select(
+            "PREFIX pol: <https://w3id.org/policykg/ontology#> SELECT ?s (COUNT(?v) AS ?n) "
+            "WHERE { ?v pol:versionOf ?s } GROUP BY ?s ORDER BY DESC(?n) ?s LIMIT 1"
+        )
+        key = most["s"].value.split("/id/", 1)[1]
+        app = create_app({"TESTING": True}, store=store)
+        client = app.test_client()
+        monkeypatch.setattr(termview, "VERSIONS_PER_PAGE", 1000)
+        whole = client.get(f"/api/terms/{key}").get_json()
+        count = whole["versionCount"]
+        assert count == len(whole["versions"]) == int(most["n"].value) >= 3
+        monkeypatch.setattr(termview, "VERSIONS_PER_PAGE", 2)
+        last = (count + 1) // 2
+        pages = [client.get(f"/api/terms/{key}?page={n}").get_json() for n in range(1, last + 1)]
+        assert {p["pages"] for p in pages} == {last}
+        shown = [v for p in pages for v in p["versions"]]
+        assert shown == whole["versions"]  # in order, none twice, none left out
+        past = client.get(f"/api/terms/{key}?page={last + 5}").get_json()
+        assert past["page"] == last and past["versions"] == pages[-1]["versions"]
+        html = client.get(f"/terms/{key}?page=2").get_data(as_text=True)
+        assert f'href="/terms/{key}?page=1"' in html and f"共 {count} 份报告" in html
+
+
 def test_a_report_glossary_page_lists_its_entries_in_order(client):
     page = client.get("/terms/glossary/zhanhe-district-2023-plan-report").get_data(as_text=True)
     entries = re.findall(r'<li id="entry-(\d+)"', page)
