@@ -65,14 +65,15 @@ SELECT DISTINCT ?t ?parent ?part ?label ?type WHERE {
 # Enterprises and projects of the industries in a term's tree (or of the term, an industry),
 # counting those filed under a variant name or a narrower industry. Below a slogan, only those
 # its own report names (as pol:chainEnterprise is inferred per report): 四主链 of 湛河区 does
-# not gather an enterprise that Henan's report files under the same industry. Two queries: the
-# members filed in the graph of the term's own parts, and those of the term itself, an
-# industry, in any report (as one query, testing ``?t = ?industry || EXISTS {…}``, Oxigraph
-# joined the members of every report before the test: 28 → 3 ms on the corpus).
+# not gather an enterprise that Henan's report files under the same industry. So the members
+# are read in the graph of the term's own parts, found first (_Q_PART_GRAPHS) and given with
+# the term: as one query testing ``?t = ?industry || EXISTS {…}``, Oxigraph joined the members
+# of every report before the test (28 ms on the corpus, 290 ms for ten terms at 10×); those of
+# the term itself, an industry, come from any report (_Q_OWN_MEMBERS).
+_Q_PART_GRAPHS = "SELECT DISTINCT ?t ?g WHERE { GRAPH ?g { ?t pol:hasComponent ?any } }"
 _MEMBER_OF_VARIANT = """
   ?industry (skos:closeMatch|^skos:closeMatch|^skos:broader)* ?variant .
   GRAPH ?g { ?x pol:inIndustry ?variant }
-{test}
   # its kind looked up, as an OPTIONAL, not joined: joined, Oxigraph read every enterprise and
   # project of the store first (24 → 4 ms on the corpus)
   OPTIONAL { ?x a ?kind FILTER(?kind IN (pol:Enterprise, pol:Project)) }
@@ -84,12 +85,11 @@ _Q_MEMBERS = (
     _PREFIXES
     + """
 SELECT DISTINCT ?t ?industry ?x ?label ?kind WHERE {
+  VALUES (?t ?g) { {pairs} }
   ?t pol:hasComponent* ?industry .
   ?industry a pol:Industry .
 """
-    + _MEMBER_OF_VARIANT.replace(
-        "{test}", "  FILTER EXISTS { GRAPH ?g { ?t pol:hasComponent ?any } }"
-    )
+    + _MEMBER_OF_VARIANT
     + "}"
 )
 _Q_OWN_MEMBERS = (
@@ -99,7 +99,7 @@ SELECT DISTINCT ?t ?industry ?x ?label ?kind WHERE {
   ?t a pol:Industry .
   BIND(?t AS ?industry)
 """
-    + _MEMBER_OF_VARIANT.replace("{test}", "")
+    + _MEMBER_OF_VARIANT
     + "}"
 )
 _Q_LEADERS = (
@@ -418,7 +418,12 @@ def _industry_members(iris: list[str]) -> dict[str, Members]:
     # most terms have none, and the members query costs 50 ms even when it finds nothing
     with_industries = [iri for iri, rows in rows_for(_Q_TREE_INDUSTRIES, "t", iris).items() if rows]
     out = {}
-    below = rows_for(_Q_MEMBERS, "t", with_industries)
+    below: dict[str, list[dict]] = {iri: [] for iri in with_industries}
+    graphs = rows_for(_PREFIXES + _Q_PART_GRAPHS, "t", with_industries)
+    pairs = " ".join(f"({r['t']} {r['g']})" for rows in graphs.values() for r in rows)
+    if pairs:
+        for row in get_store().select(_Q_MEMBERS.replace("{pairs}", pairs)):
+            below[row["t"].value].append(row)
     own = rows_for(_Q_OWN_MEMBERS, "t", with_industries)
     for iri in with_industries:
         found: dict[str, tuple[dict[str, Link], dict[str, Link]]] = defaultdict(lambda: ({}, {}))
