@@ -17,7 +17,9 @@ onto SKOS and sets ``"@language": "zh"``, so labels and definitions read as ``@z
 search hit's cut definition is ``snippet`` (not mapped: it is not the definition), and a term's
 ``definition`` is the full text of each glossary entry that defines it.
 
-A term's key is its IRI after the configured base (``slogan/si-zhu-lian``).
+A term's key is its IRI after the configured base (``slogan/si-zhu-lian``). A term many reports
+share lists their versions ``VERSIONS_PER_PAGE`` (20) at a time, page and API alike:
+``?page=N``, the answer's ``versionCount``, ``page`` and ``pages`` say where it is.
 """
 
 from __future__ import annotations
