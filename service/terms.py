@@ -17,7 +17,9 @@ onto SKOS and sets ``"@language": "zh"``, so labels and definitions read as ``@z
 search hit's cut definition is ``snippet`` (not mapped: it is not the definition), and a term's
 ``definition`` is the full text of each glossary entry that defines it.
 
-A term's key is its IRI after the configured base (``slogan/si-zhu-lian``).
+A term's key is its IRI after the configured base (``slogan/si-zhu-lian``). A term many reports
+share lists their versions ``VERSIONS_PER_PAGE`` (20) at a time, page and API alike:
+``?page=N``, the answer's ``versionCount``, ``page`` and ``pages`` say where it is.
 """
 
 from __future__ import annotations
@@ -127,6 +129,10 @@ def details_json(d: TermDetails) -> dict:
             "prefLabel": d.term.label,
             "lang": "zh",
             "pinyin": d.term.pinyin,
+            # the versions of one page (``page=N``), of ``versionCount``
+            "versionCount": d.version_count,
+            "page": d.page,
+            "pages": d.pages,
             "versions": [
                 details_json(v.details)
                 | {
@@ -203,6 +209,11 @@ def _kind() -> str | None:
     return kind
 
 
+def _page() -> int:
+    """The page of a shared term's versions asked for (``page=N``, from 1)."""
+    return max(1, _whole_number(("page",), 1))
+
+
 def _query() -> str:
     return request.args.get("query", request.args.get("q", ""))
 
@@ -234,7 +245,7 @@ def glossary_page(slug: str):
     """A report's glossary (名词解释), entry by entry, linked to the terms it explains."""
     report = base_iri() + "report/" + slug
     entries = glossary(report)
-    found = [r for r in reports() if r.report.iri == report]
+    found = [r for r in reports(report) if r.report.iri == report]
     if not found:
         abort(404, description=f"没有报告 <{report}>。")
     return render_template(
@@ -245,7 +256,7 @@ def glossary_page(slug: str):
 @bp.route("/terms/<iri:key>")
 def term(key: str):
     """A term's page: label, definition, parts, members, related slogans, mentions, data."""
-    details = term_details(_lookup(key), key)
+    details = term_details(_lookup(key), key, _page())
     desc = Description(details.term.iri, details.term.label, [], [], [], details.mentions)
     desc.types = [link(POL + details.term.kind)]
     return render_template(
@@ -267,7 +278,7 @@ def _usage_map(details: TermDetails):
     from .maps import reports_map
 
     by_iri = corpus().by_iri
-    used = [by_iri[v.report.iri] for v in details.versions if v.report.iri in by_iri]
+    used = [by_iri[r.iri] for r in details.used_in if r.iri in by_iri]
     return reports_map(used, f"使用“{details.term.label}”的省份") if used else None
 
 
@@ -311,4 +322,4 @@ def api_index():
 @bp.route("/api/terms/<iri:key>")
 def api_term(key: str):
     """One term as JSON: definitions, parts tree, members, related slogans, mentions."""
-    return jsonify(details_json(term_details(_lookup(key), key)))
+    return jsonify(details_json(term_details(_lookup(key), key, _page())))
