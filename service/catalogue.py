@@ -44,6 +44,9 @@ PAGE_PARAM = "page"
 # sends and the page renders only these (the slogans' 1,173 rows took 75 ms of rendering alone).
 PAGE_ROWS = 100
 _OWN_LIMIT = re.compile(r"(?i)\b(LIMIT|OFFSET)\s+\d+\s*\Z")
+# Where a query cuts its page itself: a line "# page" inside the subquery that orders what is
+# listed, before the lookups of what is shown of each row (queries/slogans.rq)
+_PAGE_MARK = re.compile(r"^[ \t]*# page[ \t]*$", re.MULTILINE)
 JSON_RESULTS = "application/sparql-results+json"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger")}
@@ -131,13 +134,18 @@ def _run_page(
 ) -> tuple[list[dict], bool, bool]:
     """Page ``number`` of the answer: its rows, whether the row cap cut them, and whether
     more rows follow. The engine is asked for one row past the page (``LIMIT``/``OFFSET``
-    after the query's ``ORDER BY``), unless the query has a limit of its own."""
+    at the query's ``# page`` line, else after its ``ORDER BY``), unless the query has a limit
+    of its own."""
     offset = (number - 1) * PAGE_ROWS
-    if _OWN_LIMIT.search(query.sparql.rstrip()):
+    cut = f"LIMIT {PAGE_ROWS + 1} OFFSET {offset}"
+    if _PAGE_MARK.search(query.sparql):
+        paged = _PAGE_MARK.sub(cut, query.sparql, count=1)
+        window, truncated = _run(query, params, page=True, sparql=paged)
+    elif _OWN_LIMIT.search(query.sparql.rstrip()):
         rows, truncated = _run(query, params, page=True)
         window = rows[offset : offset + PAGE_ROWS + 1]
     else:
-        paged = f"{query.sparql.rstrip()}\nLIMIT {PAGE_ROWS + 1} OFFSET {offset}\n"
+        paged = f"{query.sparql.rstrip()}\n{cut}\n"
         window, truncated = _run(query, params, page=True, sparql=paged)
     return window[:PAGE_ROWS], truncated, len(window) > PAGE_ROWS
 

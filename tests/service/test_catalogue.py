@@ -161,13 +161,17 @@ def uncached(mini_location):
     db.close(app)
 
 
-def test_a_long_answer_is_shown_a_page_at_a_time_and_downloaded_whole(uncached, monkeypatch):
+# glossary pages after its ORDER BY; slogans where its "# page" line stands, inside
+@pytest.mark.parametrize(("name", "key"), [("glossary", "entry"), ("slogans", "slogan")])
+def test_a_long_answer_is_shown_a_page_at_a_time_and_downloaded_whole(
+    uncached, monkeypatch, name, key
+):
     """A page shows PAGE_ROWS rows with links to the next and previous; the downloads and
     the pages together hold every row, each once, in the answer's order."""
     from policykg.service import catalogue
 
     client = uncached
-    whole = client.get("/api/queries/glossary").get_json()["rows"]
+    whole = client.get(f"/api/queries/{name}").get_json()["rows"]
     monkeypatch.setattr(catalogue, "PAGE_ROWS", 1)
     assert len(whole) >= 3  # three pages at least
 
@@ -175,8 +179,8 @@ def test_a_long_answer_is_shown_a_page_at_a_time_and_downloaded_whole(uncached, 
         body = html.split("<tbody>")[1].split("</tbody>")[0]
         return re.findall(r"<tr>(.*?)</tr>", body, re.S)
 
-    first = client.get("/queries/glossary").get_data(as_text=True)
-    assert "第 1–1 行" in first and 'rel="next" href="/queries/glossary?page=2"' in first
+    first = client.get(f"/queries/{name}").get_data(as_text=True)
+    assert "第 1–1 行" in first and f'rel="next" href="/queries/{name}?page=2"' in first
     assert 'rel="prev"' not in first and len(entries(first)) == 1
     shown, number, page = [], 1, first
     while True:
@@ -184,16 +188,16 @@ def test_a_long_answer_is_shown_a_page_at_a_time_and_downloaded_whole(uncached, 
         if 'rel="next"' not in page:
             break
         number += 1
-        page = client.get(f"/queries/glossary?page={number}").get_data(as_text=True)
-        assert f'rel="prev" href="/queries/glossary?page={number - 1}"' in page
+        page = client.get(f"/queries/{name}?page={number}").get_data(as_text=True)
+        assert f'rel="prev" href="/queries/{name}?page={number - 1}"' in page
     assert len(shown) == len(whole) and f"共 {len(whole)} 行" in page
-    # every row once, in the answer's order: each row's entry IRI is in its own page row
+    # every row once, in the answer's order: each row's IRI is in its own page row
     for row, html in zip(whole, shown, strict=True):
-        assert row["entry"] in html
-    past = client.get(f"/queries/glossary?page={number + 1}").get_data(as_text=True)
+        assert row[key] in html
+    past = client.get(f"/queries/{name}?page={number + 1}").get_data(as_text=True)
     assert "没有结果" in past
-    assert client.get("/queries/glossary?page=0").status_code == 400
-    assert client.get("/queries/glossary?page=x").status_code == 400
+    assert client.get(f"/queries/{name}?page=0").status_code == 400
+    assert client.get(f"/queries/{name}?page=x").status_code == 400
     # the CSV download stays whole
-    text = client.get("/api/queries/glossary?format=csv").get_data(as_text=True)
+    text = client.get(f"/api/queries/{name}?format=csv").get_data(as_text=True)
     assert len(list(csv.reader(io.StringIO(text)))) == 1 + len(whole)
