@@ -7,9 +7,10 @@ A Virtuoso Open Source (``service.testing.Virtuoso``: Debian's ``virtuoso-t`` on
 ports, its database in ``DIR.virtuoso``) is loaded with the store's named graphs by Virtuoso's
 own bulk loader (``ld_dir`` + ``rdf_loader_run``: what an operator uses for millions of quads;
 the Graph Store Protocol ``PUT`` of ``policykg build --store URL`` sends the same graphs one
-request each). The embedded store's merged default graph is not copied: Virtuoso answers a
-query without a dataset from the union of its graphs (README, "Your own SPARQL server"). Load
-time is the bulk load and its checkpoint; disk is the database directory after the checkpoint.
+request each). As that build does, the embedded store's merged default graph goes into
+``kg.remote.MERGE_GRAPH`` and the description of the load into ``kg.remote.DATASET_GRAPH``
+(README, "Your own SPARQL server"). Load time is the bulk load and its checkpoint; disk is the
+database directory after the checkpoint.
 
 Then every catalogue query is timed straight on the server (``RemoteStore``: HTTP included),
 and every catalogue query and page type through the service over it (``STORE_PATH`` = the
@@ -28,27 +29,46 @@ GRAPHS_PER_FILE = 400
 
 
 def export(store_dir: Path, out: Path) -> int:
-    """The store's named graphs as N-Quads files in ``out``; the number of graphs."""
+    """The store's named graphs, their merge and the description of the load (as
+    ``policykg build --store URL`` loads them) as N-Quads files in ``out``; the number of
+    named graphs."""
+    import hashlib
+    from datetime import UTC, datetime
+
     import pyoxigraph as ox
 
+    from policykg.kg.publish import load_identifier
+    from policykg.kg.remote import DATASET_GRAPH, MERGE_GRAPH, describe_dataset
     from policykg.kg.store import oxigraph_dir
 
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     store = ox.Store.read_only(str(oxigraph_dir(store_dir)))
     graphs = sorted(g.value for g in store.named_graphs())
+    digests = {}
+
+    def quads(nt: bytes, graph: str) -> bytes:
+        return re.sub(rb" \.$", b" <%s> ." % graph.encode(), nt, flags=re.M)
+
     for first in range(0, len(graphs), GRAPHS_PER_FILE):
         with open(out / f"part{first // GRAPHS_PER_FILE:04d}.nq", "wb") as f:
             for graph in graphs[first : first + GRAPHS_PER_FILE]:
                 nt = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-                f.write(re.sub(rb" \.$", b" <%s> ." % graph.encode(), nt, flags=re.M))
+                digests[graph] = hashlib.sha256(nt).hexdigest()
+                f.write(quads(nt, graph))
+    merge = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    (out / "merge.nq").write_bytes(quads(merge, MERGE_GRAPH))
+    modified = datetime.now(UTC).isoformat(timespec="seconds")
+    described = describe_dataset(graphs, load_identifier(digests), modified)
+    (out / "dataset.nq").write_bytes(quads(described, DATASET_GRAPH))
     return len(graphs)
 
 
 def load(server, files: Path) -> None:
     """Bulk load the N-Quads files of ``files`` into ``server`` and checkpoint."""
     server.sql(
-        f"ld_dir ('{files}', '*.nq', 'urn:policykg:unused');\nrdf_loader_run ();\ncheckpoint;\n"
+        f"ld_dir ('{files}', '*.nq', 'urn:policykg:unused');\nrdf_loader_run ();\ncheckpoint;\n",
+        timeout=24 * 3600,
     )
     failed = server.sql(
         "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;"
@@ -85,7 +105,9 @@ def run(store_dir: Path, repeat: int, memory_mb: int = 2000) -> dict:
         record["load_s"] = round(time.perf_counter() - t, 1)
         record["quads"] = int(
             RemoteStore(server.url, timeout=300)
-            .query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]
+            .query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", default_graphs=[])[0][
+                "n"
+            ]
             .value
         )
         record["disk_mb"] = _disk_mb(directory, files)
