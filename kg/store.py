@@ -416,6 +416,10 @@ class OxigraphStore(Store):
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def graph_triples(self, graph: str | None) -> bytes:
+        if graph is None and not self._default_is_union:  # the merge, as queries read it
+            merged = set(self._store.quads_for_pattern(None, None, None))
+            triples = {q.triple for q in merged}
+            return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         node = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
         return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
 
