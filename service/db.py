@@ -146,7 +146,11 @@ def open_backend(config: dict, store: Store | None = None) -> Backend:
     """
     owns_store = store is None
     if store is None:
-        store = open_store(config["STORE_PATH"], timeout=config["QUERY_TIMEOUT"])
+        # The pages' own lookups include reads of the whole store once per version (labels,
+        # terms, sentences: 4 s each over Virtuoso at ten times the corpus, more while the
+        # others run), so a server gets longer than a user's query for them; users' queries
+        # carry QUERY_TIMEOUT themselves (ServerPool).
+        store = open_store(config["STORE_PATH"], timeout=config["QUERY_TIMEOUT"] * 10)
     try:
         version = store.version()
         graphs = frozenset(store.graphs())
