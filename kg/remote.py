@@ -1,4 +1,6 @@
 """A SPARQL 1.1 server as a :class:`~policykg.kg.store.Store`: Virtuoso, Fuseki, GraphDB...
+About 470 lines because reading, writing and the description of a load (the merge graph, the
+named graphs, the version) are one contract with the server, kept in one place.
 
 Queries go through SPARQLWrapper to the server's query URL; writes through the Graph Store HTTP
 Protocol (``graph_store``, by default guessed from the query URL for the usual layouts) with
