@@ -178,11 +178,12 @@ class RemoteStore(Store):
         dataset = self.dataset() if default_graphs is None else None
         if dataset is not None and not declares_dataset(sparql):
             # the merge, as the embedded store's default graph; GRAPH ?g then ranges over the
-            # named graphs only, as there (a server's GRAPH ?g would see the merge too; the
-            # named graphs as named-graph-uri overflow Virtuoso's cost model, SQ200)
+            # named graphs only, as there (a server's GRAPH ?g would see the merge and the
+            # description too; the named graphs as named-graph-uri overflow Virtuoso's cost
+            # model, SQ200)
             default_graphs = [dataset.default_graph]
             if named_graphs is None:
-                text = without_graph(text, dataset.default_graph)
+                text = without_graph(text, dataset.default_graph, DATASET_GRAPH)
         if base_iri and not re.match(r"(?is)\s*(#[^\n]*\n\s*)*BASE\b", text):
             text = f"BASE <{base_iri}>\n{text}"
         response = self._request(text, media_type, default_graphs, named_graphs, timeout)
@@ -353,9 +354,10 @@ class RemoteStore(Store):
             request.add_header("Authorization", f"Basic {token}")
 
 
-def without_graph(sparql: str, graph: str) -> str:
-    """``sparql`` with each ``GRAPH ?var { … }`` followed by ``FILTER(?var != <graph>)`` in its
-    group: the variable then never takes ``graph`` (a standard rewrite, for any server).
+def without_graph(sparql: str, *graphs: str) -> str:
+    """``sparql`` with each ``GRAPH ?var { … }`` followed by ``FILTER(?var != <graph> …)`` in
+    its group: the variable then never takes one of ``graphs`` (a standard rewrite, for any
+    server).
 
     >>> without_graph('SELECT * WHERE { GRAPH ?g { ?s ?p "}" } }', "urn:m")
     'SELECT * WHERE { GRAPH ?g { ?s ?p "}" } FILTER(?g != <urn:m>) }'
@@ -363,7 +365,8 @@ def without_graph(sparql: str, graph: str) -> str:
     masked = _LITERALS.sub(lambda m: " " * len(m.group()), sparql)
     for found in reversed(list(_GRAPH_VARIABLE.finditer(masked))):
         end = _group_end(masked, found.end() - 1)
-        sparql = f"{sparql[:end]} FILTER({found.group(1)} != <{graph}>){sparql[end:]}"
+        test = " && ".join(f"{found.group(1)} != <{g}>" for g in graphs)
+        sparql = f"{sparql[:end]} FILTER({test}){sparql[end:]}"
     return sparql
 
 

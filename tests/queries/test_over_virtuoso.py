@@ -95,3 +95,11 @@ def test_the_server_lists_its_graphs_and_version_from_the_load(corpus_store, cor
         assert server.dataset() is not None
         assert server.graphs() == corpus_store.graphs()
         assert server.version() is not None
+
+
+def test_graph_ranges_over_the_named_graphs_only(seed_store, seed_virtuoso_url):
+    """Not over the merge or the description a load adds to the server."""
+    sparql = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    with open_store(seed_virtuoso_url) as server:
+        found = sorted(row["g"].value for row in server.select(sparql))
+    assert found == seed_store.graphs()
