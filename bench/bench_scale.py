@@ -2,6 +2,8 @@
 
     python -m bench scale --factor 10 --store /tmp/s10              # build the store
     python -m bench scale --factor 10 --store /tmp/s10 --measure    # and time every question
+    python -m bench scale --factor 100 --store /tmp/s100 --virtuoso-only --no-service
+                                                  # 100 copies straight into a Virtuoso
 
 The bundled corpus is built by the real build (``kg.build.build``, into ``DIR.corpus`` beside
 the store, reused when nothing changed). For a factor N > 1 its report graphs (report and
@@ -110,16 +112,7 @@ def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) 
     if factor == 1:
         return {"factor": 1, "build_s": built, "load_s": built, **_sizes(store_dir)}
     minter = Minter(result.base)
-    old = ox.Store.read_only(str(base_dir / "oxigraph"))
-    per_report = []
-    for r in result.reports:
-        chunks = []
-        for graph in (r.graph, minter.inferred_graph(r.name)):
-            nt = old.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-            chunks.append(re.sub(rb" \.$", b" <%s> ." % graph.encode(), nt, flags=re.M))
-        per_report.append(b"".join(chunks))
-    del old
-    names = [r.name for r in result.reports]
+    original = report_quads(result, base_dir)
     work = store_dir.with_name(f".{store_dir.name}.scaling")
     shutil.rmtree(work, ignore_errors=True)
     shutil.rmtree(store_dir, ignore_errors=True)
@@ -128,14 +121,7 @@ def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) 
     store = ox.Store(str(work / "oxigraph"))
     load_background(store, minter)
     reports = []
-    original = b"".join(per_report)
-    templates: dict[int | None, bytes] = {}  # by year shift; None: copy 0, the corpus itself
-    for k in range(factor):
-        shift = k % YEARS if k else None
-        if shift not in templates:
-            data = original if shift is None else template(original, names, shift)
-            templates[shift] = data + _cross_report(data, minter)
-        data = templates[shift] if shift is None else copy_of(templates[shift], k)
+    for k, data in copies(factor, original, [r.name for r in result.reports], minter):
         # the report graphs carry no blank nodes: their default-graph copy can be bulk loaded
         store.bulk_load(data + _default_copy(data), format=ox.RdfFormat.N_QUADS)
         for r in result.reports:
@@ -170,6 +156,32 @@ def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) 
         "quads": quads,
         **_sizes(store_dir),
     }
+
+
+def report_quads(result, base_dir: Path) -> bytes:
+    """The report and inferred graphs of the corpus built in ``base_dir``, as N-Quads."""
+    from policykg.kg.iri import Minter
+
+    minter = Minter(result.base)
+    old = ox.Store.read_only(str(base_dir / "oxigraph"))
+    chunks = []
+    for r in result.reports:
+        for graph in (r.graph, minter.inferred_graph(r.name)):
+            nt = old.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+            chunks.append(re.sub(rb" \.$", b" <%s> ." % graph.encode(), nt, flags=re.M))
+    return b"".join(chunks)
+
+
+def copies(factor: int, original: bytes, names: list[str], minter):
+    """(k, N-Quads of copy k) for each of ``factor`` copies of the report graphs ``original``,
+    with their attainment and summary lines; copy 0 is the corpus itself."""
+    templates: dict[int | None, bytes] = {}  # by year shift; None: copy 0, the corpus itself
+    for k in range(factor):
+        shift = k % YEARS if k else None
+        if shift not in templates:
+            data = original if shift is None else template(original, names, shift)
+            templates[shift] = data + _cross_report(data, minter)
+        yield k, templates[shift] if shift is None else copy_of(templates[shift], k)
 
 
 def _cross_report(data: bytes, minter) -> bytes:
@@ -382,6 +394,18 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="load the store into a Virtuoso beside it (DIR.virtuoso) and time the same there",
     )
+    parser.add_argument(
+        "--virtuoso-only",
+        action="store_true",
+        help="no embedded store: write the copies as N-Quads and load them straight into a "
+        "Virtuoso (DIR.virtuoso), then time the catalogue there",
+    )
+    parser.add_argument(
+        "--no-service", action="store_true", help="with a Virtuoso: the catalogue only"
+    )
+    parser.add_argument(
+        "--virtuoso-memory", type=int, default=2000, help="Virtuoso's memory, MB (default 2000)"
+    )
     args = parser.parse_args(argv)
     if (
         args.store is None
@@ -391,6 +415,19 @@ def main(argv: list[str]) -> int:
         args.store = Path(tempfile.mkdtemp(prefix="policykg-scale-")) / "store"
         args.measure = True
     report: dict = {"load_average_before": os.getloadavg()}
+    if args.virtuoso_only:
+        from .bench_virtuoso import run
+
+        report["virtuoso"] = run(
+            args.store,
+            args.repeat,
+            args.virtuoso_memory,
+            factor=args.factor,
+            service=not args.no_service,
+        )
+        report["load_average_after"] = os.getloadavg()
+        print(f"load average {os.getloadavg()}", flush=True)
+        args.no_build, args.measure, args.virtuoso = True, False, False
     if not args.no_build:
         sizes = scale(args.factor, args.store, dumps=args.dumps)
         report.update(sizes)
@@ -405,7 +442,9 @@ def main(argv: list[str]) -> int:
         from .bench_virtuoso import run
 
         print(f"virtuoso: load average {os.getloadavg()}", flush=True)
-        report["virtuoso"] = run(args.store, args.repeat)
+        report["virtuoso"] = run(
+            args.store, args.repeat, args.virtuoso_memory, service=not args.no_service
+        )
         print(f"load average {os.getloadavg()}", flush=True)
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")

@@ -7,9 +7,10 @@ A Virtuoso Open Source (``service.testing.Virtuoso``: Debian's ``virtuoso-t`` on
 ports, its database in ``DIR.virtuoso``) is loaded with the store's named graphs by Virtuoso's
 own bulk loader (``ld_dir`` + ``rdf_loader_run``: what an operator uses for millions of quads;
 the Graph Store Protocol ``PUT`` of ``policykg build --store URL`` sends the same graphs one
-request each). The embedded store's merged default graph is not copied: Virtuoso answers a
-query without a dataset from the union of its graphs (README, "Your own SPARQL server"). Load
-time is the bulk load and its checkpoint; disk is the database directory after the checkpoint.
+request each). As that build does, the embedded store's merged default graph goes into
+``kg.remote.MERGE_GRAPH`` and the description of the load into ``kg.remote.DATASET_GRAPH``
+(README, "Your own SPARQL server"). Load time is the bulk load and its checkpoint; disk is the
+database directory after the checkpoint.
 
 Then every catalogue query is timed straight on the server (``RemoteStore``: HTTP included),
 and every catalogue query and page type through the service over it (``STORE_PATH`` = the
@@ -28,27 +29,98 @@ GRAPHS_PER_FILE = 400
 
 
 def export(store_dir: Path, out: Path) -> int:
-    """The store's named graphs as N-Quads files in ``out``; the number of graphs."""
+    """The store's named graphs, their merge and the description of the load (as
+    ``policykg build --store URL`` loads them) as N-Quads files in ``out``; the number of
+    named graphs."""
+    import hashlib
+    from datetime import UTC, datetime
+
     import pyoxigraph as ox
 
+    from policykg.kg.publish import load_identifier
+    from policykg.kg.remote import DATASET_GRAPH, MERGE_GRAPH, describe_dataset
     from policykg.kg.store import oxigraph_dir
 
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     store = ox.Store.read_only(str(oxigraph_dir(store_dir)))
     graphs = sorted(g.value for g in store.named_graphs())
+    digests = {}
+
+    def quads(nt: bytes, graph: str) -> bytes:
+        return re.sub(rb" \.$", b" <%s> ." % graph.encode(), nt, flags=re.M)
+
     for first in range(0, len(graphs), GRAPHS_PER_FILE):
         with open(out / f"part{first // GRAPHS_PER_FILE:04d}.nq", "wb") as f:
             for graph in graphs[first : first + GRAPHS_PER_FILE]:
                 nt = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-                f.write(re.sub(rb" \.$", b" <%s> ." % graph.encode(), nt, flags=re.M))
+                digests[graph] = hashlib.sha256(nt).hexdigest()
+                f.write(quads(nt, graph))
+    merge = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    (out / "merge.nq").write_bytes(quads(merge, MERGE_GRAPH))
+    modified = datetime.now(UTC).isoformat(timespec="seconds")
+    described = describe_dataset(graphs, load_identifier(digests), modified)
+    (out / "dataset.nq").write_bytes(quads(described, DATASET_GRAPH))
     return len(graphs)
+
+
+def export_scaled(factor: int, store_dir: Path, out: Path, progress=print) -> int:
+    """``factor`` copies of the corpus (:func:`bench.bench_scale.copies`, built into
+    ``DIR.corpus`` beside ``store_dir``), the background graphs and the description of the load
+    as N-Quads files in ``out``, without an embedded store of them (at 100 times the corpus the
+    embedded store takes most of an hour to load); the merge is made by the server afterwards
+    (:func:`merge_on_server`). The number of named graphs."""
+    from datetime import UTC, datetime
+
+    from policykg.kg.build import _background_nquads, _background_summary
+    from policykg.kg.iri import Minter
+    from policykg.kg.publish import load_identifier
+    from policykg.kg.remote import DATASET_GRAPH, describe_dataset
+
+    from .bench_scale import copies, corpus, report_quads
+
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    base_dir = store_dir.with_name(store_dir.name + ".corpus")
+    result = corpus(base_dir, progress)
+    minter = Minter(result.base)
+    names = [r.name for r in result.reports]
+    graph_name = re.compile(rb" <([^<>]*)> \.$", re.M)
+    background = _background_nquads(result.base) + b"".join(_background_summary(result.base))
+    graphs = {g.decode() for g in graph_name.findall(background)}
+    (out / "background.nq").write_bytes(background)
+    for k, data in copies(factor, report_quads(result, base_dir), names, minter):
+        graphs.update(g.decode() for g in set(graph_name.findall(data)))
+        (out / f"copy{k:04d}.nq").write_bytes(data)
+        if k % 10 == 9:
+            progress(f"  {k + 1}/{factor} copies written")
+    identifier = load_identifier({g: f"scale:{factor}" for g in graphs})
+    modified = datetime.now(UTC).isoformat(timespec="seconds")
+    described = describe_dataset(graphs, identifier, modified)
+    (out / "dataset.nq").write_bytes(
+        re.sub(rb" \.$", b" <%s> ." % DATASET_GRAPH.encode(), described, flags=re.M)
+    )
+    return len(graphs)
+
+
+def merge_on_server(server, base: str) -> None:
+    """Copy every PolicyKG graph's triples into the merge graph, by the server itself (a
+    graph is a set: each triple once; blank nodes stay the server's own)."""
+    from policykg.kg.remote import MERGE_GRAPH
+
+    server.sql(
+        "log_enable(2);\n"
+        f"SPARQL INSERT {{ GRAPH <{MERGE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+        f'FILTER(STRSTARTS(STR(?g), "{base}graph/")) }};\ncheckpoint;\n',
+        timeout=24 * 3600,
+    )
 
 
 def load(server, files: Path) -> None:
     """Bulk load the N-Quads files of ``files`` into ``server`` and checkpoint."""
     server.sql(
-        f"ld_dir ('{files}', '*.nq', 'urn:policykg:unused');\nrdf_loader_run ();\ncheckpoint;\n"
+        f"ld_dir ('{files}', '*.nq', 'urn:policykg:unused');\nrdf_loader_run ();\ncheckpoint;\n",
+        timeout=24 * 3600,
     )
     failed = server.sql(
         "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;"
@@ -64,8 +136,12 @@ def _disk_mb(directory: Path, skip: Path) -> float:
     return round(size / 1e6, 1)
 
 
-def run(store_dir: Path, repeat: int, memory_mb: int = 2000) -> dict:
-    """Load ``store_dir`` into a fresh Virtuoso beside it and time every question on it."""
+def run(
+    store_dir: Path, repeat: int, memory_mb: int = 2000, factor: int = 0, service: bool = True
+) -> dict:
+    """Load ``store_dir`` into a fresh Virtuoso beside it and time every question on it; with
+    ``factor``, that many copies of the corpus straight from their N-Quads instead
+    (:func:`export_scaled`: no embedded store of them), the merge made by the server."""
     from policykg.kg.remote import RemoteStore
     from policykg.service.testing import Virtuoso
 
@@ -75,21 +151,29 @@ def run(store_dir: Path, repeat: int, memory_mb: int = 2000) -> dict:
     shutil.rmtree(directory, ignore_errors=True)
     files = directory / "load"
     t = time.perf_counter()
-    graphs = export(store_dir, files)
+    graphs = export_scaled(factor, store_dir, files) if factor else export(store_dir, files)
     exported = time.perf_counter() - t
     print(f"  {graphs} graphs exported as N-Quads in {exported:.1f}s", flush=True)
     record: dict = {"export_s": round(exported, 1), "graphs": graphs}
     with Virtuoso(directory, memory_mb=memory_mb) as server:
         t = time.perf_counter()
         load(server, files)
+        if factor:
+            from policykg.kg.iri import DEFAULT_BASE
+
+            record["bulk_load_s"] = round(time.perf_counter() - t, 1)
+            merge_on_server(server, DEFAULT_BASE)
         record["load_s"] = round(time.perf_counter() - t, 1)
         record["quads"] = int(
             RemoteStore(server.url, timeout=300)
-            .query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]
+            .query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", default_graphs=[])[0][
+                "n"
+            ]
             .value
         )
         record["disk_mb"] = _disk_mb(directory, files)
         print(f"  virtuoso: {record}", flush=True)
         record["catalogue"] = measure_catalogue(server.url, repeat)
-        record["service"] = measure_service(server.url, repeat)
+        if service:
+            record["service"] = measure_service(server.url, repeat)
     return record

@@ -8,8 +8,13 @@ or its new one, never half of it), and graphs the build no longer has are delete
 loaded where is remembered in ``DIR/published.json`` (graph → SHA-256 of its N-Triples), so a
 second load of an unchanged build sends nothing.
 
-The embedded store's merged default graph is not copied: a server answers queries without a
-dataset from its own default graph (Virtuoso: the union of every graph; see README).
+Then the merge of the named graphs (the embedded store's default graph, a set) replaces
+:data:`~kg.remote.MERGE_GRAPH` whole, and last the description of the load
+(:data:`~kg.remote.DATASET_GRAPH`: the named graphs, the merge, an identifier) replaces its
+own: :class:`~kg.remote.RemoteStore` reads the merge as the default graph of every query
+without FROM (a server's own union, Virtuoso's, would count a triple once per graph that states
+it), its graphs from the description (no scan of the server), and the identifier as the store
+version.
 
     >>> publish(open_store("var/store"), RemoteStore(url, credentials=c), Path("var/store"))  # doctest: +SKIP
 """
@@ -21,8 +26,10 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
+from .remote import DATASET_GRAPH, MERGE_GRAPH, describe_dataset
 from .store import Store
 
 PUBLISHED_FILE = "published.json"
@@ -75,11 +82,24 @@ def publish(
         done.triples += data.count(b"\n")
         if len(done.replaced) % 20 == 0:
             progress(f"loaded {i}/{len(graphs)} graphs into {server.location}")
+    identifier = load_identifier(now)
+    if known.get(DATASET_GRAPH) != identifier:
+        progress(f"loading the merge of {len(graphs)} graphs into {server.location}")
+        server.replace_graph(MERGE_GRAPH, local.graph_triples(None))
+        modified = datetime.now(UTC).isoformat(timespec="seconds")
+        server.replace_graph(DATASET_GRAPH, describe_dataset(graphs, identifier, modified))
+    now[MERGE_GRAPH] = now[DATASET_GRAPH] = identifier
     for graph in sorted(set(known) - set(now)):
         server.drop_graph(graph)
         done.deleted.append(graph)
     done.seconds = round(time.perf_counter() - started, 2)
     return done, now
+
+
+def load_identifier(digests: dict[str, str]) -> str:
+    """The identifier of a load: a hash of every named graph's name and content hash."""
+    text = "".join(f"{graph} {digests[graph]}\n" for graph in sorted(digests))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def write_published(local_dir: Path, server: str, graphs: dict[str, str]) -> None:

@@ -1,4 +1,6 @@
 """A SPARQL 1.1 server as a :class:`~policykg.kg.store.Store`: Virtuoso, Fuseki, GraphDB...
+About 470 lines because reading, writing and the description of a load (the merge graph, the
+named graphs, the version) are one contract with the server, kept in one place.
 
 Queries go through SPARQLWrapper to the server's query URL; writes through the Graph Store HTTP
 Protocol (``graph_store``, by default guessed from the query URL for the usual layouts) with
@@ -23,6 +25,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pyoxigraph as ox
 
 from .store import (
+    _LITERALS,
     EMPTY_GRAPH,
     QuerySyntaxError,
     RDFFileError,
@@ -35,7 +38,9 @@ from .store import (
     StoreVersion,
     Term,
     Triples,
+    _group_end,
     bind_values,
+    declares_dataset,
     file_format,
     query_form,
     syntax_error,
@@ -54,6 +59,17 @@ SYSTEM_GRAPHS = (
 VENDOR_FUNCTIONS = re.compile(
     r"(?i)<(?:bif|sql):|<http://www\.openlinksw\.com/schemas/(?:bif|sql)#"
 )
+# What ``policykg build --store URL`` loads beside the named graphs (kg.publish): their merge, a
+# set, which every query without FROM reads as its default graph (as over the embedded store;
+# Virtuoso's own union counts a triple once per graph that states it: a label stated by 340
+# reports joined 340 times), and last the description of the dataset, a few thousand triples
+# read once per RemoteStore: the named graphs (no scan of the server), the merge's name and the
+# load's identifier (the store version, so the service's result cache works over a server).
+MERGE_GRAPH = "urn:x-policykg:merge"
+DATASET_GRAPH = "urn:x-policykg:dataset"
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_DCTERMS = "http://purl.org/dc/terms/"
+_GRAPH_VARIABLE = re.compile(r"(?i)\bGRAPH\s*([?$]\w+)\s*\{")
 _PARSER = ox.Store()  # empty: a query is parsed here (evaluation is lazy) before a server sees it
 
 
@@ -116,8 +132,16 @@ class RemoteStore(Store):
         self._graph_store = graph_store
         self._credentials = credentials
         self.timeout = timeout
+        self._described: Dataset | None = None
 
     # -- reading
+
+    def dataset(self) -> Dataset | None:
+        """The description of the dataset PolicyKG loaded (read once), or None when there is
+        none (a server loaded by other means: its own default graph and a scan for graphs)."""
+        if self._described is None:
+            self._described = read_dataset(self) or Dataset("", "", None, ())
+        return self._described if self._described.identifier else None
 
     def _check(self, sparql: str, base_iri: str | None) -> None:
         """Only standard SPARQL 1.1 reaches the server: parsed here first, so a syntax error
@@ -151,6 +175,15 @@ class RemoteStore(Store):
         graph_form = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
         media_type = "application/n-triples" if graph_form else "application/sparql-results+json"
         text = bind_values(sparql, bindings) if bindings else sparql
+        dataset = self.dataset() if default_graphs is None else None
+        if dataset is not None and not declares_dataset(sparql):
+            # the merge, as the embedded store's default graph; GRAPH ?g then ranges over the
+            # named graphs only, as there (a server's GRAPH ?g would see the merge and the
+            # description too; the named graphs as named-graph-uri overflow Virtuoso's cost
+            # model, SQ200)
+            default_graphs = [dataset.default_graph]
+            if named_graphs is None:
+                text = without_graph(text, dataset.default_graph, DATASET_GRAPH)
         if base_iri and not re.match(r"(?is)\s*(#[^\n]*\n\s*)*BASE\b", text):
             text = f"BASE <{base_iri}>\n{text}"
         response = self._request(text, media_type, default_graphs, named_graphs, timeout)
@@ -217,14 +250,22 @@ class RemoteStore(Store):
         return response
 
     def graphs(self) -> list[str]:
-        # a scan of the whole store on some servers: not bound by the (user) query timeout
+        dataset = self.dataset()
+        if dataset is not None:
+            return sorted(dataset.named_graphs)
+        # loaded by other means: a scan of the whole server (minutes for millions of quads),
+        # not bound by the (user) query timeout
         rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", timeout=600)
         names = {row["g"].value for row in rows}  # type: ignore[index, union-attr]
         return sorted(g for g in names if g not in SYSTEM_GRAPHS)
 
-    def graph_triples(self, graph: str) -> bytes:
-        sparql = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-        result = self.execute(sparql, bindings={"g": ox.NamedNode(graph)})
+    def graph_triples(self, graph: str | None) -> bytes:
+        if graph is None:
+            sparql, bindings = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", None
+        else:
+            sparql = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+            bindings = {"g": ox.NamedNode(graph)}
+        result = self.execute(sparql, bindings=bindings)
         assert isinstance(result, Triples)
         try:
             return ox.serialize(list(result), format=ox.RdfFormat.N_TRIPLES) or b""
@@ -232,9 +273,13 @@ class RemoteStore(Store):
             result.close()
 
     def version(self) -> StoreVersion | None:
-        """Unknown: a server says nothing of when its data changed (``None`` for ever: the
-        service keeps its result cache off; see README)."""
-        return None
+        """The identifier of the last load by ``policykg build`` (read from the server each
+        time: one small query), or None for a server loaded by other means, which says nothing
+        of when its data changed (the service then keeps its result cache off; see README)."""
+        found = read_dataset(self, named=False)
+        if found is None:
+            return None
+        return StoreVersion((found.identifier,), found.identifier[:12], found.modified or "")
 
     # -- writing, through the Graph Store HTTP Protocol
 
@@ -307,6 +352,79 @@ class RemoteStore(Store):
         else:
             token = base64.b64encode(f"{user}:{password}".encode()).decode()
             request.add_header("Authorization", f"Basic {token}")
+
+
+def without_graph(sparql: str, *graphs: str) -> str:
+    """``sparql`` with each ``GRAPH ?var { … }`` followed by ``FILTER(?var != <graph> …)`` in
+    its group: the variable then never takes one of ``graphs`` (a standard rewrite, for any
+    server).
+
+    >>> without_graph('SELECT * WHERE { GRAPH ?g { ?s ?p "}" } }', "urn:m")
+    'SELECT * WHERE { GRAPH ?g { ?s ?p "}" } FILTER(?g != <urn:m>) }'
+    """
+    masked = _LITERALS.sub(lambda m: " " * len(m.group()), sparql)
+    for found in reversed(list(_GRAPH_VARIABLE.finditer(masked))):
+        end = _group_end(masked, found.end() - 1)
+        test = " && ".join(f"{found.group(1)} != <{g}>" for g in graphs)
+        sparql = f"{sparql[:end]} FILTER({test}){sparql[end:]}"
+    return sparql
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """What :data:`DATASET_GRAPH` says of the data PolicyKG loaded into a server."""
+
+    identifier: str  # of the load: a hash of every graph's content
+    default_graph: str  # the graph holding the merge of the named graphs
+    modified: str | None  # when it was loaded (ISO 8601)
+    named_graphs: tuple[str, ...]
+
+
+def describe_dataset(named_graphs: Iterable[str], identifier: str, modified: str) -> bytes:
+    """The N-Triples of :data:`DATASET_GRAPH` for a load of ``named_graphs`` (SPARQL Service
+    Description terms), whose merge is in :data:`MERGE_GRAPH`."""
+    me = f"<{DATASET_GRAPH}>"
+    lines = [
+        f"{me} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{_SD}Dataset> .",
+        f"{me} <{_SD}defaultGraph> <{MERGE_GRAPH}> .",
+        f'{me} <{_DCTERMS}identifier> "{identifier}" .',
+        f'{me} <{_DCTERMS}modified> "{modified}"^^<http://www.w3.org/2001/XMLSchema#dateTime> .',
+    ]
+    for i, graph in enumerate(sorted(named_graphs)):
+        lines.append(f"{me} <{_SD}namedGraph> _:g{i} .")
+        lines.append(f"_:g{i} <{_SD}name> <{graph}> .")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def read_dataset(store: RemoteStore, named: bool = True) -> Dataset | None:
+    """The description in :data:`DATASET_GRAPH` (its named graphs only when ``named``), or
+    None when the server holds none."""
+    head = (
+        f"SELECT ?id ?default ?modified WHERE {{ GRAPH <{DATASET_GRAPH}> {{ <{DATASET_GRAPH}> "
+        f"<{_DCTERMS}identifier> ?id ; <{_SD}defaultGraph> ?default . "
+        f"OPTIONAL {{ <{DATASET_GRAPH}> <{_DCTERMS}modified> ?modified }} }} }}"
+    )
+    rows = store.query(head, default_graphs=[DATASET_GRAPH], named_graphs=[DATASET_GRAPH])
+    if not rows:
+        return None
+    row = rows[0]  # type: ignore[index]
+    graphs: tuple[str, ...] = ()
+    if named:
+        listed = store.query(
+            f"SELECT ?g WHERE {{ GRAPH <{DATASET_GRAPH}> {{ <{DATASET_GRAPH}> "
+            f"<{_SD}namedGraph> ?d . ?d <{_SD}name> ?g }} }}",
+            default_graphs=[DATASET_GRAPH],
+            named_graphs=[DATASET_GRAPH],
+            timeout=max(store.timeout, 120),
+        )
+        graphs = tuple(sorted(r["g"].value for r in listed))  # type: ignore[index, union-attr]
+    modified = row.get("modified")  # type: ignore[union-attr]
+    return Dataset(
+        row["id"].value,  # type: ignore[index]
+        row["default"].value,  # type: ignore[index]
+        modified.value if modified is not None else None,
+        graphs,
+    )
 
 
 class _BlankNodeLabels:

@@ -15,10 +15,12 @@ path through it. Terms are pyoxigraph's (``NamedNode``, ``Literal``, ``BlankNode
 sides. Parameters are bound (``bindings={"slogan": NamedNode(...)}``), never pasted into query
 text.
 
-The default graph (a query without ``FROM`` and without a protocol dataset): a built embedded
-store keeps the merge of its named graphs there, a set; a server answers with its own default
-graph, which for Virtuoso is the union of all its graphs and counts a triple once per graph
-that states it (see README, "Your own SPARQL server").
+The default graph (a query without ``FROM`` and without a protocol dataset) is the merge of the
+named graphs, a set, on both stores: a built embedded store keeps it in its default graph; a
+server loaded by ``policykg build --store URL`` holds it in a graph of its own, which
+:class:`~kg.remote.RemoteStore` names as the default graph of every query (a server's own
+union, Virtuoso's, counts a triple once per graph that states it; see README, "Your own SPARQL
+server").
 
 Exceptions::
 
@@ -275,8 +277,9 @@ class Store(ABC):
         """IRIs of the named graphs, sorted."""
 
     @abstractmethod
-    def graph_triples(self, graph: str) -> bytes:
-        """The triples of one named graph as N-Triples (blank nodes as the store labels them).
+    def graph_triples(self, graph: str | None) -> bytes:
+        """The triples of one named graph as N-Triples (blank nodes as the store labels them);
+        ``None``: of the default graph (the merge of a built store, see the module docstring).
 
         :raises StoreUnavailable: if the data cannot be reached.
         """
@@ -412,10 +415,13 @@ class OxigraphStore(Store):
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def graph_triples(self, graph: str) -> bytes:
-        return (
-            self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
-        )
+    def graph_triples(self, graph: str | None) -> bytes:
+        if graph is None and not self._default_is_union:  # the merge, as queries read it
+            merged = set(self._store.quads_for_pattern(None, None, None))
+            triples = {q.triple for q in merged}
+            return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        node = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
+        return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
 
     def replace_graph(self, graph: str, ntriples: bytes) -> None:
         node = ox.NamedNode(graph)

@@ -32,7 +32,8 @@ Header format: the comment lines at the top of the file, one ``# key: value`` pe
 
 Parameters are bound, never pasted into the query text: each parameter ``NAME`` is the variable
 ``?NAME``, which must appear in the outermost ``SELECT`` (pyoxigraph substitutes only projected
-variables; a remote store joins a trailing ``VALUES`` on them). Queries therefore never test a
+variables; both stores also get them as ``BIND`` clauses opening the ``WHERE`` group,
+:func:`kg.store.bind_values`). Queries therefore never test a
 parameter in a ``FILTER``: a term given by label is resolved by computing the candidate's label
 into the parameter's variable, which the bound value then has to equal::
 

@@ -146,7 +146,11 @@ def open_backend(config: dict, store: Store | None = None) -> Backend:
     """
     owns_store = store is None
     if store is None:
-        store = open_store(config["STORE_PATH"], timeout=config["QUERY_TIMEOUT"])
+        # The pages' own lookups include reads of the whole store once per version (labels,
+        # terms, sentences: 4 s each over Virtuoso at ten times the corpus, more while the
+        # others run), so a server gets longer than a user's query for them; users' queries
+        # carry QUERY_TIMEOUT themselves (ServerPool).
+        store = open_store(config["STORE_PATH"], timeout=config["QUERY_TIMEOUT"] * 10)
     try:
         version = store.version()
         graphs = frozenset(store.graphs())
@@ -162,19 +166,29 @@ def open_backend(config: dict, store: Store | None = None) -> Backend:
         graphs,
         version,
         cache,
-        keep=keep_dir(store, version),
+        keep=keep_dir(store, version, config.get("DUMPS_DIR")),
         start_pool=pool_starter(config, store),
         owns_store=owns_store,
     )
 
 
-def keep_dir(store: Store, version: StoreVersion | None) -> Path | None:
-    """Where the memos of an embedded store's ``version`` are kept: inside the store, so a
-    rebuild (a new store directory swapped in) leaves them behind, and named by this code's
-    version too, so an upgrade never reads what older code kept."""
-    if not isinstance(store, OxigraphStore) or store.path is None or version is None:
+def keep_dir(
+    store: Store, version: StoreVersion | None, dumps_dir: str | None = None
+) -> Path | None:
+    """Where the memos of a store's ``version`` are kept, named by this code's version too, so
+    an upgrade never reads what older code kept: inside an embedded store, so a rebuild (a new
+    store directory swapped in) leaves them behind; for a server loaded by ``policykg build``
+    (whose version is the load's identifier), beside the local build whose dumps are served
+    (``DUMPS_DIR``'s parent), so a restart does not read the whole server again (labels,
+    terms, sentences, comparison tables: 2–3 minutes over Virtuoso at ten times the corpus)."""
+    if version is None:
         return None
-    return kept_root(store.path) / f"{version.id}-{code_version()}"
+    if isinstance(store, OxigraphStore) and store.path is not None:
+        return kept_root(store.path) / f"{version.id}-{code_version()}"
+    if isinstance(store, OxigraphStore) or not dumps_dir:
+        return None
+    server = hashlib.sha256(store.location.encode()).hexdigest()[:8]
+    return kept_root(Path(dumps_dir).parent) / f"{server}-{version.id}-{code_version()}"
 
 
 def kept_root(store_path: str | Path) -> Path:

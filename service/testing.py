@@ -272,8 +272,9 @@ class Virtuoso:
         self.__exit__()
         raise RuntimeError(f"virtuoso-t did not answer within {self.start_timeout:g} s")
 
-    def sql(self, statements: str) -> str:
-        """Run SQL statements as ``dba`` with ``isql-vt``; its output.
+    def sql(self, statements: str, timeout: float = 120) -> str:
+        """Run SQL statements as ``dba`` with ``isql-vt`` (within ``timeout`` seconds); its
+        output.
 
         :raises RuntimeError: if a statement fails.
         """
@@ -283,7 +284,7 @@ class Virtuoso:
             ["isql-vt", f"127.0.0.1:{self.sql_port}", self.USER, self.PASSWORD, str(script)],
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=timeout,
         )
         if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
             raise RuntimeError(f"isql-vt failed: {done.stdout[-1000:]}{done.stderr[-1000:]}")

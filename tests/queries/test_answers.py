@@ -195,3 +195,23 @@ def test_the_command_line_runs_a_named_query(seed_store_dir, capsys):
     assert {r["industryLabel"] for r in rows} == CHAIN_INDUSTRIES
     assert main(["query", "--store", store, "--named", "no-such-query"]) == 1
     assert "chain-enterprises" in capsys.readouterr().err  # the names there are
+
+
+@pytest.mark.parametrize("place", ["湛河区", "any"])
+def test_inconsistent_figures_filters_on_the_outcome_asked(seed_location, place):
+    """``passed=false`` lists only the checks that do not add up, ``true`` only those that do,
+    ``any`` each check once: their union (over both stores; the union of BINDs this query
+    had listed every check twice, and every check for ``passed=false``)."""
+    from policykg.kg.store import open_store
+
+    with open_store(seed_location) as store:
+        answers = {
+            p: run(store, "inconsistent-figures", passed=p, place=place)
+            for p in ("true", "false", "any")
+        }
+    checks = [r["check"] for r in answers["any"]]
+    assert checks, "the founding report's figures are checked"
+    assert len(checks) == len(set(checks))
+    assert {r["ok"] for r in answers["true"]} <= {"true"}
+    assert {r["ok"] for r in answers["false"]} <= {"false"}
+    assert sorted(r["check"] for r in answers["true"] + answers["false"]) == sorted(checks)

@@ -16,17 +16,26 @@ KNOWN = {
     "outer ?industry: no enterprise is found",
     "glossary": "GROUP_CONCAT: Virtuoso drops the common language tag, writes a non-ASCII "
     'separator ("、") as "?" and concatenates in another order',
-    "co-mentions": "SAMPLE(?sentenceText) picks another sentence of the same ones",
-    "inconsistent-figures": "Virtuoso answers each duplicate solution once",
     "plan-vs-actual": "Virtuoso finds two equal non-ASCII units (万人) unequal, leaving ?missed "
     "unbound, and loses ?actualObservation on one row",
 }
 
 
+# Columns chosen by SAMPLE: any of the values of the group is right, and the stores pick others.
+SAMPLED = {"co-mentions": {"example"}}
+
+
 def rows(store, query) -> list[tuple]:
     answer = query.run(store, **query.example)
+    sampled = SAMPLED.get(query.name, set())
     return sorted(
-        tuple(sorted((k, str(v)) for k, v in row.items() if not str(v).startswith("_:")))
+        tuple(
+            sorted(
+                (k, str(v))
+                for k, v in row.items()
+                if not str(v).startswith("_:") and k not in sampled
+            )
+        )
         for row in answer
     )
 
@@ -44,3 +53,52 @@ def test_virtuoso_answers_as_the_embedded_store(name, seed_store, seed_virtuoso_
     assert embedded, f"{name} answers nothing on the founding report"
     with open_store(seed_virtuoso_url) as server:
         assert rows(server, query) == embedded
+
+
+@pytest.fixture(scope="module")
+def corpus_store(corpus_store_dir):
+    with open_store(corpus_store_dir) as store:
+        yield store
+
+
+@pytest.fixture(scope="module")
+def corpus_virtuoso_url(corpus_store_dir, virtuoso_factory) -> str:
+    """A Virtuoso holding the 34 reports, loaded as ``policykg build --store URL`` loads."""
+    with open_store(corpus_store_dir) as store:
+        return virtuoso_factory("corpus", store).url
+
+
+# Where many reports state the same thing (an indicator's label, a place): a server's union
+# default graph counted it once per report (year-targets: 290 rows for 27, 29,000 for 270 at
+# ten times the corpus) and Virtuoso lost the root of a slogan's parts; not on one report.
+ACROSS_REPORTS = ["year-targets", "indicator-series", "plan-vs-actual", "slogan-parts"]
+
+
+@pytest.mark.parametrize("name", ACROSS_REPORTS)
+def test_questions_across_reports_answer_as_the_embedded_store(
+    name, corpus_store, corpus_virtuoso_url
+):
+    query = CATALOGUE[name]
+    embedded = rows(corpus_store, query)
+    assert embedded, f"{name} answers nothing on the corpus"
+    with open_store(corpus_virtuoso_url) as server:
+        answered = rows(server, query)
+    assert len(answered) == len(embedded)  # each answer once, not once per report stating it
+    if name not in KNOWN:
+        assert answered == embedded
+
+
+def test_the_server_lists_its_graphs_and_version_from_the_load(corpus_store, corpus_virtuoso_url):
+    """No scan of the server: its graphs and version come from the description of the load."""
+    with open_store(corpus_virtuoso_url) as server:
+        assert server.dataset() is not None
+        assert server.graphs() == corpus_store.graphs()
+        assert server.version() is not None
+
+
+def test_graph_ranges_over_the_named_graphs_only(seed_store, seed_virtuoso_url):
+    """Not over the merge or the description a load adds to the server."""
+    sparql = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    with open_store(seed_virtuoso_url) as server:
+        found = sorted(row["g"].value for row in server.select(sparql))
+    assert found == seed_store.graphs()

@@ -86,3 +86,23 @@ def test_healthz_says_when_the_pages_indexes_are_made(store):
         while not requests.get(live.url + "/healthz").json()["warm"]:
             time.sleep(0.1)
         assert kept(store) >= PAGE_INDEXES
+
+
+def test_a_server_loaded_by_build_keeps_what_the_pages_need_beside_the_local_build(
+    tmp_path, seed_virtuoso_url
+):
+    """Over a server the version is the load's identifier: a restart reads back what the first
+    start made (beside the build whose dumps are served) instead of reading the server again."""
+    config = {"STORE_PATH": seed_virtuoso_url, "DUMPS_DIR": str(tmp_path / "dumps")}
+    app = create_app(config)
+    app.extensions["policykg.warming"].join()
+    with app.app_context():
+        first = search.term_index().search("四主链")
+    db.close(app)
+    kept_dirs = list((tmp_path / "cache" / "service").iterdir())
+    assert len(kept_dirs) == 1
+    assert {p.stem for p in kept_dirs[0].glob("*.pickle")} >= PAGE_INDEXES
+    app = create_app(config)
+    with app.app_context():
+        assert db.get_backend().memo("terms", never).search("四主链") == first != []
+    db.close(app)
