@@ -149,7 +149,9 @@ def slogan_parts(store: ox.Store) -> set[ox.Triple]:
     The labels keep their language when they all share it, as ``GROUP_CONCAT`` does.
     """
     rows = cast(ox.QuerySolutions, store.query(PREFIXES + PARTS, use_default_graph_as_union=True))
-    parts: dict[ox.NamedNode, dict[ox.Term, tuple[float, list[ox.Literal]]]] = {}
+    parts: dict[
+        ox.NamedNode, dict[ox.NamedNode | ox.BlankNode, tuple[float, list[ox.Literal]]]
+    ] = {}
     for row in rows:
         slogan, part, label, first = row["slogan"], row["part"], row["label"], row["first"]
         of_slogan = parts.setdefault(slogan, {})
