@@ -37,7 +37,7 @@ from typing import cast
 import pyoxigraph as ox
 
 from .iri import Minter
-from .vocab import prologue
+from .vocab import POL, prologue
 
 GRAPH = "summary"
 
@@ -100,7 +100,6 @@ PARTS = """SELECT ?slogan ?part ?label (MIN(?at) AS ?first) WHERE {
   }
 }
 GROUP BY ?slogan ?part ?label"""
-POL = "https://w3id.org/policykg/ontology#"
 SEPARATOR = "、"
 
 
@@ -160,7 +159,7 @@ def slogan_parts(store: ox.Store) -> set[ox.Triple]:
         at, labels = of_slogan.get(part, (float("inf"), []))
         at = min(at, int(first.value)) if first is not None else at
         of_slogan[part] = (at, labels + ([label] if label is not None else []))
-    count, joined = ox.NamedNode(POL + "partCount"), ox.NamedNode(POL + "partLabels")
+    count, joined = POL.partCount, POL.partLabels
     out = set()
     for slogan, of_slogan in parts.items():
         out.add(ox.Triple(slogan, count, ox.Literal(len(of_slogan))))
