@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from pathlib import Path
 
 
@@ -16,11 +17,19 @@ def path(name: str) -> Path:
 
 
 def keep(name: str, data: bytes) -> None:
-    """Write ``data`` as the kept file ``name``, whole or not at all (renamed into place, so a
-    process reading it never sees half); a cache that cannot be written is no error."""
-    target = path(name)
+    """Write ``data`` as the kept file ``name`` (see :func:`write_whole`); a cache that cannot
+    be written is no error."""
     with contextlib.suppress(OSError):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{name}.{os.getpid()}")
-        partial.write_bytes(data)
-        partial.replace(target)
+        write_whole(path(name), data)
+
+
+def write_whole(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` whole or not at all: into a file beside it, named by this
+    process and thread, then renamed into place, so a reader never sees half of it.
+
+    :raises OSError: if the file cannot be written.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+    partial.write_bytes(data)
+    partial.replace(target)

@@ -27,7 +27,6 @@ import atexit
 import functools
 import hashlib
 import logging
-import os
 import pickle
 import threading
 import time
@@ -39,6 +38,7 @@ from typing import Any
 from flask import Flask, current_app, g, has_request_context, request
 
 from ..kg.store import OxigraphStore, Store, StoreError, StoreVersion, open_store, store_root
+from ..kg.usercache import write_whole
 from ..kg.vocab import PREFIXES
 from .cache import ResultCache
 from .errors import ServiceError
@@ -94,10 +94,7 @@ class Backend:
         value = make(self.store)
         if path is not None:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}")
-                partial.write_bytes(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
-                partial.replace(path)
+                write_whole(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
             except (OSError, pickle.PicklingError, TypeError) as e:  # e.g. a read-only store
                 log.info("%s: not kept for the next start (%s)", path, e)
         return value
