@@ -215,7 +215,7 @@ def _undertakers(text: str, seg: Segmenter, known: Iterable[str]) -> list[str]:
         name, rest = _opening_name(key, seg)
         if not name:
             continue
-        elsewhere = len(re.findall(re.escape(name), text)) > text.count(key)
+        elsewhere = text.count(name) > text.count(key)
         industry = load_industries().find_mentions(rest) and _proper(name, seg)
         if _product_follows(rest, seg) and (name in _brands() or elsewhere or industry):
             out.append(name)

@@ -22,6 +22,7 @@ import rdflib
 from rdflib.namespace import RDF, SKOS
 
 from .jiebaload import jieba
+from .phrases import Phrases
 from .vocab import POL
 
 TAXONOMY_FILE = Path(__file__).parent / "lexicons" / "industries.ttl"
@@ -77,9 +78,7 @@ class IndustryTaxonomy:
             for label in industry.labels:
                 self._surface.setdefault(label, industry.iri)
                 self._by_core.setdefault(normalise_industry_name(label), industry.iri)
-        self._pattern = re.compile(
-            "|".join(re.escape(s) for s in sorted(self._surface, key=len, reverse=True))
-        )
+        self._phrases = Phrases(self._surface)
 
     def __getitem__(self, iri: str) -> Industry:
         return self.industries[iri]
@@ -103,13 +102,11 @@ class IndustryTaxonomy:
         "新能源汽车" is one mention of 新能源汽车, not one of 新能源. A name must start on a word
         boundary (jieba), so 文化工作 holds no 化工; it may end inside one (新能源产业基地).
         """
-        matches = list(self._pattern.finditer(text))
+        matches = list(self._phrases.finditer(text))
         if not matches:
             return []  # most sentences name no industry: segmenting them is the cost
         cuts = token_boundaries(text)
-        return [
-            (self._surface[m.group()], m.start(), m.end()) for m in matches if m.start() in cuts
-        ]
+        return [(self._surface[name], start, end) for start, end, name in matches if start in cuts]
 
     def broader_closure(self, iri: str) -> set[str]:
         """``iri`` and every concept above it (``skos:broaderTransitive``)."""

@@ -20,6 +20,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .vocab import ID_BASE, POL
 
@@ -28,6 +29,7 @@ ONTOLOGY = POL.base
 MAX_SLUG = 60
 
 
+@lru_cache(maxsize=8192)  # a report names its indicators, places and itself again and again
 def slug(label: str) -> str:
     """Toneless pinyin of ``label``, syllables joined by ``-``; other letters and digits kept.
 

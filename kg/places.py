@@ -28,6 +28,7 @@ from . import lexicons
 from .document import Span
 from .gazetteer import Place, divisions
 from .jiebaload import jieba
+from .phrases import Phrases
 
 JOINERS = "、和与及"
 CLAUSE = re.compile(r"[，。；：、！？,;:!?\n\t“”《》（）()]")
@@ -85,7 +86,7 @@ def qualifiers() -> frozenset[str]:
 
 
 @cache
-def _forms() -> tuple[dict[str, list[Place]], re.Pattern[str]]:
+def _forms() -> tuple[dict[str, list[Place]], Phrases]:
     """Every written form → the divisions it may name (full names before short forms)."""
     by_name, by_code = divisions()
     forms: dict[str, list[Place]] = {
@@ -97,8 +98,7 @@ def _forms() -> tuple[dict[str, list[Place]], re.Pattern[str]]:
         short = short_form(place)
         if short and short not in by_name and not forms.get(short):
             forms[short] = [place]  # a province's short form wins over a city's (吉林)
-    pattern = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))))
-    return forms, pattern
+    return forms, Phrases(forms)
 
 
 def find_places(
@@ -107,20 +107,20 @@ def find_places(
     """The divisions named in ``text``, each with its mentions; ``home`` is the report's own
     place, which tells apart names that several divisions share; names within an ``inside``
     span (an enterprise's name) are not mentions of a place."""
-    forms, pattern = _forms()
+    forms, phrases = _forms()
     taken = sorted(inside)
     found: dict[str, PlaceRecord] = {}
-    for match in pattern.finditer(text):
-        if any(s <= match.start() and match.end() <= e for s, e in taken):
+    for start, end, form in phrases.finditer(text):
+        if any(s <= start and end <= e for s, e in taken):
             continue
-        if not _stands_alone(text, match.start(), match.end()):
+        if not _stands_alone(text, start, end):
             continue
-        place = _choose(forms[match.group()], text, home)
+        place = _choose(forms[form], text, home)
         if place is None:
             continue
         record = found.setdefault(place.code, PlaceRecord(place))
-        record.mentions.append(match.span())
-        record.forms.add(match.group())
+        record.mentions.append((start, end))
+        record.forms.add(form)
     kept = [r for r in found.values() if not _distant(r, home) or _placed(text, r, found)]
     return sorted(kept, key=lambda r: r.mentions[0])
 

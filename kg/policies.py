@@ -19,6 +19,7 @@ from functools import cache
 from . import lexicons
 from .document import Span
 from .jiebaload import jieba
+from .phrases import find_all
 
 # a count of articles or items alone names nothing: “15条”政策
 BARE_COUNT = re.compile(r"[0-9一二三四五六七八九十两]+[个大张项条类种件]")
@@ -274,9 +275,9 @@ def _bare_mentions(text: str, record: PolicyRecord) -> list[Span]:
     """Other places the policy is named with its kind word but written differently (no quotes)."""
     seen = set(record.mentions)
     spans = []
-    for match in re.finditer(re.escape(record.label), text):
-        if not any(s <= match.start() < e for s, e in seen):
-            spans.append(match.span())
+    for start, end in find_all(text, record.label):
+        if not any(s <= start < e for s, e in seen):
+            spans.append((start, end))
     return spans
 
 

@@ -14,6 +14,7 @@ candidates (:func:`listed_projects`, :func:`single_projects`) are read by
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -97,8 +98,10 @@ def _shared_head_projects(text: str, seg: Segmenter) -> dict[str, list[Span]]:
         sorted(lexicons.sections("entity_place_endings.txt")[""], key=len, reverse=True)
     )
     out: dict[str, list[Span]] = {}
+    breaks = [b.end() for b in LIST_BREAK.finditer(text)]  # one character each
     for m in re.finditer(PROJECT_WORD, text):
-        begin = max((b.end() for b in LIST_BREAK.finditer(text, 0, m.start())), default=0)
+        before = bisect.bisect_right(breaks, m.start())
+        begin = breaks[before - 1] if before else 0
         parts = [(begin, begin)]
         for sep in re.finditer("、", text[begin : m.start()]):
             parts[-1] = (parts[-1][0], begin + sep.start())

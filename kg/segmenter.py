@@ -10,8 +10,8 @@ here, so a name is cut on the left at a word boundary the same way everywhere::
     >>> clauses("推动发展，打造集群。")
     [(0, 4), (5, 9)]
 
-A :class:`Segmenter` copies jieba's shared dictionary and adds the report's terms to the copy
-(glossary headings, quoted phrases), so one report's words never leak into another's.
+A :class:`Segmenter` adds the report's terms (glossary headings, quoted phrases) to a copy of
+jieba's shared dictionary, so one report's words never leak into another's.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import NamedTuple
 from . import lexicons
 from .document import Span
 from .jiebaload import jieba, posseg
+from .phrases import find_all
 
 # A clause: what lies between two marks of punctuation; names never cross one.
 CLAUSE_BREAK = re.compile(r"[，。；：！？、,;:!?\s“”\"‘’《》【】…—]")
@@ -69,36 +70,92 @@ def _base_dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
     return jieba.dt.FREQ, jieba.dt.total, posseg.dt.word_tag_tab
 
 
-class Segmenter:
-    """jieba with the report's own terms (glossary headings, quoted phrases) as extra words.
+_MISSING = object()
 
-    The shared jieba dictionary is copied, never changed, so reports do not leak into each other.
-    """
 
-    def __init__(self, extra_terms: Iterable[str] = ()):
+class _Dictionary:
+    """A copy of jieba's shared dictionary, made once per process, that the segmenters take
+    turns to extend with their terms: lent to one, it first undoes what the previous one
+    added. Copying the dictionary for every report (500,000 words) and freeing the copy cost
+    ~60 ms a report, a tenth of reading it."""
+
+    def __init__(self) -> None:
         freq, total, tags = _base_dictionary()
         tokenizer = jieba.Tokenizer()
         # a copy of the shared dictionary, made by hand (see _base_dictionary for why)
         tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(freq), total, True
         self.pos = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
         self.pos.tokenizer, self.pos.word_tag_tab = tokenizer, dict(tags)
-        self.freq = tokenizer.FREQ
-        self.extra = {t for t in extra_terms if 2 <= len(t) <= 20 and not CLAUSE_BREAK.search(t)}
-        for term in self.extra:
+        self.freq: dict[str, int] = tokenizer.FREQ
+        self._total = total
+        self._owner: object = None
+        self._undo: list[tuple[dict, str, object]] = []  # (table, key, value before)
+
+    def lend(self, owner: object, terms: Sequence[str]) -> None:
+        """Make the dictionary jieba's with ``terms`` added in order (as ``add_word`` adds
+        them), for ``owner``; nothing to do when it has it already."""
+        if self._owner is owner:
+            return
+        tokenizer = self.pos.tokenizer
+        for table, key, value in reversed(self._undo):
+            if value is _MISSING:
+                del table[key]
+            else:
+                table[key] = value
+        tokenizer.total, self._undo = self._total, []
+        for term in terms:  # add_word sets the word, its prefixes and, through the tagger, its tag
+            self._undo += [
+                (self.freq, term[:i], self.freq.get(term[:i], _MISSING))
+                for i in range(1, len(term) + 1)
+            ]
+            self._undo.append(
+                (self.pos.word_tag_tab, term, self.pos.word_tag_tab.get(term, _MISSING))
+            )
             tokenizer.add_word(term, tag="nz")
+        self.pos.makesure_userdict_loaded()
+        self._owner = owner
+
+
+@cache
+def _dictionary() -> _Dictionary:
+    return _Dictionary()
+
+
+class Segmenter:
+    """jieba with the report's own terms (glossary headings, quoted phrases) as extra words.
+
+    jieba's shared dictionary is never changed, so reports do not leak into each other (nor
+    into :func:`kg.industries.token_boundaries`, which cuts with it).
+    """
+
+    def __init__(self, extra_terms: Iterable[str] = ()):
+        self.extra = {t for t in extra_terms if 2 <= len(t) <= 20 and not CLAUSE_BREAK.search(t)}
+        self._terms = [t for t in dict.fromkeys(extra_terms) if t in self.extra]  # in order
         self.context = words("entity_context_words.txt")
         self.generic = words("entity_generic_words.txt") | self.context
+        # the finders cut the same names and clauses again and again (half of what is cut),
+        # and jieba's tagger costs ~0.2 ms a character where it guesses unknown words
+        self._cuts: dict[str, list[tuple[str, str]]] = {}
+
+    def _dictionary(self) -> _Dictionary:
+        dictionary = _dictionary()
+        dictionary.lend(self, self._terms)
+        return dictionary
 
     def tokens(self, text: str, start: int = 0, end: int | None = None) -> list[Token]:
         """The words of ``text[start:end]`` with offsets into ``text``."""
+        chunk = text[start:end]
+        if chunk not in self._cuts:
+            pos = self._dictionary().pos
+            self._cuts[chunk] = [(word, tag) for word, tag in pos.cut(chunk)]
         out, offset = [], start
-        for word, tag in self.pos.cut(text[start:end]):
+        for word, tag in self._cuts[chunk]:
             out.append(Token(word, tag, offset, offset + len(word)))
             offset += len(word)
         return out
 
     def known(self, word: str) -> bool:
-        return self.freq.get(word, 0) > 0
+        return self._dictionary().freq.get(word, 0) > 0
 
     def is_lead(self, token: Token) -> bool:
         """A word that introduces a name: 辖区, 推动, 为, 先后, 以 (dictionary words only)."""
@@ -159,19 +216,18 @@ class Segmenter:
         return any(self.is_name_word(t.word, t.tag) for t in tokens[:2])
 
 
-_SEGMENTERS: dict[frozenset[str], Segmenter] = {}
+_SEGMENTERS: dict[tuple[str, ...], Segmenter] = {}
 
 
 def segmenter(extra_terms: Iterable[str] = ()) -> Segmenter:
-    """A :class:`Segmenter` for these terms, made once: the finders of one report share it
-    (making one copies jieba's 350k-word dictionary, ~40 ms)."""
+    """A :class:`Segmenter` for these terms, made once: the finders of one report share it,
+    and with it what it has cut."""
     terms = tuple(extra_terms)  # in the caller's order: jieba's frequencies depend on it
-    key = frozenset(terms)
-    if key not in _SEGMENTERS:
+    if terms not in _SEGMENTERS:
         if len(_SEGMENTERS) >= 4:  # a worker builds report after report: keep the latest
             _SEGMENTERS.clear()
-        _SEGMENTERS[key] = Segmenter(terms)
-    return _SEGMENTERS[key]
+        _SEGMENTERS[terms] = Segmenter(terms)
+    return _SEGMENTERS[terms]
 
 
 def _numbers_name(tokens: Sequence[Token]) -> bool:
@@ -202,10 +258,10 @@ def occurrences(text: str, forms: Iterable[str]) -> dict[str, list[Span]]:
     taken: list[bool] = [False] * (len(text) + 1)
     found: dict[str, list[Span]] = {}
     for form in sorted(set(forms), key=len, reverse=True):
-        for m in re.finditer(re.escape(form), text):
-            if not any(taken[m.start() : m.end()]):
-                found.setdefault(form, []).append(m.span())
-                taken[m.start() : m.end()] = [True] * len(form)
+        for start, end in find_all(text, form):
+            if not any(taken[start:end]):
+                found.setdefault(form, []).append((start, end))
+                taken[start:end] = [True] * len(form)
     return found
 
 

@@ -30,6 +30,7 @@ from .document import Span
 from .gazetteer import divisions
 from .glossary import GlossaryEntry
 from .jiebaload import posseg
+from .phrases import find_all
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 OPENERS = "“（(【《「『‘"
@@ -327,11 +328,11 @@ def find_mentions(text: str, label: str) -> list[Span]:
     """
     digits = "0123456789一二三四五六七八九十两双百千万第"
     out = []
-    for m in re.finditer(re.escape(label), text):
-        before = text[m.start() - 1] if m.start() else ""
+    for start, end in find_all(text, label):
+        before = text[start - 1] if start else ""
         if before and before in digits:
             continue
-        out.append((m.start(), m.end()))
+        out.append((start, end))
     return out
 
 
