@@ -179,7 +179,8 @@ def write_void(
     void_path = out_dir / VOID_FILE
     prefixes = {**_NS, "formats": W3C_FORMATS, "foaf": VOCABULARIES["foaf"]}
     ox.serialize(void, str(void_path), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    _write_sums(out_dir, [*(d.path for d in dumps), void_path])
+    sums = [(d.sha256, d.name) for d in dumps] + [(_sha256(void_path), void_path.name)]
+    (out_dir / SUMS_FILE).write_text("".join(f"{h}  {n}\n" for h, n in sums), encoding="ascii")
     (out_dir / MANIFEST_FILE).write_text(
         json.dumps([manifest_row(d) for d in dumps], ensure_ascii=False, indent=1),
         encoding="utf-8",
@@ -254,6 +255,7 @@ class _Members:
     def __init__(self, cache: Path | None, reuse: Path | None) -> None:
         self.cache = cache
         self.reuse = reuse
+        self._digests: dict[int, bytes] = {}  # by the piece's id: each format's dump asks
         if cache is not None:
             cache.mkdir(parents=True, exist_ok=True)
 
@@ -261,7 +263,10 @@ class _Members:
         """The gzip member of ``make()``, the serialisation of ``piece`` as ``suffix``."""
         if self.cache is None:
             return _gzip(make())
-        name = hashlib.sha256(suffix.encode() + b"\0" + piece).hexdigest()[:32] + ".gz"
+        if id(piece) not in self._digests:  # the pieces live as long as this object
+            self._digests[id(piece)] = hashlib.sha256(piece).digest()
+        name = hashlib.sha256(suffix.encode() + b"\0" + self._digests[id(piece)]).hexdigest()[:32]
+        name += ".gz"
         path = self.cache / name
         if not path.exists() and self.reuse is not None and (self.reuse / name).is_file():
             with contextlib.suppress(OSError):
@@ -306,7 +311,8 @@ def _write_one(
     except _Unsplittable:
         data = _gzip(_serialise(b"".join(pieces), fmt, source))
     path.write_bytes(data)
-    return DumpFile(name, fmt.media_type, path, _sha256(path), sum(p.count(b"\n") for p in pieces))
+    digest = hashlib.sha256(data).hexdigest()
+    return DumpFile(name, fmt.media_type, path, digest, sum(p.count(b"\n") for p in pieces))
 
 
 def _serialise(lines: bytes, fmt: ox.RdfFormat, source: ox.RdfFormat) -> bytes:
@@ -458,11 +464,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _write_sums(out_dir: Path, paths: list[Path]) -> None:
-    lines = [f"{_sha256(p)}  {p.name}\n" for p in paths]
-    (out_dir / SUMS_FILE).write_text("".join(lines), encoding="ascii")
 
 
 def manifest_row(dump: DumpFile) -> dict:
