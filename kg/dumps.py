@@ -33,7 +33,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -145,15 +145,18 @@ def write_data_dumps(
     out_dir.mkdir(parents=True, exist_ok=True)
     quads, triples = _pieces(graphs, parts or {})
     members = _Members(cache, reuse)
-    # two at a time: gzip and hashing release the GIL, so a second core serialises the next
+    groups = [
+        (quads, [(suffix, fmt) for suffix, fmt, named, _ in FORMATS if named]),
+        (triples, [(suffix, fmt) for suffix, fmt, named, _ in FORMATS if not named]),
+    ]
+    # the two groups side by side: gzip and hashing release the GIL
     with ThreadPoolExecutor(2) as pool:
-        dumps = list(
-            pool.map(
-                lambda f: _write_one(out_dir, f[0], f[1], quads if f[2] else triples, members),
-                FORMATS,
-            )
+        written = dict(
+            d
+            for group in pool.map(lambda g: _write_group(out_dir, *g, members), groups)
+            for d in group
         )
-    return dumps, sum(piece.count(b"\n") for piece in triples)
+    return [written[suffix] for suffix, *_ in FORMATS], sum(p.count(b"\n") for p in triples)
 
 
 def write_void(
@@ -289,37 +292,59 @@ class _Unsplittable(Exception):
     """A serialisation whose header or footer is not the one expected: write it whole."""
 
 
-def _write_one(
-    out_dir: Path, suffix: str, fmt: ox.RdfFormat, pieces: list[bytes], members: _Members
-) -> DumpFile:
-    """One gzipped dump of ``pieces`` (N-Quads, or N-Triples for a triple format): the
-    concatenation of one gzip member per piece, between a header and a footer."""
-    name = f"{STEM}.{suffix}.gz"
-    path = out_dir / name
-    source = ox.RdfFormat.N_QUADS if fmt.supports_datasets else ox.RdfFormat.N_TRIPLES
+def _write_group(
+    out_dir: Path, pieces: list[bytes], formats: list[tuple[str, ox.RdfFormat]], members: _Members
+) -> list[tuple[str, DumpFile]]:
+    """The gzipped dump of ``pieces`` (N-Quads, or N-Triples for the triple formats) in each
+    of ``formats``: the concatenation of one gzip member per piece, between a header and a
+    footer. A piece is parsed once for all the formats: parsing it, not writing it, is what
+    costs."""
+    source = ox.RdfFormat.N_QUADS if formats[0][1].supports_datasets else ox.RdfFormat.N_TRIPLES
     pieces = [piece for piece in pieces if piece]
-    try:
-        head, between, tail = _frame(fmt, source, pieces[0] if pieces else b"")
-        parts = [_gzip(head)] if head else []
-        for i, piece in enumerate(pieces):
+    frames = {suffix: _frame(fmt, source, pieces[0] if pieces else b"") for suffix, fmt in formats}
+    parts: dict[str, list[bytes]] = {suffix: [] for suffix, _ in formats}
+    for suffix, (head, _, _) in frames.items():
+        if head:
+            parts[suffix].append(_gzip(head))
+    whole: set[str] = set()  # formats whose pieces do not split as expected: written whole
+    for i, piece in enumerate(pieces):
+        statements = cache(partial(_parse, piece, source))
+        for suffix, fmt in formats:
+            if suffix in whole:
+                continue
+            head, between, tail = frames[suffix]
             if i and between:
-                parts.append(_gzip(between))
-            parts.append(members.get(suffix, piece, partial(_body, piece, fmt, source, head, tail)))
-        if tail:
-            parts.append(_gzip(tail))
-        data = b"".join(parts)
-    except _Unsplittable:
-        data = _gzip(_serialise(b"".join(pieces), fmt, source))
-    path.write_bytes(data)
-    digest = hashlib.sha256(data).hexdigest()
-    return DumpFile(name, fmt.media_type, path, digest, sum(p.count(b"\n") for p in pieces))
+                parts[suffix].append(_gzip(between))
+            make = partial(_body, piece, statements, fmt, source, head, tail)
+            try:
+                parts[suffix].append(members.get(suffix, piece, make))
+            except _Unsplittable:
+                whole.add(suffix)
+    written, count = [], sum(p.count(b"\n") for p in pieces)
+    for suffix, fmt in formats:
+        if suffix in whole:
+            lines = b"".join(pieces)
+            data = _gzip(_serialise(lines, _parse(lines, source), fmt, source))
+        else:
+            tail = frames[suffix][2]
+            data = b"".join(parts[suffix] + ([_gzip(tail)] if tail else []))
+        name = f"{STEM}.{suffix}.gz"
+        (out_dir / name).write_bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
+        written.append((suffix, DumpFile(name, fmt.media_type, out_dir / name, digest, count)))
+    return written
 
 
-def _serialise(lines: bytes, fmt: ox.RdfFormat, source: ox.RdfFormat) -> bytes:
+def _parse(lines: bytes, source: ox.RdfFormat) -> list:
+    return list(ox.parse(lines, format=source))
+
+
+def _serialise(lines: bytes, statements: list, fmt: ox.RdfFormat, source: ox.RdfFormat) -> bytes:
+    """``lines`` (of ``source``, parsed as ``statements``) as ``fmt``."""
     if fmt == source:
         return lines
     prefixes = _prefixes() if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    return ox.serialize(ox.parse(lines, format=source), format=fmt, prefixes=prefixes) or b""
+    return ox.serialize(statements, format=fmt, prefixes=prefixes) or b""
 
 
 def _frame(fmt: ox.RdfFormat, source: ox.RdfFormat, sample: bytes) -> tuple[bytes, bytes, bytes]:
@@ -333,16 +358,23 @@ def _frame(fmt: ox.RdfFormat, source: ox.RdfFormat, sample: bytes) -> tuple[byte
         empty = ox.serialize([], format=fmt) or b""
         footer = b"</rdf:RDF>"
         return empty[: -len(footer)], b"", footer
-    whole = _serialise(sample, fmt, source)
+    whole = _serialise(sample, _parse(sample, source), fmt, source)
     head = b"".join(
         line for line in whole.splitlines(keepends=True) if line.startswith(b"@prefix ")
     )
     return head, b"", b""
 
 
-def _body(piece: bytes, fmt: ox.RdfFormat, source: ox.RdfFormat, head: bytes, tail: bytes) -> bytes:
+def _body(
+    piece: bytes,
+    statements: Callable[[], list],
+    fmt: ox.RdfFormat,
+    source: ox.RdfFormat,
+    head: bytes,
+    tail: bytes,
+) -> bytes:
     """A piece serialised as ``fmt``, without the header and footer every piece repeats."""
-    whole = _serialise(piece, fmt, source)
+    whole = _serialise(piece, [] if fmt == source else statements(), fmt, source)
     if fmt == ox.RdfFormat.JSON_LD:
         head, tail = b"[", b"]"
     if not (whole.startswith(head) and whole.endswith(tail)) or len(whole) <= len(head + tail):
