@@ -25,10 +25,12 @@ or values in different base units.
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
 from .iri import Minter
-from .vocab import prologue
+from .vocab import POL, RDFS, prologue
 
 ABOUT_TOLERANCE = "0.05"
 """左右 allows a shortfall of this share of the target (5%左右 is met by 4.75% and more)."""
@@ -60,7 +62,8 @@ WHERE {
     }
     GROUP BY ?t ?a
   }
-  OPTIONAL { GRAPH ?lg { ?indicator rdfs:label ?indicatorLabel } }
+  # from the default graph (the union): each of its labels once, not once per report stating it
+  OPTIONAL { ?indicator rdfs:label ?indicatorLabel }
   BIND(?out_graph AS ?out)
   BIND(IRI(CONCAT(STR(?t), "/attainment")) AS ?attainment)
   BIND(STRLANG(CONCAT(COALESCE(STR(?indicatorLabel), ""), " ", STR(?year), "年目标完成情况"),
@@ -79,12 +82,19 @@ WHERE {
 """
 )
 
+READS = frozenset(
+    [POL[name] for name in re.findall(r"pol:(\w+)", UPDATE.split("WHERE", 1)[1])] + [RDFS.label]
+)
+"""The predicates :data:`UPDATE` reads (and some classes): a store holding only the quads of
+these answers it as the whole store would."""
+
 
 def attainment(store: ox.Store, minter: Minter) -> int:
     """Write every target's attainment into the graph ``graph/attainment``; the count added.
 
-    Run once after all report graphs are in the store (they are read from their named graphs,
-    the default graph may still be empty); it first clears what an earlier run wrote.
+    Run once after all report graphs are in the store: the observations are read from their
+    named graphs, the indicators' labels from the default graph (their union); it first clears
+    what an earlier run wrote.
     """
     graph = ox.NamedNode(minter.graph("attainment"))
     store.update(f"DROP SILENT GRAPH <{graph.value}>")

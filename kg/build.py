@@ -61,7 +61,7 @@ import pyoxigraph as ox
 from policykg.errors import UserError
 
 from . import vocab
-from .attainment import attainment
+from .attainment import READS, attainment
 from .dumps import _quad_lines, _triple_line, _triple_lines
 from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
@@ -467,23 +467,18 @@ def _link_copy(source: Path, target: Path) -> None:
             shutil.copy2(path, target / path.name)
 
 
-ATTAINMENT_PREDICATES = [
-    *(POL + name for name in ("valueKind", "indicator", "refArea", "period", "measure")),
-    *(POL + name for name in ("normalisedValue", "normalisedLowerBound", "baseUnit", "bound")),
-    RDFS_LABEL.value,
-]
-ATTAINMENT_INPUTS = frozenset(f"<{iri}>".encode() for iri in ATTAINMENT_PREDICATES)
+ATTAINMENT_INPUTS = frozenset(f"<{p.value}>".encode() for p in READS)
 
 
 def _attainment_lines(lines: list[bytes], minter: Minter) -> list[bytes]:
     """The attainment graph (``kg.attainment``) as sorted N-Quads lines, joined in memory over
-    the only triples its query reads (the predicates of :data:`ATTAINMENT_INPUTS`)."""
+    the only triples its query reads (:data:`kg.attainment.READS`), in their named graphs and
+    in the default graph, as in the store."""
+    read = [line for line in lines if line.split(b" ", 2)[1] in ATTAINMENT_INPUTS]
     store = ox.Store()
-    store.bulk_load(
-        b"".join(line for line in lines if line.split(b" ", 2)[1] in ATTAINMENT_INPUTS),
-        format=ox.RdfFormat.N_QUADS,
-        lenient=True,
-    )
+    store.bulk_load(b"".join(read), format=ox.RdfFormat.N_QUADS, lenient=True)
+    triples = b"".join({_triple_line(line) for line in read})
+    store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
     attainment(store, minter)
     return _graph_lines(store, minter.graph("attainment"))
 

@@ -365,13 +365,20 @@ def test_a_subset_after_qizhong_is_not_summed():
 # --- attainment by the indicator's direction ------------------------------------------------------
 
 
-def test_attainment_rules_by_direction():
+ATTAINMENT_ROWS = [  # indicator, target value / range, bound, actual, expected status
+    ("cpi", "3", None, "About", "3.1", "Met"),  # 3%左右 is a ceiling: 3.1 within 5%
+    ("cpi", "2", None, None, "2.5", "Missed"),
+    ("unemp", "5.5", None, "AtMost", "5.6", "Missed"),
+    ("gdp", None, ("5", "5.5"), None, "5.8", "Met"),  # above a range: met
+    ("gdp", None, ("5", "5.5"), None, "4.9", "Missed"),
+    ("gdp", "7.5", None, "About", "7.2", "Met"),
+    ("gdp", "text", None, None, "7", "Unknown"),
+]
+
+
+def _attainment_store():
     import pyoxigraph as ox
 
-    from policykg.kg.attainment import attainment
-    from policykg.kg.iri import Minter
-
-    minter = Minter()
     store = ox.Store()
     data = """
     @prefix pol: <https://w3id.org/policykg/ontology#> .
@@ -379,16 +386,7 @@ def test_attainment_rules_by_direction():
     @prefix : <https://example.org/> .
     :cpi pol:lowerIsBetter true . :unemp pol:lowerIsBetter true . :gdp pol:lowerIsBetter false .
     """
-    rows = [  # indicator, target value / range, bound, actual, expected status
-        ("cpi", "3", None, "About", "3.1", "Met"),  # 3%左右 is a ceiling: 3.1 within 5%
-        ("cpi", "2", None, None, "2.5", "Missed"),
-        ("unemp", "5.5", None, "AtMost", "5.6", "Missed"),
-        ("gdp", None, ("5", "5.5"), None, "5.8", "Met"),  # above a range: met
-        ("gdp", None, ("5", "5.5"), None, "4.9", "Missed"),
-        ("gdp", "7.5", None, "About", "7.2", "Met"),
-        ("gdp", "text", None, None, "7", "Unknown"),
-    ]
-    for i, (ind, value, span, bound, actual, _) in enumerate(rows):
+    for i, (ind, value, span, bound, actual, _) in enumerate(ATTAINMENT_ROWS):
         if value == "text":
             target = 'pol:targetText "与经济增长同步"@zh'
         elif span:
@@ -406,12 +404,39 @@ def test_attainment_rules_by_direction():
             pol:value {actual} ; pol:normalisedValue {actual} ; pol:baseUnit "%" .
         """
     store.load(data.encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://example.org/g"))
-    attainment(store, minter)
-    status = {
+    return store
+
+
+def _statuses(store) -> dict[str, str]:
+    return {
         r["t"].value.rsplit("t", 1)[-1]: r["s"].value.rsplit("#", 1)[-1]
         for r in store.query(
             "SELECT ?t ?s WHERE { GRAPH ?g { ?x <https://w3id.org/policykg/ontology#targetObservation> ?t ;"
             " <https://w3id.org/policykg/ontology#attainmentStatus> ?s } }"
         )
     }
-    assert status == {str(i): row[-1] for i, row in enumerate(rows)}
+
+
+def test_attainment_rules_by_direction():
+    from policykg.kg.attainment import attainment
+    from policykg.kg.iri import Minter
+
+    store = _attainment_store()
+    attainment(store, Minter())
+    assert _statuses(store) == {str(i): row[-1] for i, row in enumerate(ATTAINMENT_ROWS)}
+
+
+def test_a_build_joins_attainment_over_what_the_rules_read():
+    """The build joins in memory over the quads the query reads: the indicators' direction
+    and the ranges' upper ends among them (both were once left out)."""
+    import pyoxigraph as ox
+
+    from policykg.kg.build import _attainment_lines
+    from policykg.kg.iri import Minter
+
+    minter = Minter()
+    store = _attainment_store()
+    lines = store.dump(format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    joined = ox.Store()
+    joined.bulk_load(b"".join(_attainment_lines(lines, minter)), format=ox.RdfFormat.N_QUADS)
+    assert _statuses(joined) == {str(i): row[-1] for i, row in enumerate(ATTAINMENT_ROWS)}
