@@ -18,15 +18,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import rdflib
-from rdflib.namespace import RDF, SKOS
+import pyoxigraph as ox
 
 from .jiebaload import jieba
 from .phrases import Phrases
-from .vocab import POL
+from .vocab import POL, RDF, SKOS
 
 TAXONOMY_FILE = Path(__file__).parent / "lexicons" / "industries.ttl"
-POL_INDUSTRY = rdflib.URIRef(POL.Industry.value)
 
 # What reports wrap around an industry name: "（含氢能）", then 产业集群 / 产业 / 行业 / 业.
 _QUALIFIER = re.compile(r"[（(]含[^）)]*[）)]")
@@ -143,24 +141,28 @@ def load_industries(path: Path = TAXONOMY_FILE) -> IndustryTaxonomy:
 
     :raises ValueError: the file is not valid Turtle (the message names the file).
     """
-    graph = rdflib.Graph()
+    objects: dict[tuple[str, str], list[str]] = {}
     try:
-        graph.parse(path, format="turtle")
-    except Exception as error:  # rdflib raises several parser-specific types
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            objects.setdefault((t.subject.value, t.predicate.value), []).append(t.object.value)
+    except SyntaxError as error:
         raise ValueError(f"{path}: not valid Turtle: {error}") from error
 
-    def values(node, prop) -> tuple[str, ...]:
-        return tuple(sorted(str(o) for o in graph.objects(node, prop)))
+    def values(node: str, prop: ox.NamedNode) -> tuple[str, ...]:
+        return tuple(sorted(objects.get((node, prop.value), [])))
 
+    nodes = sorted(
+        s for (s, p), o in objects.items() if p == RDF.type.value and POL.Industry.value in o
+    )
     return IndustryTaxonomy(
         [
             Industry(
-                iri=str(node),
-                label=str(graph.value(node, SKOS.prefLabel)),
+                iri=node,
+                label=values(node, SKOS.prefLabel)[0],
                 alt_labels=values(node, SKOS.altLabel),
                 broader=values(node, SKOS.broader),
                 close_matches=values(node, SKOS.closeMatch),
             )
-            for node in sorted(graph.subjects(RDF.type, POL_INDUSTRY), key=str)
+            for node in nodes
         ]
     )
