@@ -57,6 +57,7 @@ _Q_IN = (
     prologue("skos", "pol", "rdfs")
     + """SELECT ?s ?x ?p ?label WHERE {
   ?x ?p ?s .
+  FILTER (?p NOT IN (pol:inReport, pol:inSection, pol:inSentence))
   FILTER NOT EXISTS { ?x a pol:Assertion }
   OPTIONAL { ?x rdfs:label|skos:prefLabel ?label }
 }
@@ -64,7 +65,7 @@ _Q_IN = (
 )
 
 _Q_LINKS_OUT = "SELECT ?s ?q ?x WHERE { ?s ?q ?x }"
-EVIDENCE_LINKS = {POL + "inReport", POL + "inSection", POL + "inSentence"}
+EVIDENCE_LINKS = {POL + "inReport", POL + "inSection", POL + "inSentence"}  # as in _Q_IN
 
 # The ontology's property hierarchy and inverses, for pages that name each link once. A chain
 # starting with the inverse of a property counts as its inverse (pol:hasEnterprise is
