@@ -155,29 +155,36 @@ class KeyedRows:
                 self.rows.popitem(last=False)
         return found
 
+    def add(self, rows: dict[tuple[str, str], list[dict]]) -> None:
+        """Keep ``rows`` (table and key → rows) as if read now."""
+        with self.lock:
+            self.rows.update(rows)
+
 
 def tables() -> KeyedRows:
     """The comparison rows of the current store version, read per place and report."""
     backend = get_backend()
-    found = backend.extras.get("compare")
+    found = backend.extras.get("compare-rows")
     if found is None:  # two first readers may both make one: either serves
-        found = backend.extras.setdefault("compare", KeyedRows(backend.store))
+        found = backend.extras.setdefault("compare-rows", KeyedRows(backend.store))
     return found
 
 
 def warm() -> None:
     """Read the rows of the newest :data:`WARM_KEYS` reports and of their places now (in the
-    app's warm-up), a bounded read however large the collection."""
-    newest = sorted(corpus().reports, key=lambda r: r.year or "", reverse=True)[:WARM_KEYS]
+    app's warm-up), a bounded read however large the collection; kept with the store version,
+    so that the next start reads them back."""
     keyed = tables()
-    for report in newest:
-        for table, (_, var) in _TABLES.items():
-            if var == "report" and table != "spans":
-                keyed.get(table, report.iri)
-    for place in dict.fromkeys(r.place for r in newest if r.place):
-        for table, (_, var) in _TABLES.items():
-            if var == "place":
-                keyed.get(table, place)
+    newest = get_backend().memo("compare", lambda _store: _newest_rows(keyed))
+    keyed.add(newest)
+
+
+def _newest_rows(keyed: KeyedRows) -> dict[tuple[str, str], list[dict]]:
+    newest = sorted(corpus().reports, key=lambda r: r.year or "", reverse=True)[:WARM_KEYS]
+    keys = [(t, r.iri) for r in newest for t, (_, v) in _TABLES.items() if v == "report"]
+    places = dict.fromkeys(r.place for r in newest if r.place)
+    keys += [(t, p) for p in places for t, (_, v) in _TABLES.items() if v == "place"]
+    return {(t, iri): keyed.get(t, iri) for t, iri in keys if t != "spans"}
 
 
 def _rows(table: str, iri: str) -> list[dict]:
