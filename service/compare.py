@@ -125,7 +125,7 @@ _TABLES = {
     "outline": (_Q_OUTLINE, "report"),  # 20 ms
     "named": (_Q_NAMED, "report"),  # 35 ms
     "targets": (_Q_REPORT_TARGETS, "report"),  # 30–60 ms
-    "spans": (_Q_SPANS, "report"),  # 90 ms (the report's text page only)
+    "spans": (_Q_SPANS, "report"),  # 90 ms
 }
 KEPT_KEYS = 2048
 WARM_KEYS = 100
@@ -149,6 +149,8 @@ class KeyedRows:
                 return found
         sparql, var = _TABLES[table]
         found = self.store.select(sparql, {var: NamedNode(iri)})
+        if table == "outline":
+            found = _first_starts(found)
         with self.lock:
             self.rows[key] = found
             while len(self.rows) > KEPT_KEYS * len(_TABLES):
@@ -159,6 +161,21 @@ class KeyedRows:
         """Keep ``rows`` (table and key → rows) as if read now."""
         with self.lock:
             self.rows.update(rows)
+
+
+def _first_starts(rows: list[dict]) -> list[dict]:
+    """One outline row per section, with the start of its first sentence (the query gives one
+    row per sentence)."""
+    first: dict[str, dict] = {}
+    for row in rows:
+        kept = first.setdefault(row["section"].value, dict(row))
+        if "start" in row and ("start" not in kept or _start(row) < _start(kept)):
+            kept["start"] = row["start"]
+    return list(first.values())
+
+
+def _start(row: dict) -> int:
+    return int(row["start"].value)
 
 
 def tables() -> KeyedRows:
@@ -184,7 +201,7 @@ def _newest_rows(keyed: KeyedRows) -> dict[tuple[str, str], list[dict]]:
     keys = [(t, r.iri) for r in newest for t, (_, v) in _TABLES.items() if v == "report"]
     places = dict.fromkeys(r.place for r in newest if r.place)
     keys += [(t, p) for p in places for t, (_, v) in _TABLES.items() if v == "place"]
-    return {(t, iri): keyed.get(t, iri) for t, iri in keys if t != "spans"}
+    return {(t, iri): keyed.get(t, iri) for t, iri in keys}
 
 
 def _rows(table: str, iri: str) -> list[dict]:
