@@ -29,6 +29,7 @@ import csv
 import io
 import json
 import re
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -144,7 +145,8 @@ def api(name: str) -> Response:
 
 
 def _api_url(query: NamedQuery, params: dict[str, str], number: int, limit: int) -> str:
-    args = {**params, PAGE_PARAM: number}
+    """The API's URL of page ``number`` of the same answer (same parameters, limit, format)."""
+    args: dict[str, Any] = {**params, PAGE_PARAM: number}
     if limit != API_PAGE_ROWS:
         args[LIMIT_PARAM] = limit
     if request.args.get(FORMAT_PARAM):

@@ -20,6 +20,7 @@ from functools import cached_property
 from markupsafe import Markup
 from pyoxigraph import NamedNode
 
+from ..kg.store import Store
 from ..kg.vocab import prologue
 from .answers import href, number_text
 from .charts import Point, indicator_chart
@@ -134,7 +135,7 @@ WARM_KEYS = 100
 class KeyedRows:
     """The rows of each table for the places and reports read so far (one store version)."""
 
-    def __init__(self, store):
+    def __init__(self, store: Store):
         self.store = store
         self.rows: OrderedDict[tuple[str, str], list[dict]] = OrderedDict()
         self.lock = threading.Lock()

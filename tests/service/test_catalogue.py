@@ -226,7 +226,7 @@ def test_the_api_pages_a_long_answer_with_links_and_answers_it_whole_on_request(
             assert f"page={pages + 1}" in url and "limit=2" in url
             assert f'<{url}>; rel="next"' in response.headers["Link"]
         if pages > 1:
-            assert body["prev"].endswith(f"page={pages - 1}&limit=2") or "prev" in body
+            assert body["prev"] == f"/api/queries/{name}?page={pages - 1}&limit=2"
     assert pages == (len(rows) + 1) // 2
     assert [r[key] for r in paged] == [r[key] for r in rows] and paged == rows
     # the default page holds them all here (1,000 rows a page); past the end, none
