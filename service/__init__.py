@@ -100,7 +100,7 @@ class KeptTemplates(FileSystemBytecodeCache):
 
 def warm(app: Flask) -> None:
     """Build what pages read from the served store version (term and full-text indexes, the
-    collection, comparison tables, vocabulary names, labels), the map outlines and the page
+    collection, the newest reports' comparison rows, vocabulary names, labels), the map outlines and the page
     templates, so that no request waits for them."""
     from . import answers, compare, corpus, entityview, evidence, fulltext, links, maps, search
 
@@ -112,7 +112,7 @@ def warm(app: Flask) -> None:
         links.vocab_labels()
         entityview.property_links()
         evidence.assertions()
-        compare.tables()
+        compare.warm()  # the newest reports' and their places' rows only
     maps.provinces()
     for name in app.jinja_env.list_templates(extensions=["html"]):
         app.jinja_env.get_template(name)  # compiled now, not on its first request (50–150 ms)

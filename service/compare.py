@@ -12,12 +12,15 @@ and years is the indicator's page (``series.indicator_series``).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from markupsafe import Markup
+from pyoxigraph import NamedNode
 
+from ..kg.store import Store
 from ..kg.vocab import prologue
 from .answers import href, number_text
 from .charts import Point, indicator_chart
@@ -57,16 +60,13 @@ _Q_SLOGANS = (
 _Q_OUTLINE = (
     prologue("pol", "rdfs", "dcterms")
     + """SELECT ?report ?section ?number ?heading ?parent ?start WHERE {
-  ?section a pol:Section ; pol:inReport ?report ; dcterms:isPartOf ?parent .
+  ?section pol:inReport ?report ; a pol:Section ; dcterms:isPartOf ?parent .
   OPTIONAL { ?section pol:number ?number }
   OPTIONAL { ?section rdfs:label ?heading }
-  OPTIONAL {
-    SELECT ?section (MIN(?at) AS ?start) WHERE { ?sentence pol:inSection ?section ; pol:start ?at }
-    GROUP BY ?section
-  }
+  OPTIONAL { ?sentence pol:inSection ?section ; pol:start ?start }
 }
 """
-)
+)  # a row per sentence: outline() keeps the first start (a MIN subquery read every sentence)
 _Q_NAMED = (
     prologue("pol", "prov", "rdfs", "skos")
     + """SELECT ?report ?thing ?type ?label (COUNT(DISTINCT ?span) AS ?n) WHERE {
@@ -76,6 +76,7 @@ _Q_NAMED = (
                    pol:PolicyDocument, pol:Place, pol:GovernmentBody, pol:Indicator))
 }
 GROUP BY ?report ?thing ?type ?label
+ORDER BY ?thing ?label ?type
 """
 )
 _Q_REPORT_TARGETS = (
@@ -89,7 +90,7 @@ _Q_REPORT_TARGETS = (
   OPTIONAL { ?att pol:targetObservation ?obs ; pol:targetMet ?met }
   OPTIONAL { ?indicator rdfs:label ?label }
 }
-ORDER BY ?start
+ORDER BY ?start ?obs
 """.replace("{values}", _OBSERVATION_VALUES)
 )
 _Q_SPANS = (
@@ -114,36 +115,98 @@ KIND_ORDER = (
     ("Place", "地点"),
 )
 
-# Each query above runs once per store version over the whole store (about two seconds in all,
-# in the warm-up before the first request), its rows kept by place or report: a page then reads
-# its rows in microseconds, where the same query bound to one place or report took 40 ms to a
-# second.
+# Each query above runs for one place or report when a page first needs it, its rows kept for
+# the store version (:data:`KEPT_KEYS` keys a table, the least recently read dropped first): the
+# whole store's rows, read at each start, took 36 s and grew with the collection (minutes and
+# gigabytes at 3,400 reports). The start reads the newest reports' and their places' rows
+# (:func:`warm`, at most :data:`WARM_KEYS` each), so that their pages never wait.
 _TABLES = {
-    "figures": (_Q_PLACE_FIGURES, "place"),
-    "slogans": (_Q_SLOGANS, "place"),
-    "outline": (_Q_OUTLINE, "report"),
-    "named": (_Q_NAMED, "report"),
-    "targets": (_Q_REPORT_TARGETS, "report"),
-    "spans": (_Q_SPANS, "report"),  # 40 ms a report page; about a second for them all
+    "figures": (_Q_PLACE_FIGURES, "place"),  # 27 ms a place (corpus and 10×, engine CPU)
+    "slogans": (_Q_SLOGANS, "place"),  # 19 ms
+    "outline": (_Q_OUTLINE, "report"),  # 20 ms
+    "named": (_Q_NAMED, "report"),  # 35 ms
+    "targets": (_Q_REPORT_TARGETS, "report"),  # 30–60 ms
+    "spans": (_Q_SPANS, "report"),  # 90 ms
 }
+KEPT_KEYS = 2048
+WARM_KEYS = 100
 
 
-def tables() -> dict[str, dict[str, list[dict]]]:
-    """The comparison tables of the current store version: name → key IRI → rows."""
-    return get_backend().memo(
-        "compare", lambda store: {n: _grouped(q, key, store) for n, (q, key) in _TABLES.items()}
-    )
+class KeyedRows:
+    """The rows of each table for the places and reports read so far (one store version)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.rows: OrderedDict[tuple[str, str], list[dict]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, table: str, iri: str) -> list[dict]:
+        """The rows of ``table`` for the place or report ``iri`` (read now if not kept)."""
+        key = (table, iri)
+        with self.lock:
+            found = self.rows.get(key)
+            if found is not None:
+                self.rows.move_to_end(key)
+                return found
+        sparql, var = _TABLES[table]
+        found = self.store.select(sparql, {var: NamedNode(iri)})
+        if table == "outline":
+            found = _first_starts(found)
+        with self.lock:
+            self.rows[key] = found
+            while len(self.rows) > KEPT_KEYS * len(_TABLES):
+                self.rows.popitem(last=False)
+        return found
+
+    def add(self, rows: dict[tuple[str, str], list[dict]]) -> None:
+        """Keep ``rows`` (table and key → rows) as if read now."""
+        with self.lock:
+            self.rows.update(rows)
 
 
-def _grouped(sparql: str, key: str, store) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = defaultdict(list)
-    for row in store.select(sparql):
-        out[row[key].value].append(row)
-    return dict(out)
+def _first_starts(rows: list[dict]) -> list[dict]:
+    """One outline row per section, with the start of its first sentence (the query gives one
+    row per sentence)."""
+    first: dict[str, dict] = {}
+    for row in rows:
+        kept = first.setdefault(row["section"].value, dict(row))
+        if "start" in row and ("start" not in kept or _start(row) < _start(kept)):
+            kept["start"] = row["start"]
+    return list(first.values())
+
+
+def _start(row: dict) -> int:
+    return int(row["start"].value)
+
+
+def tables() -> KeyedRows:
+    """The comparison rows of the current store version, read per place and report."""
+    backend = get_backend()
+    found = backend.extras.get("compare-rows")
+    if found is None:  # two first readers may both make one: either serves
+        found = backend.extras.setdefault("compare-rows", KeyedRows(backend.store))
+    return found
+
+
+def warm() -> None:
+    """Read the rows of the newest :data:`WARM_KEYS` reports and of their places now (in the
+    app's warm-up), a bounded read however large the collection; kept with the store version,
+    so that the next start reads them back."""
+    keyed = tables()
+    newest = get_backend().memo("compare", lambda _store: _newest_rows(keyed))
+    keyed.add(newest)
+
+
+def _newest_rows(keyed: KeyedRows) -> dict[tuple[str, str], list[dict]]:
+    newest = sorted(corpus().reports, key=lambda r: r.year or "", reverse=True)[:WARM_KEYS]
+    keys = [(t, r.iri) for r in newest for t, (_, v) in _TABLES.items() if v == "report"]
+    places = dict.fromkeys(r.place for r in newest if r.place)
+    keys += [(t, p) for p in places for t, (_, v) in _TABLES.items() if v == "place"]
+    return {(t, iri): keyed.get(t, iri) for t, iri in keys}
 
 
 def _rows(table: str, iri: str) -> list[dict]:
-    return tables()[table].get(iri, [])
+    return tables().get(table, iri)
 
 
 @dataclass

@@ -173,6 +173,8 @@ NumberOfBuffers    = {buffers}
 MaxDirtyBuffers    = {dirty}
 DirsAllowed        = ., {dir}
 CheckpointInterval = 0
+# a page deep in a long sorted answer (LIMIT/OFFSET past 10,000 rows, SR353 otherwise)
+MaxSortedTopRows   = 10000000
 [HTTPServer]
 ServerPort         = 127.0.0.1:{http_port}
 ServerRoot         = {dir}

@@ -201,3 +201,42 @@ def test_a_long_answer_is_shown_a_page_at_a_time_and_downloaded_whole(
     # the CSV download stays whole
     text = client.get(f"/api/queries/{name}?format=csv").get_data(as_text=True)
     assert len(list(csv.reader(io.StringIO(text)))) == 1 + len(whole)
+
+
+@pytest.mark.parametrize(("name", "key"), [("glossary", "entry"), ("slogans", "slogan")])
+def test_the_api_pages_a_long_answer_with_links_and_answers_it_whole_on_request(
+    uncached, name, key
+):
+    """A machine client follows ``next`` (JSON and ``Link`` header) page by page and gets every
+    row once, in the order of the whole answer; ``page=all`` and the CSV download are whole."""
+    client = uncached
+    whole = client.get(f"/api/queries/{name}?page=all")
+    assert whole.status_code == 200 and whole.get_json()["page"] == "all"
+    rows = whole.get_json()["rows"]
+    assert len(rows) >= 3 and whole.get_json()["count"] == len(rows)
+    paged, url, pages = [], f"/api/queries/{name}?limit=2", 0
+    while url:
+        response = client.get(url)
+        body = response.get_json()
+        pages += 1
+        assert body["page"] == pages and body["limit"] == 2 and body["count"] <= 2
+        paged += body["rows"]
+        url = body["next"]
+        if url:
+            assert f"page={pages + 1}" in url and "limit=2" in url
+            assert f'<{url}>; rel="next"' in response.headers["Link"]
+        if pages > 1:
+            assert body["prev"] == f"/api/queries/{name}?page={pages - 1}&limit=2"
+    assert pages == (len(rows) + 1) // 2
+    assert [r[key] for r in paged] == [r[key] for r in rows] and paged == rows
+    # the default page holds them all here (1,000 rows a page); past the end, none
+    assert client.get(f"/api/queries/{name}").get_json()["rows"] == rows
+    past = client.get(f"/api/queries/{name}?page=99")
+    assert past.get_json().get("rows") == [], past.get_json()
+    text = client.get(f"/api/queries/{name}?format=csv").get_data(as_text=True)
+    assert len(list(csv.reader(io.StringIO(text)))) == 1 + len(rows)
+    one = client.get(f"/api/queries/{name}?format=csv&page=2&limit=1")
+    assert len(list(csv.reader(io.StringIO(one.get_data(as_text=True))))) == 2
+    assert "page=3" in one.headers["Link"] and "format=csv" in one.headers["Link"]
+    for bad in ("limit=0", "limit=x", "limit=10001", "page=0"):
+        assert client.get(f"/api/queries/{name}?{bad}").status_code == 400, bad

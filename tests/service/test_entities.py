@@ -324,3 +324,28 @@ def test_the_ontology_gives_each_term_its_own_anchor_and_documents_individuals(u
         headers={"Accept": BROWSER},
     ).text
     assert 'href="/ontology#AtLeast"' in observation
+
+
+def test_comparison_rows_are_read_per_report_beyond_a_bounded_warm_up(
+    corpus_store_dir, monkeypatch
+):
+    """The warm-up reads the rows of the newest WARM_KEYS reports and their places only; a
+    report outside them gets its whole comparison page on its first request."""
+    from policykg.kg.store import open_store
+    from policykg.service import compare, corpus, create_app
+
+    monkeypatch.setattr(compare, "WARM_KEYS", 2)
+    zhanhe = "https://w3id.org/policykg/id/report/zhanhe-district-2023-plan-report"
+    with open_store(corpus_store_dir) as store:
+        app = create_app({"TESTING": True}, store=store)
+        with app.test_request_context("/"):
+            compare.warm()
+            warmed = {iri for _, iri in compare.tables().rows}
+            assert len(corpus.corpus().reports) == 34
+        assert 2 <= len(warmed) <= 4 and zhanhe not in warmed  # two 2026 reports, their places
+        page = app.test_client().get("/id/report/zhanhe-district-2023-plan-report").text
+        # 湛河区 2023 names 平高集团 five times, as 平高集团 and 平高 (its two labels)
+        assert '/ping-gao">平高</a><span class="muted">（5）</span>' in page
+        assert 'class="report-things"' in page and "地区生产总值" in page
+        with app.test_request_context("/"):
+            assert zhanhe in {iri for _, iri in compare.tables().rows}
