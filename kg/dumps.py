@@ -153,7 +153,7 @@ def write_data_dumps(
     with ThreadPoolExecutor(2) as pool:
         written = dict(
             d
-            for group in pool.map(lambda g: _write_group(out_dir, *g, members), groups)
+            for group in pool.map(lambda g: _write_group(out_dir, g[0], g[1], members), groups)
             for d in group
         )
     return [written[suffix] for suffix, *_ in FORMATS], sum(p.count(b"\n") for p in triples)
