@@ -132,6 +132,7 @@ def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) 
             reports.append(copy)
         if k % 10 == 9 or k == factor - 1:
             progress(f"{k + 1}/{factor} copies loaded ({time.perf_counter() - t0:.0f}s)")
+    _write_slogan_order(store, minter)
     # the background's summary, then the background merged by SPARQL (blank nodes kept)
     store.bulk_load(b"".join(_background_summary(result.base)), format=ox.RdfFormat.N_QUADS)
     _merge(store, [minter.graph(g) for g in ("ontology", "lexicon", "summary")])
@@ -196,6 +197,22 @@ def _cross_report(data: bytes, minter) -> bytes:
     joined = _attainment_lines(lines + background, minter)
     summary = _summary_lines(lines + joined, minter.graph("summary"))
     return b"".join(joined + summary)
+
+
+def _write_slogan_order(store: ox.Store, minter) -> None:
+    """The slogans' list order (kg.summary.slogan_order) over every copy, as the build writes
+    it over every report: it is not per report, so no copy's own can stand."""
+    from policykg.kg.summary import slogan_order
+    from policykg.kg.vocab import POL
+
+    summary = ox.NamedNode(minter.graph("summary"))
+    store.update(f"DELETE WHERE {{ GRAPH ?g {{ ?s {POL.listOrder} ?o }} }}")
+    store.update(f"DELETE WHERE {{ ?s {POL.listOrder} ?o }}")
+    order = [ox.Quad(t.subject, t.predicate, t.object, summary) for t in slogan_order(store)]
+    order += [ox.Quad(t.subject, t.predicate, t.object) for t in (q.triple for q in order)]
+    store.bulk_load(
+        ox.serialize(order, format=ox.RdfFormat.N_QUADS) or b"", format=ox.RdfFormat.N_QUADS
+    )
 
 
 def _background_summary(base: str) -> frozenset[bytes]:

@@ -67,7 +67,7 @@ from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
 from .store import OxigraphStore
 from .summary import GRAPH as SUMMARY_GRAPH
-from .summary import summary_triples
+from .summary import slogan_order, summary_triples
 
 # The extractors (jieba, pypinyin...) and pyshacl are imported where they are used, so that a
 # build with nothing to do, or ``policykg --help``, starts in a fraction of a second.
@@ -83,6 +83,7 @@ POL = vocab.POL.base
 NOT_PIPELINE = {"stats.py", "store.py", "dumps.py"}  # no report graph depends on them
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 RDFS_LABEL = vocab.RDFS.label
+RDF_TYPE = vocab.RDF.type
 
 
 class BuildError(UserError):
@@ -321,8 +322,9 @@ def _write_store(
     progress("joining targets and actuals across reports")
     everything = [line for lines in graphs.values() for line in lines]
     joined = graphs[minter.graph("attainment")] = _attainment_lines(everything, minter)
-    # the summary of the joins: their labels and IRIs as keys
+    # the summary of the joins (their labels and IRIs as keys), then the slogans' list order
     summary.append(sorted(set(_summary_lines(joined, summary_graph)) - seen))
+    summary.append(_order_lines(everything, summary_graph))
     graphs[summary_graph] = [line for part in summary for line in part]
     # the data dumps need only the graphs' lines: written while the store loads (a bulk load
     # releases the GIL), and VoID, which reads the store, once it has
@@ -803,6 +805,26 @@ def _summary_lines(source: ox.Store | list[bytes], graph: str) -> list[bytes]:
     node = ox.NamedNode(graph)
     quads = (ox.Quad(t.subject, t.predicate, t.object, node) for t in summary_triples(source))
     return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
+
+
+def _order_lines(lines: list[bytes], graph: str) -> list[bytes]:
+    """The slogans' list order (:func:`kg.summary.slogan_order`) as sorted N-Quads lines in
+    ``graph``, from the slogans' types and labels among ``lines``."""
+    typed = f"<{RDF_TYPE.value}> <{POL}Slogan> ".encode()
+    slogans = {line.split(b" ", 1)[0] for line in lines if typed in line}
+    label = f" <{RDFS_LABEL.value}> ".encode()
+    read = [
+        line
+        for line in lines
+        if line.split(b" ", 1)[0] in slogans and (typed in line or label in line)
+    ]
+    store = ox.Store()
+    store.bulk_load(b"".join(read), format=ox.RdfFormat.N_QUADS)
+    node = ox.NamedNode(graph)
+    quads = (ox.Quad(t.subject, t.predicate, t.object, node) for t in slogan_order(store))
+    return sorted(
+        (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
+    )
 
 
 @cache

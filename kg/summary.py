@@ -104,15 +104,15 @@ SEPARATOR = "、"
 
 
 def summarise(store: ox.Store, minter: Minter) -> int:
-    """Write the lookup keys and sentence lists of every named graph into ``graph/summary``;
-    the number of statements written.
+    """Write the lookup keys, sentence lists and the slogans' list order of every named graph
+    into ``graph/summary``; the number of statements written.
 
     Run after the report graphs are loaded and before the default graph is merged (which then
     holds them too); it first clears what an earlier run wrote.
     """
     graph = ox.NamedNode(minter.graph(GRAPH))
     store.update(f"DROP SILENT GRAPH <{graph.value}>")
-    triples = summary_triples(store)
+    triples = summary_triples(store) | slogan_order(store)
     store.bulk_load(
         ox.serialize(
             (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples),
@@ -180,4 +180,21 @@ def slogan_parts(store: ox.Store) -> set[ox.Triple]:
     return out
 
 
-__all__ = ["GRAPH", "summarise", "summary_triples"]
+ORDER = """SELECT DISTINCT ?slogan WHERE { GRAPH ?g { ?slogan a pol:Slogan ; rdfs:label ?label } }
+ORDER BY ?label ?slogan"""
+
+
+def slogan_order(store: ox.Store) -> set[ox.Triple]:
+    """Per slogan of the store's named graphs, ``pol:listOrder``: its place (from 1) among
+    them all by label, then IRI, as the catalogue lists them. Unlike the other summary
+    statements it depends on every report, so a build writes it once all are in: a page of
+    the list is then read without sorting the store's slogans by label (1.5 s a page at 100×
+    the bundled corpus, an index lookup for each slogan's label)."""
+    rows = cast(ox.QuerySolutions, store.query(PREFIXES + ORDER))
+    order: dict[ox.NamedNode, int] = {}
+    for row in rows:
+        order.setdefault(cast(ox.NamedNode, row["slogan"]), len(order) + 1)
+    return {ox.Triple(slogan, POL.listOrder, ox.Literal(n)) for slogan, n in order.items()}
+
+
+__all__ = ["GRAPH", "slogan_order", "summarise", "summary_triples"]
