@@ -57,7 +57,7 @@ _Q_IN = (
     prologue("skos", "pol", "rdfs")
     + """SELECT ?s ?x ?p ?label WHERE {
   ?x ?p ?s .
-  FILTER (?p NOT IN (pol:inReport, pol:inSection, pol:inSentence))
+  FILTER (?p NOT IN (%s))
   FILTER NOT EXISTS { ?x a pol:Assertion }
   OPTIONAL { ?x rdfs:label|skos:prefLabel ?label }
 }
@@ -65,7 +65,10 @@ _Q_IN = (
 )
 
 _Q_LINKS_OUT = "SELECT ?s ?q ?x WHERE { ?s ?q ?x }"
-EVIDENCE_LINKS = {POL + "inReport", POL + "inSection", POL + "inSentence"}  # as in _Q_IN
+EVIDENCE_LINKS = {POL + "inReport", POL + "inSection", POL + "inSentence"}
+# Links into a place or an indicator from its figures (pol:Observation), which its page shows
+# as a table and charts of targets and actuals, not again as a list of links
+FIGURE_LINKS = {POL + "Place": POL + "refArea", POL + "Indicator": POL + "indicator"}
 
 # The ontology's property hierarchy and inverses, for pages that name each link once. A chain
 # starting with the inverse of a property counts as its inverse (pol:hasEnterprise is
@@ -202,7 +205,9 @@ def describe(iri: str) -> Description | None:
         label=_zh_first(own_labels) or (_quoted(quotes[0]) if quotes else fallback_label(iri)),
         types=sorted(types, key=lambda t: (not t.iri.startswith(POL), t.iri)),
         statements=statements,
-        incoming=incoming(node, found),
+        incoming=incoming(
+            node, found, {FIGURE_LINKS[t.iri] for t in types if t.iri in FIGURE_LINKS}
+        ),
         mentions=mentions(iri),
         evidence=found,
     )
@@ -301,17 +306,21 @@ def _parts(parent: str, tree: dict[str, list[Link]], found: EvidenceMap, seen: s
     return out
 
 
-def incoming(node: ox.NamedNode, found: EvidenceMap | None = None) -> list[Incoming]:
+def incoming(
+    node: ox.NamedNode, found: EvidenceMap | None = None, elsewhere: Iterable[str] = ()
+) -> list[Incoming]:
     """Resources pointing at ``node`` (links not shown from the other side): per property,
     the count and the first twenty by label, each with the passages stating its link.
 
     A link ``x p node`` is left out when ``node`` states it itself (``node p x``, or an
     inverse of ``p`` or of a property narrower than it), when ``x`` states it through a
-    narrower property too, and when it is evidence (pol:inReport, assertion nodes).
+    narrower property too, when it is evidence (pol:inReport, assertion nodes), and when its
+    property is among ``elsewhere``, the links its page shows otherwise.
     """
     found = found if found is not None else {}
     supers, inverses = property_links()
-    rows = get_store().select(_Q_IN, {"s": node})
+    left_out = ", ".join(f"<{p}>" for p in sorted(EVIDENCE_LINKS | set(elsewhere)))
+    rows = get_store().select(_Q_IN % left_out, {"s": node})
     into: dict[Term, set[str]] = defaultdict(set)
     for row in rows:
         into[row["x"]].add(row["p"].value)
