@@ -1,4 +1,6 @@
 """Comparison sections of the place and report pages: what one loads a collection for.
+About 450 lines because both pages read the same four tables (spans, sections, figures,
+targets), kept together per place and report and per store version, which one module holds.
 
 - a place: its reports over the years, the slogans they use (each linked to the term all
   reports share) and its figures, indicator by indicator and year by year, targets beside
