@@ -324,7 +324,7 @@ def _write_store(
     joined = graphs[minter.graph("attainment")] = _attainment_lines(everything, minter)
     # the summary of the joins (their labels and IRIs as keys), then the slogans' list order
     summary.append(sorted(set(_summary_lines(joined, summary_graph)) - seen))
-    summary.append(_order_lines(everything, summary_graph))
+    summary.append(_order_lines([pieces[r.key] for r in result.reports], summary_graph))
     graphs[summary_graph] = [line for part in summary for line in part]
     # the data dumps need only the graphs' lines: written while the store loads (a bulk load
     # releases the GIL), and VoID, which reads the store, once it has
@@ -807,17 +807,18 @@ def _summary_lines(source: ox.Store | list[bytes], graph: str) -> list[bytes]:
     return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
 
 
-def _order_lines(lines: list[bytes], graph: str) -> list[bytes]:
+def _order_lines(reports: list[bytes], graph: str) -> list[bytes]:
     """The slogans' list order (:func:`kg.summary.slogan_order`) as sorted N-Quads lines in
-    ``graph``, from the slogans' types and labels among ``lines``."""
-    typed = f"<{RDF_TYPE.value}> <{POL}Slogan> ".encode()
-    slogans = {line.split(b" ", 1)[0] for line in lines if typed in line}
-    label = f" <{RDFS_LABEL.value}> ".encode()
-    read = [
-        line
-        for line in lines
-        if line.split(b" ", 1)[0] in slogans and (typed in line or label in line)
-    ]
+    ``graph``, from the slogans' types and labels in the reports' N-Quads."""
+    typed = f" <{RDF_TYPE.value}> <{POL}Slogan> ".encode()
+    labelled = f" <{RDFS_LABEL.value}> ".encode()
+    read: list[bytes] = []
+    for data in reports:
+        types = list(_lines_with(data, typed))
+        slogans = {line.split(b" ", 1)[0] for line in types}
+        read += types + [
+            line for line in _lines_with(data, labelled) if line.split(b" ", 1)[0] in slogans
+        ]
     store = ox.Store()
     store.bulk_load(b"".join(read), format=ox.RdfFormat.N_QUADS)
     node = ox.NamedNode(graph)
@@ -825,6 +826,17 @@ def _order_lines(lines: list[bytes], graph: str) -> list[bytes]:
     return sorted(
         (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
     )
+
+
+def _lines_with(data: bytes, needle: bytes) -> Iterator[bytes]:
+    """The lines of ``data`` holding ``needle``, found by ``bytes.find`` (a pattern or a loop
+    over 44 MB of lines took 0.3–0.5 s)."""
+    at = data.find(needle)
+    while at >= 0:
+        start = data.rfind(b"\n", 0, at) + 1
+        end = data.find(b"\n", at) + 1 or len(data)
+        yield data[start:end]
+        at = data.find(needle, end)
 
 
 @cache
