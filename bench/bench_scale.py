@@ -406,6 +406,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--virtuoso-memory", type=int, default=2000, help="Virtuoso's memory, MB (default 2000)"
     )
+    parser.add_argument(
+        "--virtuoso-reuse",
+        action="store_true",
+        help="with a Virtuoso: measure the whole load already in DIR.virtuoso, not a new one",
+    )
     args = parser.parse_args(argv)
     if (
         args.store is None
@@ -424,6 +429,7 @@ def main(argv: list[str]) -> int:
             args.virtuoso_memory,
             factor=args.factor,
             service=not args.no_service,
+            reuse=args.virtuoso_reuse,
         )
         report["load_average_after"] = os.getloadavg()
         print(f"load average {os.getloadavg()}", flush=True)
@@ -443,7 +449,11 @@ def main(argv: list[str]) -> int:
 
         print(f"virtuoso: load average {os.getloadavg()}", flush=True)
         report["virtuoso"] = run(
-            args.store, args.repeat, args.virtuoso_memory, service=not args.no_service
+            args.store,
+            args.repeat,
+            args.virtuoso_memory,
+            service=not args.no_service,
+            reuse=args.virtuoso_reuse,
         )
         print(f"load average {os.getloadavg()}", flush=True)
     if args.json:
