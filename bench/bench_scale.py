@@ -443,6 +443,9 @@ def main(argv: list[str]) -> int:
         "--virtuoso-memory", type=int, default=2000, help="Virtuoso's memory, MB (default 2000)"
     )
     parser.add_argument(
+        "--no-catalogue", action="store_true", help="with a Virtuoso: the service's pages only"
+    )
+    parser.add_argument(
         "--virtuoso-reuse",
         action="store_true",
         help="with a Virtuoso: measure the whole load already in DIR.virtuoso, not a new one",
@@ -466,6 +469,7 @@ def main(argv: list[str]) -> int:
             factor=args.factor,
             service=not args.no_service,
             reuse=args.virtuoso_reuse,
+            catalogue=not args.no_catalogue,
         )
         report["load_average_after"] = os.getloadavg()
         print(f"load average {os.getloadavg()}", flush=True)
@@ -490,6 +494,7 @@ def main(argv: list[str]) -> int:
             args.virtuoso_memory,
             service=not args.no_service,
             reuse=args.virtuoso_reuse,
+            catalogue=not args.no_catalogue,
         )
         print(f"load average {os.getloadavg()}", flush=True)
     if args.json:

@@ -156,6 +156,7 @@ def run(
     factor: int = 0,
     service: bool = True,
     reuse: bool = False,
+    catalogue: bool = True,
 ) -> dict:
     """Load ``store_dir`` into a fresh Virtuoso beside it and time every question on it; with
     ``factor``, that many copies of the corpus straight from their N-Quads instead
@@ -174,7 +175,8 @@ def run(
         record = _load_fresh(directory, store_dir, memory_mb, factor)
         loaded.write_text(json.dumps(record))
     with Virtuoso(directory, memory_mb=memory_mb) as server:
-        record["catalogue"] = measure_catalogue(server.url, repeat)
+        if catalogue:
+            record["catalogue"] = measure_catalogue(server.url, repeat)
         if service:
             record["service"] = measure_service(server.url, repeat)
     return record
