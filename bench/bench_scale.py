@@ -260,7 +260,9 @@ def measure_catalogue(store_dir: str | Path, repeat: int) -> list[dict]:
             wall.append(time.perf_counter() - w)
             if isinstance(rows, str):
                 break  # no second wait for a timeout
-        out.append({"what": f"query {name}", "rows": rows, "cpu": cpu, "wall": wall})
+        out.append(
+            {"what": f"query {name}", "rows": rows, "cpu": cpu, "wall": wall, **_load_average()}
+        )
         _line(out[-1])
     store.close()
     return out
@@ -328,7 +330,9 @@ def measure_service(store_dir: str | Path, repeat: int) -> list[dict]:
     # for here, as `policykg serve` does before its first user, so that no page's first time
     # is the warm-up's
     app.extensions["policykg.warming"].join()
-    print(f"  app start: warmed up in {time.perf_counter() - t:.2f}s", flush=True)
+    warm = time.perf_counter() - t
+    rss = _rss_mb()
+    print(f"  app start: warmed up in {warm:.2f}s, RSS {rss:.0f} MB", flush=True)
     targets = {
         f"api {name}": f"/api/queries/{name}?{urlencode(q.example)}"
         for name, q in load_catalogue().items()
@@ -343,13 +347,42 @@ def measure_service(store_dir: str | Path, repeat: int) -> list[dict]:
             wall.append(time.perf_counter() - w)
             cpu.append(_cpu_with_workers() - c)
         out.append(
-            {"what": what, "status": status, "first": wall[0], "wall": wall[1:], "cpu": cpu[1:]}
+            {
+                "what": what,
+                "status": status,
+                "first": wall[0],
+                "wall": wall[1:],
+                "cpu": cpu[1:],
+                **_load_average(),
+            }
         )
         _line(out[-1])
     from policykg.service import db
 
     db.close(app)
+    out.append({"what": "app start (warm-up)", "seconds": warm, "rss_mb": rss, **_load_average()})
     return out
+
+
+def _rss_mb() -> float:
+    """Resident memory of this process and its live children (the query workers), MB."""
+    me, total = str(os.getpid()), 0
+    for status in [Path("/proc/self/status"), *Path("/proc").glob("[0-9]*/status")]:
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if status.parent.name != "self" and fields.get("PPid", "").strip() != me:
+            continue
+        total += int(fields.get("VmRSS", "0 kB").split()[0])
+    return total / 1024
+
+
+def _load_average() -> dict:
+    """The machine's load average over the last minute, beside each measure: on a shared
+    machine it says how much of the wall time is waiting for a core."""
+    return {"load": round(os.getloadavg()[0], 1)}
 
 
 def _cpu_with_workers() -> float:
@@ -372,6 +405,7 @@ def _line(m: dict) -> None:
     extra = f" cpu p50 {_percentiles(m['cpu'])[0] * 1e3:8.1f} ms" if "cpu" in m else ""
     extra += f" first {m['first'] * 1e3:8.1f} ms status {m['status']}" if "first" in m else ""
     extra += f" rows {m['rows']}" if "rows" in m else ""
+    extra += f" load {m['load']}" if "load" in m else ""
     print(f"  {m['what']:<40} p50 {p50 * 1e3:8.1f} ms  p95 {p95 * 1e3:8.1f} ms{extra}", flush=True)
 
 
@@ -381,6 +415,8 @@ def table(*columns: tuple[str, list[dict]]) -> str:
     rows: dict[str, list[str]] = {}
     for i, (_, measures) in enumerate(columns):
         for m in measures:
+            if "wall" not in m:  # the app's start: not a question
+                continue
             p50, p95 = _percentiles(m["wall"])
             cell = f"{p50 * 1e3:.0f} / {p95 * 1e3:.0f} (cpu {_percentiles(m['cpu'])[0] * 1e3:.0f})"
             if "first" in m:
@@ -423,6 +459,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--virtuoso-memory", type=int, default=2000, help="Virtuoso's memory, MB (default 2000)"
     )
+    parser.add_argument(
+        "--no-catalogue", action="store_true", help="with a Virtuoso: the service's pages only"
+    )
+    parser.add_argument(
+        "--virtuoso-reuse",
+        action="store_true",
+        help="with a Virtuoso: measure the whole load already in DIR.virtuoso, not a new one",
+    )
     args = parser.parse_args(argv)
     if (
         args.store is None
@@ -441,6 +485,8 @@ def main(argv: list[str]) -> int:
             args.virtuoso_memory,
             factor=args.factor,
             service=not args.no_service,
+            reuse=args.virtuoso_reuse,
+            catalogue=not args.no_catalogue,
         )
         report["load_average_after"] = os.getloadavg()
         print(f"load average {os.getloadavg()}", flush=True)
@@ -460,7 +506,12 @@ def main(argv: list[str]) -> int:
 
         print(f"virtuoso: load average {os.getloadavg()}", flush=True)
         report["virtuoso"] = run(
-            args.store, args.repeat, args.virtuoso_memory, service=not args.no_service
+            args.store,
+            args.repeat,
+            args.virtuoso_memory,
+            service=not args.no_service,
+            reuse=args.virtuoso_reuse,
+            catalogue=not args.no_catalogue,
         )
         print(f"load average {os.getloadavg()}", flush=True)
     if args.json:
