@@ -415,14 +415,16 @@ def _patch_store(
     store.bulk_load(b"".join(added), format=ox.RdfFormat.N_QUADS)
     triples = b"".join({_triple_line(line) for line in added})
     store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES)
-    removed = list(ox.parse(b"".join(gone), format=ox.RdfFormat.N_QUADS))
-    for quad in removed:
+    for quad in ox.parse(b"".join(gone), format=ox.RdfFormat.N_QUADS):
         store.remove(quad)
-    # a triple leaves the default graph (the union) when no named graph holds it any more
-    for quad in removed:
-        held = store.quads_for_pattern(quad.subject, quad.predicate, quad.object)
-        if not any(q.graph_name != ox.DefaultGraph() for q in held):
-            store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
+    # a triple leaves the default graph (the union) when no graph of the new store holds it:
+    # found among the graphs' lines (a store lookup a triple cost 0.3 ms: 0.35 s for the
+    # slogans whose list order moved when one report is added)
+    orphans = {_triple_line(line) for line in gone}
+    for g, lines in graphs.items():
+        orphans.difference_update(_triple_lines(lines, g))
+    for triple in ox.parse(b"".join(orphans), format=ox.RdfFormat.N_TRIPLES):
+        store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
 
 
 def _background(minter: Minter) -> set[str]:
