@@ -202,16 +202,15 @@ def _cross_report(data: bytes, minter) -> bytes:
 def _write_slogan_order(store: ox.Store, minter) -> None:
     """The slogans' list order (kg.summary.slogan_order) over every copy, as the build writes
     it over every report: it is not per report, so no copy's own can stand."""
+    from policykg.kg.build import _lines_in, _triple_line
     from policykg.kg.summary import slogan_order
     from policykg.kg.vocab import POL
 
-    summary = ox.NamedNode(minter.graph("summary"))
     store.update(f"DELETE WHERE {{ GRAPH ?g {{ ?s {POL.listOrder} ?o }} }}")
     store.update(f"DELETE WHERE {{ ?s {POL.listOrder} ?o }}")
-    order = [ox.Quad(t.subject, t.predicate, t.object, summary) for t in slogan_order(store)]
-    order += [ox.Quad(t.subject, t.predicate, t.object) for t in (q.triple for q in order)]
+    lines = _lines_in(slogan_order(store), minter.graph("summary"))  # and in the default graph:
     store.bulk_load(
-        ox.serialize(order, format=ox.RdfFormat.N_QUADS) or b"", format=ox.RdfFormat.N_QUADS
+        b"".join(lines + [_triple_line(line) for line in lines]), format=ox.RdfFormat.N_QUADS
     )
 
 

@@ -804,8 +804,13 @@ def _summary_lines(source: ox.Store | list[bytes], graph: str) -> list[bytes]:
         store = ox.Store()
         store.bulk_load(b"".join(source), format=ox.RdfFormat.N_QUADS)
         source = store
+    return _lines_in(summary_triples(source), graph)
+
+
+def _lines_in(triples: Iterable[ox.Triple], graph: str) -> list[bytes]:
+    """``triples`` as N-Quads lines in ``graph``."""
     node = ox.NamedNode(graph)
-    quads = (ox.Quad(t.subject, t.predicate, t.object, node) for t in summary_triples(source))
+    quads = (ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
     return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
 
 
@@ -823,11 +828,7 @@ def _order_lines(reports: list[bytes], graph: str) -> list[bytes]:
         ]
     store = ox.Store()
     store.bulk_load(b"".join(read), format=ox.RdfFormat.N_QUADS)
-    node = ox.NamedNode(graph)
-    quads = (ox.Quad(t.subject, t.predicate, t.object, node) for t in slogan_order(store))
-    return sorted(
-        (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
-    )
+    return sorted(_lines_in(slogan_order(store), graph))
 
 
 def _lines_with(data: bytes, needle: bytes) -> Iterator[bytes]:

@@ -210,10 +210,8 @@ def _limit() -> int:
 def _run_page(
     query: NamedQuery, params: dict[str, str], number: int
 ) -> tuple[list[dict], bool, bool]:
-    """Page ``number`` of the answer: its rows, whether the row cap cut them, and whether
-    more rows follow. The engine is asked for one row past the page (``LIMIT``/``OFFSET``
-    at the query's ``# page`` line, else after its ``ORDER BY``), unless the query has a limit
-    of its own."""
+    """Page ``number`` of the answer (see :func:`_run_window`): its rows, whether the row
+    cap cut them, and whether more rows follow."""
     window, truncated = _run_window(query, params, PAGE_ROWS, (number - 1) * PAGE_ROWS)
     return window[:PAGE_ROWS], truncated, len(window) > PAGE_ROWS
 

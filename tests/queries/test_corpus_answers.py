@@ -162,10 +162,8 @@ def test_report_outline_by_every_name_of_every_report(corpus_store):
     """Each report by its title, label, file name, IRI and IRI's last segment: the outline the
     query gave when it compared the strings of every report's names."""
     query = get_query("report-outline")
-    sparql = query.sparql
     lookup = "      ?document pol:key ?report ; a pol:Report .\n"
-    before = sparql.replace(lookup, OUTLINE_BY_NAMES)
-    assert before != sparql
+    before = _as_before(query.sparql, {lookup: OUTLINE_BY_NAMES})
     names = corpus_store.select(
         PREFIXES + "PREFIX dcterms: <http://purl.org/dc/terms/> "
         "SELECT DISTINCT ?name WHERE { ?r a pol:Report . "
@@ -272,15 +270,23 @@ def _names(store, thing: str) -> list[str]:
     return sorted({r["name"].value for r in rows} | {thing})
 
 
+def _as_before(sparql: str, swaps: dict[str, str]) -> str:
+    """A catalogue query with each of its parts (keys) put back as it was written before
+    (values): the old shape, whose answers a rewrite must keep. Each part must be there."""
+    for now, before in swaps.items():
+        assert now in sparql, now
+        sparql = sparql.replace(now, before)
+    return sparql
+
+
 def _answers(rows) -> list[dict]:
     return [{k: v.value for k, v in r.items()} for r in rows]
 
 
 def test_target_attainment_by_every_name_as_before(corpus_store):
     query = get_query("target-attainment")
-    assert INDICATOR_KEY in query.sparql and PLACE_KEY in query.sparql
-    before = query.sparql.replace(INDICATOR_KEY, INDICATOR_BY_NAMES).replace(
-        PLACE_KEY, PLACE_BY_NAMES
+    before = _as_before(
+        query.sparql, {INDICATOR_KEY: INDICATOR_BY_NAMES, PLACE_KEY: PLACE_BY_NAMES}
     )
     pairs = corpus_store.select(
         PREFIXES + "SELECT DISTINCT ?area ?series WHERE { ?o pol:valueKind pol:Target ; "
@@ -301,8 +307,7 @@ def test_target_attainment_by_every_name_as_before(corpus_store):
 
 def test_targets_of_year_by_every_name_as_before(corpus_store):
     query = get_query("targets-of-year")
-    assert PLACE_KEY in query.sparql
-    before = query.sparql.replace(PLACE_KEY, PLACE_BY_NAMES)
+    before = _as_before(query.sparql, {PLACE_KEY: PLACE_BY_NAMES})
     places = corpus_store.select(
         PREFIXES + "SELECT DISTINCT ?area ?year WHERE { ?o pol:valueKind pol:Target ; "
         "pol:refArea ?area ; pol:period ?year } ORDER BY ?area ?year"
@@ -336,8 +341,7 @@ def test_chain_enterprises_of_every_chain_as_before(corpus_store):
     """Every slogan that lists an industry, by its name and by its term's IRI, answers the
     same rows in the same order as with the slogan's graph found by the slogan."""
     query = get_query("chain-enterprises")
-    assert CHAIN_GRAPH_NOW in query.sparql
-    before = query.sparql.replace(CHAIN_GRAPH_NOW, CHAIN_GRAPH_BEFORE)
+    before = _as_before(query.sparql, {CHAIN_GRAPH_NOW: CHAIN_GRAPH_BEFORE})
     names = corpus_store.select(
         PREFIXES + "SELECT DISTINCT ?label ?term WHERE { ?s a pol:Slogan ; rdfs:label ?label ; "
         "pol:hasComponent+/a pol:Industry OPTIONAL { ?s pol:versionOf ?term } }"
