@@ -84,6 +84,7 @@ NOT_PIPELINE = {"stats.py", "store.py", "dumps.py"}  # no report graph depends o
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 RDFS_LABEL = vocab.RDFS.label
 RDF_TYPE = vocab.RDF.type
+NQ = ox.RdfFormat.N_QUADS
 
 
 class BuildError(UserError):
@@ -210,20 +211,25 @@ def build(
         try:
             # unchanged reports are read from the old store, and the old store copied with the
             # lines that may change in it, while the others are built
-            cached: dict[str, bytes] = {}
+            lines: dict[str, _ReportLines] = {}
             # a copy of the old store is patched when it kept every report's lines
             whole = previous and all(r.key in known for r in previous.reports)
             patch = previous if known and whole else None
             old: set[bytes] = set()
+            minter = Minter(base)
+            joins = _Joins(minter)
 
             def meanwhile() -> None:
                 for key, _ in inputs:
                     if key in known:
-                        cached[key] = gzip.decompress(_cache_file(store_dir, key).read_bytes())
+                        data = gzip.decompress(_cache_file(store_dir, key).read_bytes())
+                        lines[key] = _ReportLines.of(data, known[key], minter)
+                background = _background_nquads(base).splitlines(keepends=True)
+                joins.add([lines[key] for key, _ in inputs if key in known], background)
                 if patch is not None:
                     _link_copy(store_dir / "oxigraph", work / "oxigraph")
                     kept = {key for key, _ in inputs if key in known}
-                    old.update(_changing_lines(store_dir, patch, kept, Minter(base)))
+                    old.update(_changing_lines(store_dir, patch, kept, minter))
 
             outcomes = _build_reports(todo, base, jobs, progress, rows, meanwhile=meanwhile)
             summaries: list[ReportSummary] = []
@@ -239,7 +245,7 @@ def build(
                     outcome.summary.key = key
                     outcome.summary.sha256 = key.split(":")[1]
                     summaries.append(outcome.summary)
-                    cached[key] = outcome.nquads
+                    lines[key] = _ReportLines.of(outcome.nquads, outcome.summary, minter)
             _report_problems(summaries, skipped, strict, progress)
             if not summaries:
                 reasons = "; ".join(s.reason for s in skipped)
@@ -248,7 +254,8 @@ def build(
             result = BuildResult(
                 str(store_dir), base, summaries, 0, 0, 0.0, skipped, version, keys, dumps
             )
-            _write_store(result, cached, work, store_dir, old if patch else None, progress)
+            joins.add(lines[r.key] for r in summaries if not r.reused)
+            _write_store(result, lines, joins, work, store_dir, old if patch else None, progress)
         except BaseException:
             _remove(work, progress)
             raise
@@ -279,14 +286,15 @@ def _report_problems(
 
 def _write_store(
     result: BuildResult,
-    pieces: dict[str, bytes],
+    reports: dict[str, _ReportLines],
+    joins: _Joins,
     work: Path,
     store_dir: Path,
     old: set[bytes] | None,
     progress: Progress,
 ) -> None:
-    """Fill ``work`` with the store of ``result``'s reports, whose lines ``pieces`` holds by
-    key, and swap it in.
+    """Fill ``work`` with the store of ``result``'s reports, whose lines ``reports`` holds by
+    key and ``joins`` holds what the joins across them read, and swap it in.
 
     With the ``old`` lines of a previous store already copied into ``work`` (see
     :func:`_changing_lines`), only what changed is written: the graphs of the reports that
@@ -295,7 +303,8 @@ def _write_store(
     """
     minter = Minter(result.base)
     summary_graph = minter.graph(SUMMARY_GRAPH)
-    graphs: dict[str, list[bytes]] = {}
+    graphs: dict[str, list[bytes]] = {}  # each named graph's lines
+    triples: dict[str, list[bytes]] = {}  # and the same as triples (for the default graph)
     # the summary graph is the union of each report's, of the joins' and of the background's:
     # kept in those parts, each without what an earlier one holds, for the dumps
     summary = [sorted(_background_summary(result.base))]
@@ -303,29 +312,28 @@ def _write_store(
     cache = work / CACHE_DIR / "reports"
     cache.mkdir(parents=True)
     for r in sorted(result.reports, key=lambda r: r.name):
-        data = pieces[r.key]
-        own = _groups(data, [r.graph, minter.inferred_graph(r.name), summary_graph])
-        graphs[r.graph] = own[r.graph]
-        graphs[minter.inferred_graph(r.name)] = own[minter.inferred_graph(r.name)]
-        summary.append(sorted(set(own[summary_graph]) - seen))
+        own = reports[r.key]
+        graphs.update(own.graphs)
+        triples.update(own.triples)
+        summary.append(sorted(set(own.summary) - seen))
         seen.update(summary[-1])
         if r.reused:
             os.link(_cache_file(store_dir, r.key), _cache_file(work, r.key))
         else:
-            _cache_file(work, r.key).write_bytes(gzip.compress(data, compresslevel=1, mtime=0))
+            _cache_file(work, r.key).write_bytes(gzip.compress(own.data, compresslevel=1, mtime=0))
     store = ox.Store(str(work / "oxigraph"))  # with a previous build, a copy of its store
     if old is None:
         load_background(store, minter)
     for name in ("ontology", "lexicon"):
-        graphs[minter.graph(name)] = _graph_lines(store, minter.graph(name))
-    background = graphs[minter.graph("ontology")] + graphs[minter.graph("lexicon")]
+        graphs[minter.graph(name)] = sorted(_graph_lines(store, minter.graph(name)))
     progress("joining targets and actuals across reports")
-    everything = [line for lines in graphs.values() for line in lines]
-    joined = graphs[minter.graph("attainment")] = _attainment_lines(everything, minter)
+    joined = graphs[minter.graph("attainment")] = joins.attainment()
     # the summary of the joins (their labels and IRIs as keys), then the slogans' list order
     summary.append(sorted(set(_summary_lines(joined, summary_graph)) - seen))
-    summary.append(_order_lines([pieces[r.key] for r in result.reports], summary_graph))
+    summary.append(joins.order(summary_graph))
     graphs[summary_graph] = [line for part in summary for line in part]
+    for g in _cross_graphs(minter) + sorted(_background(minter)):
+        triples[g] = _triple_lines(graphs[g], g)
     # the data dumps need only the graphs' lines: written while the store loads (a bulk load
     # releases the GIL), and VoID, which reads the store, once it has
     with cf.ThreadPoolExecutor(1) as side:
@@ -338,40 +346,87 @@ def _write_store(
                 work / "dumps",
                 graphs,
                 parts={summary_graph: summary},
+                triples=triples,
                 cache=work / CACHE_DIR / "dumps",
                 reuse=store_dir / CACHE_DIR / "dumps",
             )
         if old is None:
-            # the default graph is the set union of the graphs (see merge_into_default_graph)
-            union = {t for g, lines in graphs.items() for t in _triple_lines(lines, g)}
-            # the ontology's and lexicon's triples are copied inside the store (their blank
-            # nodes would be renamed by a load)
-            named = [
-                line
-                for g, lines in graphs.items()
-                if g not in _background(minter)
-                for line in lines
-            ]
-            store.bulk_load(b"".join(named), format=ox.RdfFormat.N_QUADS, lenient=True)
-            store.bulk_load(
-                b"".join(union - {_triple_line(line) for line in background}),
-                format=ox.RdfFormat.N_TRIPLES,
-                lenient=True,
-            )
+            # the named graphs and the default graph, the set union of the graphs (see
+            # merge_into_default_graph), in one load; the ontology's and lexicon's triples
+            # are copied inside the store (their blank nodes would be renamed by a load)
+            union = set().union(*triples.values())
+            union.difference_update(*(triples[g] for g in _background(minter)))
+            named = [lines for g, lines in graphs.items() if g not in _background(minter)]
+            data = b"".join(line for lines in named for line in lines) + b"".join(union)
+            store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
             _merge_background(store, minter)
         else:
-            _patch_store(store, graphs, result, old, minter)
+            _patch_store(store, graphs, triples, result, old, minter)
         result.quads = sum(len(lines) for lines in graphs.values())
         result.inferred = sum(r.inferred for r in result.reports)
         if result.dumps:
-            dumps, triples = data_dumps.result()
-            write_void(OxigraphStore(store), work / "dumps", result.base, dumps, graphs, triples)
+            dumps, count = data_dumps.result()
+            write_void(OxigraphStore(store), work / "dumps", result.base, dumps, graphs, count)
     store.flush()
     del store
     (work / BUILD_FILE).write_text(
         json.dumps(asdict(result), ensure_ascii=False, indent=1), encoding="utf-8"
     )
     _swap(work, store_dir, progress)
+
+
+@dataclass
+class _ReportLines:
+    """A report's N-Quads lines as its worker wrote them (``data``), and split: its own and
+    its inferred graph's (sorted, and as triples), its part of the summary graph, and what
+    the attainment join reads of it. Made while the workers run for the reports kept."""
+
+    data: bytes
+    graphs: dict[str, list[bytes]]
+    triples: dict[str, list[bytes]]
+    summary: list[bytes]
+    attainment_inputs: list[bytes]
+    slogans: list[bytes]  # the slogans' types and labels, which their list order reads
+
+    @classmethod
+    def of(cls, data: bytes, report: ReportSummary, minter: Minter) -> _ReportLines:
+        own = [report.graph, minter.inferred_graph(report.name)]
+        groups = _groups(data, [*own, minter.graph(SUMMARY_GRAPH)])
+        graphs = {g: sorted(groups[g]) for g in own}
+        triples = {g: _triple_lines(graphs[g], g) for g in own}
+        read = _attainment_inputs(line for g in own for line in graphs[g])
+        summary = groups[minter.graph(SUMMARY_GRAPH)]
+        return cls(data, graphs, triples, summary, read, _slogan_lines(data))
+
+
+class _Joins:
+    """The joins across reports (attainment, the slogans' list order), each over an in-memory
+    store of only what it reads, loaded a batch of reports at a time: the reports kept from
+    the previous store while the workers build the others."""
+
+    def __init__(self, minter: Minter) -> None:
+        self.minter = minter
+        self.observations = ox.Store()  # the lines of kg.attainment.READS, and their triples
+        self.slogans = ox.Store()
+
+    def add(self, reports: Iterable[_ReportLines], background: list[bytes] | None = None) -> None:
+        """Load ``reports`` (and the ontology's and lexicons' ``background`` lines)."""
+        reports = list(reports)
+        read = [line for r in reports for line in r.attainment_inputs]
+        read += _attainment_inputs(background or [])
+        triples = {_triple_line(line) for line in read}
+        self.observations.bulk_load(b"".join(read) + b"".join(triples), format=NQ, lenient=True)
+        self.slogans.bulk_load(b"".join(line for r in reports for line in r.slogans), format=NQ)
+
+    def attainment(self) -> list[bytes]:
+        """The attainment graph (``kg.attainment``) as sorted N-Quads lines."""
+        attainment(self.observations, self.minter)
+        return sorted(_graph_lines(self.observations, self.minter.graph("attainment")))
+
+    def order(self, graph: str) -> list[bytes]:
+        """The slogans' list order (:func:`kg.summary.slogan_order`) as sorted N-Quads lines in
+        ``graph``."""
+        return sorted(_lines_in(slogan_order(self.slogans), graph))
 
 
 def _changing_lines(
@@ -395,6 +450,7 @@ def _cross_graphs(minter: Minter) -> list[str]:
 def _patch_store(
     store: ox.Store,
     graphs: dict[str, list[bytes]],
+    triples: dict[str, list[bytes]],
     result: BuildResult,
     old: set[bytes],
     minter: Minter,
@@ -410,19 +466,17 @@ def _patch_store(
     }
     new = {line for g in changed for line in graphs[g]}
     added, gone = new - old, old - new
-    # a bulk load, not a transaction: half the time, and nothing to flush (the store is a copy,
-    # thrown away if the build fails)
-    store.bulk_load(b"".join(added), format=ox.RdfFormat.N_QUADS)
-    triples = b"".join({_triple_line(line) for line in added})
-    store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES)
+    # one bulk load of the quads and their triples in the default graph, not a transaction:
+    # half the time, and nothing to flush (the store is a copy, thrown away if the build fails)
+    union = {_triple_line(line) for line in added}
+    store.bulk_load(b"".join(added) + b"".join(union), format=ox.RdfFormat.N_QUADS)
     for quad in ox.parse(b"".join(gone), format=ox.RdfFormat.N_QUADS):
         store.remove(quad)
     # a triple leaves the default graph (the union) when no graph of the new store holds it:
-    # found among the graphs' lines (a store lookup a triple cost 0.3 ms: 0.35 s for the
+    # found among the graphs' triples (a store lookup a triple cost 0.3 ms: 0.35 s for the
     # slogans whose list order moved when one report is added)
     orphans = {_triple_line(line) for line in gone}
-    for g, lines in graphs.items():
-        orphans.difference_update(_triple_lines(lines, g))
+    orphans.difference_update(*triples.values())
     for triple in ox.parse(b"".join(orphans), format=ox.RdfFormat.N_TRIPLES):
         store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
 
@@ -474,17 +528,17 @@ def _link_copy(source: Path, target: Path) -> None:
 ATTAINMENT_INPUTS = frozenset(f"<{p.value}>".encode() for p in READS)
 
 
+def _attainment_inputs(lines: Iterable[bytes]) -> list[bytes]:
+    """The lines the attainment join reads: those of :data:`kg.attainment.READS`."""
+    return [line for line in lines if line.split(b" ", 2)[1] in ATTAINMENT_INPUTS]
+
+
 def _attainment_lines(lines: list[bytes], minter: Minter) -> list[bytes]:
-    """The attainment graph (``kg.attainment``) as sorted N-Quads lines, joined in memory over
-    the only triples its query reads (:data:`kg.attainment.READS`), in their named graphs and
-    in the default graph, as in the store."""
-    read = [line for line in lines if line.split(b" ", 2)[1] in ATTAINMENT_INPUTS]
-    store = ox.Store()
-    store.bulk_load(b"".join(read), format=ox.RdfFormat.N_QUADS, lenient=True)
-    triples = b"".join({_triple_line(line) for line in read})
-    store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-    attainment(store, minter)
-    return _graph_lines(store, minter.graph("attainment"))
+    """The attainment graph (``kg.attainment``) of N-Quads ``lines`` (reports' and the
+    background's), as sorted N-Quads lines."""
+    joins = _Joins(minter)
+    joins.add([], lines)
+    return joins.attainment()
 
 
 def _merge_background(store: ox.Store, minter: Minter) -> None:
@@ -814,21 +868,15 @@ def _lines_in(triples: Iterable[ox.Triple], graph: str) -> list[bytes]:
     return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
 
 
-def _order_lines(reports: list[bytes], graph: str) -> list[bytes]:
-    """The slogans' list order (:func:`kg.summary.slogan_order`) as sorted N-Quads lines in
-    ``graph``, from the slogans' types and labels in the reports' N-Quads."""
+def _slogan_lines(data: bytes) -> list[bytes]:
+    """The lines of N-Quads ``data`` that type a slogan, and the labels of those slogans."""
     typed = f" <{RDF_TYPE.value}> <{POL}Slogan> ".encode()
     labelled = f" <{RDFS_LABEL.value}> ".encode()
-    read: list[bytes] = []
-    for data in reports:
-        types = list(_lines_with(data, typed))
-        slogans = {line.split(b" ", 1)[0] for line in types}
-        read += types + [
-            line for line in _lines_with(data, labelled) if line.split(b" ", 1)[0] in slogans
-        ]
-    store = ox.Store()
-    store.bulk_load(b"".join(read), format=ox.RdfFormat.N_QUADS)
-    return sorted(_lines_in(slogan_order(store), graph))
+    types = list(_lines_with(data, typed))
+    slogans = {line.split(b" ", 1)[0] for line in types}
+    return types + [
+        line for line in _lines_with(data, labelled) if line.split(b" ", 1)[0] in slogans
+    ]
 
 
 def _lines_with(data: bytes, needle: bytes) -> Iterator[bytes]:

@@ -32,7 +32,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 from urllib.parse import urljoin
@@ -128,11 +128,13 @@ def write_data_dumps(
     graphs: dict[str, list[bytes]],
     *,
     parts: Mapping[str, list[list[bytes]]] | None = None,
+    triples: Mapping[str, list[bytes]] | None = None,
     cache: Path | None = None,
     reuse: Path | None = None,
 ) -> tuple[list[DumpFile], int]:
     """Write the dump of ``graphs`` (named graph → N-Quads lines) in every format into
-    ``out_dir``; return them and the number of distinct triples.
+    ``out_dir``; return them and the number of distinct triples. ``triples`` may give a
+    graph's sorted lines as triples (:func:`_triple_lines`), made once for the caller too.
 
     A dump is a concatenation of gzip members, one per named graph, or one per part of it
     where ``parts`` splits a graph's lines (see :func:`_pieces`); the members are kept in
@@ -143,11 +145,11 @@ def write_data_dumps(
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    quads, triples = _pieces(graphs, parts or {})
+    quads, union = _pieces(graphs, parts or {}, triples or {})
     members = _Members(cache, reuse)
     groups = [
         (quads, [(suffix, fmt) for suffix, fmt, named, _ in FORMATS if named]),
-        (triples, [(suffix, fmt) for suffix, fmt, named, _ in FORMATS if not named]),
+        (union, [(suffix, fmt) for suffix, fmt, named, _ in FORMATS if not named]),
     ]
     # the two groups side by side: gzip and hashing release the GIL
     with ThreadPoolExecutor(2) as pool:
@@ -156,7 +158,7 @@ def write_data_dumps(
             for group in pool.map(lambda g: _write_group(out_dir, g[0], g[1], members), groups)
             for d in group
         )
-    return [written[suffix] for suffix, *_ in FORMATS], sum(p.count(b"\n") for p in triples)
+    return [written[suffix] for suffix, *_ in FORMATS], union.lines
 
 
 def write_void(
@@ -219,28 +221,43 @@ def _quad_lines(ntriples: bytes, graph: str) -> list[bytes]:
     return [line[:-2] + suffix for line in ntriples.splitlines(keepends=True)]
 
 
+@dataclass
+class _Pieces:
+    """A dump's pieces (see :func:`_pieces`) and the number of lines they hold."""
+
+    data: list[bytes] = field(default_factory=list)
+    lines: int = 0
+
+    def add(self, lines: list[bytes]) -> None:
+        self.data.append(b"".join(lines))
+        self.lines += len(lines)
+
+
 def _pieces(
-    graphs: dict[str, list[bytes]], parts: Mapping[str, list[list[bytes]]]
-) -> tuple[list[bytes], list[bytes]]:
+    graphs: dict[str, list[bytes]],
+    parts: Mapping[str, list[list[bytes]]],
+    triples: Mapping[str, list[bytes]],
+) -> tuple[_Pieces, _Pieces]:
     """The dumps' pieces, one per named graph in IRI order (or one per part of it, in the
     order given): its sorted N-Quads lines, and the sorted N-Triples lines of its triples that
     no earlier piece holds (the triple formats hold the union of the graphs, each triple
     once). A stable order, so that dumps are reproducible, and a piece changes only when its
     own triples do: a graph that grows with every report (the summary) comes in parts, one
-    per report, so that adding a report adds a part instead of changing the whole graph."""
-    quads: list[bytes] = []
-    triples: list[bytes] = []
+    per report, so that adding a report adds a part instead of changing the whole graph.
+    ``triples`` gives the triples of a graph's sorted lines where they were made already."""
+    quads, union = _Pieces(), _Pieces()
     seen: set[bytes] = set()
     for graph in sorted(graphs):
         for lines in parts.get(graph) or [graphs[graph]]:
-            ordered = sorted(lines)
-            quads.append(b"".join(ordered))
+            ordered = sorted(lines)  # a few ms for lines sorted already
+            quads.add(ordered)
             # the graph's triples in the same order (every line loses the same suffix), each
             # once (a graph holds a triple once)
-            fresh = [t for t in _triple_lines(ordered, graph) if t not in seen]
+            made = triples.get(graph) if graph not in parts and ordered == lines else None
+            fresh = [t for t in made or _triple_lines(ordered, graph) if t not in seen]
             seen.update(fresh)
-            triples.append(b"".join(fresh))
-    return quads, triples
+            union.add(fresh)
+    return quads, union
 
 
 def _triple_lines(lines: list[bytes], graph: str) -> list[bytes]:
@@ -295,14 +312,14 @@ class _Unsplittable(Exception):
 
 
 def _write_group(
-    out_dir: Path, pieces: list[bytes], formats: list[tuple[str, ox.RdfFormat]], members: _Members
+    out_dir: Path, dump: _Pieces, formats: list[tuple[str, ox.RdfFormat]], members: _Members
 ) -> list[tuple[str, DumpFile]]:
-    """The gzipped dump of ``pieces`` (N-Quads, or N-Triples for the triple formats) in each
+    """The gzipped dump of ``dump``'s pieces (N-Quads, or N-Triples for the triple formats) in each
     of ``formats``: the concatenation of one gzip member per piece, between a header and a
     footer. A piece is parsed once for all the formats: parsing it, not writing it, is what
     costs."""
     source = ox.RdfFormat.N_QUADS if formats[0][1].supports_datasets else ox.RdfFormat.N_TRIPLES
-    pieces = [piece for piece in pieces if piece]
+    pieces = [piece for piece in dump.data if piece]
     frames = {suffix: _frame(fmt, source, pieces[0] if pieces else b"") for suffix, fmt in formats}
     parts: dict[str, list[bytes]] = {suffix: [] for suffix, _ in formats}
     for suffix, (head, _, _) in frames.items():
@@ -322,7 +339,7 @@ def _write_group(
                 parts[suffix].append(members.get(suffix, piece, make))
             except _Unsplittable:
                 whole.add(suffix)
-    written, count = [], sum(p.count(b"\n") for p in pieces)
+    written = []
     for suffix, fmt in formats:
         if suffix in whole:
             lines = b"".join(pieces)
@@ -333,7 +350,7 @@ def _write_group(
         name = f"{STEM}.{suffix}.gz"
         (out_dir / name).write_bytes(data)
         digest = hashlib.sha256(data).hexdigest()
-        written.append((suffix, DumpFile(name, fmt.media_type, out_dir / name, digest, count)))
+        written.append((suffix, DumpFile(name, fmt.media_type, out_dir / name, digest, dump.lines)))
     return written
 
 
