@@ -351,14 +351,15 @@ def _write_store(
                 reuse=store_dir / CACHE_DIR / "dumps",
             )
         if old is None:
-            # the named graphs and the default graph, the set union of the graphs (see
-            # merge_into_default_graph), in one load; the ontology's and lexicon's triples
-            # are copied inside the store (their blank nodes would be renamed by a load)
+            # the named graphs, then the default graph, the set union of the graphs (see
+            # merge_into_default_graph); the ontology's and lexicon's triples are copied
+            # inside the store (their blank nodes would be renamed by a load)
+            named = [lines for g, lines in graphs.items() if g not in _background(minter)]
+            data = b"".join(line for lines in named for line in lines)
+            store.bulk_load(data, format=NQ, lenient=True)
             union = set().union(*triples.values())
             union.difference_update(*(triples[g] for g in _background(minter)))
-            named = [lines for g, lines in graphs.items() if g not in _background(minter)]
-            data = b"".join(line for lines in named for line in lines) + b"".join(union)
-            store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+            store.bulk_load(b"".join(union), format=ox.RdfFormat.N_TRIPLES, lenient=True)
             _merge_background(store, minter)
         else:
             _patch_store(store, graphs, triples, result, old, minter)
