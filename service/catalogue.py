@@ -44,7 +44,7 @@ from flask import (
 
 from ..queries import NamedQuery, ParameterError, UnknownQuery, get_query, load_catalogue
 from .answers import catalogue_rows, rows_html
-from .errors import ServiceError
+from .errors import ServiceError, whole_number
 from .jobs import run_job
 from .negotiation import negotiate
 from .results import Job
@@ -184,27 +184,14 @@ def _params() -> dict[str, str]:
 
 
 def _page_number() -> int:
-    """The page asked for (``page=N``, from 1).
-
-    :raises ServiceError: 400 for a page that is not a positive whole number.
-    """
-    text = request.args.get(PAGE_PARAM, "1")
-    if not text.isdigit() or int(text) < 1 or len(text) > 9:
-        raise ServiceError(f"page must be a whole number from 1, not {text!r}", 400)
-    return int(text)
+    """The page asked for (``page=N``, from 1); 400 for anything else."""
+    return whole_number(PAGE_PARAM, 1)
 
 
 def _limit() -> int:
-    """The rows of one API page asked for (``limit=M``, 1 to :data:`API_MAX_LIMIT`).
-
-    :raises ServiceError: 400 for anything else.
-    """
-    text = request.args.get(LIMIT_PARAM, str(API_PAGE_ROWS))
-    if not text.isdigit() or not 1 <= int(text) <= API_MAX_LIMIT:
-        raise ServiceError(
-            f"limit must be a whole number from 1 to {API_MAX_LIMIT}, not {text!r}", 400
-        )
-    return int(text)
+    """The rows of one API page asked for (``limit=M``, 1 to :data:`API_MAX_LIMIT`); 400 for
+    anything else."""
+    return whole_number(LIMIT_PARAM, API_PAGE_ROWS, API_MAX_LIMIT)
 
 
 def _run_page(

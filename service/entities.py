@@ -38,6 +38,7 @@ from flask.typing import ResponseReturnValue
 from . import description, search
 from .db import get_store
 from .entityview import describe, span_href
+from .errors import whole_number
 from .links import POL, base_iri, graph_anchor
 from .negotiated import data_links, graph_triples, page_or_rdf, rdf_response, vary_accept
 from .reporttext import parse_highlight, report_text
@@ -94,15 +95,12 @@ def entity(key: str):
 def rdf_description(iri: str, key: str, media_type: str) -> Response:
     """The resource's symmetric concise bounded description (``description.py``), page
     ``?page=`` of its incoming triples; the next page in a ``Link`` header."""
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400, description=f"page must be a whole number from 1, not {raw!r}")
-    triples, next_url = description.describe(iri, key, int(raw))
+    page = whole_number("page", 1)
+    triples, next_url = description.describe(iri, key, page)
     if not triples:
         abort(
             404,
-            description=f"nothing is known about <{iri}>"
-            + (f" (page {raw})" if raw != "1" else ""),
+            description=f"nothing is known about <{iri}>" + (f" (page {page})" if page > 1 else ""),
         )
     response = rdf_response(triples, media_type, key.rsplit("/", 1)[-1])
     if next_url:

@@ -65,6 +65,19 @@ def payload(error: ServiceError) -> dict[str, Any]:
     }
 
 
+def whole_number(name: str, default: int, high: int = 999_999_999, low: int = 1) -> int:
+    """The request's parameter ``name`` (``page``, ``limit``...), a whole number from ``low``
+    to ``high``; ``default`` when it is not given. Every page and API reads its numbers here,
+    so that a bad one gets the same answer everywhere.
+
+    :raises ServiceError: 400 for anything else, naming the parameter and what it takes.
+    """
+    text = request.args.get(name, str(default))
+    if not (text.isascii() and text.isdigit() and len(text) < 10 and low <= int(text) <= high):
+        raise ServiceError(f"{name} must be a whole number from {low} to {high}, not {text!r}", 400)
+    return int(text)
+
+
 def wants_html() -> bool:
     """True when the client is a browser (prefers text/html) or asked for ``format=html``."""
     if request.args.get("format") == "html":

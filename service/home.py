@@ -15,6 +15,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from ..queries import load_catalogue
 from .corpus import corpus
+from .errors import whole_number
 from .fulltext import fulltext_index
 from .links import base_iri, passage_href
 from .maps import reports_map
@@ -23,6 +24,7 @@ from .search import term_index
 bp = Blueprint("home", __name__)
 
 PAGE_SIZE = 20
+MAX_PAGE = 1000  # a search's pages shown at most
 TERM_HITS = 12
 # A red square with 政 (policy), drawn as SVG so no binary file is kept.
 FAVICON = (
@@ -101,10 +103,7 @@ def _search_url(args: dict[str, str | int]) -> str:
 
 
 def _page() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", "1")), 1000))
-    except ValueError:
-        return 1
+    return whole_number("page", 1, MAX_PAGE)
 
 
 def _facets(per_report) -> dict[str, list[tuple[str, str, int]]]:

@@ -29,6 +29,7 @@ from dataclasses import asdict
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from .entityview import Description, describe
+from .errors import whole_number
 from .evidence import Evidence
 from .links import POL, Link, base_iri, link
 from .negotiated import data_links
@@ -183,17 +184,10 @@ def _link_json(link: Link) -> dict:
     return {"uri": link.iri, "prefLabel": link.label}
 
 
-def _whole_number(names: tuple[str, ...], default: int) -> int:
-    """The whole number given as the first of ``names`` present (``maxhits`` or ``limit``)."""
-    name = next((n for n in names if n in request.args), names[0])
-    raw = request.args.get(name, str(default))
-    if not raw.strip().isdigit():
-        abort(400, description=f"{name} must be a whole number, not {raw!r}")
-    return int(raw)
-
-
 def _limit() -> int:
-    return max(1, min(_whole_number(("maxhits", "limit"), 20), MAX_LIMIT))
+    """The hits asked for (Skosmos' ``maxhits``, or ``limit``), at most :data:`MAX_LIMIT`."""
+    name = "maxhits" if "maxhits" in request.args else "limit"
+    return min(whole_number(name, 20), MAX_LIMIT)
 
 
 def _kind() -> str | None:
@@ -211,7 +205,7 @@ def _kind() -> str | None:
 
 def _page() -> int:
     """The page of a shared term's versions asked for (``page=N``, from 1)."""
-    return max(1, _whole_number(("page",), 1))
+    return whole_number("page", 1)
 
 
 def _query() -> str:
@@ -286,7 +280,7 @@ def _usage_map(details: TermDetails):
 def api_search():
     """Skosmos-style search: ``{"uri": "", "q": …, "results": [{"uri", "prefLabel", …}]}``."""
     q = _query()
-    offset, limit, kind = _whole_number(("offset",), 0), _limit(), _kind()
+    offset, limit, kind = whole_number("offset", 0, low=0), _limit(), _kind()
     lang = request.args.get("lang", "zh").strip().lower()
     hits = []
     if lang in ("", "zh") or lang.startswith("zh-"):  # every label is Chinese

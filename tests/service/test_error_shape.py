@@ -48,3 +48,25 @@ def test_an_undeclared_prefix_is_one_readable_line_naming_it(sparql):
     assert "the prefixes pol:, rdfs: are not declared" in error["error"]
     assert "PREFIX rdfs: <…>" in error["error"]
     assert (error["line"], error["column"]) == (2, 6)
+
+
+def test_every_page_number_is_read_alike(seed_server):
+    """Every page that takes ``page=N`` answers a number that is not a whole number from 1
+    with the same 400 and message, never a 500 or a silent first page."""
+    pages = [
+        "/search?q=发展",
+        "/terms/slogan/si-zhu-lian",
+        "/api/terms/slogan/si-zhu-lian",
+        "/queries/slogans",
+        "/api/queries/slogans",
+        "/id/report/zhanhe-district-2023-plan-report",
+    ]
+    # an entity's pages of incoming links are its RDF's
+    turtle = {"Accept": "text/turtle, */*;q=0.1"}
+    for page in pages:
+        assert requests.get(seed_server.url + page, params={"page": "1"}, headers=turtle).ok, page
+        for bad in ("0", "x", "-1", "1.5", "²", "9" * 40):
+            response = requests.get(seed_server.url + page, params={"page": bad}, headers=turtle)
+            assert response.status_code == 400, (page, bad)
+            assert response.json()["error"].startswith("page must be a whole number from 1 to")
+            assert response.json()["error"].endswith(f"not {bad!r}")
