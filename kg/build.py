@@ -1,5 +1,5 @@
 """Reports in, store out: read → structure → extract → reason → check, per report; then store.
-About 950 lines: the build's steps share its bookkeeping (build.json, the cache of report lines,
+About 1,050 lines: the build's steps share its bookkeeping (build.json, the cache of report lines,
 the lock and the atomic swap); the one-report check loop (:func:`build_report`) and the store
 directory's lock and swap are the parts to move out next, once the incremental store patching
 settles.
