@@ -87,7 +87,7 @@ def entity(key: str):
         context["statements"] = [s for s in desc.statements if s.prop.iri != POL + "text"]
         return render_template("report.html", **context)
     if "Indicator" in kinds:
-        context["series"] = indicator_series(iri)
+        context["series"] = indicator_series(iri, whole_number("page", 1))
     context["in_report"] = span_href(desc) if "TextSpan" in kinds else None
     return render_template("entity.html", **context)
 

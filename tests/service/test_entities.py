@@ -349,3 +349,39 @@ def test_comparison_rows_are_read_per_report_beyond_a_bounded_warm_up(
         assert 'class="report-things"' in page and "地区生产总值" in page
         with app.test_request_context("/"):
             assert zhanhe in {iri for _, iri in compare.tables().rows}
+
+
+def test_an_indicators_series_come_a_page_of_areas_at_a_time(corpus_store_dir, monkeypatch):
+    """地区生产总值 is reported by every place: its page shows some places' series, links on,
+    and its pages together show each place's series once, in the order of the whole."""
+    from policykg.kg.store import open_store
+    from policykg.service import create_app, series
+
+    gdp = "https://w3id.org/policykg/id/indicator/di-qu-sheng-chan-zong-zhi"
+    with open_store(corpus_store_dir) as store:
+        app = create_app({"TESTING": True}, store=store)
+
+        def shown(page: int) -> series.SeriesPage:
+            with app.test_request_context("/"):
+                return series.indicator_series(gdp, page)
+
+        monkeypatch.setattr(series, "AREAS_PER_PAGE", 1000)
+        whole = shown(1)
+        assert whole.pages == 1 and whole.areas >= 20  # every province reports its GDP
+        names = [s.area for s in whole.series]
+        assert {"湛河区", "海拉尔区", "河南省"} <= set(names)
+        # by GB/T 2260 code, a province's places together: 150702 海拉尔区 … 410000 河南省,
+        # 410411 湛河区
+        assert names.index("海拉尔区") < names.index("河南省") < names.index("湛河区")
+        monkeypatch.setattr(series, "AREAS_PER_PAGE", 5)
+        pages = [shown(n) for n in range(1, -(-whole.areas // 5) + 1)]
+        assert {p.pages for p in pages} == {len(pages)} and pages[-1].last == whole.areas
+        as_paged = [(s.area, s.measure, s.rows) for p in pages for s in p.series]
+        assert as_paged == [(s.area, s.measure, s.rows) for s in whole.series]
+        assert shown(len(pages) + 3).page == len(pages)  # past the end: the last page
+        html = app.test_client().get(
+            "/id/indicator/di-qu-sheng-chan-zong-zhi?page=2", headers={"Accept": "text/html"}
+        )
+        page = html.get_data(as_text=True)
+        assert f"第 6–10 个地区，共 {whole.areas} 个" in page
+        assert 'rel="prev" href="?page=1"' in page and 'rel="next" href="?page=3"' in page
