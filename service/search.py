@@ -35,7 +35,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 
 from pypinyin import Style, lazy_pinyin
 
@@ -324,7 +324,12 @@ class TermIndex:
             yield row, (PINYIN, 2 if lengths["initials"][row] == len(q) else 3)
 
     def by_initial(self) -> dict[str, list[Term]]:
-        """Terms grouped by the first letter of their pinyin, letters in order, ``#`` last."""
+        """Terms grouped by the first letter of their pinyin, letters in order, ``#`` last;
+        made once (an index is not changed once made)."""
+        return self._by_initial
+
+    @cached_property
+    def _by_initial(self) -> dict[str, list[Term]]:
         groups: dict[str, list[Term]] = defaultdict(list)
         for term in self._terms:
             if (

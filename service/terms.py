@@ -6,6 +6,7 @@ shaped after Skosmos REST::
 
     GET /api/terms?query=主链                   search: {"uri": "", "q", "results": [...]}
     GET /api/terms/index                        terms grouped by pinyin initial
+    GET /api/terms/index?letter=S               the terms of one initial
     GET /api/terms/slogan/si-zhu-lian           one term: definition, parts, mentions...
 
 Search takes Skosmos' parameters: ``query`` (or ``q``; ``*`` is a wildcard over whole labels:
@@ -49,6 +50,7 @@ from .termview import (
 bp = Blueprint("terms", __name__)
 
 MAX_LIMIT = 100
+INDEX_PAGE = 200  # terms of one letter a page of the index shows
 MATCH_NAMES = {
     EXACT: "exact",
     PREFIX: "prefix",
@@ -217,10 +219,16 @@ def _query() -> str:
 
 @bp.route("/terms")
 def search_page():
-    """The search box; with ``q`` the results, without it the index and the reports."""
+    """The search box; with ``q`` the results, without it the reports' glossaries and the
+    index, one letter (``letter``, the first by default) :data:`INDEX_PAGE` terms a page."""
     q = _query().strip()
     kind = _kind()
     hits = term_index().search(q, limit=_limit() if "limit" in request.args else 50, kind=kind)
+    index = term_index().by_initial() if not q else {}
+    letter = _letter(index) if index else ""
+    group = index.get(letter, [])
+    pages = max(1, -(-len(group) // INDEX_PAGE))
+    page = min(_page(), pages)
     return render_template(
         "terms.html",
         q=q,
@@ -228,10 +236,25 @@ def search_page():
         hits=hits,
         kinds=KIND_NAMES,
         match_names=MATCH_NAMES,
-        index=term_index().by_initial() if not q else {},
-        reports=reports() if not q else [],
+        letters={k: len(terms) for k, terms in index.items()},
+        letter=letter,
+        terms=group[(page - 1) * INDEX_PAGE :][:INDEX_PAGE],
+        page=page,
+        pages=pages,
+        reports=[r for r in reports() if r.entries] if not q else [],
         key_of=key_of,
     )
+
+
+def _letter(index: dict[str, list[Term]]) -> str:
+    """The index letter asked for (``letter``, upper case or not), the first by default.
+
+    :raises NotFound: for a letter no term starts with.
+    """
+    letter = request.args.get("letter", "").strip().upper() or next(iter(index))
+    if letter not in index:
+        abort(404, description=f"no term starts with the letter {letter!r}")
+    return letter
 
 
 @bp.route("/terms/glossary/<iri:slug>")
@@ -292,11 +315,13 @@ def api_search():
 
 @bp.route("/api/terms/index")
 def api_index():
-    """Every term grouped by the first letter of its pinyin."""
+    """Every term grouped by the first letter of its pinyin; with ``letter``, that letter's."""
+    index = term_index().by_initial()
+    shown = [_letter(index)] if "letter" in request.args else list(index)
     return jsonify(
         {
             "@context": SKOSMOS_CONTEXT,
-            "indexLetters": list(term_index().by_initial()),
+            "indexLetters": list(index),
             "index": {
                 letter: [
                     {
@@ -305,9 +330,9 @@ def api_index():
                         "type": [f"pol:{t.kind}"],
                         "pinyin": t.pinyin,
                     }
-                    for t in terms
+                    for t in index[letter]
                 ]
-                for letter, terms in term_index().by_initial().items()
+                for letter in shown
             },
         }
     )

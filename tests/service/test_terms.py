@@ -174,11 +174,28 @@ def test_the_search_form_answers_on_the_server(client):
     assert "湛河区提出的产业招商分类" in page  # the definition snippet
 
 
-def test_the_landing_page_lists_reports_and_the_pinyin_index(client):
+def test_the_landing_page_lists_glossaries_and_the_pinyin_index_a_letter_at_a_time(
+    client, monkeypatch
+):
     page = client.get("/terms").get_data(as_text=True)
     assert 'href="/terms/glossary/zhanhe-district-2023-plan-report"' in page
     assert "湛河区发展和改革委员会 · 2023-10-17" in page  # two 政府工作报告 stay apart
-    assert 'id="letter-S"' in page and 'href="#letter-P"' in page
+    # one letter's terms (a collection's index has tens of thousands), the others linked
+    assert 'href="/terms?letter=S#index"' in page and 'href="/terms?letter=P#index"' in page
+    assert page.count('id="letter-') == 1 and "si-zhu-lian" not in page
+    from policykg.service import terms
+
+    monkeypatch.setattr(terms, "INDEX_PAGE", 10_000)
+    s = client.get("/terms?letter=s").get_data(as_text=True)
+    assert 'id="letter-S"' in s and 'href="/terms/slogan/si-zhu-lian" lang="zh">四主链</a>' in s
+    assert client.get("/terms?letter=Ω").status_code == 404
+    # and a page of the letter at a time
+    monkeypatch.setattr(terms, "INDEX_PAGE", 2)
+    first, second = (client.get(f"/terms?letter=S&page={n}").get_data(as_text=True) for n in (1, 2))
+    assert 'rel="next" href="/terms?letter=S&amp;page=2#index"' in first
+    assert 'rel="prev" href="/terms?letter=S&amp;page=1#index"' in second
+    shown = [re.search(r'<ul class="index-group">(.*?)</ul>', p, re.S)[1] for p in (first, second)]
+    assert [p.count("<li>") for p in shown] == [2, 2] and shown[0] != shown[1]
 
 
 def test_a_term_page_shows_definition_parts_members_and_mentions(client):
@@ -346,6 +363,9 @@ def test_api_index_groups_by_letter(client):
     answer = client.get("/api/terms/index").get_json()
     assert "S" in answer["indexLetters"]
     assert "四主链" in [t["prefLabel"] for t in answer["index"]["S"]]
+    one = client.get("/api/terms/index?letter=S").get_json()
+    assert one["indexLetters"] == answer["indexLetters"] and list(one["index"]) == ["S"]
+    assert one["index"]["S"] == answer["index"]["S"]
 
 
 # ---------------------------------------------------------------- Skosmos' parameters (issue 10)
