@@ -464,10 +464,14 @@ CHECK_PLACE_NOW = """
   # tested: the engine evaluates each branch apart, and from the key it reads only that
   # place's reports, not every report's place and names
   { ?check pol:inReport ?report BIND("any" AS ?place) }
-  UNION { ?area pol:key ?place . ?report dcterms:spatial ?area FILTER(STR(?area) = ?place) }
   UNION {
+    ?area pol:key ?place . ?report dcterms:spatial ?area
+    BIND(?place AS ?asked)  # tested through ?asked: a parameter is never tested in a FILTER
+    FILTER(STR(?area) = ?asked)
+  } UNION {
     ?area pol:key ?place . ?report dcterms:spatial ?area . ?area rdfs:label ?placeName
-    FILTER(STR(?placeName) = ?place)
+    BIND(?place AS ?asked)
+    FILTER(STR(?placeName) = ?asked)
   }
 """
 
