@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from policykg.kg.attainment import attainment
 from policykg.kg.iri import Minter
 from policykg.kg.store import OxigraphStore
 from policykg.kg.summary import summarise
@@ -23,11 +24,12 @@ MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini.trig"
 
 @pytest.fixture(scope="module", params=STORE_KINDS)
 def mini_location(request, tmp_path_factory) -> str:
-    """The mini dataset, with the lookup keys a build writes, as an embedded store or in
-    Virtuoso."""
+    """The mini dataset, with the targets' attainments and the lookup keys a build writes, as
+    an embedded store or in Virtuoso."""
     path = tmp_path_factory.mktemp("mini") / "store"
     store = ox.Store(str(path))
     store.load(path=str(MINI), format=ox.RdfFormat.TRIG)
+    attainment(store, Minter())
     summarise(store, Minter())
     store.flush()
     if request.param == "virtuoso":
