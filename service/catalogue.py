@@ -66,6 +66,8 @@ _OWN_LIMIT = re.compile(r"(?i)\b(LIMIT|OFFSET)\s+\d+\s*\Z")
 # Where a query cuts its page itself: a line "# page" inside the subquery that orders what is
 # listed, before the lookups of what is shown of each row (queries/slogans.rq)
 _PAGE_MARK = re.compile(r"^[ \t]*# page[ \t]*$", re.MULTILINE)
+# the thing a "# page" subquery orders: the first variable it selects
+_THING = re.compile(r"(?i)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\?(\w+)")
 JSON_RESULTS = "application/sparql-results+json"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger")}
@@ -120,8 +122,7 @@ def api(name: str) -> Response:
             return _csv(query, rows)
         return _json_whole(query, params, rows)
     number, limit = _page_number(), _limit()
-    window, _ = _run_window(query, params, limit, (number - 1) * limit, page=False)
-    rows, more = window[:limit], len(window) > limit
+    rows, more, _ = _run_window(query, params, limit, (number - 1) * limit, page=False)
     links = {"next": _api_url(query, params, number + 1, limit) if more else None}
     if number > 1:
         links["prev"] = _api_url(query, params, number - 1, limit)
@@ -199,27 +200,36 @@ def _run_page(
 ) -> tuple[list[dict], bool, bool]:
     """Page ``number`` of the answer (see :func:`_run_window`): its rows, whether the row
     cap cut them, and whether more rows follow."""
-    window, truncated = _run_window(query, params, PAGE_ROWS, (number - 1) * PAGE_ROWS)
-    return window[:PAGE_ROWS], truncated, len(window) > PAGE_ROWS
+    rows, more, truncated = _run_window(query, params, PAGE_ROWS, (number - 1) * PAGE_ROWS)
+    return rows, truncated, more
 
 
 def _run_window(
     query: NamedQuery, params: dict[str, str], limit: int, offset: int, page: bool = True
-) -> tuple[list[dict], bool]:
-    """The rows ``offset`` to ``offset + limit`` of the answer and one more if there is one
-    (so that the caller knows whether more follow), and whether the row cap cut them (only
-    for a ``page`` of the site; see :func:`_run`). The engine is
-    asked for that window only (``LIMIT``/``OFFSET`` at the query's ``# page`` line, else after
-    its ``ORDER BY``), unless the query has a limit of its own."""
+) -> tuple[list[dict], bool, bool]:
+    """The rows ``offset`` to ``offset + limit`` of the answer, whether more follow, and
+    whether the row cap cut them (only for a ``page`` of the site; see :func:`_run`). The
+    engine is asked for that window only (``LIMIT``/``OFFSET`` after its ``ORDER BY``), unless
+    the query has a limit of its own.
+
+    A query with a ``# page`` line is cut there instead, in the subquery that orders the
+    things it lists: its window is then ``limit`` things, each with all of its rows (a thing
+    with two rows is neither split by a page's edge nor left out)."""
     cut = f"LIMIT {limit + 1} OFFSET {offset}"
-    if _PAGE_MARK.search(query.sparql):
-        window, truncated = _run(query, params, page, _PAGE_MARK.sub(cut, query.sparql, count=1))
-    elif _OWN_LIMIT.search(query.sparql.rstrip()):
+    mark = _PAGE_MARK.search(query.sparql)
+    if mark:
+        sparql = _PAGE_MARK.sub(cut, query.sparql, count=1)
+        rows, truncated = _run(query, params, page, sparql)
+        key = _THING.findall(query.sparql[: mark.start()])[-1]
+        things = list(dict.fromkeys(row.get(key) for row in rows))
+        shown = set(things[:limit])
+        return [row for row in rows if row.get(key) in shown], len(things) > limit, truncated
+    if _OWN_LIMIT.search(query.sparql.rstrip()):
         rows, truncated = _run(query, params, page)
         window = rows[offset : offset + limit + 1]
     else:
         window, truncated = _run(query, params, page, f"{query.sparql.rstrip()}\n{cut}\n")
-    return window, truncated
+    return window[:limit], len(window) > limit, truncated
 
 
 def _run(

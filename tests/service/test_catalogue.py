@@ -242,3 +242,33 @@ def test_the_api_pages_a_long_answer_with_links_and_answers_it_whole_on_request(
     assert "page=3" in one.headers["Link"] and "format=csv" in one.headers["Link"]
     for bad in ("limit=0", "limit=x", "limit=10001", "page=0"):
         assert client.get(f"/api/queries/{name}?{bad}").status_code == 400, bad
+
+
+def test_a_page_cut_by_thing_keeps_each_things_rows_together(app, tmp_path):
+    """A query paged at its "# page" line lists things that may have several rows (a slogan
+    and each of its parts): a page holds whole things, and the pages together every row once."""
+    from policykg.queries import parse_query_file
+    from policykg.service import catalogue
+
+    path = tmp_path / "parts.rq"
+    path.write_text(
+        "# title@zh: 组成\n# title@en: parts\n# description: d.\n# example:\n"
+        "PREFIX pol: <https://w3id.org/policykg/ontology#>\n"
+        "SELECT ?slogan ?part WHERE {\n"
+        "  { SELECT ?slogan WHERE { ?slogan a pol:Slogan } ORDER BY ?slogan\n    # page\n  }\n"
+        "  OPTIONAL { ?slogan pol:hasComponent ?part }\n"
+        "} ORDER BY ?slogan ?part\n",
+        "utf-8",
+    )
+    query = parse_query_file(path)
+    with app.test_request_context("/"):
+        whole, _ = catalogue._run(query, {})
+        slogans = list(dict.fromkeys(row["slogan"] for row in whole))
+        assert len(whole) > len(slogans) >= 3  # some slogan has several parts
+        pages, offset, more = [], 0, True
+        while more:
+            rows, more, _ = catalogue._run_window(query, {}, 2, offset, page=False)
+            pages.append(rows)
+            offset += 2
+    assert [len({row["slogan"] for row in rows}) for rows in pages[:-1]] == [2] * (len(pages) - 1)
+    assert [row for rows in pages for row in rows] == whole
