@@ -9,6 +9,7 @@ sentences holding the words (``fulltext.py``), filterable by place, year and rep
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
@@ -24,6 +25,7 @@ from .search import term_index
 bp = Blueprint("home", __name__)
 
 PAGE_SIZE = 20
+PLACES_SHOWN = 50  # rows of the start page's table: the places with the most reports
 MAX_PAGE = 1000  # a search's pages shown at most
 TERM_HITS = 12
 # A red square with 政 (policy), drawn as SVG so no binary file is kept.
@@ -39,9 +41,12 @@ FAVICON = (
 def start():
     """The start page: search box, the collection by place and year, the catalogue."""
     c = corpus()
+    places = c.places()
     return render_template(
         "home.html",
-        places=c.places(),
+        places=dict(list(places.items())[:PLACES_SHOWN]),
+        place_count=len(places),
+        per_year=Counter(r.year for r in c.reports),
         years=sorted(c.years()),
         report_count=len(c.reports),
         queries=list(load_catalogue().values()),

@@ -385,3 +385,23 @@ def test_an_indicators_series_come_a_page_of_areas_at_a_time(corpus_store_dir, m
         page = html.get_data(as_text=True)
         assert f"第 6–10 个地区，共 {whole.areas} 个" in page
         assert 'rel="prev" href="?page=1"' in page and 'rel="next" href="?page=3"' in page
+
+
+def test_the_start_page_tables_the_places_with_most_reports_and_counts_them_all(
+    corpus_store_dir, monkeypatch
+):
+    """A collection of every county is thousands of places: the start page's table shows the
+    places with the most reports, says how many more there are and where, and counts all."""
+    from policykg.kg.store import open_store
+    from policykg.service import create_app, home
+
+    monkeypatch.setattr(home, "PLACES_SHOWN", 3)
+    with open_store(corpus_store_dir) as store:
+        app = create_app({"TESTING": True}, store=store)
+        page = app.test_client().get("/", headers={"Accept": BROWSER}).get_data(as_text=True)
+    table = re.search(r'<table class="corpus">.*?</table>', page, re.S)[0]
+    rows = re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', table)
+    assert rows[0] == "海拉尔区" and len(rows) == 3  # eight reports, the most of any place
+    totals = re.findall(r"<td>(\d+)</td>", table.split("<tfoot>")[1])
+    assert totals[-1] == "34" and sum(map(int, totals[:-1])) == 34  # every report, by year
+    assert "表中为报告最多的 3 个地区；另有 " in page and 'href="/queries/reports"' in page
