@@ -178,7 +178,7 @@ def assertions() -> dict[str, list[dict]]:
 
     def index(store) -> dict[str, list[dict]]:
         found: dict[str, list[dict]] = defaultdict(list)
-        for row in store.select(_Q_ASSERTIONS):
+        for row in store.select_whole(_Q_ASSERTIONS, "s"):
             found[row["s"].value].append(row)
             if row["o"].value != row["s"].value:
                 found[row["o"].value].append(row)

@@ -131,7 +131,7 @@ class FullText:
         """The index of every sentence of every report's text in ``store``."""
         return cls(
             sentence
-            for row in store.select(_Q_TEXTS)
+            for row in store.select_whole(_Q_TEXTS, "report", rows=200)
             for sentence in split_sentences(row["report"].value, row["text"].value)
         )
 
