@@ -104,13 +104,13 @@ class KeptTemplates(FileSystemBytecodeCache):
 
 def warm(app: Flask) -> None:
     """Build what pages read from the served store version (term and full-text indexes, the
-    collection, the newest reports' comparison rows, vocabulary names, assertions), the map
+    collection, the newest reports' comparison rows, vocabulary names), the map
     outlines and the page templates, so that no request waits for them.
 
     Each step's seconds and the process's resident memory after it are kept in
     ``app.extensions["policykg.warm_steps"]`` (and logged); a step that fails is logged and the
     next one still runs (the page needing it makes it on first use)."""
-    from . import compare, corpus, entityview, evidence, fulltext, links, maps, search
+    from . import compare, corpus, entityview, fulltext, links, maps, search
 
     steps: list[dict] = app.extensions.setdefault("policykg.warm_steps", [])
     with app.app_context():
@@ -120,7 +120,6 @@ def warm(app: Flask) -> None:
             corpus.corpus,
             links.vocab_labels,
             entityview.property_links,
-            evidence.assertions,
             compare.warm,  # the newest reports' and their places' rows only
         ):
             steps.append(_timed(step))

@@ -13,7 +13,8 @@ from policykg.service import create_app, db, search
 from policykg.service.pool import Job, QueryPool
 from policykg.service.testing import LiveServer
 
-PAGE_INDEXES = {"terms", "fulltext", "compare", "labels", "corpus", "assertions"}
+# labels and assertions are read per page (answers.LabelIndex, evidence.assertions_of)
+PAGE_INDEXES = {"terms", "fulltext", "compare", "corpus"}
 
 
 @pytest.fixture
