@@ -16,6 +16,7 @@ first; a query of several words (separated by spaces) finds the sentences holdin
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import sqlite3
@@ -287,4 +288,19 @@ def fulltext_index() -> FullText:
             path.parent.mkdir(parents=True, exist_ok=True)
         if not os.access(path.parent, os.W_OK):
             path = None
-    return backend.memo("fulltext", lambda store: FullText.from_store(store, path))
+    return backend.memo("fulltext", lambda store: _made_once(store, path))
+
+
+def _made_once(store: Store, path: Path | None) -> FullText:
+    """The index at ``path``, written by whichever web process of this store version comes
+    first (a lock file beside it): the others wait and open it, instead of each reading every
+    report's text and indexing it again (minutes at 100 times the corpus)."""
+    if path is None:
+        return FullText.from_store(store)
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed
+        if path.is_file():
+            found = FullText.__new__(FullText)
+            found._open(path)
+            return found
+        return FullText.from_store(store, path)

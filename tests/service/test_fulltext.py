@@ -74,3 +74,22 @@ def test_an_index_in_a_temporary_file_leaves_nothing_and_is_not_kept(index):
     assert index.path is None
     with pytest.raises(TypeError):
         pickle.dumps(index)
+
+
+def test_an_index_another_web_process_wrote_is_opened_not_made_again(
+    seed_store, tmp_path, monkeypatch
+):
+    """Web processes of one store version write the index once (a lock file beside it): the
+    one that comes after opens the file the first wrote."""
+    from policykg.service.fulltext import _made_once
+
+    path = tmp_path / "fulltext.sqlite"
+    first = _made_once(seed_store, path)
+
+    def never(*_args):
+        raise AssertionError("indexed again, though another process wrote the index")
+
+    monkeypatch.setattr(FullText, "from_store", never)
+    again = _made_once(seed_store, path)
+    assert again.search("高质量发展") == first.search("高质量发展")
+    assert again.search("高质量发展").total > 0
