@@ -332,6 +332,10 @@ def measure_service(store_dir: str | Path, repeat: int) -> list[dict]:
     warm = time.perf_counter() - t
     rss = _rss_mb()
     print(f"  app start: warmed up in {warm:.2f}s, RSS {rss:.0f} MB", flush=True)
+    steps = app.extensions.get("policykg.warm_steps", [])
+    for step in steps:  # each step's time and the web process's memory after it
+        failed = f" FAILED {step['error']}" if step["error"] else ""
+        print(f"    {step['step']:32} {step['seconds']:8.1f} s {step['rss_mb']:8.0f} MB{failed}")
     targets = {
         f"api {name}": f"/api/queries/{name}?{urlencode(q.example)}"
         for name, q in load_catalogue().items()
@@ -359,7 +363,15 @@ def measure_service(store_dir: str | Path, repeat: int) -> list[dict]:
     from policykg.service import db
 
     db.close(app)
-    out.append({"what": "app start (warm-up)", "seconds": warm, "rss_mb": rss, **_load_average()})
+    out.append(
+        {
+            "what": "app start (warm-up)",
+            "seconds": warm,
+            "rss_mb": rss,
+            "steps": steps,
+            **_load_average(),
+        }
+    )
     return out
 
 

@@ -249,6 +249,20 @@ class Store(ABC):
         at = sparql.index("WHERE {") + len("WHERE {")
         return self.select(f"{sparql[:at]}\n  VALUES ?{var} {{ {values} }}{sparql[at:]}")
 
+    def select_whole(self, sparql: str, key: str, rows: int = 20_000) -> Iterator[Row]:
+        """Every row of a SELECT query that reads the whole store (an index the service builds
+        once per version), in pieces no larger than a server's own limits allow.
+
+        ``?key`` must be bound in every row. The embedded store has no such limits and reads
+        it in one run; a server reads it ordered by ``STR(?key)``, ``rows`` rows a query, each
+        query starting after the last key the one before read whole (:func:`keyset_pages`): no
+        answer grows with the store, and no ``OFFSET`` makes the server skip what it sent.
+        The query must have no ``ORDER BY``, ``LIMIT`` or ``OFFSET`` of its own.
+
+        :raises StoreTimeout: if a server stopped one piece at its timeout.
+        """
+        return iter(self.select(sparql))
+
     def ask(self, sparql: str, bindings: Bindings | None = None, **named: Term) -> bool:
         """The answer of an ASK query, with variables bound to ``bindings`` or by keyword."""
         result = self.query(sparql, bindings={**(bindings or {}), **named})
@@ -592,6 +606,40 @@ def _group_end(masked: str, opening: int) -> int:
         if depth == 0:
             return i + 1
     raise QuerySyntaxError("unbalanced braces")
+
+
+def keyset_pages(store: Store, sparql: str, key: str, rows: int) -> Iterator[Row]:
+    """The rows of ``sparql`` read ``rows`` at a time in the order of ``STR(?key)``: each query
+    keeps the keys after the last one the previous query read whole (a ``FILTER`` closing the
+    ``WHERE`` group), so the rows of one key are never split between two queries; a key with
+    more rows than ``rows`` is read with a larger page.
+
+    >>> store = MemoryStore()
+    >>> store.replace_graph("http://g", b'<http://a> <http://p> "1" .\\n<http://b> <http://p> "2" .\\n')
+    >>> [r["s"].value for r in keyset_pages(store, "SELECT ?s ?o WHERE { ?s ?p ?o }", "s", 1)]
+    ['http://a', 'http://b']
+    """
+    masked = _LITERALS.sub(lambda m: " " * len(m.group()), sparql)
+    where = re.search(r"(?i)\bWHERE\s*\{", masked)
+    if where is None or re.search(r"(?i)\b(ORDER\s+BY|LIMIT|OFFSET)\b", masked):
+        raise ValueError("keyset_pages() needs a WHERE group and no ORDER BY, LIMIT or OFFSET")
+    end = _group_end(masked, where.end() - 1) - 1  # the WHERE group's closing brace
+    after: str | None = None
+    while True:
+        test = f" FILTER(STR(?{key}) > {ox.Literal(after)})" if after is not None else ""
+        page = store.select(
+            f"{sparql[:end]}{test}{sparql[end:].rstrip()}\nORDER BY (STR(?{key}))\nLIMIT {rows}"
+        )
+        if len(page) < rows:
+            yield from page
+            return
+        last = page[-1][key].value
+        whole = [row for row in page if row[key].value != last]
+        if not whole:  # one key's rows fill the page: read them with a larger one
+            rows *= 2
+            continue
+        yield from whole
+        after = whole[-1][key].value
 
 
 _LITERALS = re.compile(

@@ -9,7 +9,9 @@ Settings and limits are declared once, in ``settings.py``.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
@@ -23,6 +25,8 @@ from werkzeug.routing import PathConverter
 from ..kg.store import Store, is_remote
 from . import db, errors, jobs, settings
 from .pagecache import PageCache
+
+log = logging.getLogger(__name__)
 
 # "module:attribute" of every blueprint, registered in this order.
 BLUEPRINTS = [
@@ -100,22 +104,54 @@ class KeptTemplates(FileSystemBytecodeCache):
 
 def warm(app: Flask) -> None:
     """Build what pages read from the served store version (term and full-text indexes, the
-    collection, the newest reports' comparison rows, vocabulary names, labels), the map outlines and the page
-    templates, so that no request waits for them."""
-    from . import answers, compare, corpus, entityview, evidence, fulltext, links, maps, search
+    collection, the newest reports' comparison rows, vocabulary names), the map
+    outlines and the page templates, so that no request waits for them.
 
+    Each step's seconds and the process's resident memory after it are kept in
+    ``app.extensions["policykg.warm_steps"]`` (and logged); a step that fails is logged and the
+    next one still runs (the page needing it makes it on first use)."""
+    from . import compare, corpus, entityview, fulltext, links, maps, search
+
+    steps: list[dict] = app.extensions.setdefault("policykg.warm_steps", [])
     with app.app_context():
-        search.term_index()
-        answers.label_index()
-        fulltext.fulltext_index()
-        corpus.corpus()
-        links.vocab_labels()
-        entityview.property_links()
-        evidence.assertions()
-        compare.warm()  # the newest reports' and their places' rows only
+        for step in (
+            search.term_index,
+            fulltext.fulltext_index,
+            corpus.corpus,
+            links.vocab_labels,
+            entityview.property_links,
+            compare.warm,  # the newest reports' and their places' rows only
+        ):
+            steps.append(_timed(step))
     maps.provinces()
     for name in app.jinja_env.list_templates(extensions=["html"]):
         app.jinja_env.get_template(name)  # compiled now, not on its first request (50–150 ms)
+
+
+def _timed(step: Callable[[], object]) -> dict:
+    """Run one warm-up step: its name, seconds, resident MB after it, and its error if any."""
+    name = f"{step.__module__.rsplit('.', 1)[-1]}.{step.__name__}"
+    started, error = time.perf_counter(), ""
+    try:
+        step()
+    except Exception as e:  # logged; the page that needs it makes it again on first use
+        error = f"{type(e).__name__}: {e}"[:300]
+        log.error("warm-up step %s failed: %s", name, error)
+    seconds = time.perf_counter() - started
+    done = {"step": name, "seconds": round(seconds, 2), "rss_mb": resident_mb(), "error": error}
+    log.info("warm-up step %s: %.1f s, %.0f MB resident", name, seconds, done["rss_mb"])
+    return done
+
+
+def resident_mb() -> float:
+    """This process's resident memory now, MB (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
 
 
 def warm_in_background(app: Flask) -> threading.Thread:

@@ -91,5 +91,5 @@ def corpus() -> Corpus:
     """The reports of the served store version, read from it on first use (and again after a
     rebuild)."""
     return get_backend().memo(
-        "corpus", lambda store: Corpus([_info(r) for r in store.select(_Q_REPORTS)])
+        "corpus", lambda store: Corpus([_info(r) for r in store.select_whole(_Q_REPORTS, "report")])
     )

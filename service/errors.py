@@ -17,6 +17,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from policykg.errors import PolicyKGError
+from policykg.kg.store import StoreTimeout, StoreUnavailable
 
 
 class ServiceError(PolicyKGError):
@@ -106,7 +107,21 @@ def from_http_exception(e: HTTPException) -> ServiceError:
     return ServiceError(e.description or e.name, e.code or 500, headers=headers)
 
 
+def from_store_error(e: StoreTimeout | StoreUnavailable) -> ServiceError:
+    """A store that did not answer a page's own lookup in time (a server's own limit) or could
+    not be reached: 503 with ``Retry-After``, the page is not broken; the server's words are
+    logged, not shown."""
+    current_app.logger.warning("%s on %s: %s", type(e).__name__, request.path, e)
+    if isinstance(e, StoreTimeout):
+        message = "the store did not answer this page in time: try again later"
+    else:
+        message = "the store cannot be reached: try again later"
+    return ServiceError(message, 503, headers={"Retry-After": "30"})
+
+
 def init_app(app: Flask) -> None:
     """Register the one error handler on ``app``."""
     app.register_error_handler(ServiceError, respond)
     app.register_error_handler(HTTPException, lambda e: respond(from_http_exception(e)))
+    for error in (StoreTimeout, StoreUnavailable):
+        app.register_error_handler(error, lambda e: respond(from_store_error(e)))

@@ -5,6 +5,7 @@ resource or for many at once (a term page and its parts).
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,12 +39,14 @@ _Q_MENTION_SENTENCES = (
 """
 )
 
-# Every link stated in the reports, with the span it was read from: pol:Assertion
-# (ontology/README.md, "Evidence of relations"). A few hundred in the whole collection, read
-# once per store version: bound to one resource, the same join took 20–90 ms a page.
+# The links stated in the reports about the given resources (as subject, then as object), with
+# the span each was read from: pol:Assertion (ontology/README.md, "Evidence of relations"),
+# read per page for the resource and its parts. The whole collection's were read at each start
+# (50,900 at 100 times the corpus: 52 s over Virtuoso, kept in every web process).
 _Q_ASSERTIONS = (
     prologue("pol", "prov", "dcterms")
     + """SELECT DISTINCT ?s ?p ?o ?quote ?start ?end ?report ?title WHERE {
+  VALUES ?%s { %s }
   ?a pol:assertedSubject ?s ; pol:assertedProperty ?p ; pol:assertedObject ?o ;
      prov:wasDerivedFrom ?span .
   ?span pol:quote ?quote ; pol:start ?start ; pol:end ?end ; pol:inReport ?report .
@@ -51,6 +54,7 @@ _Q_ASSERTIONS = (
 }
 """
 )
+ASSERTION_BATCH = 200
 
 # A resource and its parts at any depth (a term page's tree).
 _Q_SELF_AND_PARTS = (
@@ -145,10 +149,10 @@ def evidence(iri: str) -> EvidenceMap:
 
 def evidence_of(iris: Iterable[str]) -> dict[str, EvidenceMap]:
     """:func:`evidence` of each of ``iris``, their parts read in one query."""
-    by_node = assertions()
+    parts = rows_for(_Q_SELF_AND_PARTS, "r", iris)
+    by_node = assertions_of(row["x"].value for rows in parts.values() for row in rows)
     return {
-        iri: _evidence_map([row["x"].value for row in parts], by_node)
-        for iri, parts in rows_for(_Q_SELF_AND_PARTS, "r", iris).items()
+        iri: _evidence_map([row["x"].value for row in rows], by_node) for iri, rows in parts.items()
     }
 
 
@@ -172,16 +176,25 @@ def _evidence_map(nodes: list[str], by_node: dict[str, list[dict]]) -> EvidenceM
     return dict(out)
 
 
-def assertions() -> dict[str, list[dict]]:
-    """Every stated link with its passage, by subject and by object, once per store version."""
-    from .db import get_backend
+def assertions_of(nodes: Iterable[str]) -> dict[str, list[dict]]:
+    """Every stated link with its passage of each of ``nodes``, as subject or as object."""
+    wanted = [str(node) for node in _iris(nodes)]
+    found: dict[str, list[dict]] = defaultdict(list)
+    store = get_store()
+    for first in range(0, len(wanted), ASSERTION_BATCH):
+        values = " ".join(wanted[first : first + ASSERTION_BATCH])
+        for end in ("s", "o"):
+            for row in store.select(_Q_ASSERTIONS % (end, values)):
+                if end == "o" and row["o"].value == row["s"].value:
+                    continue  # found as subject already
+                found[row[end].value].append(row)
+    return dict(found)
 
-    def index(store) -> dict[str, list[dict]]:
-        found: dict[str, list[dict]] = defaultdict(list)
-        for row in store.select(_Q_ASSERTIONS):
-            found[row["s"].value].append(row)
-            if row["o"].value != row["s"].value:
-                found[row["o"].value].append(row)
-        return dict(found)
 
-    return get_backend().memo("assertions", index)
+def _iris(values: Iterable[str]) -> list[ox.NamedNode]:
+    """Each distinct IRI among ``values`` (a blank node's label is none)."""
+    out = []
+    for value in dict.fromkeys(values):
+        with contextlib.suppress(ValueError):
+            out.append(ox.NamedNode(value))
+    return out

@@ -15,12 +15,17 @@ first; a query of several words (separated by spaces) finds the sentences holdin
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import re
 import sqlite3
+import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from markupsafe import Markup, escape
 
@@ -94,45 +99,81 @@ class FullText:
 
     Sentences live in a plain table (``sent``) that short words scan with ``instr``; the FTS5
     table ``s`` indexes the same rows (external content) for words of three characters on.
+
+    The database is a file (``path``), not process memory: at 100 times the corpus it is ~2.4
+    million sentences and their trigrams, gigabytes that every web process held while it was
+    in memory; on disk the processes share the system's page cache and one copy kept with the
+    store version (:func:`fulltext_index`). Without ``path`` it is written to a temporary file
+    that is gone once closed.
     """
 
-    def __init__(self, sentences: Iterable[Sentence]):
-        self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._lock = threading.Lock()
-        self._db.executescript(
-            "CREATE TABLE sent(id INTEGER PRIMARY KEY, text TEXT, folded TEXT, report TEXT,"
-            " start INTEGER);"
-            "CREATE VIRTUAL TABLE s USING fts5(text, content='sent', content_rowid='id',"
-            " tokenize='trigram case_sensitive 0');"
-            "CREATE VIRTUAL TABLE g USING fts5(grams, content='', tokenize='unicode61');"
-        )
-        rows = [(x.text, x.text.lower(), x.report, x.start) for x in sentences]
-        self._db.executemany(
-            "INSERT INTO sent(text, folded, report, start) VALUES (?, ?, ?, ?)", rows
-        )
-        self._db.executemany(
-            "INSERT INTO g(rowid, grams) VALUES (?, ?)",
-            ((i, _grams(row[1])) for i, row in enumerate(rows, 1)),
-        )
-        self._db.execute("INSERT INTO s(s) VALUES ('rebuild')")
-        self._db.commit()
+    def __init__(self, sentences: Iterable[Sentence], path: Path | None = None):
+        if path is None:
+            with tempfile.NamedTemporaryFile(prefix="policykg-fulltext-", delete=False) as f:
+                path = Path(f.name)
+            self._write(sentences, path)
+            self._open(path)
+            path.unlink()  # the open connection keeps it readable; nothing is left behind
+            self.path = None
+        else:
+            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+            self._write(sentences, partial)
+            os.replace(partial, path)  # whole or not at all, for every process reading it
+            self._open(path)
 
-    def __getstate__(self) -> bytes:  # kept on disk by Backend.memo: the database's pages
-        with self._lock:
-            return self._db.serialize()
+    @staticmethod
+    def _write(sentences: Iterable[Sentence], path: Path) -> None:
+        path.unlink(missing_ok=True)
+        db = sqlite3.connect(path)
+        try:
+            db.executescript(
+                # no journal (a file cut short is never renamed into place); a page cache
+                # of 256 MB while writing, so that the trigram index is merged in memory
+                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;"
+                "CREATE TABLE sent(id INTEGER PRIMARY KEY, text TEXT, folded TEXT, report TEXT,"
+                " start INTEGER);"
+                "CREATE VIRTUAL TABLE s USING fts5(text, content='sent', content_rowid='id',"
+                " tokenize='trigram case_sensitive 0');"
+                "CREATE VIRTUAL TABLE g USING fts5(grams, content='', tokenize='unicode61');"
+            )
+            rows = ((x.text, x.text.lower(), x.report, x.start) for x in sentences)
+            db.executemany(
+                "INSERT INTO sent(text, folded, report, start) VALUES (?, ?, ?, ?)", rows
+            )
+            db.create_function("grams", 1, _grams, deterministic=True)
+            db.execute("INSERT INTO g(rowid, grams) SELECT id, grams(folded) FROM sent")
+            db.execute("INSERT INTO s(s) VALUES ('rebuild')")
+            db.commit()
+        finally:
+            db.close()
 
-    def __setstate__(self, pages: bytes) -> None:
-        self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._db.deserialize(pages)
+    def _open(self, path: Path) -> None:
+        self.path = path
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict:  # kept by Backend.memo: where the database is
+        if self.path is None:
+            raise TypeError("an index in a temporary file is not kept")
+        return {"path": str(self.path)}
+
+    def __setstate__(self, state: dict) -> None:
+        path = Path(state["path"])
+        if not path.is_file():  # removed since: Backend.memo makes the index again
+            raise FileNotFoundError(path)
+        self._open(path)
 
     @classmethod
-    def from_store(cls, store: Store) -> FullText:
-        """The index of every sentence of every report's text in ``store``."""
+    def from_store(cls, store: Store, path: Path | None = None) -> FullText:
+        """The index of every sentence of every report's text in ``store``, written to
+        ``path`` (or a temporary file)."""
         return cls(
-            sentence
-            for row in store.select(_Q_TEXTS)
-            for sentence in split_sentences(row["report"].value, row["text"].value)
+            (
+                sentence
+                for row in store.select_whole(_Q_TEXTS, "report", rows=200)
+                for sentence in split_sentences(row["report"].value, row["text"].value)
+            ),
+            path,
         )
 
     def search(
@@ -239,5 +280,27 @@ def _spans(text: str, terms: list[str]) -> tuple[tuple[int, int], ...]:
 
 def fulltext_index() -> FullText:
     """The sentence index of the served store version, built from it on first use (and again
-    after a rebuild)."""
-    return get_backend().memo("fulltext", FullText.from_store)
+    after a rebuild), in a file kept with the version when it has a place to keep things."""
+    backend = get_backend()
+    path = backend.keep / "fulltext.sqlite" if backend.keep is not None else None
+    if path is not None:
+        with contextlib.suppress(OSError):  # a read-only store: a temporary file instead
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(path.parent, os.W_OK):
+            path = None
+    return backend.memo("fulltext", lambda store: _made_once(store, path))
+
+
+def _made_once(store: Store, path: Path | None) -> FullText:
+    """The index at ``path``, written by whichever web process of this store version comes
+    first (a lock file beside it): the others wait and open it, instead of each reading every
+    report's text and indexing it again (minutes at 100 times the corpus)."""
+    if path is None:
+        return FullText.from_store(store)
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed
+        if path.is_file():
+            found = FullText.__new__(FullText)
+            found._open(path)
+            return found
+        return FullText.from_store(store, path)

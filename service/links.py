@@ -121,7 +121,7 @@ def vocab_labels() -> dict[str, dict[str, str]]:
     cache = current_app.extensions.get("policykg.vocab_labels")
     if cache is None:  # filled before it is shared: a request beside the warm-up sees all or none
         cache = {POL: {}}
-        for row in get_store().select(_Q_VOCAB_LABELS):
+        for row in get_store().select_whole(_Q_VOCAB_LABELS, "x"):
             lang = getattr(row["label"], "language", None) or ""
             cache.setdefault(row["x"].value, {})[lang] = row["label"].value
         current_app.extensions["policykg.vocab_labels"] = cache

@@ -181,7 +181,7 @@ ServerRoot         = {dir}
 ServerThreads      = 10
 [SPARQL]
 ResultSetMaxRows       = 10000000
-MaxQueryExecutionTime  = 120
+MaxQueryExecutionTime  = {max_query_seconds}
 MaxQueryCostEstimationTime = 0
 """
 
@@ -222,8 +222,15 @@ class Virtuoso:
     USER = "dba"
     PASSWORD = "dba"
 
-    def __init__(self, directory: Path, memory_mb: int = 400, start_timeout: float = 180):
+    def __init__(
+        self,
+        directory: Path,
+        memory_mb: int = 400,
+        start_timeout: float = 180,
+        max_query_seconds: int = 120,
+    ):
         self.directory = Path(directory)
+        self.max_query_seconds = max_query_seconds  # the server's own limit on every query
         self.http_port = free_port()
         self.sql_port = free_port()
         self.memory_mb = memory_mb
@@ -251,6 +258,7 @@ class Virtuoso:
                 http_port=self.http_port,
                 buffers=buffers,
                 dirty=buffers * 3 // 4,
+                max_query_seconds=self.max_query_seconds,
             )
         )
         self.process = subprocess.Popen(

@@ -66,8 +66,8 @@ def virtuoso_factory(tmp_path_factory):
         pytest.skip(f"{VIRTUOSO} is not installed: run .ci/system-deps")
     started: list[Virtuoso] = []
 
-    def start(name: str, store) -> Virtuoso:
-        server = Virtuoso(tmp_path_factory.mktemp(f"virtuoso-{name}"), memory_mb=200)
+    def start(name: str, store, **settings) -> Virtuoso:
+        server = Virtuoso(tmp_path_factory.mktemp(f"virtuoso-{name}"), memory_mb=200, **settings)
         started.append(server.__enter__())
         credentials = Credentials(server.USER, server.PASSWORD)
         remote = RemoteStore(server.url, graph_store=server.graph_store, credentials=credentials)

@@ -55,8 +55,41 @@ def test_the_index_from_either_store_finds_every_occurrence(seed_index, word):
     assert all(h.sentence[a:b] == word for h in hits for a, b in h.spans)
 
 
-def test_the_index_kept_on_disk_finds_what_it_found(index):
-    """A start reads back the index an earlier start of the same store version kept."""
-    again = pickle.loads(pickle.dumps(index))
+def test_the_index_kept_on_disk_finds_what_it_found(corpus_store_dir, index, tmp_path):
+    """A start reads back the index an earlier start of the same store version kept: the
+    database file itself, not a copy of it in the memo."""
+    path = tmp_path / "fulltext.sqlite"
+    kept = FullText.from_store(open_store(corpus_store_dir), path)
+    memo = pickle.dumps(kept)
+    assert path.stat().st_size > 1_000_000 > len(memo)
+    again = pickle.loads(memo)
     for word in ("高质量发展", "GDP", "链长"):
         assert again.search(word, limit=50) == index.search(word, limit=50)
+    path.unlink()  # gone since: the memo cannot be read back, and is made again
+    with pytest.raises(FileNotFoundError):
+        pickle.loads(memo)
+
+
+def test_an_index_in_a_temporary_file_leaves_nothing_and_is_not_kept(index):
+    assert index.path is None
+    with pytest.raises(TypeError):
+        pickle.dumps(index)
+
+
+def test_an_index_another_web_process_wrote_is_opened_not_made_again(
+    seed_store, tmp_path, monkeypatch
+):
+    """Web processes of one store version write the index once (a lock file beside it): the
+    one that comes after opens the file the first wrote."""
+    from policykg.service.fulltext import _made_once
+
+    path = tmp_path / "fulltext.sqlite"
+    first = _made_once(seed_store, path)
+
+    def never(*_args):
+        raise AssertionError("indexed again, though another process wrote the index")
+
+    monkeypatch.setattr(FullText, "from_store", never)
+    again = _made_once(seed_store, path)
+    assert again.search("高质量发展") == first.search("高质量发展")
+    assert again.search("高质量发展").total > 0

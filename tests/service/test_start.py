@@ -13,7 +13,8 @@ from policykg.service import create_app, db, search
 from policykg.service.pool import Job, QueryPool
 from policykg.service.testing import LiveServer
 
-PAGE_INDEXES = {"terms", "fulltext", "compare", "labels", "corpus", "assertions"}
+# labels and assertions are read per page (answers.LabelIndex, evidence.assertions_of)
+PAGE_INDEXES = {"terms", "fulltext", "compare", "corpus"}
 
 
 @pytest.fixture
@@ -106,3 +107,20 @@ def test_a_server_loaded_by_build_keeps_what_the_pages_need_beside_the_local_bui
     with app.app_context():
         assert db.get_backend().memo("terms", never).search("四主链") == first != []
     db.close(app)
+
+
+def test_the_warm_up_says_what_each_step_cost_and_a_failed_step_stops_no_other(store, monkeypatch):
+    from policykg.kg.store import StoreTimeout
+
+    def stopped(_store):
+        raise StoreTimeout("the server stopped the query at its own limit")
+
+    shutil.rmtree(store / "cache" / "service", ignore_errors=True)  # nothing kept to read back
+    monkeypatch.setattr(search.TermIndex, "from_store", stopped)
+    app = started(store)
+    steps = {step["step"]: step for step in app.extensions["policykg.warm_steps"]}
+    assert steps["search.term_index"]["error"].startswith("StoreTimeout")
+    made = [step for name, step in steps.items() if name != "search.term_index"]
+    assert {"fulltext.fulltext_index", "compare.warm", "corpus.corpus"} <= steps.keys()
+    assert all(not step["error"] and step["seconds"] >= 0 and step["rss_mb"] > 0 for step in made)
+    assert kept(store) >= PAGE_INDEXES - {"terms"}
