@@ -107,6 +107,8 @@ class FullText:
     that is gone once closed.
     """
 
+    path: Path | None  # the database's file, None for a temporary one
+
     def __init__(self, sentences: Iterable[Sentence], path: Path | None = None):
         if path is None:
             with tempfile.NamedTemporaryFile(prefix="policykg-fulltext-", delete=False) as f:
