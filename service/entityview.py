@@ -32,13 +32,17 @@ from .links import (
 
 _Q_EXISTS = "ASK { { ?s ?p ?o } UNION { ?x ?p ?s } }"
 
-_Q_OUT = (
-    prologue("skos", "rdfs")
-    + """SELECT ?s ?p ?o ?g ?label WHERE {
-  GRAPH ?g { ?s ?p ?o }
-  OPTIONAL { ?o (rdfs:label|skos:prefLabel) ?label }
+# Each statement once with the graphs that state it: a thing every report states (an
+# indicator, a place, a shared term) is stated in thousands of graphs at 100 times the corpus,
+# a row each when read per graph (17,000 rows, 1 s, for one indicator's page)
+# (the subject written in, not bound: a server binds a parameter by a VALUES after the GROUP BY)
+_Q_OUT = """SELECT ?p ?o (GROUP_CONCAT(STR(?g); separator=" ") AS ?graphs) WHERE {
+  GRAPH ?g { SUBJECT ?p ?o }
 }
+GROUP BY ?p ?o
 """
+_Q_LABELS = (
+    prologue("skos", "rdfs") + "SELECT ?o ?label WHERE { ?o rdfs:label|skos:prefLabel ?label }"
 )
 
 # Incoming links, without the ones a page already shows from the other side: evidence nodes
@@ -174,14 +178,16 @@ def describe(iri: str) -> Description | None:
         return None
     values: dict[str, dict[str, tuple[Term, set[str], list[ox.Literal]]]] = defaultdict(dict)
     summary = base_iri() + "graph/summary"  # the catalogue's lookup index, not a statement
-    for row in get_store().select(_Q_OUT, {"s": node}):
-        if row["g"].value == summary:
-            continue
-        key = str(row["o"])
-        entry = values[row["p"].value].setdefault(key, (row["o"], set(), []))
-        entry[1].add(row["g"].value)
-        if "label" in row:
-            entry[2].append(cast(ox.Literal, row["label"]))
+    labels: defaultdict[str, list[ox.Literal]] = defaultdict(list)  # of the objects, by key
+    for row in get_store().select(_Q_OUT.replace("SUBJECT", str(node))):
+        graphs = set(row["graphs"].value.split()) - {summary}
+        if graphs:
+            key = str(row["o"])
+            values[row["p"].value][key] = (row["o"], graphs, labels[key])
+    named = {k: o for vals in values.values() for k, (o, _, _) in vals.items()}
+    linked = [o for o in named.values() if isinstance(o, ox.NamedNode)]
+    for row in get_store().select_each(_Q_LABELS, "o", linked):
+        labels[str(row["o"])].append(cast(ox.Literal, row["label"]))
     own_labels = [
         o
         for p in (RDFS_LABEL, PREFIXES["skos"] + "prefLabel")
