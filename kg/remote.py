@@ -246,12 +246,14 @@ class RemoteStore(Store):
         client.addCustomHttpHeader("Accept", media_type)
         try:
             response = client.query().response
-        except QueryBadFormed as e:
-            raise QuerySyntaxError(_server_message(e)) from None
         except SPARQLWrapperException as e:
+            # Virtuoso stops a query at its limit with HTTP 500 or, as often, 400 (read by
+            # SPARQLWrapper as a bad query): its words say which
             if stopped_at_limit(str(e)):
                 raise StoreTimeout(f"{self.endpoint} stopped the query at its timeout") from None
             message = _server_message(e)
+            if isinstance(e, QueryBadFormed):
+                raise QuerySyntaxError(message) from None
             if re.search(r"\b(37000|42\d\d\d)\b|SP0\d\d", message):  # compiler, unknown function
                 raise QuerySyntaxError(message) from None
             raise StoreUnavailable(f"{self.endpoint}: {message}") from e
