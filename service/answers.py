@@ -110,11 +110,7 @@ def labels(iris: Iterable[str]) -> dict[str, str]:
 
 def label_index() -> LabelIndex:
     """The labels of the served store version read so far (see :class:`LabelIndex`)."""
-    backend = get_backend()
-    found = backend.extras.get("labels")
-    if found is None:  # two first readers may both make one: either serves
-        found = backend.extras.setdefault("labels", LabelIndex(backend.store))
-    return found
+    return get_backend().shared("labels", LabelIndex)
 
 
 class LabelIndex:

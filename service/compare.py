@@ -183,11 +183,7 @@ def _start(row: dict) -> int:
 
 def tables() -> KeyedRows:
     """The comparison rows of the current store version, read per place and report."""
-    backend = get_backend()
-    found = backend.extras.get("compare-rows")
-    if found is None:  # two first readers may both make one: either serves
-        found = backend.extras.setdefault("compare-rows", KeyedRows(backend.store))
-    return found
+    return get_backend().shared("compare-rows", KeyedRows)
 
 
 def warm() -> None:

@@ -84,6 +84,15 @@ class Backend:
                     found = self.extras[name] = self._kept(name, make)
         return found
 
+    def shared(self, name: str, make: Callable[[Store], Any]) -> Any:
+        """``make(store)``, made on first use for this store version and kept in :attr:`extras`
+        only: an index that pages fill as they ask (labels, comparison rows), not worth keeping
+        on disk. Two first readers may both make one: either serves."""
+        found = self.extras.get(name)
+        if found is None:
+            found = self.extras.setdefault(name, make(self.store))
+        return found
+
     def _kept(self, name: str, make: Callable[[Store], Any]) -> Any:
         path = self.keep / f"{name}.pickle" if self.keep is not None else None
         if path is not None and path.is_file():
