@@ -325,11 +325,16 @@ def local_place(rg: ReportGraph, label: str, mentions) -> Node:
 
 
 def industry_node(rg: ReportGraph, label: str, taxonomy, mentions) -> Node:
-    """The report's own industry (named as written), linked to the taxonomy concept it matches."""
-    node = rg.entity(rg.minter.entity("industry", label), POL.Industry, label, mentions)
+    """The report's own industry (named as written), linked to the taxonomy concept it matches;
+    named as the concept is, the concept itself."""
+    match = taxonomy.match(label)
+    if match is not None and match.label == label:
+        iri = match.iri
+    else:
+        iri = rg.minter.entity("industry", label)
+    node = rg.entity(iri, POL.Industry, label, mentions)
     rg.add(node, RDF.type, SKOS.Concept)
     rg.add(node, SKOS.prefLabel, zh(label))
-    match = taxonomy.match(label)
     if match is not None and match.iri != node.value:
         rg.add(node, SKOS.closeMatch, Node(match.iri))
     return node

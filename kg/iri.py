@@ -4,14 +4,17 @@ An IRI says which real thing it names, so it is minted from what identifies that
 reports (the identity rules of ``ontology/README.md``)::
 
     >>> iris = Minter()
-    >>> iris.entity("industry", "生物医药")            # one taxonomy concept for every report
-    'https://w3id.org/policykg/id/industry/sheng-wu-yi-yao'
     >>> iris.term("slogan", "两新")                     # the label every report shares
-    'https://w3id.org/policykg/id/slogan/liang-xin'
+    'https://w3id.org/policykg/id/slogan/liang-xin-f353079c'
     >>> iris.version("slogan", "两新", "henan-province_2026_gov-work-report")
-    'https://w3id.org/policykg/id/slogan/liang-xin/henan-province-2026-gov-work-report'
+    'https://w3id.org/policykg/id/slogan/liang-xin-f353079c/henan-province-2026-gov-work-report'
     >>> iris.scoped("enterprise", "410000", "平高")      # one company of one province
-    'https://w3id.org/policykg/id/enterprise/410000/ping-gao'
+    'https://w3id.org/policykg/id/enterprise/410000/ping-gao-22369446'
+    >>> iris.place("湛河区", "410411")                  # a place by its GB/T 2260 code
+    'https://w3id.org/policykg/id/place/410411'
+
+The industry taxonomy's concepts are written by hand (``kg/lexicons/industries.ttl``) and
+named by their :func:`pinyin` alone.
 """
 
 from __future__ import annotations
@@ -30,15 +33,13 @@ MAX_SLUG = 60
 
 
 @lru_cache(maxsize=8192)  # a report names its indicators, places and itself again and again
-def slug(label: str) -> str:
+def pinyin(label: str) -> str:
     """Toneless pinyin of ``label``, syllables joined by ``-``; other letters and digits kept.
 
-    >>> slug("四纵四横一管网")
+    >>> pinyin("四纵四横一管网")
     'si-zong-si-heng-yi-guan-wang'
-    >>> slug("PM2.5平均浓度")
+    >>> pinyin("PM2.5平均浓度")
     'pm2-5-ping-jun-nong-du'
-    >>> slug("zhanhe-district_2023_plan-report")
-    'zhanhe-district-2023-plan-report'
     """
     text = unicodedata.normalize("NFKC", label)
     if text.isascii():  # a file's name: pypinyin would keep it as it is
@@ -48,11 +49,30 @@ def slug(label: str) -> str:
 
         words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: chars)
     pieces = re.findall(r"[a-z0-9]+", " ".join(words).lower().replace("ü", "v"))
-    result = "-".join(pieces) or "x"
-    if len(result) > MAX_SLUG:
-        digest = hashlib.sha1(label.encode("utf-8")).hexdigest()[:8]
-        result = result[:MAX_SLUG].rstrip("-") + "-" + digest
-    return result
+    return "-".join(pieces) or "x"
+
+
+@lru_cache(maxsize=8192)
+def slug(label: str) -> str:
+    """The IRI segment naming ``label``: its :func:`pinyin` (cut after a syllable within
+    ``MAX_SLUG``), and for a label in Chinese characters or a cut one ``-`` and 8 hex digits of
+    the label's sha1. Pinyin alone is not a name: 三保 and 三包 are both san-bao, 山西 and 陕西
+    both shan-xi, and tones would not part 三全 from 三权.
+
+    >>> slug("四纵四横一管网")
+    'si-zong-si-heng-yi-guan-wang-b134dcd8'
+    >>> slug("三保") != slug("三包")
+    True
+    >>> slug("zhanhe-district_2023_plan-report")
+    'zhanhe-district-2023-plan-report'
+    """
+    text = unicodedata.normalize("NFKC", label)  # full-width letters and digits name the same
+    result = pinyin(text)
+    if text.isascii() and len(result) <= MAX_SLUG:
+        return result
+    if len(result) > MAX_SLUG:  # at a syllable's end
+        result = result[: MAX_SLUG + 1].rsplit("-", 1)[0][:MAX_SLUG]
+    return result + "-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ corpus, seconds at a hundred times its size, before the question itself is even 
 build writes instead, into the named graph ``graph/summary``, one plain string per name and
 per IRI, under one property::
 
-    id:enterprise/410000/ping-gao-ji-tuan
-        pol:key "平高集团" , "https://w3id.org/policykg/id/enterprise/410000/ping-gao-ji-tuan" .
+    id:enterprise/410000/ping-gao-ji-tuan-f5a0792f
+        pol:key "平高集团" , "https://w3id.org/policykg/id/enterprise/410000/ping-gao-ji-tuan-f5a0792f" .
 
 and, per thing, the sentences that mention it (its own span's sentence, or the sentence it was
 read from whole): ``?thing pol:mentionedIn ?sentence``, so that co-mentions are two lookups,

@@ -65,7 +65,7 @@ from policykg.kg.store import Row, Store, Term
 CATALOGUE_DIR = Path(__file__).parent
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = {
-    "iri": "an absolute http(s) IRI, e.g. https://w3id.org/policykg/id/slogan/si-zhu-lian",
+    "iri": "an absolute http(s) IRI, e.g. https://w3id.org/policykg/id/slogan/si-zhu-lian-0c35204a",
     "string": "text, e.g. a Chinese label such as 四主链",
     "year": "a year of four digits, e.g. 2022",
     "integer": "a whole number, e.g. 10",

@@ -1,9 +1,9 @@
 """Every IRI dereferences: ``/id/…`` pages for people, RDF for machines.
 
 The configured base (``https://w3id.org/policykg/id/``) maps onto this server's ``/id/``, so
-``https://w3id.org/policykg/id/enterprise/ping-gao-ji-tuan`` is served at
-``/id/enterprise/ping-gao-ji-tuan``. One URL answers in five forms, chosen by ``?format=`` or
-else by the ``Accept`` header (``Vary: Accept``)::
+``https://w3id.org/policykg/id/enterprise/410000/ping-gao-22369446`` is served at
+``/id/enterprise/410000/ping-gao-22369446``. One URL answers in five forms, chosen by
+``?format=`` or else by the ``Accept`` header (``Vary: Accept``)::
 
     html    text/html               the page, with schema.org JSON-LD embedded
     ttl     text/turtle             its description: what it states and what points at it

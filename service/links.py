@@ -86,7 +86,7 @@ def base_iri() -> str:
 def local_href(iri: str) -> str:
     """Where an IRI is served on this server; other IRIs are returned as they are.
 
-    ``https://w3id.org/policykg/id/slogan/si-zhu-lian`` → ``/id/slogan/si-zhu-lian``;
+    ``https://w3id.org/policykg/id/slogan/si-zhu-lian-0c35204a`` → ``/id/slogan/si-zhu-lian-0c35204a``;
     ``https://w3id.org/policykg/ontology#Slogan`` → ``/ontology#Slogan``.
     """
     base = base_iri()

@@ -7,7 +7,7 @@ shaped after Skosmos REST::
     GET /api/terms?query=主链                   search: {"uri": "", "q", "results": [...]}
     GET /api/terms/index                        terms grouped by pinyin initial
     GET /api/terms/index?letter=S               the terms of one initial
-    GET /api/terms/slogan/si-zhu-lian           one term: definition, parts, mentions...
+    GET /api/terms/slogan/si-zhu-lian-0c35204a  one term: definition, parts, mentions...
 
 Search takes Skosmos' parameters: ``query`` (or ``q``; ``*`` is a wildcard over whole labels:
 ``五*``, ``*链``, ``*主*``; without one, ranked exact → prefix → substring → pinyin), ``maxhits``
@@ -18,7 +18,7 @@ onto SKOS and sets ``"@language": "zh"``, so labels and definitions read as ``@z
 search hit's cut definition is ``snippet`` (not mapped: it is not the definition), and a term's
 ``definition`` is the full text of each glossary entry that defines it.
 
-A term's key is its IRI after the configured base (``slogan/si-zhu-lian``). A term many reports
+A term's key is its IRI after the configured base (``slogan/si-zhu-lian-0c35204a``). A term many reports
 share lists their versions ``VERSIONS_PER_PAGE`` (20) at a time, page and API alike:
 ``?page=N``, the answer's ``versionCount``, ``page`` and ``pages`` say where it is.
 """

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..kg.iri import slug
+from ..kg.iri import pinyin
 from ..kg.vocab import prologue
 from .db import get_store
 from .evidence import Evidence, EvidenceMap, Mention, evidence_of, mentions_of, rows_for
@@ -401,7 +401,7 @@ def _tree(term: Term, rows: list[dict], members: dict, evidence: EvidenceMap) ->
 
         def printed(c: str) -> tuple:
             at = text.find(labels.get(c, "\0"))
-            return (at < 0, at, slug(labels.get(c, c)), c)
+            return (at < 0, at, pinyin(labels.get(c, c)), c)
 
         parts = sorted(children.get(iri, []), key=printed)
         n.children = [build(c, seen | {c}, text, iri) for c in parts if c not in seen]
@@ -564,6 +564,6 @@ def _number(text: str) -> tuple[int, str]:
 
 
 def key_of(iri: str) -> str:
-    """A term's key: its IRI after the configured base (``slogan/si-zhu-lian``)."""
+    """A term's key: its IRI after the configured base (``slogan/si-zhu-lian-0c35204a``)."""
     base = base_iri()
     return iri[len(base) :] if iri.startswith(base) else iri

@@ -35,7 +35,7 @@ HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k 
 def build_protocol_store(path: Path, w3c_dir: Path, filler: int = 1500) -> Path:
     """An Oxigraph store at ``path``: the W3C protocol data as named graphs
     ``<http://kasei.us/2009/09/sparql/data/dataN.rdf>``, plus a test graph holding one slogan
-    (``id:slogan/si-zhu-lian`` 四主链) and ``filler`` labelled things (so that a four-way cross
+    (``id:slogan/si-zhu-lian-0c35204a`` 四主链) and ``filler`` labelled things (so that a four-way cross
     product never ends)."""
     store = ox.Store(str(path))
     for data in sorted(w3c_dir.glob("data*.nt")):
@@ -46,7 +46,7 @@ def build_protocol_store(path: Path, w3c_dir: Path, filler: int = 1500) -> Path:
             to_graph=ox.NamedNode(W3C_GRAPH.format(n=n)),
         )
     graph = ox.NamedNode(TEST_GRAPH)
-    slogan = ox.NamedNode(BASE + "slogan/si-zhu-lian")
+    slogan = ox.NamedNode(BASE + "slogan/si-zhu-lian-0c35204a")
     quads = [
         ox.Quad(slogan, RDF_TYPE, SLOGAN, graph),
         ox.Quad(slogan, RDFS_LABEL, ox.Literal("四主链", language="zh"), graph),

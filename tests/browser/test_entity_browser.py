@@ -9,8 +9,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-SLOGAN = "/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report"
-ENTITY_PAGES = [SLOGAN, "/id/enterprise/410000/ping-gao", "/id/industry/zhuang-bei-zhi-zao"]
+SLOGAN = "/id/slogan/si-zhu-lian-0c35204a/zhanhe-district-2023-plan-report"
+ENTITY_PAGES = [
+    SLOGAN,
+    "/id/enterprise/410000/ping-gao-22369446",
+    "/id/industry/zhuang-bei-zhi-zao",
+]
 
 
 @pytest.fixture(
@@ -37,7 +41,7 @@ def test_a_slogan_page_lists_each_part_once_with_its_quote(screen, site):
 
 def test_an_enterprise_names_its_project_once(screen, site):
     page, _ = screen
-    page.goto(site + "/id/enterprise/410000/ping-gao")
+    page.goto(site + "/id/enterprise/410000/ping-gao-22369446")
     expect(
         page.get_by_role("link", name="平高集团智慧新能源产业基地（一期）", exact=True)
     ).to_have_count(1)

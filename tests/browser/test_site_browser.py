@@ -20,7 +20,7 @@ PAGES = [
     "/queries",
     "/queries/plan-vs-actual?year=2022",
     "/sparql",
-    "/terms/slogan/si-zhu-lian",
+    "/terms/slogan/si-zhu-lian-0c35204a",
     "/id/place/410411",
     REPORT,
 ]

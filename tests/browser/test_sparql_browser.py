@@ -24,7 +24,7 @@ def test_an_example_loads_into_the_editor_and_runs(page, site):
     expect(
         # shown by its label, the IRI on hover
         page.locator(
-            "#results td a[title='https://w3id.org/policykg/id/enterprise/410000/ping-gao']"
+            "#results td a[title='https://w3id.org/policykg/id/enterprise/410000/ping-gao-22369446']"
         )
     ).not_to_have_count(0)
 

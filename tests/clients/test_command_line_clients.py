@@ -13,7 +13,7 @@ from policykg.kg.dumps import read_manifest
 
 from .tools import jena, node_client
 
-SLOGAN = "https://w3id.org/policykg/id/slogan/si-zhu-lian"
+SLOGAN = "https://w3id.org/policykg/id/slogan/si-zhu-lian-0c35204a"
 PREFIX = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
 # Debian's Jena 4.5 depends on the Jakarta JSON-P API but no Debian package provides an
 # implementation of it (parsson/glassfish), so its JSON-LD reader and writer cannot load.

@@ -24,7 +24,7 @@ from SPARQLWrapper import (
 
 from policykg.kg.dumps import read_manifest
 
-SLOGAN = "https://w3id.org/policykg/id/slogan/si-zhu-lian"
+SLOGAN = "https://w3id.org/policykg/id/slogan/si-zhu-lian-0c35204a"
 LABEL = (
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
     f"SELECT ?label WHERE {{ <{SLOGAN}> rdfs:label ?label }}"

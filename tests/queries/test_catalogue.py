@@ -103,8 +103,8 @@ def test_a_syntax_error_names_the_file(tmp_path):
         ("integer", "10", ox.Literal(10)),
         (
             "iri",
-            "https://w3id.org/policykg/id/slogan/si-zhu-lian",
-            ox.NamedNode("https://w3id.org/policykg/id/slogan/si-zhu-lian"),
+            "https://w3id.org/policykg/id/slogan/si-zhu-lian-0c35204a",
+            ox.NamedNode("https://w3id.org/policykg/id/slogan/si-zhu-lian-0c35204a"),
         ),
         ("string", "四主链", ox.Literal("四主链")),
     ],

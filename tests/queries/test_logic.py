@@ -28,7 +28,7 @@ def test_narrower_industries_count_for_the_broader_one(mini_store):
     assert ("project", "平高集团智慧新能源产业基地（一期）", "新能源") in items
 
 
-@pytest.mark.parametrize("chain", ["四主链", ID + "slogan/si-zhu-lian"])
+@pytest.mark.parametrize("chain", ["四主链", ID + "slogan/si-zhu-lian-0c35204a"])
 def test_a_term_is_given_by_label_or_by_iri(mini_store, chain):
     assert len(run(mini_store, "chain-enterprises", chain=chain)) == 5
 

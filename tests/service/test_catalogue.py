@@ -68,8 +68,8 @@ def test_a_query_page_runs_the_query_as_a_table(client):
     assert "共 6 行" in page
     # IRIs are shown as their labels, linked to this server's pages, the IRI on hover
     assert re.search(
-        r'<a href="/(?:id|terms)/slogan/si-zong-si-heng-yi-guan-wang/zhanhe-district-2023-plan-report"'
-        r' title="https://w3id.org/policykg/id/slogan/si-zong-si-heng-yi-guan-wang/'
+        r'<a href="/(?:id|terms)/slogan/si-zong-si-heng-yi-guan-wang-b134dcd8/zhanhe-district-2023-plan-report"'
+        r' title="https://w3id.org/policykg/id/slogan/si-zong-si-heng-yi-guan-wang-b134dcd8/'
         r'zhanhe-district-2023-plan-report" lang="zh">四纵四横一管网</a>',
         page,
     )

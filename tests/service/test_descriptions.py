@@ -29,12 +29,12 @@ def turtle(url: str, **params) -> tuple[requests.Response, set[ox.Triple]]:
 def test_an_indicator_lists_the_observations_pointing_to_it(url):
     # 湛河区's table, row 21 城镇新增就业人数: 2022 plan 完成市定目标, 2022 actual 9770,
     # 2023 plan 8850 (the 9770 of the text is the same 2022 actual): three observations.
-    indicator = ox.NamedNode(BASE + "indicator/cheng-zhen-xin-zeng-jiu-ye-ren-shu")
-    _, triples = turtle(f"{url}/id/indicator/cheng-zhen-xin-zeng-jiu-ye-ren-shu")
+    indicator = ox.NamedNode(BASE + "indicator/cheng-zhen-xin-zeng-jiu-ye-ren-shu-dcea7f57")
+    _, triples = turtle(f"{url}/id/indicator/cheng-zhen-xin-zeng-jiu-ye-ren-shu-dcea7f57")
     observations = {
         t.subject.value for t in triples if (t.predicate, t.object) == (INDICATOR, indicator)
     }
-    area = BASE + "observation/410411/cheng-zhen-xin-zeng-jiu-ye-ren-shu/"
+    area = BASE + "observation/410411/cheng-zhen-xin-zeng-jiu-ye-ren-shu-dcea7f57/"
     assert observations == {
         area + "2022/actual/level",
         area + "2022/target/level",

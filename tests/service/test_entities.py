@@ -12,7 +12,7 @@ import pytest
 import requests
 
 BASE = "https://w3id.org/policykg/id/"
-SLOGAN = BASE + "slogan/si-zhu-lian/zhanhe-district-2023-plan-report"
+SLOGAN = BASE + "slogan/si-zhu-lian-0c35204a/zhanhe-district-2023-plan-report"
 RDF_FORMATS = {
     "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
     "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
@@ -36,11 +36,12 @@ def parse(body: bytes, fmt: ox.RdfFormat) -> set[ox.Triple]:
 def test_each_rdf_format_by_accept_and_by_format_parameter(url, key):
     media_type, fmt = RDF_FORMATS[key]
     by_accept = requests.get(
-        f"{url}/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report",
+        f"{url}/id/slogan/si-zhu-lian-0c35204a/zhanhe-district-2023-plan-report",
         headers={"Accept": media_type},
     )
     by_param = requests.get(
-        f"{url}/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report", params={"format": key}
+        f"{url}/id/slogan/si-zhu-lian-0c35204a/zhanhe-district-2023-plan-report",
+        params={"format": key},
     )
     for answer in (by_accept, by_param):
         assert answer.status_code == 200
@@ -55,7 +56,9 @@ def test_each_rdf_format_by_accept_and_by_format_parameter(url, key):
 
 
 def test_a_browser_gets_a_chinese_page_with_schema_org(url):
-    answer = requests.get(f"{url}/id/enterprise/410000/ping-gao", headers={"Accept": BROWSER})
+    answer = requests.get(
+        f"{url}/id/enterprise/410000/ping-gao-22369446", headers={"Accept": BROWSER}
+    )
     assert answer.headers["Content-Type"].startswith("text/html")
     assert "Accept" in answer.headers["Vary"]
     page = answer.text
@@ -64,11 +67,13 @@ def test_a_browser_gets_a_chinese_page_with_schema_org(url):
         re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1]
     )
     assert data["@type"] == "Organization" and data["name"] == "平高集团"
-    assert data["@id"] == BASE + "enterprise/410000/ping-gao"
+    assert data["@id"] == BASE + "enterprise/410000/ping-gao-22369446"
 
 
 def test_a_page_names_each_link_once_with_its_quote_or_source(url):
-    page = requests.get(f"{url}/id/enterprise/410000/ping-gao", headers={"Accept": BROWSER}).text
+    page = requests.get(
+        f"{url}/id/enterprise/410000/ping-gao-22369446", headers={"Accept": BROWSER}
+    ).text
     # 承建项目 (pol:undertakes, materialised) and 承建企业 (pol:undertakenBy, read from the text)
     # are one link: shown once, from the enterprise's side, quoting the passage that states it
     assert page.count(">平高集团智慧新能源产业基地（一期）</a>") == 1
@@ -126,7 +131,9 @@ def marked_target(page: str) -> str:
 
 def test_each_link_quotes_the_passage_it_was_read_from(url):
     # 打造装备制造产业集群,延伸平高集团上下游产业链 — the enterprise filed under the industry
-    page = requests.get(f"{url}/id/enterprise/410000/ping-gao", headers={"Accept": BROWSER}).text
+    page = requests.get(
+        f"{url}/id/enterprise/410000/ping-gao-22369446", headers={"Accept": BROWSER}
+    ).text
     row = re.search(r'href="/id/industry/zhuang-bei-zhi-zao"[^>]*>装备制造</a>(.*?)</li>', page)[1]
     assert (
         '<span class="evidence-tag">出处</span><q lang="zh">装备制造产业集群,延伸平高集团</q>'
@@ -139,8 +146,10 @@ def test_each_link_quotes_the_passage_it_was_read_from(url):
     # the industry's page names the same link once (产业企业, the reasoner's inverse of
     # 所属产业) and quotes the same passage (changed on purpose: it was listed twice)
     page = requests.get(f"{url}/id/industry/zhuang-bei-zhi-zao", headers={"Accept": BROWSER}).text
-    assert page.count('href="/id/enterprise/410000/ping-gao"') == 1
-    entry = re.search(r'href="/id/enterprise/410000/ping-gao"[^>]*>平高集团</a>(.*?)</li>', page)[1]
+    assert page.count('href="/id/enterprise/410000/ping-gao-22369446"') == 1
+    entry = re.search(
+        r'href="/id/enterprise/410000/ping-gao-22369446"[^>]*>平高集团</a>(.*?)</li>', page
+    )[1]
     assert f'class="evidence" href="{href}"' in entry
 
 
@@ -188,20 +197,20 @@ def test_malformed_paths_are_404_not_server_errors(url, area):
 def test_unservable_formats_are_refused(url):
     assert (
         requests.get(
-            f"{url}/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report",
+            f"{url}/id/slogan/si-zhu-lian-0c35204a/zhanhe-district-2023-plan-report",
             headers={"Accept": "image/png"},
         ).status_code
         == 406
     )
     answer = requests.get(
-        f"{url}/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report",
+        f"{url}/id/slogan/si-zhu-lian-0c35204a/zhanhe-district-2023-plan-report",
         params={"format": "xlsx"},
         headers={"Accept": "image/png"},
     )
     assert answer.status_code == 406 and "format=ttl" in answer.json()["error"]
     # a format= nobody knows falls back to Accept
     answer = requests.get(
-        f"{url}/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report",
+        f"{url}/id/slogan/si-zhu-lian-0c35204a/zhanhe-district-2023-plan-report",
         params={"format": "xlsx"},
         headers={"Accept": "text/n3"},
     )
@@ -223,7 +232,7 @@ def test_the_report_shows_its_text_with_the_followed_quote_marked(url):
 
 def test_an_indicator_shows_target_against_actual_as_svg(url):
     page = requests.get(
-        f"{url}/id/indicator/di-qu-sheng-chan-zong-zhi", headers={"Accept": BROWSER}
+        f"{url}/id/indicator/di-qu-sheng-chan-zong-zhi-9a16d5bc", headers={"Accept": BROWSER}
     ).text
     svg = re.search(r"<svg.*?</svg>", page, re.S)[0]
     # targets are markers (ranges bands), actuals a line (markers since issue 8: on purpose)
@@ -320,7 +329,7 @@ def test_the_ontology_gives_each_term_its_own_anchor_and_documents_individuals(u
     assert "以上" in at_least and 'href="/ontology#Bound"' in at_least
     # an observation's page links its kind of value to that documentation
     observation = requests.get(
-        f"{url}/id/observation/410411/di-qu-sheng-chan-zong-zhi/2022/target/growth",
+        f"{url}/id/observation/410411/di-qu-sheng-chan-zong-zhi-9a16d5bc/2022/target/growth",
         headers={"Accept": BROWSER},
     ).text
     assert 'href="/ontology#AtLeast"' in observation
@@ -345,7 +354,7 @@ def test_comparison_rows_are_read_per_report_beyond_a_bounded_warm_up(
         assert 2 <= len(warmed) <= 4 and zhanhe not in warmed  # two 2026 reports, their places
         page = app.test_client().get("/id/report/zhanhe-district-2023-plan-report").text
         # 湛河区 2023 names 平高集团 five times, as 平高集团 and 平高 (its two labels)
-        assert '/ping-gao">平高</a><span class="muted">（5）</span>' in page
+        assert '/ping-gao-22369446">平高</a><span class="muted">（5）</span>' in page
         assert 'class="report-things"' in page and "地区生产总值" in page
         with app.test_request_context("/"):
             assert zhanhe in {iri for _, iri in compare.tables().rows}
@@ -357,7 +366,7 @@ def test_an_indicators_series_come_a_page_of_areas_at_a_time(corpus_store_dir, m
     from policykg.kg.store import open_store
     from policykg.service import create_app, series
 
-    gdp = "https://w3id.org/policykg/id/indicator/di-qu-sheng-chan-zong-zhi"
+    gdp = "https://w3id.org/policykg/id/indicator/di-qu-sheng-chan-zong-zhi-9a16d5bc"
     with open_store(corpus_store_dir) as store:
         app = create_app({"TESTING": True}, store=store)
 
@@ -380,7 +389,8 @@ def test_an_indicators_series_come_a_page_of_areas_at_a_time(corpus_store_dir, m
         assert as_paged == [(s.area, s.measure, s.rows) for s in whole.series]
         assert shown(len(pages) + 3).page == len(pages)  # past the end: the last page
         html = app.test_client().get(
-            "/id/indicator/di-qu-sheng-chan-zong-zhi?page=2", headers={"Accept": "text/html"}
+            "/id/indicator/di-qu-sheng-chan-zong-zhi-9a16d5bc?page=2",
+            headers={"Accept": "text/html"},
         )
         page = html.get_data(as_text=True)
         assert f"第 6–10 个地区，共 {whole.areas} 个" in page

@@ -55,8 +55,8 @@ def test_every_page_number_is_read_alike(seed_server):
     with the same 400 and message, never a 500 or a silent first page."""
     pages = [
         "/search?q=发展",
-        "/terms/slogan/si-zhu-lian",
-        "/api/terms/slogan/si-zhu-lian",
+        "/terms/slogan/si-zhu-lian-0c35204a",
+        "/api/terms/slogan/si-zhu-lian-0c35204a",
         "/queries/slogans",
         "/api/queries/slogans",
         "/id/report/zhanhe-district-2023-plan-report",

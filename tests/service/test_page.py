@@ -77,11 +77,13 @@ def test_a_plain_form_get_renders_results_with_entity_links(server):
         server.url + "/sparql", params={"format": "html", "query": prologue + LABEL}
     )
     assert results.status_code == 200
-    assert 'href="/terms/slogan/si-zhu-lian"' in results.text  # a term links to its term page
+    assert (
+        'href="/terms/slogan/si-zhu-lian-0c35204a"' in results.text
+    )  # a term links to its term page
     # the IRI shown as its label, the IRI itself on hover and in a column one can switch on
     assert (
-        'title="https://w3id.org/policykg/id/slogan/si-zhu-lian">四主链</a>'
-        '<span class="iri-col">id:slogan/si-zhu-lian</span>'
+        'title="https://w3id.org/policykg/id/slogan/si-zhu-lian-0c35204a">四主链</a>'
+        '<span class="iri-col">id:slogan/si-zhu-lian-0c35204a</span>'
     ) in results.text
     assert '<span class="literal" lang="zh">四主链</span>' in results.text
 

@@ -8,7 +8,7 @@ import requests
 
 from policykg.service.testing import LiveServer
 
-SLOGAN = "/id/slogan/si-zhu-lian/zhanhe-district-2023-plan-report"
+SLOGAN = "/id/slogan/si-zhu-lian-0c35204a/zhanhe-district-2023-plan-report"
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,10 @@ def test_get_post_form_and_post_direct_give_the_same_answer(sparql):
     assert answers[0] == answers[1] == answers[2]
     assert answers[0] == [
         {
-            "s": {"type": "uri", "value": "https://w3id.org/policykg/id/slogan/si-zhu-lian"},
+            "s": {
+                "type": "uri",
+                "value": "https://w3id.org/policykg/id/slogan/si-zhu-lian-0c35204a",
+            },
             "label": {"type": "literal", "value": "四主链", "xml:lang": "zh"},
         }
     ]
@@ -74,7 +77,10 @@ def test_select_as_csv(sparql):
     response = requests.get(sparql, params={"query": LABEL}, headers={"Accept": "text/csv"})
     assert response.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.text)))
-    assert rows == [["s", "label"], ["https://w3id.org/policykg/id/slogan/si-zhu-lian", "四主链"]]
+    assert rows == [
+        ["s", "label"],
+        ["https://w3id.org/policykg/id/slogan/si-zhu-lian-0c35204a", "四主链"],
+    ]
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ LABEL = (
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
     'SELECT ?s WHERE { ?s rdfs:label "四主链"@zh }'
 )
-SLOGAN = "https://w3id.org/policykg/id/slogan/si-zhu-lian"
+SLOGAN = "https://w3id.org/policykg/id/slogan/si-zhu-lian-0c35204a"
 
 
 @pytest.mark.parametrize("method", [GET, POST])

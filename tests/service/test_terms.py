@@ -170,7 +170,7 @@ def test_the_search_form_answers_on_the_server(client):
     page = client.get("/terms?q=主链").get_data(as_text=True)
     assert '<html lang="zh">' in page
     assert '<form class="term-search" action="/terms" method="get"' in page
-    assert 'href="/terms/slogan/si-zhu-lian">四主链</a>' in page
+    assert 'href="/terms/slogan/si-zhu-lian-0c35204a">四主链</a>' in page
     assert "湛河区提出的产业招商分类" in page  # the definition snippet
 
 
@@ -187,7 +187,10 @@ def test_the_landing_page_lists_glossaries_and_the_pinyin_index_a_letter_at_a_ti
 
     monkeypatch.setattr(terms, "INDEX_PAGE", 10_000)
     s = client.get("/terms?letter=s").get_data(as_text=True)
-    assert 'id="letter-S"' in s and 'href="/terms/slogan/si-zhu-lian" lang="zh">四主链</a>' in s
+    assert (
+        'id="letter-S"' in s
+        and 'href="/terms/slogan/si-zhu-lian-0c35204a" lang="zh">四主链</a>' in s
+    )
     assert client.get("/terms?letter=Ω").status_code == 404
     # and a page of the letter at a time
     monkeypatch.setattr(terms, "INDEX_PAGE", 2)
@@ -199,7 +202,7 @@ def test_the_landing_page_lists_glossaries_and_the_pinyin_index_a_letter_at_a_ti
 
 
 def test_a_term_page_shows_definition_parts_members_and_mentions(client):
-    page = client.get("/terms/slogan/si-zhu-lian").get_data(as_text=True)
+    page = client.get("/terms/slogan/si-zhu-lian-0c35204a").get_data(as_text=True)
     assert '<h1 lang="zh">四主链</h1>' in page
     assert "“四主链”是指新能源储能（含氢能）产业" in page
     for industry in FOUR_CHAINS:
@@ -208,15 +211,15 @@ def test_a_term_page_shows_definition_parts_members_and_mentions(client):
     assert '<mark class="quote">四主链</mark>' in page
     # 围绕我区“四主链”+“三副链”招商体系 — the running text, before the glossary
     assert "/id/report/zhanhe-district-2023-plan-report?hl=10453-10456#span-10453-10456" in page
-    assert "?format=ttl" in page and "/api/terms/slogan/si-zhu-lian" in page
+    assert "?format=ttl" in page and "/api/terms/slogan/si-zhu-lian-0c35204a" in page
     assert '<script type="application/ld+json">' in page
 
 
 def test_parts_are_shown_at_every_depth_in_the_order_the_glossary_prints_them(client):
     # “四纵”指嵩山路、恒山路、河山南路、开源路高速引线；“四横”指长江路…；“一管网”指污水主管网
-    tree = client.get(f"/api/terms/slogan/si-zong-si-heng-yi-guan-wang/{ZHANHE}").get_json()[
-        "parts"
-    ]
+    tree = client.get(
+        f"/api/terms/slogan/si-zong-si-heng-yi-guan-wang-b134dcd8/{ZHANHE}"
+    ).get_json()["parts"]
     assert [p["prefLabel"] for p in tree] == ["四纵", "四横", "一管网"]
     assert [p["prefLabel"] for p in tree[0]["parts"]] == [
         "嵩山路",
@@ -228,7 +231,7 @@ def test_parts_are_shown_at_every_depth_in_the_order_the_glossary_prints_them(cl
 
 def test_each_part_quotes_the_passage_that_names_it(client):
     # “四主链”是指新能源储能（含氢能）产业、电气装备制造业、医药健康产业、尼龙材料制造业
-    page = client.get("/terms/slogan/si-zhu-lian").get_data(as_text=True)
+    page = client.get("/terms/slogan/si-zhu-lian-0c35204a").get_data(as_text=True)
     for industry in FOUR_CHAINS:
         part = re.search(
             rf'<li class="part[^"]*">\s*<a [^>]*>{re.escape(industry)}</a>(.*?)</li>', page, re.S
@@ -238,15 +241,15 @@ def test_each_part_quotes_the_passage_that_names_it(client):
         text = client.get(href).get_data(as_text=True)
         marked = re.findall(r'<mark class="mention target"[^>]*>(.*?)</mark>', text)
         assert "".join(marked) == industry
-    parts = client.get(f"/api/terms/slogan/si-zhu-lian/{ZHANHE}").get_json()["parts"]
+    parts = client.get(f"/api/terms/slogan/si-zhu-lian-0c35204a/{ZHANHE}").get_json()["parts"]
     assert {p["prefLabel"] for p in parts} == {e["quote"] for p in parts for e in p["evidence"]}
 
 
 def test_parts_of_parts_quote_their_own_passage(client):
     # “四纵”指嵩山路、恒山路、河山南路、开源路高速引线
-    tree = client.get(f"/api/terms/slogan/si-zong-si-heng-yi-guan-wang/{ZHANHE}").get_json()[
-        "parts"
-    ]
+    tree = client.get(
+        f"/api/terms/slogan/si-zong-si-heng-yi-guan-wang-b134dcd8/{ZHANHE}"
+    ).get_json()["parts"]
     roads = tree[0]["parts"]
     assert [e["quote"] for road in roads for e in road["evidence"]] == [
         "嵩山路",
@@ -259,7 +262,9 @@ def test_parts_of_parts_quote_their_own_passage(client):
 def test_a_slogan_gathers_only_the_enterprises_of_its_own_report(corpus_store_dir):
     with open_store(corpus_store_dir) as store:
         app = create_app({"TESTING": True}, store=store)
-        answer = app.test_client().get(f"/api/terms/slogan/si-zhu-lian/{ZHANHE}").get_json()
+        answer = (
+            app.test_client().get(f"/api/terms/slogan/si-zhu-lian-0c35204a/{ZHANHE}").get_json()
+        )
         members = {
             x["prefLabel"]
             for part in answer["parts"]
@@ -307,8 +312,8 @@ def test_a_report_glossary_page_lists_its_entries_in_order(client):
     entry = re.search(r'<li id="entry-21".*?</li>', page, re.S)[0]
     assert "“四主链”+“三副链”招商体系" in entry
     # the entry explains the founding report's own 四主链 and 三副链
-    assert f'href="/terms/slogan/si-zhu-lian/{ZHANHE}"' in entry
-    assert f'href="/terms/slogan/san-fu-lian/{ZHANHE}"' in entry
+    assert f'href="/terms/slogan/si-zhu-lian-0c35204a/{ZHANHE}"' in entry
+    assert f'href="/terms/slogan/san-fu-lian-cdcb4c3b/{ZHANHE}"' in entry
     # the heading opens the entry's own term page
     assert 'href="/terms/report/zhanhe-district-2023-plan-report/glossary/21"' in entry
 
@@ -327,11 +332,13 @@ def test_api_search_is_shaped_after_skosmos(client):
     answer = client.get("/api/terms?q=主链").get_json()
     assert answer["uri"] == "" and answer["q"] == "主链"
     first = answer["results"][0]
-    assert first["uri"] == "https://w3id.org/policykg/id/slogan/si-zhu-lian"
+    assert first["uri"] == "https://w3id.org/policykg/id/slogan/si-zhu-lian-0c35204a"
     assert first["prefLabel"] == "四主链" and first["lang"] == "zh"
     # the label every report shares; its page lists each report's version
     assert first["type"] == ["pol:Term"] and first["match"] == "substring"
-    assert first["pinyin"] == "si zhu lian" and first["href"] == "/terms/slogan/si-zhu-lian"
+    assert (
+        first["pinyin"] == "si zhu lian" and first["href"] == "/terms/slogan/si-zhu-lian-0c35204a"
+    )
 
 
 def test_api_search_by_initials_and_kind(client):
@@ -344,7 +351,7 @@ def test_api_search_by_initials_and_kind(client):
 
 
 def test_api_term_carries_parts_members_and_mentions(client):
-    answer = client.get(f"/api/terms/slogan/si-zhu-lian/{ZHANHE}").get_json()
+    answer = client.get(f"/api/terms/slogan/si-zhu-lian-0c35204a/{ZHANHE}").get_json()
     assert {p["prefLabel"] for p in answer["parts"]} == FOUR_CHAINS
     electrical = next(p for p in answer["parts"] if p["prefLabel"] == "电气装备制造业")
     assert [e["prefLabel"] for e in electrical["enterprises"]] == ["平高集团"]
@@ -434,9 +441,9 @@ def test_api_answers_read_as_json_ld_keep_chinese_labels_and_honest_definitions(
     # a hit's snippet is cut (it may end in …): it is not the term's definition
     assert not [t for t in triples if t.predicate.value == SKOS + "definition"]
 
-    term = jsonld(client, f"/api/terms/slogan/si-zhu-lian/{ZHANHE}")
+    term = jsonld(client, f"/api/terms/slogan/si-zhu-lian-0c35204a/{ZHANHE}")
     definitions = [t for t in term if t.predicate.value == SKOS + "definition"]
-    node = ox.NamedNode(f"https://w3id.org/policykg/id/slogan/si-zhu-lian/{ZHANHE}")
+    node = ox.NamedNode(f"https://w3id.org/policykg/id/slogan/si-zhu-lian-0c35204a/{ZHANHE}")
     own = [t.object for t in definitions if t.subject == node]
     assert len(own) == 1 and isinstance(own[0], ox.Literal) and own[0].language == "zh"
     assert own[0].value.startswith("湛河区提出的产业招商分类，“四主链”是指新能源储能")

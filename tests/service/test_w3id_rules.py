@@ -32,8 +32,8 @@ def redirect(path: str) -> tuple[str, int] | None:
 @pytest.mark.parametrize(
     ("path", "expected", "status"),
     [
-        ("id/slogan/si-zhu-lian", "id/slogan/si-zhu-lian", 303),
-        ("id/enterprise/410000/ping-gao", "id/enterprise/410000/ping-gao", 303),
+        ("id/slogan/si-zhu-lian-0c35204a", "id/slogan/si-zhu-lian-0c35204a", 303),
+        ("id/enterprise/410000/ping-gao-22369446", "id/enterprise/410000/ping-gao-22369446", 303),
         (
             "id/graph/report/zhanhe-district-2023-plan-report",
             "id/graph/report/zhanhe-district-2023-plan-report",
