@@ -200,9 +200,9 @@ def slogan_parts(store: ox.Store) -> set[ox.Triple]:
 
 # The catalogue's long lists in the order they are shown, each thing's place written at build
 # time (one property per list: pol:listOrder, pol:yearOrder...), so that a page of a list reads
-# its property's values and sorts them as small integers: sorting by labels and IRIs costs Oxigraph a dictionary read per comparison (8,600
-# observations of one year by indicator label, measure and area: 1.5 s at 100x the corpus),
-# sorting integers nothing. Each query selects ?thing in the order of its catalogue question's
+# its property's values and sorts them as small integers: sorting by labels and IRIs costs
+# Oxigraph a dictionary read per comparison (8,600 observations of one year by indicator
+# label, measure and area: 1.5 s at 100x the corpus), sorting integers nothing. Each query selects ?thing in the order of its catalogue question's
 # ORDER BY, then by IRI (one order among equals); the variables it selects besides ?thing name
 # what is placed (a document cited by a report: its first span carries the citation's place).
 ORDERS: list[tuple[ox.NamedNode, str, str]] = [
