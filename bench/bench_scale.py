@@ -132,7 +132,7 @@ def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) 
             reports.append(copy)
         if k % 10 == 9 or k == factor - 1:
             progress(f"{k + 1}/{factor} copies loaded ({time.perf_counter() - t0:.0f}s)")
-    _write_slogan_order(store, minter)
+    _write_list_orders(store, minter)
     # the background's summary, then the background merged by SPARQL (blank nodes kept)
     store.bulk_load(b"".join(_background_summary(result.base)), format=ox.RdfFormat.N_QUADS)
     _merge(store, [minter.graph(g) for g in ("ontology", "lexicon", "summary")])
@@ -199,16 +199,16 @@ def _cross_report(data: bytes, minter) -> bytes:
     return b"".join(joined + summary)
 
 
-def _write_slogan_order(store: ox.Store, minter) -> None:
-    """The slogans' list order (kg.summary.slogan_order) over every copy, as the build writes
-    it over every report: it is not per report, so no copy's own can stand."""
+def _write_list_orders(store: ox.Store, minter) -> None:
+    """The lists' orders (kg.summary.list_orders) over every copy, as the build writes them
+    over every report: they are not per report, so no copy's own can stand."""
     from policykg.kg.build import _lines_in, _triple_line
-    from policykg.kg.summary import slogan_order
-    from policykg.kg.vocab import POL
+    from policykg.kg.summary import ORDERS, list_orders
 
-    store.update(f"DELETE WHERE {{ GRAPH ?g {{ ?s {POL.listOrder} ?o }} }}")
-    store.update(f"DELETE WHERE {{ ?s {POL.listOrder} ?o }}")
-    lines = _lines_in(slogan_order(store), minter.graph("summary"))  # and in the default graph:
+    for prop in {prop for prop, _, _ in ORDERS}:
+        store.update(f"DELETE WHERE {{ GRAPH ?g {{ ?s {prop} ?o }} }}")
+        store.update(f"DELETE WHERE {{ ?s {prop} ?o }}")
+    lines = _lines_in(list_orders(store), minter.graph("summary"))  # and in the default graph:
     store.bulk_load(
         b"".join(lines + [_triple_line(line) for line in lines]), format=ox.RdfFormat.N_QUADS
     )

@@ -67,7 +67,7 @@ from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
 from .store import OxigraphStore
 from .summary import GRAPH as SUMMARY_GRAPH
-from .summary import slogan_order, summary_triples
+from .summary import list_orders, summary_triples
 
 # The extractors (jieba, pypinyin...) and pyshacl are imported where they are used, so that a
 # build with nothing to do, or ``policykg --help``, starts in a fraction of a second.
@@ -328,7 +328,7 @@ def _write_store(
         graphs[minter.graph(name)] = sorted(_graph_lines(store, minter.graph(name)))
     progress("joining targets and actuals across reports")
     joined = graphs[minter.graph("attainment")] = joins.attainment()
-    # the summary of the joins (their labels and IRIs as keys), then the slogans' list order
+    # the summary of the joins (their labels and IRIs as keys), then the lists' orders
     summary.append(sorted(set(_summary_lines(joined, summary_graph)) - seen))
     summary.append(joins.order(summary_graph))
     graphs[summary_graph] = [line for part in summary for line in part]
@@ -387,7 +387,7 @@ class _ReportLines:
     triples: dict[str, list[bytes]]
     summary: list[bytes]
     attainment_inputs: list[bytes]
-    slogans: list[bytes]  # the slogans' types and labels, which their list order reads
+    ordered: list[bytes]  # what the lists' orders read of it (kg.summary.ORDERS)
 
     @classmethod
     def of(cls, data: bytes, report: ReportSummary, minter: Minter) -> _ReportLines:
@@ -397,18 +397,18 @@ class _ReportLines:
         triples = {g: _triple_lines(graphs[g], g) for g in own}
         read = _attainment_inputs(line for g in own for line in graphs[g])
         summary = groups[minter.graph(SUMMARY_GRAPH)]
-        return cls(data, graphs, triples, summary, read, _slogan_lines(data))
+        return cls(data, graphs, triples, summary, read, _order_lines(data))
 
 
 class _Joins:
-    """The joins across reports (attainment, the slogans' list order), each over an in-memory
+    """The joins across reports (attainment, the lists' orders), each over an in-memory
     store of only what it reads, loaded a batch of reports at a time: the reports kept from
     the previous store while the workers build the others."""
 
     def __init__(self, minter: Minter) -> None:
         self.minter = minter
         self.observations = ox.Store()  # the lines of kg.attainment.READS, and their triples
-        self.slogans = ox.Store()
+        self.ordered = ox.Store()
 
     def add(self, reports: Iterable[_ReportLines], background: list[bytes] | None = None) -> None:
         """Load ``reports`` (and the ontology's and lexicons' ``background`` lines)."""
@@ -417,7 +417,9 @@ class _Joins:
         read += _attainment_inputs(background or [])
         triples = {_triple_line(line) for line in read}
         self.observations.bulk_load(b"".join(read) + b"".join(triples), format=NQ, lenient=True)
-        self.slogans.bulk_load(b"".join(line for r in reports for line in r.slogans), format=NQ)
+        # as triples: the orders read the default graph, a set (kg.summary.list_orders)
+        ordered = {_triple_line(line) for r in reports for line in r.ordered}
+        self.ordered.bulk_load(b"".join(ordered), format=ox.RdfFormat.N_TRIPLES)
 
     def attainment(self) -> list[bytes]:
         """The attainment graph (``kg.attainment``) as sorted N-Quads lines."""
@@ -425,9 +427,9 @@ class _Joins:
         return sorted(_graph_lines(self.observations, self.minter.graph("attainment")))
 
     def order(self, graph: str) -> list[bytes]:
-        """The slogans' list order (:func:`kg.summary.slogan_order`) as sorted N-Quads lines in
+        """The lists' orders (:func:`kg.summary.list_orders`) as sorted N-Quads lines in
         ``graph``."""
-        return sorted(_lines_in(slogan_order(self.slogans), graph))
+        return sorted(_lines_in(list_orders(self.ordered), graph))
 
 
 def _changing_lines(
@@ -869,15 +871,23 @@ def _lines_in(triples: Iterable[ox.Triple], graph: str) -> list[bytes]:
     return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
 
 
-def _slogan_lines(data: bytes) -> list[bytes]:
-    """The lines of N-Quads ``data`` that type a slogan, and the labels of those slogans."""
-    typed = f" <{RDF_TYPE.value}> <{POL}Slogan> ".encode()
-    labelled = f" <{RDFS_LABEL.value}> ".encode()
-    types = list(_lines_with(data, typed))
-    slogans = {line.split(b" ", 1)[0] for line in types}
-    return types + [
-        line for line in _lines_with(data, labelled) if line.split(b" ", 1)[0] in slogans
-    ]
+# what the lists' orders (kg.summary.ORDERS) read: the types of the things they place, and these
+ORDER_TYPES = [
+    f"<{POL}{c}>" for c in ("Slogan", "GlossaryEntry", "ConsistencyCheck", "PolicyDocument")
+]
+# observations' keys; glossary entries', checks' and spans' report, number and start
+_ORDER_PROPERTIES = (
+    "indicator measure refArea period valueKind number inReport checkPassed statedIn start"
+)
+ORDER_READS = [RDFS_LABEL.value, PROV_DERIVED.value] + [POL + p for p in _ORDER_PROPERTIES.split()]
+
+
+def _order_lines(data: bytes) -> list[bytes]:
+    """The lines of N-Quads ``data`` that the lists' orders read: those typing the things they
+    place and those of :data:`ORDER_READS` (a few percent of a report's lines)."""
+    typed = [f" <{RDF_TYPE.value}> {c} ".encode() for c in ORDER_TYPES]
+    read = [f" <{p}> ".encode() for p in ORDER_READS]
+    return [line for needle in typed + read for line in _lines_with(data, needle)]
 
 
 def _lines_with(data: bytes, needle: bytes) -> Iterator[bytes]:

@@ -14,7 +14,10 @@ and, per thing, the sentences that mention it (its own span's sentence, or the s
 read from whole): ``?thing pol:mentionedIn ?sentence``, so that co-mentions are two lookups,
 not two paths (``prov:wasDerivedFrom/pol:inSentence?``) over every span of the store; and
 where each section begins (``pol:sectionStart``: the least ``pol:start`` of the sentences in
-it or in its subsections), so that an outline does not walk every sentence of its report.
+it or in its subsections), so that an outline does not walk every sentence of its report; and
+on the first span of each policy document a report cites, how many spans of it the report has
+(``pol:citationMentions``). The catalogue's lists in their order (:data:`ORDERS`) are written
+too, once every report is in.
 
 ``?thing pol:key ?term`` is one index lookup once ``?term`` is bound, by the engine's
 substitution or by a trailing ``VALUES`` on a remote store alike. One property, because
@@ -41,7 +44,7 @@ from .vocab import POL, prologue
 
 GRAPH = "summary"
 
-PREFIXES = prologue("pol", "rdfs", "skos", "prov", "dcterms")
+PREFIXES = prologue("pol", "rdfs", "skos", "prov", "dcterms", "xsd")
 # Read as CONSTRUCT and written in one bulk load: the same as SPARQL INSERTs, ten times faster on
 # a store on disk. The summary graph itself holds no label, derivation, type or sentence link.
 QUERIES = [
@@ -74,6 +77,21 @@ QUERIES = [
       GRAPH ?g1 { ?x prov:wasDerivedFrom ?sentence }
       GRAPH ?g3 { ?sentence a pol:Sentence }
     }""",
+    # a report's citation of a policy document: on its first span, how many spans of the
+    # document the report has (policy-documents; read per citation, the document's spans in
+    # every report were read for each: a national document's in thousands at 100x the corpus)
+    """CONSTRUCT { ?first pol:citationMentions ?mentions } WHERE {
+      {
+        SELECT ?document ?report (MIN(?at) AS ?start) (COUNT(DISTINCT ?span) AS ?mentions)
+        WHERE {
+          ?document a pol:PolicyDocument ; prov:wasDerivedFrom ?span .
+          ?span pol:inReport ?report ; pol:start ?at .
+        }
+        GROUP BY ?document ?report
+      }
+      ?document prov:wasDerivedFrom ?first .
+      ?first pol:inReport ?report ; pol:start ?start .
+    }""",
     # where a section begins: its first sentence's, or its first subsection's (report-outline)
     """CONSTRUCT { ?section pol:sectionStart ?start } WHERE {
       SELECT ?section (MIN(?at) AS ?start) WHERE {
@@ -104,7 +122,7 @@ SEPARATOR = "、"
 
 
 def summarise(store: ox.Store, minter: Minter) -> int:
-    """Write the lookup keys, sentence lists and the slogans' list order of every named graph
+    """Write the lookup keys, sentence lists and the lists' orders of every named graph
     into ``graph/summary``; the number of statements written.
 
     Run after the report graphs are loaded and before the default graph is merged (which then
@@ -112,7 +130,7 @@ def summarise(store: ox.Store, minter: Minter) -> int:
     """
     graph = ox.NamedNode(minter.graph(GRAPH))
     store.update(f"DROP SILENT GRAPH <{graph.value}>")
-    triples = summary_triples(store) | slogan_order(store)
+    triples = summary_triples(store) | list_orders(store, union=True)
     store.bulk_load(
         ox.serialize(
             (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples),
@@ -180,21 +198,97 @@ def slogan_parts(store: ox.Store) -> set[ox.Triple]:
     return out
 
 
-ORDER = """SELECT DISTINCT ?slogan WHERE { GRAPH ?g { ?slogan a pol:Slogan ; rdfs:label ?label } }
-ORDER BY ?label ?slogan"""
+# The catalogue's long lists in the order they are shown, each thing's place written at build
+# time (one property per list: pol:listOrder, pol:yearOrder...), so that a page of a list reads
+# its property's values and sorts them as small integers: sorting by labels and IRIs costs
+# Oxigraph a dictionary read per comparison (8,600 observations of one year by indicator
+# label, measure and area: 1.5 s at 100x the corpus), sorting integers nothing. Each query selects ?thing in the order of its catalogue question's
+# ORDER BY, then by IRI (one order among equals); the variables it selects besides ?thing name
+# what is placed (a document cited by a report: its first span carries the citation's place).
+ORDERS: list[tuple[ox.NamedNode, str, str]] = [
+    (
+        POL.listOrder,
+        "slogans (queries/slogans.rq): by label, then IRI",
+        """SELECT ?thing WHERE { ?thing a pol:Slogan ; rdfs:label ?label }
+        ORDER BY ?label ?thing""",
+    ),
+    (
+        POL.yearOrder,
+        "observations (plan-vs-actual, year-targets): by indicator label, measure, area",
+        """SELECT ?thing WHERE {
+          ?thing pol:indicator ?indicator ; pol:measure ?measure .
+          OPTIONAL { ?indicator rdfs:label ?label }
+          OPTIONAL { ?thing pol:refArea ?area }
+        }
+        ORDER BY ?label ?measure ?area ?thing""",
+    ),
+    (
+        POL.seriesOrder,
+        "observations (indicator-series): by period, measure, value kind, area",
+        """SELECT ?thing WHERE {
+          ?thing pol:indicator ?indicator ; pol:period ?period ; pol:valueKind ?kind ;
+              pol:measure ?measure .
+          OPTIONAL { ?thing pol:refArea ?area }
+        }
+        ORDER BY ?period ?measure ?kind ?area ?thing""",
+    ),
+    (
+        POL.glossaryOrder,
+        "glossary entries (glossary): by report, number, term",
+        """SELECT ?thing WHERE {
+          ?thing a pol:GlossaryEntry ; rdfs:label ?term .
+          OPTIONAL { ?thing pol:number ?number }
+          OPTIONAL { ?thing pol:inReport ?report }
+        }
+        ORDER BY ?report xsd:integer(?number) ?term ?thing""",
+    ),
+    (
+        POL.checkOrder,
+        "consistency checks (inconsistent-figures): by outcome, report, stated figure's start",
+        """SELECT ?thing WHERE {
+          ?thing a pol:ConsistencyCheck ; pol:checkPassed ?ok ; pol:inReport ?report ;
+              pol:statedIn ?span .
+          ?span pol:start ?start .
+        }
+        ORDER BY ?ok ?report ?start ?thing""",
+    ),
+    (
+        POL.citationOrder,
+        "documents cited, per report (policy-documents): by report, first mention, title",
+        """SELECT ?thing ?document ?report WHERE {
+          ?document a pol:PolicyDocument ; rdfs:label ?title ; prov:wasDerivedFrom ?thing .
+          ?thing pol:inReport ?report ; pol:start ?start .
+        }
+        ORDER BY ?report ?start ?title ?document ?thing""",
+    ),
+]
 
 
-def slogan_order(store: ox.Store) -> set[ox.Triple]:
-    """Per slogan of the store's named graphs, ``pol:listOrder``: its place (from 1) among
-    them all by label, then IRI, as the catalogue lists them. Unlike the other summary
-    statements it depends on every report, so a build writes it once all are in: a page of
-    the list is then read without sorting the store's slogans by label (1.5 s a page at 100×
-    the bundled corpus, an index lookup for each slogan's label)."""
-    rows = cast(ox.QuerySolutions, store.query(PREFIXES + ORDER))
-    order: dict[ox.NamedNode, int] = {}
-    for row in rows:
-        order.setdefault(cast(ox.NamedNode, row["slogan"]), len(order) + 1)
-    return {ox.Triple(slogan, POL.listOrder, ox.Literal(n)) for slogan, n in order.items()}
+def list_orders(store: ox.Store, union: bool = False) -> set[ox.Triple]:
+    """The catalogue's list orders (:data:`ORDERS`) over the store's default graph (the union
+    of the report graphs as a set: read as the union of the named graphs, each indicator's
+    label counted once per report made the rows 127 times as many): per thing listed, its
+    place (from 1) among the things of its list, under the list's property. ``union``: read
+    the union of the named graphs instead, for a small store whose default graph is not merged.
+
+    A row whose other variables (a document and a report) were met before adds nothing: the
+    first span of each citation in that order is where the citation is first mentioned. Unlike
+    the other summary statements these depend on every report, so a build writes them once
+    all are in.
+    """
+    out = set()
+    for prop, _, query in ORDERS:
+        rows = cast(
+            ox.QuerySolutions, store.query(PREFIXES + query, use_default_graph_as_union=union)
+        )
+        names = [v.value for v in rows.variables]
+        placed: dict[tuple, int] = {}
+        for row in rows:
+            key = tuple(row[n] for n in names[1:]) or (row["thing"],)
+            if key not in placed:
+                placed[key] = len(placed) + 1
+                out.add(ox.Triple(row["thing"], prop, ox.Literal(placed[key])))
+    return out
 
 
-__all__ = ["GRAPH", "slogan_order", "summarise", "summary_triples"]
+__all__ = ["GRAPH", "ORDERS", "list_orders", "summarise", "summary_triples"]

@@ -66,8 +66,9 @@ _OWN_LIMIT = re.compile(r"(?i)\b(LIMIT|OFFSET)\s+\d+\s*\Z")
 # Where a query cuts its page itself: a line "# page" inside the subquery that orders what is
 # listed, before the lookups of what is shown of each row (queries/slogans.rq)
 _PAGE_MARK = re.compile(r"^[ \t]*# page[ \t]*$", re.MULTILINE)
-# the thing a "# page" subquery orders: the first variable it selects
-_THING = re.compile(r"(?i)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\?(\w+)")
+# the things a "# page" subquery orders: named by the variables it selects (one, or several
+# for a thing without an IRI of its own: a document cited by a report)
+_THINGS = re.compile(r"(?i)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?((?:\?\w+\s+)+)")
 JSON_RESULTS = "application/sparql-results+json"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger")}
@@ -214,16 +215,19 @@ def _run_window(
 
     A query with a ``# page`` line is cut there instead, in the subquery that orders the
     things it lists: its window is then ``limit`` things, each with all of its rows (a thing
-    with two rows is neither split by a page's edge nor left out)."""
+    with two rows is neither split by a page's edge nor left out). A row's thing is the values
+    it gives to the variables that subquery selects (those the answer has)."""
     cut = f"LIMIT {limit + 1} OFFSET {offset}"
     mark = _PAGE_MARK.search(query.sparql)
     if mark:
         sparql = _PAGE_MARK.sub(cut, query.sparql, count=1)
         rows, truncated = _run(query, params, page, sparql)
-        key = _THING.findall(query.sparql[: mark.start()])[-1]
-        things = list(dict.fromkeys(row.get(key) for row in rows))
+        names = [v.lstrip("?") for v in _THINGS.findall(query.sparql[: mark.start()])[-1].split()]
+        of_row = [tuple(row.get(name) for name in names) for row in rows]
+        things = list(dict.fromkeys(of_row))
         shown = set(things[:limit])
-        return [row for row in rows if row.get(key) in shown], len(things) > limit, truncated
+        kept = [row for row, thing in zip(rows, of_row, strict=True) if thing in shown]
+        return kept, len(things) > limit, truncated
     if _OWN_LIMIT.search(query.sparql.rstrip()):
         rows, truncated = _run(query, params, page)
         window = rows[offset : offset + limit + 1]

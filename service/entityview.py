@@ -26,7 +26,7 @@ from .links import (
     fallback_label,
     link,
     passage_href,
-    source_link,
+    source_links,
     vocab_label,
 )
 
@@ -296,7 +296,7 @@ def _statement(
 
 
 def _sources(graphs: Iterable[str]) -> list[Link]:
-    named = [source_link(g) for g in sorted(graphs)]
+    named = source_links(sorted(graphs))
     return list({s.label: s for s in named}.values())
 
 

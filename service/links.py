@@ -5,6 +5,7 @@ sources, named graphs and report passages. Shared by every blueprint; routes liv
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -165,6 +166,25 @@ def row_value(row: dict, name: str) -> str | None:
 
 def source_link(graph: str) -> Link:
     """A named graph as a page names a source in words: ``湛河区 2023 计划报告``, ``推理得出``."""
+    return source_links([graph])[0]
+
+
+def source_links(graphs: Iterable[str]) -> list[Link]:
+    """:func:`source_link` of each of ``graphs``, each graph's made once per request: a
+    statement every report makes (an industry's broader industry) has a source per report,
+    thousands at 100 times the corpus, and a page names the same graphs under several
+    statements (20,000 links, 1.9 s of one industry's page)."""
+    made = g.setdefault("policykg_source_links", {})
+    out = []
+    for graph in graphs:
+        found = made.get(graph)
+        if found is None:
+            found = made[graph] = _source_link(graph)
+        out.append(found)
+    return out
+
+
+def _source_link(graph: str) -> Link:
     base = base_iri()
     report_prefix = base + "graph/report/"
     if graph.startswith(report_prefix):

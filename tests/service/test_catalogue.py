@@ -272,3 +272,28 @@ def test_a_page_cut_by_thing_keeps_each_things_rows_together(app, tmp_path):
             offset += 2
     assert [len({row["slogan"] for row in rows}) for rows in pages[:-1]] == [2] * (len(pages) - 1)
     assert [row for rows in pages for row in rows] == whole
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["plan-vs-actual", "year-targets", "indicator-series", "policy-documents", "glossary"],
+)
+def test_lists_in_the_builds_order_are_paged_one_thing_at_a_time(app, name):
+    """A list cut at its "# page" line in the build's order (kg/summary.py ORDERS) pages
+    through every row once, in the whole answer's order: plan-vs-actual's things are targets
+    and actuals without a target (two variables), policy-documents' a document in a report."""
+    from policykg.queries import get_query
+    from policykg.service import catalogue
+
+    query = get_query(name)
+    with app.test_request_context("/"):
+        whole, _ = catalogue._run(query, query.example)
+        assert len(whole) >= 2
+        pages, offset, more = [], 0, True
+        while more:
+            rows, more, _ = catalogue._run_window(query, query.example, 1, offset, page=False)
+            pages.append(rows)
+            offset += 1
+    assert len(pages) == len(whole) and [row for rows in pages for row in rows] == whole
+    if name == "plan-vs-actual":  # both kinds of things, each its own page
+        assert {"targetObservation" in rows[0] for rows in pages} == {True, False}
