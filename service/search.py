@@ -36,6 +36,8 @@ import sqlite3
 import tempfile
 import threading
 import unicodedata
+from array import array
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -165,6 +167,39 @@ class Hit:
     matched: str
 
 
+class _Haystack:
+    """Many keys in one string, so that ``str.find`` (C speed) scans them all at once."""
+
+    SEP = "\x1f"  # never in a normalised query
+
+    def __init__(self, keys: Iterable[str]):
+        keys = list(keys)
+        self.starts = array("l")
+        pos = 1
+        for key in keys:
+            self.starts.append(pos)
+            pos += len(key) + 1
+        self.text = self.SEP + self.SEP.join(keys) + self.SEP
+
+    def find(self, q: str, at: bytearray | None = None) -> Iterator[tuple[int, int]]:
+        """(row, offset in the row's key) of the first occurrence of ``q`` in each row, rows
+        in order; only occurrences starting where ``at`` (one byte per position of
+        :attr:`text`) is set, when given."""
+        pos, last = self.text.find(q), None
+        while pos != -1:
+            if at is None or at[pos]:
+                row = bisect_right(self.starts, pos) - 1
+                if row != last:
+                    last = row
+                    yield row, pos - self.starts[row]
+            pos = self.text.find(q, pos + 1)
+
+    def starting_with(self, q: str) -> Iterator[int]:
+        """Rows whose key starts with ``q``."""
+        for row, _ in self.find(self.SEP + q):
+            yield row + 1  # the match starts on the separator before the row
+
+
 class TermIndex:
     """The term index, an SQLite file read per search; :meth:`search` ranks exact → prefix →
     substring → pinyin.
@@ -172,12 +207,13 @@ class TermIndex:
     Every term is a row of ``terms`` (the reports' versions of a shared term too, found by
     :meth:`get` only); every label of a term that is not a version (preferred and
     alternative) is a row of ``labels``, with its normalised text, pinyin, initials and
-    where its pinyin syllables start. A search scans ``labels`` in SQLite (``instr``: 93,000
-    labels at 100 times the corpus in a few ms) and builds :class:`Term` objects for the hits
-    shown only. Kept as Python objects, the index was ~250 MB in every web process at 100 times
-    the corpus; as a file it is in the system's page cache, shared by the processes (one kept
-    per store version, like the full-text index). Without ``path`` it is a temporary file,
-    gone once closed.
+    where its pinyin syllables start. What a search scans stays in memory, compact: the
+    labels' three keys each in one :class:`_Haystack` (``str.find`` at C speed), and per term
+    its label's length, kind and what an entry explains, in arrays; :class:`Term` objects
+    are read from the file for the hits shown only. Kept whole as Python objects, the index
+    was ~250 MB in every web process at 100 times the corpus (~15 MB so); the file is in the
+    system's page cache, shared by the processes (one kept per store version, like the
+    full-text index). Without ``path`` it is a temporary file, gone once closed.
     """
 
     path: Path | None
@@ -201,6 +237,34 @@ class TermIndex:
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self._letters: dict[str, int] | None = None
+        rows = self._rows("SELECT term, hanzi, pinyin, initials, starts FROM labels ORDER BY id")
+        self._row_term = array("l", (r[0] for r in rows))
+        self._hanzi = _Haystack(r[1] for r in rows)
+        self._pinyin = _Haystack(r[2] for r in rows)
+        self._initials = _Haystack(r[3] for r in rows)
+        self._lengths = {
+            name: array("l", (len(r[i]) for r in rows))
+            for i, name in ((1, "hanzi"), (2, "pinyin"), (3, "initials"))
+        }
+        # where syllables start in the pinyin haystack: sizhulian matches there, hulian not
+        self._syllable_starts = bytearray(len(self._pinyin.text))
+        for start, row in zip(self._pinyin.starts, rows, strict=True):
+            for offset in row[4].split(",") if row[4] else ():
+                self._syllable_starts[start + int(offset)] = 1
+        del rows
+        size = self._rows("SELECT COALESCE(MAX(id), 0) + 1 FROM terms")[0][0]
+        self._label_length = array("l", [0]) * size
+        self._kind = bytearray(size)  # index in TERM_KINDS
+        self._shared = bytearray(size)
+        self._explains: dict[int, tuple[int, ...]] = {}  # an entry → the terms it explains
+        for number, length, kind, shared, explained in self._rows(
+            "SELECT id, length(label), kind, shared, explained FROM terms WHERE listed"
+        ):
+            self._label_length[number] = length
+            self._kind[number] = TERM_KINDS.index(kind)
+            self._shared[number] = shared
+            if explained:
+                self._explains[number] = tuple(int(x) for x in explained.split(","))
 
     def __getstate__(self) -> dict:  # kept by Backend.memo: where the database is
         if self.path is None:
@@ -246,48 +310,52 @@ class TermIndex:
         q = normalize(query)
         if not q:
             return []
-        best: dict[int, tuple[int, int, int]] = {}  # term → (rank, subrank, label row)
-        facts: dict[int, tuple] = {}  # term → (iri, label, kind, shared, explains)
-        for row, term, score, fact in self._scores(q):
-            facts[term] = fact
-            if term not in best or (*score, row) < best[term]:
-                best[term] = (*score, row)
-        hit_iris = {facts[t][0] for t in best}
-        found: dict[int, tuple[int, int, int]] = {}
+        best: dict[int, tuple[int, int, int]] = {}  # term → (rank, subrank, row)
+        for row, score in self._scores(q):
+            t = self._row_term[row]
+            if t not in best or (*score, row) < best[t]:
+                best[t] = (*score, row)
+        wanted = None if kind is None else TERM_KINDS.index(kind)
+        found: list[tuple[int, int, int, int, int]] = []  # (rank, subrank, length, term, row)
         for t, (rank, subrank, row) in best.items():
-            iri, _, kind_, shared, explains = facts[t]
-            if kind and not (shared if kind == "Term" else kind_ == kind):
+            if wanted is not None and not (
+                self._shared[t] if kind == "Term" else self._kind[t] == wanted
+            ):
                 continue
-            if explains:
-                if hit_iris.intersection(explains.split(_SEP)):
+            if t in self._explains:
+                if any(x in best for x in self._explains[t]):
                     continue
                 rank, subrank = GLOSSARY, rank
-            found[t] = (rank, subrank, row)
+            found.append((rank, subrank, self._label_length[t], t, row))
+        found.sort()
+        if len(found) > limit > 0:  # the ties at the cut are ordered by label and IRI
+            edge = found[limit - 1][:3]
+            found = [f for f in found if f[:3] <= edge]
+        terms = self._terms_of([f[3] for f in found])
+        found.sort(key=lambda f: (*f[:3], terms[f[3]].label, terms[f[3]].iri))
+        return self._hits([(t, rank, row) for rank, _, _, t, row in found[:limit]], terms)
 
-        def order(item: tuple[int, tuple[int, int, int]]) -> tuple:
-            iri, label = facts[item[0]][:2]
-            return (item[1][0], item[1][1], len(label), label, iri)
+    def _terms_of(self, numbers: list[int]) -> dict[int, Term]:
+        """The terms of these ids, read from the file."""
+        out: dict[int, Term] = {}
+        for i in range(0, len(numbers), 500):
+            chunk = numbers[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._rows(f"SELECT id, {_TERM} FROM terms WHERE id IN ({marks})", chunk):
+                out[row[0]] = _term(row[1:])
+        return out
 
-        top = heapq.nsmallest(limit, found.items(), key=order)
-        return self._hits([(t, rank, row) for t, (rank, _, row) in top])
-
-    def _hits(self, chosen: list[tuple[int, int, int]]) -> list[Hit]:
+    def _hits(
+        self, chosen: list[tuple[int, int, int]], terms: dict[int, Term] | None = None
+    ) -> list[Hit]:
         """Hits of (term id, rank, label row), their terms and matched labels read now."""
         if not chosen:
             return []
-        terms = {t for t, _, _ in chosen}
-        rows = {r for _, _, r in chosen}
-        marks = lambda n: ",".join("?" * n)  # noqa: E731
-        by_id = {
-            row[0]: _term(row[1:])
-            for row in self._rows(
-                f"SELECT id, {_TERM} FROM terms WHERE id IN ({marks(len(terms))})", terms
-            )
-        }
-        labels = dict(
-            self._rows(f"SELECT id, label FROM labels WHERE id IN ({marks(len(rows))})", rows)
-        )
-        return [Hit(by_id[t], rank, labels[row]) for t, rank, row in chosen]
+        terms = terms if terms is not None else self._terms_of([t for t, _, _ in chosen])
+        rows = sorted({r + 1 for _, _, r in chosen})  # labels.id counts from 1
+        marks = ",".join("?" * len(rows))
+        labels = dict(self._rows(f"SELECT id, label FROM labels WHERE id IN ({marks})", rows))
+        return [Hit(terms[t], rank, labels[row + 1]) for t, rank, row in chosen]
 
     def match(self, pattern: str, limit: int = 20, kind: str | None = None) -> list[Hit]:
         """Terms with a label matching ``pattern``, where ``*`` stands for any characters (as in
@@ -303,7 +371,7 @@ class TermIndex:
             return []
         glob = "*".join(re.sub(r"([*?\[])", r"[\1]", part) for part in parts)
         found: dict[int, tuple] = {}  # term → (its first matching row, order)
-        for row, term, key, pinyin, label, iri, kind_, shared in self._rows(
+        for number, term, key, pinyin, label, iri, kind_, shared in self._rows(
             "SELECT labels.id, term, hanzi, terms.pinyin, terms.label, iri, kind, shared"
             " FROM labels JOIN terms ON terms.id = term WHERE hanzi GLOB ? ORDER BY labels.id",
             (glob,),
@@ -311,43 +379,29 @@ class TermIndex:
             if term not in found and (
                 kind is None or (shared if kind == "Term" else kind_ == kind)
             ):
-                found[term] = (row, (len(key), pinyin, label, iri))
+                found[term] = (number - 1, (len(key), pinyin, label, iri))
         top = heapq.nsmallest(limit, found, key=lambda t: found[t][1])
         return self._hits([(t, _pattern_rank(parts), found[t][0]) for t in top])
 
-    def _scores(self, q: str) -> Iterator[tuple[int, int, tuple[int, int], tuple]]:
-        """(label row, term, (rank, subrank), the term's facts) for every label that matches
-        ``q`` in some way."""
-        facts = "terms.iri, terms.label, terms.kind, terms.shared, terms.explains"
-        for row, term, at, length, *fact in self._rows(
-            f"SELECT labels.id, term, instr(hanzi, ?), length(hanzi), {facts}"
-            " FROM labels JOIN terms ON terms.id = term WHERE instr(hanzi, ?) > 0",
-            (q, q),
-        ):
-            if at > 1:
-                yield row, term, (SUBSTRING, 0), tuple(fact)
+    def _scores(self, q: str) -> Iterator[tuple[int, tuple[int, int]]]:
+        """(row, (rank, subrank)) for every row that matches ``q`` in some way."""
+        lengths = self._lengths
+        for row, offset in self._hanzi.find(q):
+            if offset:
+                yield row, (SUBSTRING, 0)
             else:
-                yield row, term, (EXACT if length == len(q) else PREFIX, 0), tuple(fact)
+                yield row, (EXACT if lengths["hanzi"][row] == len(q) else PREFIX, 0)
         if not _ASCII_QUERY.match(q):
             return
-        for row, term, pinyin, starts, *fact in self._rows(
-            f"SELECT labels.id, term, labels.pinyin, starts, {facts}"
-            " FROM labels JOIN terms ON terms.id = term WHERE instr(labels.pinyin, ?) > 0",
-            (q,),
-        ):
-            at = _first_at(pinyin, q, {int(s) for s in starts.split(",") if s})
-            if at == 0:
-                yield row, term, (PINYIN, 0 if len(pinyin) == len(q) else 1), tuple(fact)
-            elif at > 0:
-                yield row, term, (PINYIN, 4), tuple(fact)
+        for row, offset in self._pinyin.find(q, self._syllable_starts):
+            if offset == 0:
+                yield row, (PINYIN, 0 if lengths["pinyin"][row] == len(q) else 1)
+            else:
+                yield row, (PINYIN, 4)
         # initials only from the start: inside a long name they match by accident (szl in
         # 人才强省战略 = …rcqszl)
-        for row, term, initials, *fact in self._rows(
-            f"SELECT labels.id, term, initials, {facts}"
-            " FROM labels JOIN terms ON terms.id = term WHERE substr(initials, 1, ?) = ?",
-            (len(q), q),
-        ):
-            yield row, term, (PINYIN, 2 if len(initials) == len(q) else 3), tuple(fact)
+        for row in self._initials.starting_with(q):
+            yield row, (PINYIN, 2 if lengths["initials"][row] == len(q) else 3)
 
     def by_initial(self) -> Letters:
         """Terms grouped by the first letter of their pinyin, letters in order, ``#`` last
@@ -418,7 +472,7 @@ def _write_terms(terms: Iterable[Term], path: Path) -> None:
             # listed: found by search (not a version); indexed: in the index by initial too
             "CREATE TABLE terms(id INTEGER PRIMARY KEY, iri TEXT UNIQUE, label TEXT, kind TEXT,"
             " alts TEXT, definition TEXT, explains TEXT, version_of TEXT, shared INTEGER,"
-            " pinyin TEXT, initial TEXT, listed INTEGER, indexed INTEGER);"
+            " pinyin TEXT, initial TEXT, listed INTEGER, indexed INTEGER, explained TEXT);"
             "CREATE TABLE labels(id INTEGER PRIMARY KEY, term INTEGER, label TEXT, hanzi TEXT,"
             " pinyin TEXT, initials TEXT, starts TEXT);"
         )
@@ -458,19 +512,22 @@ def _write_terms(terms: Iterable[Term], path: Path) -> None:
                     for label in dict.fromkeys((term.label, *term.alt_labels))
                 ],
             )
+        # what an entry explains, as the ids of those terms (what a search hits)
+        ids = dict(db.execute("SELECT iri, id FROM terms"))
+        db.executemany(
+            "UPDATE terms SET explained = ? WHERE id = ?",
+            [
+                (",".join(str(ids[x]) for x in explains.split(_SEP) if x in ids), number)
+                for number, explains in db.execute(
+                    "SELECT id, explains FROM terms WHERE explains != ''"
+                ).fetchall()
+            ],
+        )
         db.execute("CREATE INDEX by_initial ON terms(initial, pinyin, label) WHERE indexed")
         db.commit()
         _tokens.cache_clear()  # every label's pinyin: tens of MB at 100 times the corpus
     finally:
         db.close()
-
-
-def _first_at(text: str, q: str, starts: set[int]) -> int:
-    """The first offset of ``q`` in ``text`` that is one of ``starts``; -1 when none is."""
-    pos = text.find(q)
-    while pos != -1 and pos not in starts:
-        pos = text.find(q, pos + 1)
-    return pos
 
 
 def _pattern_rank(parts: list[str]) -> int:
