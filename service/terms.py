@@ -274,7 +274,7 @@ def glossary_page(slug: str):
 @bp.route("/terms/<iri:key>")
 def term(key: str):
     """A term's page: label, definition, parts, members, related slogans, mentions, data."""
-    details = term_details(_lookup(key), key, _page())
+    details = term_details(_lookup(key), key, _page(), versions_related=False)
     desc = Description(details.term.iri, details.term.label, [], [], [], details.mentions)
     desc.types = [link(POL + details.term.kind)]
     return render_template(

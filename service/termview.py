@@ -258,26 +258,34 @@ class Version:
 VERSIONS_PER_PAGE = 20
 
 
-def term_details(term: Term, key: str, page: int = 1) -> TermDetails:
+def term_details(
+    term: Term, key: str, page: int = 1, *, versions_related: bool = True
+) -> TermDetails:
     """Read the term's page from the store: a shared term gathers each report's version,
-    :data:`VERSIONS_PER_PAGE` of them on ``page``."""
+    :data:`VERSIONS_PER_PAGE` of them on ``page``, with each version's related slogans unless
+    ``versions_related`` is false (the HTML page shows none of them)."""
     if term.shared:
-        return shared_details(term, key, page)
+        return shared_details(term, key, page, related=versions_related)
     return details_of([term], key)[term.iri]
 
 
-def details_of(terms: list[Term], key: str | None = None) -> dict[str, TermDetails]:
+def details_of(
+    terms: list[Term], key: str | None = None, *, related: bool = True
+) -> dict[str, TermDetails]:
     """The details of each of ``terms`` (none shared), each query run once for all of them.
 
     ``key`` is the page's key when there is one term; several are read as the versions of a
-    shared term, whose pages show no other links (:func:`linked` is left out for them).
+    shared term, whose pages show no other links (:func:`linked` is left out for them), and
+    no related slogans when ``related`` is false: at 100 times the corpus each version of a
+    slogan every county uses shares its parts with a hundred others, 2,000 rows for a page of
+    twenty versions that the HTML page does not show (1 s of its 2–5 s on Oxigraph).
     """
     iris = [t.iri for t in terms]
     evidence = evidence_of(iris)
     defs = definitions_of(iris)
     trees = parts_trees(terms, evidence)
     leaders = rows_for(_Q_LEADERS, "t", iris)
-    related = related_slogans_of(iris)
+    related = related_slogans_of(iris) if related else {iri: [] for iri in iris}
     links = linked_of(iris) if len(terms) == 1 else {}
     mentions = mentions_of(iris)
     out = {}
@@ -298,7 +306,7 @@ def details_of(terms: list[Term], key: str | None = None) -> dict[str, TermDetai
     return out
 
 
-def shared_details(term: Term, key: str, page: int = 1) -> TermDetails:
+def shared_details(term: Term, key: str, page: int = 1, *, related: bool = True) -> TermDetails:
     """A term many reports use (“两新”): no parts of its own, each report's version in turn,
     ordered by place and date, :data:`VERSIONS_PER_PAGE` on ``page`` (from 1; past the last,
     the last), and the mentions of those versions."""
@@ -314,7 +322,7 @@ def shared_details(term: Term, key: str, page: int = 1) -> TermDetails:
     pages = max(1, -(-len(found) // VERSIONS_PER_PAGE))
     page = min(max(page, 1), pages)
     shown = found[(page - 1) * VERSIONS_PER_PAGE : page * VERSIONS_PER_PAGE]
-    details = details_of([version for *_, version in shown])
+    details = details_of([version for *_, version in shown], related=related)
     versions = [
         Version(report=report, place=place, date=date, details=details[version.iri])
         for place, date, _, report, version in shown
