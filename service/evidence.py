@@ -8,9 +8,11 @@ from __future__ import annotations
 import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from flask import g
 
 from ..kg.vocab import prologue
 from .db import get_store
@@ -95,11 +97,34 @@ EvidenceMap = dict[tuple[str, str, str], list[Evidence]]
 def rows_for(sparql: str, var: str, iris: Iterable[str]) -> dict[str, list[dict]]:
     """The rows of ``sparql`` for each of ``iris`` bound to ``?var``, in one run of the query
     where the store can (``Store.select_each``): a page listing twenty-five things runs each of
-    its queries once, not twenty-five times."""
+    its queries once, not twenty-five times. Rows :func:`prefetch` is reading are waited for."""
     out: dict[str, list[dict]] = {iri: [] for iri in iris}
-    for row in get_store().select_each(sparql, var, [ox.NamedNode(iri) for iri in out]):
+    pending = g.get("policykg_prefetch") or {}
+    future = pending.pop((sparql, var, tuple(out)), None)
+    if future is not None:
+        rows = future.result()
+    else:
+        rows = get_store().select_each(sparql, var, [ox.NamedNode(iri) for iri in out])
+    for row in rows:
         out[row[var].value].append(row)
     return out
+
+
+def prefetch(queries: Iterable[tuple[str, str, list[str]]]) -> None:
+    """Start running each ``(sparql, var, iris)`` of :func:`rows_for` now, in threads: the
+    queries of a page that do not wait for each other's answers then wait on a server
+    together, not one after another (a term page asks a dozen, ~0.1 s each over Virtuoso at
+    100 times the corpus). :func:`rows_for` with the same arguments takes the answer."""
+    store = get_store()
+    pending = g.setdefault("policykg_prefetch", {})
+    for sparql, var, iris in queries:
+        key = (sparql, var, tuple(dict.fromkeys(iris)))
+        if key[2] and key not in pending:
+            nodes = [ox.NamedNode(iri) for iri in key[2]]
+            pending[key] = _READERS.submit(store.select_each, sparql, var, nodes)
+
+
+_READERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="policykg-prefetch")
 
 
 def mentions(iri: str) -> list[Mention]:

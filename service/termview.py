@@ -18,7 +18,18 @@ import pyoxigraph as ox
 from ..kg.iri import slug
 from ..kg.vocab import prologue
 from .db import get_store
-from .evidence import Evidence, EvidenceMap, Mention, evidence_of, mentions_of, rows_for
+from .evidence import (
+    _Q_MENTION_SENTENCES,
+    _Q_MENTIONS,
+    _Q_SELF_AND_PARTS,
+    Evidence,
+    EvidenceMap,
+    Mention,
+    evidence_of,
+    mentions_of,
+    prefetch,
+    rows_for,
+)
 from .links import POL, Link, base_iri, key_href, link, row_value, vocab_label
 from .search import Term, term_index
 
@@ -281,6 +292,23 @@ def details_of(
     twenty versions that the HTML page does not show (1 s of its 2–5 s on Oxigraph).
     """
     iris = [t.iri for t in terms]
+    prefetch(  # the queries below that start from the terms alone, read together
+        [
+            (q, var, iris)
+            for q, var in (
+                (_Q_SELF_AND_PARTS, "r"),
+                (_Q_DEFINITIONS, "t"),
+                (_Q_PARTS, "t"),
+                (_Q_TREE_INDUSTRIES, "t"),
+                (_PREFIXES + _Q_PART_GRAPHS, "t"),
+                (_Q_OWN_MEMBERS, "t"),
+                (_Q_LEADERS, "t"),
+                (_Q_MENTION_SENTENCES, "s"),
+                (_Q_MENTIONS, "s"),
+                *(((_PREFIXES + q, "t") for q in _Q_RELATED.values()) if related else ()),
+            )
+        ]
+    )
     evidence = evidence_of(iris)
     defs = definitions_of(iris)
     trees = parts_trees(terms, evidence)
@@ -430,17 +458,18 @@ Members = dict[str, tuple[list[Link], list[Link]]]  # industry → enterprises, 
 
 def _industry_members(iris: list[str]) -> dict[str, Members]:
     """For each of ``iris`` with industries in its tree: each industry's members."""
-    # most terms have none, and the members query costs 50 ms even when it finds nothing
     industries = {
         iri: sorted({row["industry"].value for row in rows})
         for iri, rows in rows_for(_Q_TREE_INDUSTRIES, "t", iris).items()
         if rows
     }
     with_industries = list(industries)
+    # asked for every term, as details_of reads these two beside the tree (prefetch)
     graphs = {
         iri: sorted({row["g"].value for row in rows})
-        for iri, rows in rows_for(_PREFIXES + _Q_PART_GRAPHS, "t", with_industries).items()
+        for iri, rows in rows_for(_PREFIXES + _Q_PART_GRAPHS, "t", iris).items()
     }
+    own = rows_for(_Q_OWN_MEMBERS, "t", iris)
     every = sorted({i for found in industries.values() for i in found})
     variants = {
         i: sorted({row["variant"].value for row in rows})
@@ -455,7 +484,6 @@ def _industry_members(iris: list[str]) -> dict[str, Members]:
         pairs = " ".join(f"(<{g}> <{v}>)" for g, v in wanted[first : first + MEMBER_PAIRS])
         for row in get_store().select(_Q_MEMBERS_IN.replace("{pairs}", pairs)):
             members[(row["g"].value, row["variant"].value)].append(row)
-    own = rows_for(_Q_OWN_MEMBERS, "t", with_industries)
     out = {}
     for iri in with_industries:
         below = [
