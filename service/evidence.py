@@ -172,19 +172,21 @@ def evidence(iri: str) -> EvidenceMap:
     return evidence_of([iri])[iri]
 
 
-def evidence_of(iris: Iterable[str]) -> dict[str, EvidenceMap]:
-    """:func:`evidence` of each of ``iris``, their parts read in one query: the links of the
-    resource itself and those between it and its parts or between its parts."""
-    parts = rows_for(_Q_SELF_AND_PARTS, "r", iris)
+def evidence_of(
+    iris: Iterable[str], parts: dict[str, list[str]] | None = None
+) -> dict[str, EvidenceMap]:
+    """:func:`evidence` of each of ``iris``, their parts read in one query (or given:
+    ``parts``, each resource with its parts at any depth): the links of the resource itself
+    and those between it and its parts or between its parts."""
+    if parts is None:
+        parts = {
+            iri: [row["x"].value for row in rows]
+            for iri, rows in rows_for(_Q_SELF_AND_PARTS, "r", iris).items()
+        }
     # a link between two nodes of a tree is found from its subject: only the resources
     # themselves are looked up as objects too
-    by_node = assertions_of(
-        (row["x"].value for rows in parts.values() for row in rows), objects=list(parts)
-    )
-    return {
-        iri: _evidence_map(iri, [row["x"].value for row in rows], by_node)
-        for iri, rows in parts.items()
-    }
+    by_node = assertions_of((x for nodes in parts.values() for x in nodes), objects=list(parts))
+    return {iri: _evidence_map(iri, nodes, by_node) for iri, nodes in parts.items()}
 
 
 def _evidence_map(iri: str, nodes: list[str], by_node: dict[str, list[dict]]) -> EvidenceMap:

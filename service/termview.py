@@ -21,7 +21,6 @@ from .db import get_store
 from .evidence import (
     _Q_MENTION_SENTENCES,
     _Q_MENTIONS,
-    _Q_SELF_AND_PARTS,
     Evidence,
     EvidenceMap,
     Mention,
@@ -79,17 +78,15 @@ SELECT DISTINCT ?t ?parent ?part ?label ?type WHERE {
 # not gather an enterprise that Henan's report files under the same industry. So the members
 # are read in the graphs of the term's own parts (_Q_PART_GRAPHS); those of the term itself,
 # an industry, come from any report (_Q_OWN_MEMBERS). Read in three steps, each starting from
-# what the one before bound: the industries of each tree (_Q_TREE_INDUSTRIES), each distinct
+# what the one before bound: the industries of each tree (its parts typed so in _Q_PARTS's
+# rows, and the term itself when it is one: _Q_INDUSTRIES), each distinct
 # industry's variants (_Q_VARIANTS: the lexicon's industries are shared by every report, so a
 # page of twenty versions of one slogan asks for a few), then the members of each (graph,
 # variant) pair (_Q_MEMBERS_IN). As one query joining the three, the engines read every
 # graph's members of every variant before keeping the graphs asked for: 0.9 s on Oxigraph for
 # a page of twenty versions at 100 times the corpus, against 0.15 s so.
 _Q_PART_GRAPHS = "SELECT DISTINCT ?t ?g WHERE { GRAPH ?g { ?t pol:hasComponent ?any } }"
-_Q_TREE_INDUSTRIES = (
-    _PREFIXES
-    + "SELECT DISTINCT ?t ?industry WHERE { ?t pol:hasComponent* ?industry . ?industry a pol:Industry }"
-)
+_Q_INDUSTRIES = _PREFIXES + "SELECT ?t WHERE { ?t a pol:Industry }"
 _Q_VARIANTS = (
     _PREFIXES + "SELECT DISTINCT ?industry ?variant WHERE "
     "{ ?industry (skos:closeMatch|^skos:closeMatch|^skos:broader)* ?variant }"
@@ -296,12 +293,10 @@ def details_of(
         [
             (q, var, iris)
             for q, var in (
-                (_Q_SELF_AND_PARTS, "r"),
                 (_Q_DEFINITIONS, "t"),
                 (_Q_PARTS, "t"),
-                (_Q_TREE_INDUSTRIES, "t"),
+                (_Q_INDUSTRIES, "t"),
                 (_PREFIXES + _Q_PART_GRAPHS, "t"),
-                (_Q_OWN_MEMBERS, "t"),
                 (_Q_LEADERS, "t"),
                 (_Q_MENTION_SENTENCES, "s"),
                 (_Q_MENTIONS, "s"),
@@ -309,9 +304,15 @@ def details_of(
             )
         ]
     )
-    evidence = evidence_of(iris)
+    # each term's tree, read once for its evidence, its parts and its industries (a
+    # transitive path is asked one term at a time of a server: kg.remote.has_transitive_path)
+    part_rows = rows_for(_Q_PARTS, "t", iris)
+    evidence = evidence_of(
+        iris,
+        parts={iri: [iri, *(r["part"].value for r in rows)] for iri, rows in part_rows.items()},
+    )
     defs = definitions_of(iris)
-    trees = parts_trees(terms, evidence)
+    trees = parts_trees(terms, evidence, part_rows)
     leaders = rows_for(_Q_LEADERS, "t", iris)
     related = related_slogans_of(iris) if related else {iri: [] for iri in iris}
     links = linked_of(iris) if len(terms) == 1 else {}
@@ -410,10 +411,14 @@ def parts_tree(term: Term, evidence: EvidenceMap | None = None) -> Node:
     return parts_trees([term], {term.iri: evidence or {}})[term.iri]
 
 
-def parts_trees(terms: list[Term], evidence: dict[str, EvidenceMap]) -> dict[str, Node]:
-    """:func:`parts_tree` of each of ``terms``, with the evidence of each term's links."""
-    rows = rows_for(_Q_PARTS, "t", [t.iri for t in terms])
-    members = _industry_members([t.iri for t in terms])
+def parts_trees(
+    terms: list[Term], evidence: dict[str, EvidenceMap], rows: dict[str, list[dict]] | None = None
+) -> dict[str, Node]:
+    """:func:`parts_tree` of each of ``terms``, with the evidence of each term's links
+    (``rows``: their :data:`_Q_PARTS` rows when already read)."""
+    if rows is None:
+        rows = rows_for(_Q_PARTS, "t", [t.iri for t in terms])
+    members = _industry_members([t.iri for t in terms], rows)
     return {
         t.iri: _tree(t, rows[t.iri], members.get(t.iri, {}), evidence.get(t.iri, {})) for t in terms
     }
@@ -456,20 +461,22 @@ def _tree(term: Term, rows: list[dict], members: dict, evidence: EvidenceMap) ->
 Members = dict[str, tuple[list[Link], list[Link]]]  # industry → enterprises, projects
 
 
-def _industry_members(iris: list[str]) -> dict[str, Members]:
-    """For each of ``iris`` with industries in its tree: each industry's members."""
-    industries = {
-        iri: sorted({row["industry"].value for row in rows})
-        for iri, rows in rows_for(_Q_TREE_INDUSTRIES, "t", iris).items()
-        if rows
-    }
+def _industry_members(iris: list[str], parts: dict[str, list[dict]]) -> dict[str, Members]:
+    """For each of ``iris`` with industries in its tree (``parts``: its :data:`_Q_PARTS`
+    rows): each industry's members."""
+    roots = {iri for iri, rows in rows_for(_Q_INDUSTRIES, "t", iris).items() if rows}
+    industries = {}
+    for iri in iris:
+        typed = {r["part"].value for r in parts[iri] if r.get("type") == _INDUSTRY}
+        if typed or iri in roots:
+            industries[iri] = sorted(typed | ({iri} & roots))
     with_industries = list(industries)
     # asked for every term, as details_of reads these two beside the tree (prefetch)
     graphs = {
         iri: sorted({row["g"].value for row in rows})
         for iri, rows in rows_for(_PREFIXES + _Q_PART_GRAPHS, "t", iris).items()
     }
-    own = rows_for(_Q_OWN_MEMBERS, "t", iris)
+    own = rows_for(_Q_OWN_MEMBERS, "t", sorted(roots))
     every = sorted({i for found in industries.values() for i in found})
     variants = {
         i: sorted({row["variant"].value for row in rows})
@@ -494,7 +501,7 @@ def _industry_members(iris: list[str]) -> dict[str, Members]:
             for row in members[(g, v)]
         ]
         found: dict[str, tuple[dict[str, Link], dict[str, Link]]] = defaultdict(lambda: ({}, {}))
-        for row in below + own[iri]:
+        for row in below + own.get(iri, []):
             x = row["x"].value
             which = 0 if row["kind"].value == POL + "Enterprise" else 1
             found[row["industry"].value][which][x] = link(x, row_value(row, "label"))
@@ -506,6 +513,7 @@ def _industry_members(iris: list[str]) -> dict[str, Members]:
 
 
 MEMBER_PAIRS = 500  # (graph, variant) pairs a query
+_INDUSTRY = ox.NamedNode(POL + "Industry")
 
 
 def related_slogans(node: ox.NamedNode) -> list[tuple[Link, str]]:
