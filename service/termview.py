@@ -461,9 +461,13 @@ def _tree(term: Term, rows: list[dict], members: dict, evidence: EvidenceMap) ->
 Members = dict[str, tuple[list[Link], list[Link]]]  # industry → enterprises, projects
 
 
-def _industry_members(iris: list[str], parts: dict[str, list[dict]]) -> dict[str, Members]:
+def _industry_members(
+    iris: list[str], parts: dict[str, list[dict]] | None = None
+) -> dict[str, Members]:
     """For each of ``iris`` with industries in its tree (``parts``: its :data:`_Q_PARTS`
-    rows): each industry's members."""
+    rows, read here when not given): each industry's members."""
+    if parts is None:
+        parts = rows_for(_Q_PARTS, "t", iris)
     roots = {iri for iri, rows in rows_for(_Q_INDUSTRIES, "t", iris).items() if rows}
     industries = {}
     for iri in iris:
