@@ -1,7 +1,10 @@
 """Full-text search of the reports: any word or phrase, as sentences with the match marked.
+About 420 lines because the index is kept per report across store versions: its tables, what
+takes a report out or puts it in, and the file kept per version are read together.
 
-The sentences of every report's text (``pol:text``, cut at 。！？； and line ends) go into an in-memory
-SQLite FTS5 table with the ``trigram`` tokenizer, built once per store version. Trigrams
+The sentences of every report's text (``pol:text``, cut at 。！？； and line ends) go into an
+SQLite FTS5 table (a file) with the ``trigram`` tokenizer, each report's again only when its
+text changed (:meth:`FullText.from_store` with a ``seed``). Trigrams
 need no word segmentation, so any Chinese string of three characters or more is an index
 lookup; shorter ones (链长, 双碳) are found by ``instr`` over the sentences. Hits are ranked by BM25 (``bm25()``), most matches
 first; a query of several words (separated by spaces) finds the sentences holding all of them.

@@ -1,5 +1,5 @@
 """The term index: find a term by any part of its Chinese name, its pinyin or its initials. About
-560 lines because the index and the folding of what it matches (simplified forms, pinyin
+670 lines because the index and the folding of what it matches (simplified forms, pinyin
 syllables, initials) must agree character for character.
 
 An SQLite file made once per store version from the store, read per search. A query matches a label

@@ -1,7 +1,7 @@
 """What a term's page and its API answer read from the store: definitions, the tree of parts
 (with each part's industries' enterprises and projects), related slogans, linked resources,
 each report's version of a term and each report's glossary. Read for one term or for many at
-once (a term's versions), a query per kind of thing, not per term. About 520 lines, a third of
+once (a term's versions), a query per kind of thing, not per term. About 650 lines, a third of
 them the SPARQL it runs (at the top, one query per kind of thing).
 
 Longer than most modules for its SPARQL: a dozen queries, each beside the one function that
