@@ -335,7 +335,8 @@ def measure_service(store_dir: str | Path, repeat: int) -> list[dict]:
     steps = app.extensions.get("policykg.warm_steps", [])
     for step in steps:  # each step's time and the web process's memory after it
         failed = f" FAILED {step['error']}" if step["error"] else ""
-        print(f"    {step['step']:32} {step['seconds']:8.1f} s {step['rss_mb']:8.0f} MB{failed}")
+        rss_step = f"{step.get('rss_before_mb', 0):6.0f} → {step['rss_mb']:6.0f} MB"
+        print(f"    {step['step']:32} {step['seconds']:8.1f} s {rss_step}{failed}")
     targets = {
         f"api {name}": f"/api/queries/{name}?{urlencode(q.example)}"
         for name, q in load_catalogue().items()

@@ -77,7 +77,9 @@ def export_scaled(factor: int, store_dir: Path, out: Path, progress=print) -> in
     of query memory). The number of named graphs."""
     from datetime import UTC, datetime
 
-    from policykg.kg.build import _background_nquads, _background_summary
+    import pyoxigraph as ox
+
+    from policykg.kg.build import _background_nquads, _background_summary, _slogan_lines
     from policykg.kg.iri import Minter
     from policykg.kg.publish import load_identifier
     from policykg.kg.remote import DATASET_GRAPH, describe_dataset
@@ -95,11 +97,15 @@ def export_scaled(factor: int, store_dir: Path, out: Path, progress=print) -> in
     background = _background_nquads(result.base) + summary
     graphs = {g.decode() for g in graph_name.findall(background)}
     (out / "background.nq").write_bytes(background + _in_merge(summary))
+    slogans = ox.Store()  # every copy's slogans and their labels, for their list order
     for k, data in copies(factor, report_quads(result, base_dir), names, minter):
         graphs.update(g.decode() for g in set(graph_name.findall(data)))
         (out / f"copy{k:04d}.nq").write_bytes(data + _in_merge(data))
+        slogans.bulk_load(b"".join(_slogan_lines(data)), format=ox.RdfFormat.N_QUADS)
         if k % 10 == 9:
             progress(f"  {k + 1}/{factor} copies written")
+    order = slogan_order_lines(slogans, minter)
+    (out / "order.nq").write_bytes(order + _in_merge(order))
     identifier = load_identifier({g: f"scale:{factor}" for g in graphs})
     modified = datetime.now(UTC).isoformat(timespec="seconds")
     described = describe_dataset(graphs, identifier, modified)
@@ -107,6 +113,17 @@ def export_scaled(factor: int, store_dir: Path, out: Path, progress=print) -> in
         re.sub(rb" \.$", b" <%s> ." % DATASET_GRAPH.encode(), described, flags=re.M)
     )
     return len(graphs)
+
+
+def slogan_order_lines(slogans, minter) -> bytes:
+    """The slogans' list order (``kg.summary.slogan_order``) over every copy, as N-Quads of the
+    summary graph: it depends on every report's slogans, so no copy's own can stand (the
+    build writes it once all reports are in). ``slogans``: a store of their types and labels
+    in named graphs."""
+    from policykg.kg.build import _lines_in
+    from policykg.kg.summary import slogan_order
+
+    return b"".join(_lines_in(slogan_order(slogans), minter.graph("summary")))
 
 
 def _in_merge(data: bytes) -> bytes:

@@ -107,7 +107,7 @@ def warm(app: Flask) -> None:
     collection, the newest reports' comparison rows, vocabulary names), the map
     outlines and the page templates, so that no request waits for them.
 
-    Each step's seconds and the process's resident memory after it are kept in
+    Each step's seconds and the process's resident memory before and after it are kept in
     ``app.extensions["policykg.warm_steps"]`` (and logged); a step that fails is logged and the
     next one still runs (the page needing it makes it on first use)."""
     from . import compare, corpus, entityview, fulltext, links, maps, search
@@ -129,8 +129,10 @@ def warm(app: Flask) -> None:
 
 
 def _timed(step: Callable[[], object]) -> dict:
-    """Run one warm-up step: its name, seconds, resident MB after it, and its error if any."""
+    """Run one warm-up step: its name, seconds, resident MB before and after it, and its error
+    if any."""
     name = f"{step.__module__.rsplit('.', 1)[-1]}.{step.__name__}"
+    before = resident_mb()
     started, error = time.perf_counter(), ""
     try:
         step()
@@ -138,7 +140,13 @@ def _timed(step: Callable[[], object]) -> dict:
         error = f"{type(e).__name__}: {e}"[:300]
         log.error("warm-up step %s failed: %s", name, error)
     seconds = time.perf_counter() - started
-    done = {"step": name, "seconds": round(seconds, 2), "rss_mb": resident_mb(), "error": error}
+    done = {
+        "step": name,
+        "seconds": round(seconds, 2),
+        "rss_before_mb": before,
+        "rss_mb": resident_mb(),
+        "error": error,
+    }
     log.info("warm-up step %s: %.1f s, %.0f MB resident", name, seconds, done["rss_mb"])
     return done
 

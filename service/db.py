@@ -37,6 +37,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
 
+from ..kg import usercache
 from ..kg.store import OxigraphStore, Store, StoreError, StoreVersion, open_store, store_root
 from ..kg.usercache import write_whole
 from ..kg.vocab import PREFIXES
@@ -64,6 +65,7 @@ class Backend:
     cache: ResultCache = field(default_factory=lambda: ResultCache(0, 0))
     extras: dict = field(default_factory=dict)  # per-version state of other modules (term index)
     keep: Path | None = None  # where :meth:`memo` keeps its values across restarts (see there)
+    home: Path | None = None  # where indexes of every version of this store are kept (index_home)
     closed: bool = False
     start_pool: Callable[[], QueryPool | ServerPool] | None = None  # None: queries answer 503
     owns_store: bool = True  # a store given to create_app is closed by whoever opened it
@@ -173,6 +175,7 @@ def open_backend(config: dict, store: Store | None = None) -> Backend:
         version,
         cache,
         keep=keep_dir(store, version, config.get("DUMPS_DIR")),
+        home=index_home(store, config.get("DUMPS_DIR")),
         start_pool=pool_starter(config, store),
         owns_store=owns_store,
     )
@@ -195,6 +198,23 @@ def keep_dir(
         return None
     server = hashlib.sha256(store.location.encode()).hexdigest()[:8]
     return kept_root(Path(dumps_dir).parent) / f"{server}-{version.id}-{code_version()}"
+
+
+def index_home(store: Store, dumps_dir: str | None = None) -> Path | None:
+    """Where indexes that outlive a store version are kept (the full-text index, made again
+    per report from the version before): beside an embedded store (``.NAME.indexes``: a
+    rebuild swaps the store directory itself); for a server, beside the local build whose dumps
+    are served (``DUMPS_DIR``'s parent), else in the user's cache directory (named by the
+    server's URL). None for a store in memory."""
+    if isinstance(store, OxigraphStore):
+        if store.path is None:
+            return None
+        root = store_root(store.path)
+        return root.parent / f".{root.name}.indexes"
+    server = hashlib.sha256(store.location.encode()).hexdigest()[:8]
+    if dumps_dir:
+        return kept_root(Path(dumps_dir).parent) / f"{server}-indexes"
+    return usercache.path(f"indexes/{server}")
 
 
 def kept_root(store_path: str | Path) -> Path:

@@ -1,7 +1,10 @@
 """Full-text search of the reports: any word or phrase, as sentences with the match marked.
+About 420 lines because the index is kept per report across store versions: its tables, what
+takes a report out or puts it in, and the file kept per version are read together.
 
-The sentences of every report's text (``pol:text``, cut at 。！？； and line ends) go into an in-memory
-SQLite FTS5 table with the ``trigram`` tokenizer, built once per store version. Trigrams
+The sentences of every report's text (``pol:text``, cut at 。！？； and line ends) go into an
+SQLite FTS5 table (a file) with the ``trigram`` tokenizer, each report's again only when its
+text changed (:meth:`FullText.from_store` with a ``seed``). Trigrams
 need no word segmentation, so any Chinese string of three characters or more is an index
 lookup; shorter ones (链长, 双碳) are found by ``instr`` over the sentences. Hits are ranked by BM25 (``bm25()``), most matches
 first; a query of several words (separated by spaces) finds the sentences holding all of them.
@@ -17,13 +20,16 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
+import logging
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,15 +39,26 @@ from ..kg.store import Store
 from ..kg.vocab import prologue
 from .db import get_backend
 
+log = logging.getLogger(__name__)
+
 MAX_WORDS = 5
 MAX_QUERY = 100
 _WORDS = re.compile(r"[^\s\"“”'‘’]+")
 
-_Q_TEXTS = (
+# What identifies a report's sentences: its IRI and a hash of its text, computed by the store
+# (a server sends 64 characters a report, not the text). Hashes from one store are compared
+# only with hashes from the same kind of store: Virtuoso hashes its own encoding of a string.
+_Q_KEYS = (
     prologue("pol")
-    + """SELECT ?report ?text WHERE { ?report a pol:Report ; pol:text ?text }
+    + """SELECT ?report (SHA256(STR(?text)) AS ?key) WHERE { ?report a pol:Report ; pol:text ?text }
 """
 )
+_Q_TEXTS = (
+    prologue("pol")
+    + """SELECT ?report ?text WHERE { VALUES ?report { %s } ?report pol:text ?text }
+"""
+)
+TEXTS_PER_QUERY = 50  # report texts are 10–100 KB each
 
 
 @dataclass(frozen=True)
@@ -99,52 +116,57 @@ class FullText:
 
     Sentences live in a plain table (``sent``) that short words scan with ``instr``; the FTS5
     table ``s`` indexes the same rows (external content) for words of three characters on.
+    The table ``reports`` holds what each report's sentences were made from (its IRI, the
+    store's hash of its text) and where its rows are, so that the index of a new store version
+    is the previous one with the reports that changed taken out and put in again
+    (:meth:`from_store` with ``seed``): adding one report to 3,400 indexes one.
 
     The database is a file (``path``), not process memory: at 100 times the corpus it is ~2.4
     million sentences and their trigrams, gigabytes that every web process held while it was
-    in memory; on disk the processes share the system's page cache and one copy kept with the
-    store version (:func:`fulltext_index`). Without ``path`` it is written to a temporary file
-    that is gone once closed.
+    in memory; on disk the processes share the system's page cache and one copy kept per store
+    version (:func:`fulltext_index`). Without ``path`` it is written to a temporary file that
+    is gone once closed.
     """
 
     path: Path | None  # the database's file, None for a temporary one
+    indexed: tuple[str, ...] = ()  # the reports whose sentences this index put in (IRIs)
+    removed: tuple[str, ...] = ()  # and those it took out, of its seed
 
-    def __init__(self, sentences: Iterable[Sentence], path: Path | None = None):
+    def __init__(self, sentences: Iterable[Sentence] = (), path: Path | None = None):
+        self._made(path, lambda db: _insert(db, sentences))
+
+    def _made(self, path: Path | None, fill: Callable[[sqlite3.Connection], None],
+              seed: Path | None = None) -> None:  # fmt: skip
+        """Write the database with ``fill`` (into a copy of ``seed`` when given) and open it."""
         if path is None:
             with tempfile.NamedTemporaryFile(prefix="policykg-fulltext-", delete=False) as f:
-                path = Path(f.name)
-            self._write(sentences, path)
-            self._open(path)
-            path.unlink()  # the open connection keeps it readable; nothing is left behind
+                temporary = Path(f.name)
+            self._write(temporary, fill, seed)
+            self._open(temporary)
+            temporary.unlink()  # the open connection keeps it readable; nothing is left behind
             self.path = None
         else:
             partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-            self._write(sentences, partial)
+            self._write(partial, fill, seed)
             os.replace(partial, path)  # whole or not at all, for every process reading it
             self._open(path)
 
     @staticmethod
-    def _write(sentences: Iterable[Sentence], path: Path) -> None:
+    def _write(path: Path, fill: Callable[[sqlite3.Connection], None], seed: Path | None) -> None:
         path.unlink(missing_ok=True)
+        if seed is not None:
+            shutil.copyfile(seed, path)
         db = sqlite3.connect(path)
         try:
+            # no journal (a file cut short is never renamed into place); a page cache
+            # of 256 MB while writing, so that the trigram index is merged in memory
             db.executescript(
-                # no journal (a file cut short is never renamed into place); a page cache
-                # of 256 MB while writing, so that the trigram index is merged in memory
                 "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;"
-                "CREATE TABLE sent(id INTEGER PRIMARY KEY, text TEXT, folded TEXT, report TEXT,"
-                " start INTEGER);"
-                "CREATE VIRTUAL TABLE s USING fts5(text, content='sent', content_rowid='id',"
-                " tokenize='trigram case_sensitive 0');"
-                "CREATE VIRTUAL TABLE g USING fts5(grams, content='', tokenize='unicode61');"
             )
-            rows = ((x.text, x.text.lower(), x.report, x.start) for x in sentences)
-            db.executemany(
-                "INSERT INTO sent(text, folded, report, start) VALUES (?, ?, ?, ?)", rows
-            )
+            if seed is None:
+                db.executescript(_SCHEMA)
             db.create_function("grams", 1, _grams, deterministic=True)
-            db.execute("INSERT INTO g(rowid, grams) SELECT id, grams(folded) FROM sent")
-            db.execute("INSERT INTO s(s) VALUES ('rebuild')")
+            fill(db)
             db.commit()
         finally:
             db.close()
@@ -166,17 +188,50 @@ class FullText:
         self._open(path)
 
     @classmethod
-    def from_store(cls, store: Store, path: Path | None = None) -> FullText:
+    def opened(cls, path: Path) -> FullText:
+        """The index another process wrote at ``path``."""
+        found = cls.__new__(cls)
+        found._open(path)
+        return found
+
+    @classmethod
+    def from_store(
+        cls, store: Store, path: Path | None = None, seed: Path | None = None
+    ) -> FullText:
         """The index of every sentence of every report's text in ``store``, written to
-        ``path`` (or a temporary file)."""
-        return cls(
-            (
-                sentence
-                for row in store.select_whole(_Q_TEXTS, "report", rows=200)
-                for sentence in split_sentences(row["report"].value, row["text"].value)
-            ),
-            path,
-        )
+        ``path`` (or a temporary file); with ``seed`` (the index of an earlier version of the
+        same store), a copy of it in which only the reports whose text changed, appeared or
+        went are taken out or put in (:attr:`indexed`, :attr:`removed`)."""
+        index = cls.__new__(cls)
+        index._made(path, lambda db: index._update(db, store), seed)
+        return index
+
+    def _update(self, db: sqlite3.Connection, store: Store) -> None:
+        """Make ``db`` index the reports of ``store`` as they are now, report by report."""
+        keys = {
+            row["report"].value: row["key"].value for row in store.select_whole(_Q_KEYS, "report")
+        }
+        held = {r: (k, first, last) for r, k, first, last in db.execute("SELECT * FROM reports")}
+        self.removed = tuple(sorted(r for r, held_ in held.items() if keys.get(r) != held_[0]))
+        for report in self.removed:
+            _, first, last = held[report]
+            _delete(db, first, last)
+            db.execute("DELETE FROM reports WHERE report = ?", (report,))
+        todo = sorted(r for r, key in keys.items() if r not in held or held[r][0] != key)
+        for i in range(0, len(todo), TEXTS_PER_QUERY):
+            batch = todo[i : i + TEXTS_PER_QUERY]
+            values = " ".join(f"<{r}>" for r in batch)
+            texts = {
+                row["report"].value: row["text"].value for row in store.select(_Q_TEXTS % values)
+            }
+            for report in batch:
+                first = _next_id(db)
+                _insert(db, split_sentences(report, texts.get(report, "")))
+                db.execute(
+                    "INSERT INTO reports VALUES (?, ?, ?, ?)",
+                    (report, keys[report], first, _next_id(db) - 1),
+                )
+        self.indexed = tuple(todo)
 
     def search(
         self, query: str, reports: Iterable[str] | None = None, limit: int = 20, offset: int = 0
@@ -237,6 +292,44 @@ def _quoted(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+_SCHEMA = (
+    "CREATE TABLE sent(id INTEGER PRIMARY KEY, text TEXT, folded TEXT, report TEXT,"
+    " start INTEGER);"
+    "CREATE VIRTUAL TABLE s USING fts5(text, content='sent', content_rowid='id',"
+    " tokenize='trigram case_sensitive 0');"
+    "CREATE VIRTUAL TABLE g USING fts5(grams, content='', tokenize='unicode61');"
+    # a report's sentences are the rows first..last of sent (written together)
+    "CREATE TABLE reports(report TEXT PRIMARY KEY, key TEXT, first INTEGER, last INTEGER);"
+)
+
+
+def _next_id(db: sqlite3.Connection) -> int:
+    return db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM sent").fetchone()[0]
+
+
+def _insert(db: sqlite3.Connection, sentences: Iterable[Sentence]) -> None:
+    """Add ``sentences`` to the table and to both indexes."""
+    first = _next_id(db)
+    rows = ((x.text, x.text.lower(), x.report, x.start) for x in sentences)
+    db.executemany("INSERT INTO sent(text, folded, report, start) VALUES (?, ?, ?, ?)", rows)
+    db.execute("INSERT INTO s(rowid, text) SELECT id, text FROM sent WHERE id >= ?", (first,))
+    db.execute(
+        "INSERT INTO g(rowid, grams) SELECT id, grams(folded) FROM sent WHERE id >= ?", (first,)
+    )
+
+
+def _delete(db: sqlite3.Connection, first: int, last: int) -> None:
+    """Take the rows ``first..last`` out of both indexes (FTS5's ``delete`` command, given the
+    values they were indexed with) and out of the table."""
+    between = "FROM sent WHERE id BETWEEN ? AND ?"
+    db.execute(f"INSERT INTO s(s, rowid, text) SELECT 'delete', id, text {between}", (first, last))
+    db.execute(
+        f"INSERT INTO g(g, rowid, grams) SELECT 'delete', id, grams(folded) {between}",
+        (first, last),
+    )
+    db.execute(f"DELETE {between}", (first, last))
+
+
 def _grams(folded: str) -> str:
     """Every character and every pair of neighbouring characters that are letters or digits,
     as words for FTS5's unicode61 tokenizer: 推动发展 → 推 动 发 展 推动 动发 发展."""
@@ -281,28 +374,45 @@ def _spans(text: str, terms: list[str]) -> tuple[tuple[int, int], ...]:
 
 
 def fulltext_index() -> FullText:
-    """The sentence index of the served store version, built from it on first use (and again
-    after a rebuild), in a file kept with the version when it has a place to keep things."""
+    """The sentence index of the served store version, made on first use (and again for each
+    new version) and kept in a file per version in the store's index home
+    (``db.index_home``): a new version's is the newest earlier one's, the reports that changed
+    indexed again (:meth:`FullText.from_store`)."""
     backend = get_backend()
-    path = backend.keep / "fulltext.sqlite" if backend.keep is not None else None
-    if path is not None:
-        with contextlib.suppress(OSError):  # a read-only store: a temporary file instead
-            path.parent.mkdir(parents=True, exist_ok=True)
-        if not os.access(path.parent, os.W_OK):
-            path = None
-    return backend.memo("fulltext", lambda store: _made_once(store, path))
+    home = backend.home if backend.version is not None else None
+    if home is not None:
+        with contextlib.suppress(OSError):  # a read-only place: a temporary file instead
+            home.mkdir(parents=True, exist_ok=True)
+        if not os.access(home, os.W_OK):
+            home = None
+    version = backend.version.id if backend.version is not None else ""
+    return backend.memo("fulltext", lambda store: made_once(store, home, version))
 
 
-def _made_once(store: Store, path: Path | None) -> FullText:
-    """The index at ``path``, written by whichever web process of this store version comes
-    first (a lock file beside it): the others wait and open it, instead of each reading every
-    report's text and indexing it again (minutes at 100 times the corpus)."""
-    if path is None:
+# this code's: an index is made again whole, never from one that other code wrote
+FORMAT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]
+
+
+def made_once(store: Store, home: Path | None, version: str) -> FullText:
+    """The index of ``version`` of ``store`` in ``home``, written by whichever web process
+    comes first (a lock file there): the others wait and open it, instead of each reading every
+    report's text and indexing it again (minutes at 100 times the corpus). It is made from the
+    newest index of an earlier version there; then only that one and this one are kept."""
+    if home is None:
         return FullText.from_store(store)
-    with open(path.with_name(path.name + ".lock"), "w") as lock:
+    path = home / f"fulltext-{FORMAT}-{version}.sqlite"
+    with open(home / "fulltext.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed
         if path.is_file():
-            found = FullText.__new__(FullText)
-            found._open(path)
-            return found
-        return FullText.from_store(store, path)
+            return FullText.opened(path)
+        earlier = sorted(home.glob(f"fulltext-{FORMAT}-*.sqlite"), key=lambda p: p.stat().st_mtime)
+        seed = earlier[-1] if earlier else None
+        index = FullText.from_store(store, path, seed)
+        for old in home.glob("fulltext-*.sqlite"):
+            if old not in (path, seed):  # a process still serving it keeps it open
+                old.unlink(missing_ok=True)
+        log.info(
+            "full-text index of version %s: %d reports indexed, %d taken out (from %s)",
+            version, len(index.indexed), len(index.removed), seed.name if seed else "nothing",
+        )  # fmt: skip
+        return index

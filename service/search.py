@@ -1,8 +1,8 @@
 """The term index: find a term by any part of its Chinese name, its pinyin or its initials. About
-490 lines because the index and the folding of what it matches (simplified forms, pinyin
+670 lines because the index and the folding of what it matches (simplified forms, pinyin
 syllables, initials) must agree character for character.
 
-Pure Python, built once per app from the store and kept in memory. A query matches a label
+An SQLite file made once per store version from the store, read per search. A query matches a label
 (the preferred label or any alternative label) in one of these ways, best first::
 
     exact      四主链        the whole label
@@ -28,14 +28,21 @@ half-width, and quotation marks are ignored (四保白名单 finds “四保”�
 
 from __future__ import annotations
 
+import contextlib
 import heapq
+import os
 import re
+import sqlite3
+import tempfile
+import threading
 import unicodedata
+from array import array
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cache
+from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
@@ -165,22 +172,26 @@ class _Haystack:
 
     SEP = "\x1f"  # never in a normalised query
 
-    def __init__(self, keys: list[str]):
-        self.starts: list[int] = []
+    def __init__(self, keys: Iterable[str]):
+        keys = list(keys)
+        self.starts = array("l")
         pos = 1
         for key in keys:
             self.starts.append(pos)
             pos += len(key) + 1
         self.text = self.SEP + self.SEP.join(keys) + self.SEP
 
-    def find(self, q: str, at: set[int] | None = None) -> Iterator[tuple[int, int]]:
-        """(row, offset in the row's key) of every occurrence of ``q``, rows in order; only
-        those starting at one of the positions ``at`` (of :attr:`text`) when given."""
-        pos = self.text.find(q)
+    def find(self, q: str, at: bytearray | None = None) -> Iterator[tuple[int, int]]:
+        """(row, offset in the row's key) of the first occurrence of ``q`` in each row, rows
+        in order; only occurrences starting where ``at`` (one byte per position of
+        :attr:`text`) is set, when given."""
+        pos, last = self.text.find(q), None
         while pos != -1:
-            if at is None or pos in at:
+            if at is None or at[pos]:
                 row = bisect_right(self.starts, pos) - 1
-                yield row, pos - self.starts[row]
+                if row != last:
+                    last = row
+                    yield row, pos - self.starts[row]
             pos = self.text.find(q, pos + 1)
 
     def starting_with(self, q: str) -> Iterator[int]:
@@ -190,60 +201,101 @@ class _Haystack:
 
 
 class TermIndex:
-    """In-memory index over terms; :meth:`search` ranks exact → prefix → substring → pinyin.
+    """The term index, an SQLite file read per search; :meth:`search` ranks exact → prefix →
+    substring → pinyin.
 
-    Every label (preferred and alternative) is one row; the rows' normalised text, pinyin and
-    initials are each kept in one :class:`_Haystack`.
+    Every term is a row of ``terms`` (the reports' versions of a shared term too, found by
+    :meth:`get` only); every label of a term that is not a version (preferred and
+    alternative) is a row of ``labels``, with its normalised text, pinyin, initials and
+    where its pinyin syllables start. What a search scans stays in memory, compact: the
+    labels' three keys each in one :class:`_Haystack` (``str.find`` at C speed), and per term
+    its label's length, kind and what an entry explains, in arrays; :class:`Term` objects
+    are read from the file for the hits shown only. Kept whole as Python objects, the index
+    was ~250 MB in every web process at 100 times the corpus (~15 MB so); the file is in the
+    system's page cache, shared by the processes (one kept per store version, like the
+    full-text index). Without ``path`` it is a temporary file, gone once closed.
     """
 
-    def __init__(self, terms: Iterable[Term]):
-        self._terms: list[Term] = []
-        self._by_iri: dict[str, Term] = {}
-        self._row_term: list[int] = []
-        self._row_label: list[str] = []
-        hanzi, pinyin, initials = [], [], []
-        terms = list(terms)
-        shared = {t.iri: t.version_of for t in terms if t.version_of}
-        for term in terms:
-            if term.explains:  # an entry explains a report's version: hit through its term
-                explains = tuple(sorted({shared.get(x, x) for x in term.explains}))
-                term = replace(term, explains=explains)
-            self._by_iri[term.iri] = term
-            if term.version_of:  # found through its shared term, whose page lists every version
-                continue
-            for label in dict.fromkeys((term.label, *term.alt_labels)):
-                self._row_term.append(len(self._terms))
-                self._row_label.append(label)
-                hanzi.append(normalize(label))
-                pinyin.append("".join(_syllables(label)))
-                initials.append(_initials(label))
-            self._terms.append(term)
-        self._hanzi_keys = hanzi
-        self._hanzi, self._pinyin = _Haystack(hanzi), _Haystack(pinyin)
-        self._initials = _Haystack(initials)
-        # where syllables start in the pinyin haystack: sizhulian matches there, hulian not
-        self._syllable_starts = {
-            start + offset
-            for start, label in zip(self._pinyin.starts, self._row_label, strict=True)
-            for offset in _syllable_offsets(label)
+    path: Path | None
+
+    def __init__(self, terms: Iterable[Term], path: Path | None = None):
+        if path is None:
+            with tempfile.NamedTemporaryFile(prefix="policykg-terms-", delete=False) as f:
+                temporary = Path(f.name)
+            _write_terms(terms, temporary)
+            self._open(temporary)
+            temporary.unlink()  # the open connection keeps it readable
+            self.path = None
+        else:
+            partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
+            _write_terms(terms, partial)
+            os.replace(partial, path)  # whole or not at all, for every process reading it
+            self._open(path)
+
+    def _open(self, path: Path) -> None:
+        self.path = path
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        self._letters: dict[str, int] | None = None
+        rows = self._rows("SELECT term, hanzi, pinyin, initials, starts FROM labels ORDER BY id")
+        self._row_term = array("l", (r[0] for r in rows))
+        self._hanzi = _Haystack(r[1] for r in rows)
+        self._pinyin = _Haystack(r[2] for r in rows)
+        self._initials = _Haystack(r[3] for r in rows)
+        self._lengths = {
+            name: array("l", (len(r[i]) for r in rows))
+            for i, name in ((1, "hanzi"), (2, "pinyin"), (3, "initials"))
         }
-        self._lengths = {"hanzi": [len(k) for k in hanzi], "pinyin": [len(k) for k in pinyin],
-                         "initials": [len(k) for k in initials]}  # fmt: skip
+        # where syllables start in the pinyin haystack: sizhulian matches there, hulian not
+        self._syllable_starts = bytearray(len(self._pinyin.text))
+        for start, row in zip(self._pinyin.starts, rows, strict=True):
+            for offset in row[4].split(",") if row[4] else ():
+                self._syllable_starts[start + int(offset)] = 1
+        del rows
+        size = self._rows("SELECT COALESCE(MAX(id), 0) + 1 FROM terms")[0][0]
+        self._label_length = array("l", [0]) * size
+        self._kind = bytearray(size)  # index in TERM_KINDS
+        self._shared = bytearray(size)
+        self._explains: dict[int, tuple[int, ...]] = {}  # an entry → the terms it explains
+        for number, length, kind, shared, explained in self._rows(
+            "SELECT id, length(label), kind, shared, explained FROM terms WHERE listed"
+        ):
+            self._label_length[number] = length
+            self._kind[number] = TERM_KINDS.index(kind)
+            self._shared[number] = shared
+            if explained:
+                self._explains[number] = tuple(int(x) for x in explained.split(","))
+
+    def __getstate__(self) -> dict:  # kept by Backend.memo: where the database is
+        if self.path is None:
+            raise TypeError("an index in a temporary file is not kept")
+        return {"path": str(self.path)}
+
+    def __setstate__(self, state: dict) -> None:
+        path = Path(state["path"])
+        if not path.is_file():  # removed since: Backend.memo makes the index again
+            raise FileNotFoundError(path)
+        self._open(path)
+
+    def _rows(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, tuple(params)).fetchall()
 
     @classmethod
-    def from_store(cls, store: Store) -> TermIndex:
+    def from_store(cls, store: Store, path: Path | None = None) -> TermIndex:
         """Every labelled resource of a term kind in the store."""
-        return cls(terms_from_store(store))
+        return cls(terms_from_store(store), path)
 
     def __len__(self) -> int:
-        return len(self._terms)
+        return self._rows("SELECT COUNT(*) FROM terms WHERE listed")[0][0]
 
     def __iter__(self) -> Iterator[Term]:
-        return iter(self._terms)
+        return (_term(row) for row in self._rows(f"SELECT {_TERM} FROM terms WHERE listed"))
 
     def get(self, iri: str) -> Term | None:
         """The term with this IRI, if indexed."""
-        return self._by_iri.get(iri)
+        rows = self._rows(f"SELECT {_TERM} FROM terms WHERE iri = ?", (iri,))
+        return _term(rows[0]) if rows else None
 
     def search(self, query: str, limit: int = 20, kind: str | None = None) -> list[Hit]:
         """Best hits first; ties go to the shorter label. An empty query finds nothing.
@@ -263,24 +315,47 @@ class TermIndex:
             t = self._row_term[row]
             if t not in best or (*score, row) < best[t]:
                 best[t] = (*score, row)
-        hit_iris = {self._terms[t].iri for t in best}
-        found: dict[int, tuple[int, int, int]] = {}
+        wanted = None if kind is None else TERM_KINDS.index(kind)
+        found: list[tuple[int, int, int, int, int]] = []  # (rank, subrank, length, term, row)
         for t, (rank, subrank, row) in best.items():
-            term = self._terms[t]
-            if kind and not _of_kind(term, kind):
+            if wanted is not None and not (
+                self._shared[t] if kind == "Term" else self._kind[t] == wanted
+            ):
                 continue
-            if term.explains:
-                if hit_iris.intersection(term.explains):
+            if t in self._explains:
+                if any(x in best for x in self._explains[t]):
                     continue
                 rank, subrank = GLOSSARY, rank
-            found[t] = (rank, subrank, row)
+            found.append((rank, subrank, self._label_length[t], t, row))
+        found.sort()
+        if len(found) > limit > 0:  # the ties at the cut are ordered by label and IRI
+            edge = found[limit - 1][:3]
+            found = [f for f in found if f[:3] <= edge]
+        terms = self._terms_of([f[3] for f in found])
+        found.sort(key=lambda f: (*f[:3], terms[f[3]].label, terms[f[3]].iri))
+        return self._hits([(t, rank, row) for rank, _, _, t, row in found[:limit]], terms)
 
-        def order(item: tuple[int, tuple[int, int, int]]) -> tuple:
-            term = self._terms[item[0]]
-            return (item[1][0], item[1][1], len(term.label), term.label, term.iri)
+    def _terms_of(self, numbers: list[int]) -> dict[int, Term]:
+        """The terms of these ids, read from the file."""
+        out: dict[int, Term] = {}
+        for i in range(0, len(numbers), 500):
+            chunk = numbers[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._rows(f"SELECT id, {_TERM} FROM terms WHERE id IN ({marks})", chunk):
+                out[row[0]] = _term(row[1:])
+        return out
 
-        top = heapq.nsmallest(limit, found.items(), key=order)
-        return [Hit(self._terms[t], rank, self._row_label[row]) for t, (rank, _, row) in top]
+    def _hits(
+        self, chosen: list[tuple[int, int, int]], terms: dict[int, Term] | None = None
+    ) -> list[Hit]:
+        """Hits of (term id, rank, label row), their terms and matched labels read now."""
+        if not chosen:
+            return []
+        terms = terms if terms is not None else self._terms_of([t for t, _, _ in chosen])
+        rows = sorted({r + 1 for _, _, r in chosen})  # labels.id counts from 1
+        marks = ",".join("?" * len(rows))
+        labels = dict(self._rows(f"SELECT id, label FROM labels WHERE id IN ({marks})", rows))
+        return [Hit(terms[t], rank, labels[row + 1]) for t, rank, row in chosen]
 
     def match(self, pattern: str, limit: int = 20, kind: str | None = None) -> list[Hit]:
         """Terms with a label matching ``pattern``, where ``*`` stands for any characters (as in
@@ -294,31 +369,31 @@ class TermIndex:
         parts = [normalize(part) for part in pattern.split("*")]
         if not any(parts):
             return []
-        regex = re.compile(".*".join(re.escape(part) for part in parts), re.DOTALL)
-        found: dict[int, int] = {}  # term → its first matching row
-        for row, key in enumerate(self._hanzi_keys):
-            t = self._row_term[row]
-            if t not in found and regex.fullmatch(key) and _of_kind(self._terms[t], kind):
-                found[t] = row
-
-        def order(t: int) -> tuple:
-            term = self._terms[t]
-            return (len(self._hanzi_keys[found[t]]), term.pinyin, term.label, term.iri)
-
-        top = heapq.nsmallest(limit, found, key=order)
-        return [Hit(self._terms[t], _pattern_rank(parts), self._row_label[found[t]]) for t in top]
+        glob = "*".join(re.sub(r"([*?\[])", r"[\1]", part) for part in parts)
+        found: dict[int, tuple] = {}  # term → (its first matching row, order)
+        for number, term, key, pinyin, label, iri, kind_, shared in self._rows(
+            "SELECT labels.id, term, hanzi, terms.pinyin, terms.label, iri, kind, shared"
+            " FROM labels JOIN terms ON terms.id = term WHERE hanzi GLOB ? ORDER BY labels.id",
+            (glob,),
+        ):
+            if term not in found and (
+                kind is None or (shared if kind == "Term" else kind_ == kind)
+            ):
+                found[term] = (number - 1, (len(key), pinyin, label, iri))
+        top = heapq.nsmallest(limit, found, key=lambda t: found[t][1])
+        return self._hits([(t, _pattern_rank(parts), found[t][0]) for t in top])
 
     def _scores(self, q: str) -> Iterator[tuple[int, tuple[int, int]]]:
         """(row, (rank, subrank)) for every row that matches ``q`` in some way."""
         lengths = self._lengths
-        for row, offset in _first_per_row(self._hanzi.find(q)):
+        for row, offset in self._hanzi.find(q):
             if offset:
                 yield row, (SUBSTRING, 0)
             else:
                 yield row, (EXACT if lengths["hanzi"][row] == len(q) else PREFIX, 0)
         if not _ASCII_QUERY.match(q):
             return
-        for row, offset in _first_per_row(self._pinyin.find(q, self._syllable_starts)):
+        for row, offset in self._pinyin.find(q, self._syllable_starts):
             if offset == 0:
                 yield row, (PINYIN, 0 if lengths["pinyin"][row] == len(q) else 1)
             else:
@@ -328,26 +403,131 @@ class TermIndex:
         for row in self._initials.starting_with(q):
             yield row, (PINYIN, 2 if lengths["initials"][row] == len(q) else 3)
 
-    def by_initial(self) -> dict[str, list[Term]]:
-        """Terms grouped by the first letter of their pinyin, letters in order, ``#`` last;
-        made once (an index is not changed once made)."""
-        return self._by_initial
+    def by_initial(self) -> Letters:
+        """Terms grouped by the first letter of their pinyin, letters in order, ``#`` last
+        (each letter's terms read when asked for)."""
+        if self._letters is None:
+            counts = dict(
+                self._rows("SELECT initial, COUNT(*) FROM terms WHERE indexed GROUP BY initial")
+            )
+            self._letters = {k: counts[k] for k in sorted(counts, key=lambda k: (k == "#", k))}
+        return Letters(self, self._letters)
 
-    @cached_property
-    def _by_initial(self) -> dict[str, list[Term]]:
-        groups: dict[str, list[Term]] = defaultdict(list)
-        for term in self._terms:
-            if (
-                not term.explains and not term.version_of
-            ):  # an entry's heading repeats what it explains
-                groups[term.initial].append(term)
-        order = sorted(groups, key=lambda k: (k == "#", k))
-        return {k: sorted(groups[k], key=lambda t: (t.pinyin, t.label)) for k in order}
+    def letter(self, initial: str) -> list[Term]:
+        """The terms of one letter of :meth:`by_initial`, by pinyin then label."""
+        return [
+            _term(row)
+            for row in self._rows(
+                f"SELECT {_TERM} FROM terms WHERE indexed AND initial = ? ORDER BY pinyin, label",
+                (initial,),
+            )
+        ]
 
 
-def _of_kind(term: Term, kind: str | None) -> bool:
-    """Whether ``term`` is of ``kind`` (any when None; ``Term``: a label reports share)."""
-    return kind is None or (term.shared if kind == "Term" else term.kind == kind)
+class Letters(Mapping):
+    """:meth:`TermIndex.by_initial`: letter → its terms, read when asked for; ``counts`` says
+    how many each letter has without reading them."""
+
+    def __init__(self, index: TermIndex, counts: dict[str, int]):
+        self._index, self.counts = index, counts
+
+    def __getitem__(self, letter: str) -> list[Term]:
+        if letter not in self.counts:
+            raise KeyError(letter)
+        return self._index.letter(letter)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.counts)
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+
+_SEP = "\x1f"  # between the IRIs a glossary entry explains, in one column
+# a Term's fields, in the order of its constructor
+_TERM = "iri, label, kind, alts, definition, explains, version_of, shared"
+
+
+def _term(row: tuple) -> Term:
+    iri, label, kind, alts, definition, explains, version_of, shared = row
+    return Term(
+        iri,
+        label,
+        kind,
+        tuple(alts.split(_SEP)) if alts else (),
+        definition,
+        tuple(explains.split(_SEP)) if explains else (),
+        version_of,
+        bool(shared),
+    )
+
+
+def _write_terms(terms: Iterable[Term], path: Path) -> None:
+    """Write the index of ``terms`` as a new SQLite database at ``path``."""
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+            # listed: found by search (not a version); indexed: in the index by initial too
+            "CREATE TABLE terms(id INTEGER PRIMARY KEY, iri TEXT UNIQUE, label TEXT, kind TEXT,"
+            " alts TEXT, definition TEXT, explains TEXT, version_of TEXT, shared INTEGER,"
+            " pinyin TEXT, initial TEXT, listed INTEGER, indexed INTEGER, explained TEXT);"
+            "CREATE TABLE labels(id INTEGER PRIMARY KEY, term INTEGER, label TEXT, hanzi TEXT,"
+            " pinyin TEXT, initials TEXT, starts TEXT);"
+        )
+        terms = list(terms)
+        shared = {t.iri: t.version_of for t in terms if t.version_of}
+        for term in terms:
+            if term.explains:  # an entry explains a report's version: hit through its term
+                term = replace(
+                    term, explains=tuple(sorted({shared.get(x, x) for x in term.explains}))
+                )
+            listed = not term.version_of  # a version is found through its shared term's page
+            (number,) = db.execute(
+                "INSERT INTO terms(iri, label, kind, alts, definition, explains, version_of,"
+                " shared, pinyin, initial, listed, indexed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                " RETURNING id",
+                (
+                    term.iri, term.label, term.kind, _SEP.join(term.alt_labels), term.definition,
+                    _SEP.join(term.explains), term.version_of, int(term.shared),
+                    term.pinyin if listed else "", term.initial if listed else "", int(listed),
+                    int(listed and not term.explains),  # an entry's heading repeats what it explains
+                ),
+            ).fetchone()  # fmt: skip
+            if not listed:
+                continue
+            db.executemany(
+                "INSERT INTO labels(term, label, hanzi, pinyin, initials, starts)"
+                " VALUES (?,?,?,?,?,?)",
+                [
+                    (
+                        number,
+                        label,
+                        normalize(label),
+                        "".join(_syllables(label)),
+                        _initials(label),
+                        ",".join(map(str, _syllable_offsets(label))),
+                    )  # fmt: skip
+                    for label in dict.fromkeys((term.label, *term.alt_labels))
+                ],
+            )
+        # what an entry explains, as the ids of those terms (what a search hits)
+        ids = dict(db.execute("SELECT iri, id FROM terms"))
+        db.executemany(
+            "UPDATE terms SET explained = ? WHERE id = ?",
+            [
+                (",".join(str(ids[x]) for x in explains.split(_SEP) if x in ids), number)
+                for number, explains in db.execute(
+                    "SELECT id, explains FROM terms WHERE explains != ''"
+                ).fetchall()
+            ],
+        )
+        db.execute("CREATE INDEX by_initial ON terms(initial, pinyin, label) WHERE indexed")
+        db.commit()
+        _tokens.cache_clear()  # every label's pinyin: tens of MB at 100 times the corpus
+    finally:
+        db.close()
 
 
 def _pattern_rank(parts: list[str]) -> int:
@@ -355,15 +535,6 @@ def _pattern_rank(parts: list[str]) -> int:
     if len(parts) == 1:
         return EXACT
     return PREFIX if parts[0] else SUBSTRING
-
-
-def _first_per_row(matches: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """The earliest occurrence in each row (``find`` yields rows in order, earliest first)."""
-    last = -1
-    for row, offset in matches:
-        if row != last:
-            last = row
-            yield row, offset
 
 
 def normalize(text: str) -> str:
@@ -487,7 +658,16 @@ def terms_from_store(store: Store) -> list[Term]:
 
 
 def term_index() -> TermIndex:
-    """The term index of the store version the request is served from, built on first use."""
+    """The term index of the store version the request is served from, built on first use and
+    kept in a file with the version when it has a place to keep things (else a temporary
+    file)."""
     from .db import get_backend
 
-    return get_backend().memo("terms", TermIndex.from_store)
+    backend = get_backend()
+    path = backend.keep / "terms.sqlite" if backend.keep is not None else None
+    if path is not None:
+        with contextlib.suppress(OSError):  # a read-only place: a temporary file instead
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(path.parent, os.W_OK):
+            path = None
+    return backend.memo("terms", lambda store: TermIndex.from_store(store, path))

@@ -25,6 +25,7 @@ share lists their versions ``VERSIONS_PER_PAGE`` (20) at a time, page and API al
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
@@ -236,7 +237,7 @@ def search_page():
         hits=hits,
         kinds=KIND_NAMES,
         match_names=MATCH_NAMES,
-        letters={k: len(terms) for k, terms in index.items()},
+        letters=index.counts if index else {},
         letter=letter,
         terms=group[(page - 1) * INDEX_PAGE :][:INDEX_PAGE],
         page=page,
@@ -246,7 +247,7 @@ def search_page():
     )
 
 
-def _letter(index: dict[str, list[Term]]) -> str:
+def _letter(index: Mapping[str, list[Term]]) -> str:
     """The index letter asked for (``letter``, upper case or not), the first by default.
 
     :raises NotFound: for a letter no term starts with.
@@ -273,7 +274,7 @@ def glossary_page(slug: str):
 @bp.route("/terms/<iri:key>")
 def term(key: str):
     """A term's page: label, definition, parts, members, related slogans, mentions, data."""
-    details = term_details(_lookup(key), key, _page())
+    details = term_details(_lookup(key), key, _page(), versions_related=False)
     desc = Description(details.term.iri, details.term.label, [], [], [], details.mentions)
     desc.types = [link(POL + details.term.kind)]
     return render_template(

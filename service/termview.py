@@ -1,7 +1,7 @@
 """What a term's page and its API answer read from the store: definitions, the tree of parts
 (with each part's industries' enterprises and projects), related slogans, linked resources,
 each report's version of a term and each report's glossary. Read for one term or for many at
-once (a term's versions), a query per kind of thing, not per term. About 520 lines, a third of
+once (a term's versions), a query per kind of thing, not per term. About 650 lines, a third of
 them the SPARQL it runs (at the top, one query per kind of thing).
 
 Longer than most modules for its SPARQL: a dozen queries, each beside the one function that
@@ -18,7 +18,17 @@ import pyoxigraph as ox
 from ..kg.iri import pinyin
 from ..kg.vocab import prologue
 from .db import get_store
-from .evidence import Evidence, EvidenceMap, Mention, evidence_of, mentions_of, rows_for
+from .evidence import (
+    _Q_MENTION_SENTENCES,
+    _Q_MENTIONS,
+    Evidence,
+    EvidenceMap,
+    Mention,
+    evidence_of,
+    mentions_of,
+    prefetch,
+    rows_for,
+)
 from .links import POL, Link, base_iri, key_href, link, row_value, vocab_label
 from .search import Term, term_index
 
@@ -66,14 +76,22 @@ SELECT DISTINCT ?t ?parent ?part ?label ?type WHERE {
 # counting those filed under a variant name or a narrower industry. Below a slogan, only those
 # its own report names (as pol:chainEnterprise is inferred per report): 四主链 of 湛河区 does
 # not gather an enterprise that Henan's report files under the same industry. So the members
-# are read in the graph of the term's own parts, found first (_Q_PART_GRAPHS) and given with
-# the term: as one query testing ``?t = ?industry || EXISTS {…}``, Oxigraph joined the members
-# of every report before the test (28 ms on the corpus, 290 ms for ten terms at 10×); those of
-# the term itself, an industry, come from any report (_Q_OWN_MEMBERS).
+# are read in the graphs of the term's own parts (_Q_PART_GRAPHS); those of the term itself,
+# an industry, come from any report (_Q_OWN_MEMBERS). Read in three steps, each starting from
+# what the one before bound: the industries of each tree (its parts typed so in _Q_PARTS's
+# rows, and the term itself when it is one: _Q_INDUSTRIES), each distinct
+# industry's variants (_Q_VARIANTS: the lexicon's industries are shared by every report, so a
+# page of twenty versions of one slogan asks for a few), then the members of each (graph,
+# variant) pair (_Q_MEMBERS_IN). As one query joining the three, the engines read every
+# graph's members of every variant before keeping the graphs asked for: 0.9 s on Oxigraph for
+# a page of twenty versions at 100 times the corpus, against 0.15 s so.
 _Q_PART_GRAPHS = "SELECT DISTINCT ?t ?g WHERE { GRAPH ?g { ?t pol:hasComponent ?any } }"
-_MEMBER_OF_VARIANT = """
-  ?industry (skos:closeMatch|^skos:closeMatch|^skos:broader)* ?variant .
-  GRAPH ?g { ?x pol:inIndustry ?variant }
+_Q_INDUSTRIES = _PREFIXES + "SELECT ?t WHERE { ?t a pol:Industry }"
+_Q_VARIANTS = (
+    _PREFIXES + "SELECT DISTINCT ?industry ?variant WHERE "
+    "{ ?industry (skos:closeMatch|^skos:closeMatch|^skos:broader)* ?variant }"
+)
+_MEMBER = """
   # its kind looked up, as an OPTIONAL, not joined: joined, Oxigraph read every enterprise and
   # project of the store first (24 → 4 ms on the corpus)
   OPTIONAL { ?x a ?kind FILTER(?kind IN (pol:Enterprise, pol:Project)) }
@@ -81,15 +99,14 @@ _MEMBER_OF_VARIANT = """
   # named as the report that files it names it (平高集团 in 湛河区's, 平高 in Henan's)
   OPTIONAL { GRAPH ?g { ?x rdfs:label ?label } }
 """
-_Q_MEMBERS = (
+_Q_MEMBERS_IN = (
     _PREFIXES
     + """
-SELECT DISTINCT ?t ?industry ?x ?label ?kind WHERE {
-  VALUES (?t ?g) { {pairs} }
-  ?t pol:hasComponent* ?industry .
-  ?industry a pol:Industry .
+SELECT DISTINCT ?g ?variant ?x ?label ?kind WHERE {
+  VALUES (?g ?variant) { {pairs} }
+  GRAPH ?g { ?x pol:inIndustry ?variant }
 """
-    + _MEMBER_OF_VARIANT
+    + _MEMBER
     + "}"
 )
 _Q_OWN_MEMBERS = (
@@ -98,8 +115,10 @@ _Q_OWN_MEMBERS = (
 SELECT DISTINCT ?t ?industry ?x ?label ?kind WHERE {
   ?t a pol:Industry .
   BIND(?t AS ?industry)
+  ?industry (skos:closeMatch|^skos:closeMatch|^skos:broader)* ?variant .
+  GRAPH ?g { ?x pol:inIndustry ?variant }
 """
-    + _MEMBER_OF_VARIANT
+    + _MEMBER
     + "}"
 )
 _Q_LEADERS = (
@@ -118,10 +137,6 @@ _Q_RELATED = {
 _Q_SLOGAN_LABEL = (
     _PREFIXES
     + "SELECT ?s ?label WHERE { ?s a pol:Slogan OPTIONAL { ?s (rdfs:label|skos:prefLabel) ?label } }"
-)
-_Q_TREE_INDUSTRIES = (
-    _PREFIXES
-    + "SELECT DISTINCT ?t WHERE { ?t pol:hasComponent* ?industry . ?industry a pol:Industry }"
 )
 # Other things a term is tied to by the ontology's own properties (enterprise → industry...).
 _Q_LINKS = (
@@ -251,26 +266,55 @@ class Version:
 VERSIONS_PER_PAGE = 20
 
 
-def term_details(term: Term, key: str, page: int = 1) -> TermDetails:
+def term_details(
+    term: Term, key: str, page: int = 1, *, versions_related: bool = True
+) -> TermDetails:
     """Read the term's page from the store: a shared term gathers each report's version,
-    :data:`VERSIONS_PER_PAGE` of them on ``page``."""
+    :data:`VERSIONS_PER_PAGE` of them on ``page``, with each version's related slogans unless
+    ``versions_related`` is false (the HTML page shows none of them)."""
     if term.shared:
-        return shared_details(term, key, page)
+        return shared_details(term, key, page, related=versions_related)
     return details_of([term], key)[term.iri]
 
 
-def details_of(terms: list[Term], key: str | None = None) -> dict[str, TermDetails]:
+def details_of(
+    terms: list[Term], key: str | None = None, *, related: bool = True
+) -> dict[str, TermDetails]:
     """The details of each of ``terms`` (none shared), each query run once for all of them.
 
     ``key`` is the page's key when there is one term; several are read as the versions of a
-    shared term, whose pages show no other links (:func:`linked` is left out for them).
+    shared term, whose pages show no other links (:func:`linked` is left out for them), and
+    no related slogans when ``related`` is false: at 100 times the corpus each version of a
+    slogan every county uses shares its parts with a hundred others, 2,000 rows for a page of
+    twenty versions that the HTML page does not show (1 s of its 2–5 s on Oxigraph).
     """
     iris = [t.iri for t in terms]
-    evidence = evidence_of(iris)
+    prefetch(  # the queries below that start from the terms alone, read together
+        [
+            (q, var, iris)
+            for q, var in (
+                (_Q_DEFINITIONS, "t"),
+                (_Q_PARTS, "t"),
+                (_Q_INDUSTRIES, "t"),
+                (_PREFIXES + _Q_PART_GRAPHS, "t"),
+                (_Q_LEADERS, "t"),
+                (_Q_MENTION_SENTENCES, "s"),
+                (_Q_MENTIONS, "s"),
+                *(((_PREFIXES + q, "t") for q in _Q_RELATED.values()) if related else ()),
+            )
+        ]
+    )
+    # each term's tree, read once for its evidence, its parts and its industries (a
+    # transitive path is asked one term at a time of a server: kg.remote.has_transitive_path)
+    part_rows = rows_for(_Q_PARTS, "t", iris)
+    evidence = evidence_of(
+        iris,
+        parts={iri: [iri, *(r["part"].value for r in rows)] for iri, rows in part_rows.items()},
+    )
     defs = definitions_of(iris)
-    trees = parts_trees(terms, evidence)
+    trees = parts_trees(terms, evidence, part_rows)
     leaders = rows_for(_Q_LEADERS, "t", iris)
-    related = related_slogans_of(iris)
+    related = related_slogans_of(iris) if related else {iri: [] for iri in iris}
     links = linked_of(iris) if len(terms) == 1 else {}
     mentions = mentions_of(iris)
     out = {}
@@ -291,7 +335,7 @@ def details_of(terms: list[Term], key: str | None = None) -> dict[str, TermDetai
     return out
 
 
-def shared_details(term: Term, key: str, page: int = 1) -> TermDetails:
+def shared_details(term: Term, key: str, page: int = 1, *, related: bool = True) -> TermDetails:
     """A term many reports use (“两新”): no parts of its own, each report's version in turn,
     ordered by place and date, :data:`VERSIONS_PER_PAGE` on ``page`` (from 1; past the last,
     the last), and the mentions of those versions."""
@@ -307,7 +351,7 @@ def shared_details(term: Term, key: str, page: int = 1) -> TermDetails:
     pages = max(1, -(-len(found) // VERSIONS_PER_PAGE))
     page = min(max(page, 1), pages)
     shown = found[(page - 1) * VERSIONS_PER_PAGE : page * VERSIONS_PER_PAGE]
-    details = details_of([version for *_, version in shown])
+    details = details_of([version for *_, version in shown], related=related)
     versions = [
         Version(report=report, place=place, date=date, details=details[version.iri])
         for place, date, _, report, version in shown
@@ -367,10 +411,14 @@ def parts_tree(term: Term, evidence: EvidenceMap | None = None) -> Node:
     return parts_trees([term], {term.iri: evidence or {}})[term.iri]
 
 
-def parts_trees(terms: list[Term], evidence: dict[str, EvidenceMap]) -> dict[str, Node]:
-    """:func:`parts_tree` of each of ``terms``, with the evidence of each term's links."""
-    rows = rows_for(_Q_PARTS, "t", [t.iri for t in terms])
-    members = _industry_members([t.iri for t in terms])
+def parts_trees(
+    terms: list[Term], evidence: dict[str, EvidenceMap], rows: dict[str, list[dict]] | None = None
+) -> dict[str, Node]:
+    """:func:`parts_tree` of each of ``terms``, with the evidence of each term's links
+    (``rows``: their :data:`_Q_PARTS` rows when already read)."""
+    if rows is None:
+        rows = rows_for(_Q_PARTS, "t", [t.iri for t in terms])
+    members = _industry_members([t.iri for t in terms], rows)
     return {
         t.iri: _tree(t, rows[t.iri], members.get(t.iri, {}), evidence.get(t.iri, {})) for t in terms
     }
@@ -413,21 +461,51 @@ def _tree(term: Term, rows: list[dict], members: dict, evidence: EvidenceMap) ->
 Members = dict[str, tuple[list[Link], list[Link]]]  # industry → enterprises, projects
 
 
-def _industry_members(iris: list[str]) -> dict[str, Members]:
-    """For each of ``iris`` with industries in its tree: each industry's members."""
-    # most terms have none, and the members query costs 50 ms even when it finds nothing
-    with_industries = [iri for iri, rows in rows_for(_Q_TREE_INDUSTRIES, "t", iris).items() if rows]
+def _industry_members(
+    iris: list[str], parts: dict[str, list[dict]] | None = None
+) -> dict[str, Members]:
+    """For each of ``iris`` with industries in its tree (``parts``: its :data:`_Q_PARTS`
+    rows, read here when not given): each industry's members."""
+    if parts is None:
+        parts = rows_for(_Q_PARTS, "t", iris)
+    roots = {iri for iri, rows in rows_for(_Q_INDUSTRIES, "t", iris).items() if rows}
+    industries = {}
+    for iri in iris:
+        typed = {r["part"].value for r in parts[iri] if r.get("type") == _INDUSTRY}
+        if typed or iri in roots:
+            industries[iri] = sorted(typed | ({iri} & roots))
+    with_industries = list(industries)
+    # asked for every term, as details_of reads these two beside the tree (prefetch)
+    graphs = {
+        iri: sorted({row["g"].value for row in rows})
+        for iri, rows in rows_for(_PREFIXES + _Q_PART_GRAPHS, "t", iris).items()
+    }
+    own = rows_for(_Q_OWN_MEMBERS, "t", sorted(roots))
+    every = sorted({i for found in industries.values() for i in found})
+    variants = {
+        i: sorted({row["variant"].value for row in rows})
+        for i, rows in rows_for(_Q_VARIANTS, "industry", every).items()
+    }
+    wanted = sorted(
+        {(g, v) for iri in with_industries for g in graphs[iri]
+         for i in industries[iri] for v in variants[i]}
+    )  # fmt: skip
+    members: dict[tuple[str, str], list[dict]] = defaultdict(list)  # (graph, variant) → rows
+    for first in range(0, len(wanted), MEMBER_PAIRS):
+        pairs = " ".join(f"(<{g}> <{v}>)" for g, v in wanted[first : first + MEMBER_PAIRS])
+        for row in get_store().select(_Q_MEMBERS_IN.replace("{pairs}", pairs)):
+            members[(row["g"].value, row["variant"].value)].append(row)
     out = {}
-    below: dict[str, list[dict]] = {iri: [] for iri in with_industries}
-    graphs = rows_for(_PREFIXES + _Q_PART_GRAPHS, "t", with_industries)
-    pairs = " ".join(f"({r['t']} {r['g']})" for rows in graphs.values() for r in rows)
-    if pairs:
-        for row in get_store().select(_Q_MEMBERS.replace("{pairs}", pairs)):
-            below[row["t"].value].append(row)
-    own = rows_for(_Q_OWN_MEMBERS, "t", with_industries)
     for iri in with_industries:
+        below = [
+            dict(row, industry=ox.NamedNode(i))
+            for i in industries[iri]
+            for g in graphs[iri]
+            for v in variants[i]
+            for row in members[(g, v)]
+        ]
         found: dict[str, tuple[dict[str, Link], dict[str, Link]]] = defaultdict(lambda: ({}, {}))
-        for row in below[iri] + own[iri]:
+        for row in below + own.get(iri, []):
             x = row["x"].value
             which = 0 if row["kind"].value == POL + "Enterprise" else 1
             found[row["industry"].value][which][x] = link(x, row_value(row, "label"))
@@ -436,6 +514,10 @@ def _industry_members(iris: list[str]) -> dict[str, Members]:
             for industry, (e, p) in found.items()
         }
     return out
+
+
+MEMBER_PAIRS = 500  # (graph, variant) pairs a query
+_INDUSTRY = ox.NamedNode(POL + "Industry")
 
 
 def related_slogans(node: ox.NamedNode) -> list[tuple[Link, str]]:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import pickle
+import re
+import shutil
+from pathlib import Path
 
 import pytest
 
 from policykg.kg.store import open_store
 from policykg.service.fulltext import FullText
 
-from ..conftest import REPORTS, SEED
+from ..conftest import REPORTS, SEED, SOURCES
 
 
 @pytest.fixture(scope="module")
@@ -81,15 +85,123 @@ def test_an_index_another_web_process_wrote_is_opened_not_made_again(
 ):
     """Web processes of one store version write the index once (a lock file beside it): the
     one that comes after opens the file the first wrote."""
-    from policykg.service.fulltext import _made_once
+    from policykg.service.fulltext import made_once
 
-    path = tmp_path / "fulltext.sqlite"
-    first = _made_once(seed_store, path)
+    first = made_once(seed_store, tmp_path, "v1")
 
     def never(*_args):
         raise AssertionError("indexed again, though another process wrote the index")
 
     monkeypatch.setattr(FullText, "from_store", never)
-    again = _made_once(seed_store, path)
+    again = made_once(seed_store, tmp_path, "v1")
     assert again.search("高质量发展") == first.search("高质量发展")
     assert again.search("高质量发展").total > 0
+
+
+# ---------------------------------------------------------------- indexed per report
+
+# three short reports of one place: a store of two, one added, one of the first two removed
+SMALL = [SOURCES / f"hailaer-district_{year}_gov-work-report.txt" for year in (2013, 2014, 2015)]
+
+
+def only_in(path: Path, others: list[Path]) -> str:
+    """A line of ``path``'s text (eight characters or more, up to its first sentence end)
+    found in none of ``others``."""
+    elsewhere = "".join(p.read_text(encoding="utf-8") for p in others)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        piece = re.split(r"[。！？；]", line.strip())[0]
+        if len(piece) >= 8 and piece not in elsewhere:
+            return piece
+    raise AssertionError(f"{path.name} has no line of its own")
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory) -> list[Path]:
+    """One store directory rebuilt three times (as ``policykg build`` does), each version
+    copied aside: the first two reports, the third added, the first removed."""
+    from policykg.kg.build import build
+
+    root = tmp_path_factory.mktemp("versions")
+    store_dir, out = root / "store", []
+    for i, paths in enumerate([SMALL[:2], SMALL, SMALL[1:]]):
+        build(paths, store_dir, dumps=False)
+        shutil.copytree(store_dir, root / f"v{i}")
+        out.append(root / f"v{i}")
+    return out
+
+
+def report_iris(store) -> set[str]:
+    rows = store.select("PREFIX pol: <https://w3id.org/policykg/ontology#> "
+                        "SELECT ?r WHERE { ?r a pol:Report }")  # fmt: skip
+    return {row["r"].value for row in rows}
+
+
+@pytest.fixture(scope="module", params=["embedded", "virtuoso"])
+def served(request, versions):
+    """The three versions as the service reads them: the store directories, or one Virtuoso
+    loaded with each in turn as ``policykg build --store URL`` loads it (only the graphs that
+    changed); yields a function opening version ``i``."""
+    from policykg.kg.publish import publish
+    from policykg.kg.remote import Credentials, RemoteStore
+
+    if request.param == "embedded":
+        yield lambda i: open_store(versions[i])
+        return
+    with open_store(versions[0]) as first:
+        server = request.getfixturevalue("virtuoso_factory")("fulltext-versions", first)
+    credentials = Credentials(server.USER, server.PASSWORD)
+    remote = RemoteStore(server.url, graph_store=server.graph_store, credentials=credentials)
+    with open_store(versions[0]) as first:
+        known = {g: hashlib.sha256(first.graph_triples(g)).hexdigest() for g in first.graphs()}
+    loaded = [0]
+
+    def open_version(i: int):
+        nonlocal known
+        if loaded[0] != i:
+            with open_store(versions[i]) as local:
+                _, known = publish(local, remote, known)
+            loaded[0] = i
+        return RemoteStore(server.url)
+
+    yield open_version
+
+
+def test_a_new_version_indexes_only_the_reports_that_changed(served, tmp_path):
+    """The index of a store with one report more is the previous index with that one report
+    indexed; one report fewer, its sentences are no longer found, the others' still are."""
+    first = FullText.from_store(served(0), tmp_path / "v0.sqlite")
+    assert len(first.indexed) == 2 and first.removed == ()
+    lone = only_in(SMALL[2], SMALL[:2])
+    assert first.search(lone).total == 0
+
+    store = served(1)
+    second = FullText.from_store(store, tmp_path / "v1.sqlite", seed=tmp_path / "v0.sqlite")
+    added = report_iris(store) - set(first.indexed)
+    assert len(added) == 1 and second.indexed == tuple(added) and second.removed == ()
+    assert {h.report for h in second.search(lone).hits} == added
+    assert first.search(lone).total == 0  # the earlier version's file is left as it was
+
+    store = served(2)
+    third = FullText.from_store(store, tmp_path / "v2.sqlite", seed=tmp_path / "v1.sqlite")
+    assert third.indexed == () and len(third.removed) == 1
+    assert third.removed[0] not in report_iris(store)
+    gone = only_in(SMALL[0], SMALL[1:])
+    assert second.search(gone).total >= 1 and third.search(gone).total == 0
+    assert {h.report for h in third.search(lone).hits} == added
+    whole = FullText.from_store(store)  # the same as an index made whole
+    for word in ("高质量发展", "海拉尔", "GDP", lone):
+        assert third.search(word, limit=500) == whole.search(word, limit=500)
+
+
+def test_each_version_is_made_from_the_one_before_and_older_ones_dropped(versions, tmp_path):
+    """In the store's index home a version's index is made from the newest one there; only
+    those two are kept."""
+    from policykg.service.fulltext import made_once
+
+    made = [made_once(open_store(v), tmp_path, f"v{i}") for i, v in enumerate(versions)]
+    assert [len(m.indexed) for m in made] == [2, 1, 0]
+    assert [len(m.removed) for m in made] == [0, 0, 1]
+    assert sorted(p.name.split("-")[-1] for p in tmp_path.glob("fulltext-*.sqlite")) == [
+        "v1.sqlite",
+        "v2.sqlite",
+    ]

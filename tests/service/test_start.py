@@ -100,8 +100,10 @@ def test_a_server_loaded_by_build_keeps_what_the_pages_need_beside_the_local_bui
     with app.app_context():
         first = search.term_index().search("四主链")
     db.close(app)
-    kept_dirs = list((tmp_path / "cache" / "service").iterdir())
-    assert len(kept_dirs) == 1
+    # one directory for the version, one for the indexes that outlive it (the full-text index)
+    homes = {p.name.endswith("-indexes"): p for p in (tmp_path / "cache" / "service").iterdir()}
+    assert len(homes) == 2 and list(homes[True].glob("fulltext-*.sqlite"))
+    kept_dirs = [homes[False]]
     assert {p.stem for p in kept_dirs[0].glob("*.pickle")} >= PAGE_INDEXES
     app = create_app(config)
     with app.app_context():
@@ -112,7 +114,7 @@ def test_a_server_loaded_by_build_keeps_what_the_pages_need_beside_the_local_bui
 def test_the_warm_up_says_what_each_step_cost_and_a_failed_step_stops_no_other(store, monkeypatch):
     from policykg.kg.store import StoreTimeout
 
-    def stopped(_store):
+    def stopped(_store, *_where):
         raise StoreTimeout("the server stopped the query at its own limit")
 
     shutil.rmtree(store / "cache" / "service", ignore_errors=True)  # nothing kept to read back
