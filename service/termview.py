@@ -314,7 +314,7 @@ def details_of(
     defs = definitions_of(iris)
     trees = parts_trees(terms, evidence, part_rows)
     leaders = rows_for(_Q_LEADERS, "t", iris)
-    related = related_slogans_of(iris) if related else {iri: [] for iri in iris}
+    related_rows = related_slogans_of(iris) if related else {iri: [] for iri in iris}
     links = linked_of(iris) if len(terms) == 1 else {}
     mentions = mentions_of(iris)
     out = {}
@@ -327,7 +327,7 @@ def details_of(
             definitions=defs[term.iri],
             tree=trees[term.iri],
             leaders=_links(leaders[term.iri], "x"),
-            related=related[term.iri],
+            related=related_rows[term.iri],
             links=links.get(term.iri, []),
             mentions=mentions[term.iri],
             evidence=evidence[term.iri],
