@@ -11,6 +11,16 @@ SEED = SOURCES / "zhanhe-district_2023_plan-report.txt"
 REPORTS = sorted(SOURCES.glob("*.txt"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_home(tmp_path_factory):
+    """What the code keeps in the user's cache directory (``kg.usercache``: jieba's tables, a
+    server's full-text index) goes to the session's own, as do the servers it starts: a test
+    run leaves nothing in the home directory, and finds nothing of an earlier one."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache-home")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def seed_store_dir(tmp_path_factory) -> Path:
     """A store directory built from the founding report alone (``DIR/oxigraph``, ``DIR/dumps``)."""
