@@ -26,8 +26,6 @@ import os
 import re
 import shutil
 import sqlite3
-import tempfile
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -38,6 +36,7 @@ from markupsafe import Markup, escape
 from ..kg.store import Store
 from ..kg.vocab import prologue
 from .db import get_backend
+from .sqlitefile import SqliteFile
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +110,7 @@ def words(query: str) -> list[str]:
     return _WORDS.findall(query[:MAX_QUERY])[:MAX_WORDS]
 
 
-class FullText:
+class FullText(SqliteFile):
     """The sentence index (thread-safe: one connection, one lock; a search takes a few ms).
 
     Sentences live in a plain table (``sent``) that short words scan with ``instr``; the FTS5
@@ -128,28 +127,16 @@ class FullText:
     is gone once closed.
     """
 
-    path: Path | None  # the database's file, None for a temporary one
     indexed: tuple[str, ...] = ()  # the reports whose sentences this index put in (IRIs)
     removed: tuple[str, ...] = ()  # and those it took out, of its seed
 
     def __init__(self, sentences: Iterable[Sentence] = (), path: Path | None = None):
-        self._made(path, lambda db: _insert(db, sentences))
+        self._filled(path, lambda db: _insert(db, sentences))
 
-    def _made(self, path: Path | None, fill: Callable[[sqlite3.Connection], None],
-              seed: Path | None = None) -> None:  # fmt: skip
+    def _filled(self, path: Path | None, fill: Callable[[sqlite3.Connection], None],
+                seed: Path | None = None) -> None:  # fmt: skip
         """Write the database with ``fill`` (into a copy of ``seed`` when given) and open it."""
-        if path is None:
-            with tempfile.NamedTemporaryFile(prefix="policykg-fulltext-", delete=False) as f:
-                temporary = Path(f.name)
-            self._write(temporary, fill, seed)
-            self._open(temporary)
-            temporary.unlink()  # the open connection keeps it readable; nothing is left behind
-            self.path = None
-        else:
-            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-            self._write(partial, fill, seed)
-            os.replace(partial, path)  # whole or not at all, for every process reading it
-            self._open(path)
+        self._made(path, lambda target: self._write(target, fill, seed), "policykg-fulltext-")
 
     @staticmethod
     def _write(path: Path, fill: Callable[[sqlite3.Connection], None], seed: Path | None) -> None:
@@ -171,22 +158,6 @@ class FullText:
         finally:
             db.close()
 
-    def _open(self, path: Path) -> None:
-        self.path = path
-        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        self._lock = threading.Lock()
-
-    def __getstate__(self) -> dict:  # kept by Backend.memo: where the database is
-        if self.path is None:
-            raise TypeError("an index in a temporary file is not kept")
-        return {"path": str(self.path)}
-
-    def __setstate__(self, state: dict) -> None:
-        path = Path(state["path"])
-        if not path.is_file():  # removed since: Backend.memo makes the index again
-            raise FileNotFoundError(path)
-        self._open(path)
-
     @classmethod
     def opened(cls, path: Path) -> FullText:
         """The index another process wrote at ``path``."""
@@ -203,7 +174,7 @@ class FullText:
         same store), a copy of it in which only the reports whose text changed, appeared or
         went are taken out or put in (:attr:`indexed`, :attr:`removed`)."""
         index = cls.__new__(cls)
-        index._made(path, lambda db: index._update(db, store), seed)
+        index._filled(path, lambda db: index._update(db, store), seed)
         return index
 
     def _update(self, db: sqlite3.Connection, store: Store) -> None:

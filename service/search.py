@@ -33,8 +33,6 @@ import heapq
 import os
 import re
 import sqlite3
-import tempfile
-import threading
 import unicodedata
 from array import array
 from bisect import bisect_right
@@ -49,6 +47,7 @@ from pypinyin import Style, lazy_pinyin
 from ..kg import vocab
 from ..kg.store import Store
 from ..kg.vocab import prologue
+from .sqlitefile import SqliteFile
 
 POL = vocab.POL.base
 
@@ -200,7 +199,7 @@ class _Haystack:
             yield row + 1  # the match starts on the separator before the row
 
 
-class TermIndex:
+class TermIndex(SqliteFile):
     """The term index, an SQLite file read per search; :meth:`search` ranks exact → prefix →
     substring → pinyin.
 
@@ -216,26 +215,11 @@ class TermIndex:
     full-text index). Without ``path`` it is a temporary file, gone once closed.
     """
 
-    path: Path | None
-
     def __init__(self, terms: Iterable[Term], path: Path | None = None):
-        if path is None:
-            with tempfile.NamedTemporaryFile(prefix="policykg-terms-", delete=False) as f:
-                temporary = Path(f.name)
-            _write_terms(terms, temporary)
-            self._open(temporary)
-            temporary.unlink()  # the open connection keeps it readable
-            self.path = None
-        else:
-            partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
-            _write_terms(terms, partial)
-            os.replace(partial, path)  # whole or not at all, for every process reading it
-            self._open(path)
+        self._made(path, lambda target: _write_terms(terms, target), "policykg-terms-")
 
     def _open(self, path: Path) -> None:
-        self.path = path
-        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        self._lock = threading.Lock()
+        super()._open(path)
         self._letters: dict[str, int] | None = None
         rows = self._rows("SELECT term, hanzi, pinyin, initials, starts FROM labels ORDER BY id")
         self._row_term = array("l", (r[0] for r in rows))
@@ -265,21 +249,6 @@ class TermIndex:
             self._shared[number] = shared
             if explained:
                 self._explains[number] = tuple(int(x) for x in explained.split(","))
-
-    def __getstate__(self) -> dict:  # kept by Backend.memo: where the database is
-        if self.path is None:
-            raise TypeError("an index in a temporary file is not kept")
-        return {"path": str(self.path)}
-
-    def __setstate__(self, state: dict) -> None:
-        path = Path(state["path"])
-        if not path.is_file():  # removed since: Backend.memo makes the index again
-            raise FileNotFoundError(path)
-        self._open(path)
-
-    def _rows(self, sql: str, params: Iterable = ()) -> list[tuple]:
-        with self._lock:
-            return self._db.execute(sql, tuple(params)).fetchall()
 
     @classmethod
     def from_store(cls, store: Store, path: Path | None = None) -> TermIndex:
