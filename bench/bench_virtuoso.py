@@ -79,10 +79,17 @@ def export_scaled(factor: int, store_dir: Path, out: Path, progress=print) -> in
 
     import pyoxigraph as ox
 
-    from policykg.kg.build import _background_nquads, _background_summary, _slogan_lines
+    from policykg.kg.build import (
+        _background_nquads,
+        _background_summary,
+        _lines_in,
+        _order_lines,
+        _triple_line,
+    )
     from policykg.kg.iri import Minter
     from policykg.kg.publish import load_identifier
     from policykg.kg.remote import DATASET_GRAPH, describe_dataset
+    from policykg.kg.summary import list_orders
 
     from .bench_scale import copies, corpus, report_quads
 
@@ -97,14 +104,17 @@ def export_scaled(factor: int, store_dir: Path, out: Path, progress=print) -> in
     background = _background_nquads(result.base) + summary
     graphs = {g.decode() for g in graph_name.findall(background)}
     (out / "background.nq").write_bytes(background + _in_merge(summary))
-    slogans = ox.Store()  # every copy's slogans and their labels, for their list order
+    # what the lists' orders read of every copy, as triples (as kg.build._Joins keeps them):
+    # they depend on every report, so no copy's own can stand
+    ordered = ox.Store()
     for k, data in copies(factor, report_quads(result, base_dir), names, minter):
         graphs.update(g.decode() for g in set(graph_name.findall(data)))
         (out / f"copy{k:04d}.nq").write_bytes(data + _in_merge(data))
-        slogans.bulk_load(b"".join(_slogan_lines(data)), format=ox.RdfFormat.N_QUADS)
+        triples = {_triple_line(line) for line in _order_lines(data)}
+        ordered.bulk_load(b"".join(triples), format=ox.RdfFormat.N_TRIPLES)
         if k % 10 == 9:
             progress(f"  {k + 1}/{factor} copies written")
-    order = slogan_order_lines(slogans, minter)
+    order = b"".join(_lines_in(list_orders(ordered), minter.graph("summary")))
     (out / "order.nq").write_bytes(order + _in_merge(order))
     identifier = load_identifier({g: f"scale:{factor}" for g in graphs})
     modified = datetime.now(UTC).isoformat(timespec="seconds")
@@ -113,17 +123,6 @@ def export_scaled(factor: int, store_dir: Path, out: Path, progress=print) -> in
         re.sub(rb" \.$", b" <%s> ." % DATASET_GRAPH.encode(), described, flags=re.M)
     )
     return len(graphs)
-
-
-def slogan_order_lines(slogans, minter) -> bytes:
-    """The slogans' list order (``kg.summary.slogan_order``) over every copy, as N-Quads of the
-    summary graph: it depends on every report's slogans, so no copy's own can stand (the
-    build writes it once all reports are in). ``slogans``: a store of their types and labels
-    in named graphs."""
-    from policykg.kg.build import _lines_in
-    from policykg.kg.summary import slogan_order
-
-    return b"".join(_lines_in(slogan_order(slogans), minter.graph("summary")))
 
 
 def _in_merge(data: bytes) -> bytes:
