@@ -132,8 +132,13 @@ def mentions(iri: str) -> list[Mention]:
     return mentions_of([iri])[iri]
 
 
+# the queries mentions_of reads, each with its variable (to prefetch with a page's others)
+MENTION_QUERIES = ((_Q_MENTION_SENTENCES, "s"), (_Q_MENTIONS, "s"))
+
+
 def mentions_of(iris: Iterable[str]) -> dict[str, list[Mention]]:
-    """:func:`mentions` of each of ``iris``, read in two queries for all of them."""
+    """:func:`mentions` of each of ``iris``, read in two queries for all of them
+    (:data:`MENTION_QUERIES`)."""
     sentences = {
         row["span"].value: (row["sq"].value, int(row["ss"].value))
         for rows in rows_for(_Q_MENTION_SENTENCES, "s", iris).values()

@@ -19,8 +19,7 @@ from ..kg.iri import pinyin
 from ..kg.vocab import prologue
 from .db import get_store
 from .evidence import (
-    _Q_MENTION_SENTENCES,
-    _Q_MENTIONS,
+    MENTION_QUERIES,
     Evidence,
     EvidenceMap,
     Mention,
@@ -298,8 +297,7 @@ def details_of(
                 (_Q_INDUSTRIES, "t"),
                 (_PREFIXES + _Q_PART_GRAPHS, "t"),
                 (_Q_LEADERS, "t"),
-                (_Q_MENTION_SENTENCES, "s"),
-                (_Q_MENTIONS, "s"),
+                *MENTION_QUERIES,
                 *(((_PREFIXES + q, "t") for q in _Q_RELATED.values()) if related else ()),
             )
         ]
