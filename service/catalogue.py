@@ -63,9 +63,10 @@ API_MAX_LIMIT = 10_000
 # sends and the page renders only these (the slogans' 1,173 rows took 75 ms of rendering alone).
 PAGE_ROWS = 100
 _OWN_LIMIT = re.compile(r"(?i)\b(LIMIT|OFFSET)\s+\d+\s*\Z")
-# Where a query cuts its page itself: a line "# page" inside the subquery that orders what is
-# listed, before the lookups of what is shown of each row (queries/slogans.rq)
-_PAGE_MARK = re.compile(r"^[ \t]*# page[ \t]*$", re.MULTILINE)
+# Where a query cuts its page itself: a line "# page: ORDER BY ..." closing the subquery that
+# lists what is shown, before the lookups of what is shown of each (queries/slogans.rq). A page
+# puts that order there with its LIMIT and OFFSET; the whole answer leaves it a comment.
+_PAGE_MARK = re.compile(r"^[ \t]*# page: (ORDER BY [^\n]*?)[ \t]*$", re.MULTILINE)
 # the things a "# page" subquery orders: named by the variables it selects (one, or several
 # for a thing without an IRI of its own: a document cited by a report)
 _THINGS = re.compile(r"(?i)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?((?:\?\w+\s+)+)")
@@ -213,14 +214,14 @@ def _run_window(
     engine is asked for that window only (``LIMIT``/``OFFSET`` after its ``ORDER BY``), unless
     the query has a limit of its own.
 
-    A query with a ``# page`` line is cut there instead, in the subquery that orders the
-    things it lists: its window is then ``limit`` things, each with all of its rows (a thing
+    A query with a ``# page: ORDER BY ...`` line is cut there instead, in the subquery that
+    lists the things it shows, in that order: its window is then ``limit`` things, each with all of its rows (a thing
     with two rows is neither split by a page's edge nor left out). A row's thing is the values
     it gives to the variables that subquery selects (those the answer has)."""
     cut = f"LIMIT {limit + 1} OFFSET {offset}"
     mark = _PAGE_MARK.search(query.sparql)
     if mark:
-        sparql = _PAGE_MARK.sub(cut, query.sparql, count=1)
+        sparql = _PAGE_MARK.sub(lambda m: f"{m[1]} {cut}", query.sparql, count=1)
         rows, truncated = _run(query, params, page, sparql)
         names = [v.lstrip("?") for v in _THINGS.findall(query.sparql[: mark.start()])[-1].split()]
         of_row = [tuple(row.get(name) for name in names) for row in rows]

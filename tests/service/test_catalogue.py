@@ -163,7 +163,7 @@ def uncached(mini_location):
     db.close(app)
 
 
-# glossary pages after its ORDER BY; slogans where its "# page" line stands, inside
+# glossary and slogans are cut where their "# page:" line stands, inside
 @pytest.mark.parametrize(("name", "key"), [("glossary", "entry"), ("slogans", "slogan")])
 def test_a_long_answer_is_shown_a_page_at_a_time_and_downloaded_whole(
     uncached, monkeypatch, name, key
@@ -245,7 +245,7 @@ def test_the_api_pages_a_long_answer_with_links_and_answers_it_whole_on_request(
 
 
 def test_a_page_cut_by_thing_keeps_each_things_rows_together(app, tmp_path):
-    """A query paged at its "# page" line lists things that may have several rows (a slogan
+    """A query paged at its "# page:" line lists things that may have several rows (a slogan
     and each of its parts): a page holds whole things, and the pages together every row once."""
     from policykg.queries import parse_query_file
     from policykg.service import catalogue
@@ -255,7 +255,7 @@ def test_a_page_cut_by_thing_keeps_each_things_rows_together(app, tmp_path):
         "# title@zh: 组成\n# title@en: parts\n# description: d.\n# example:\n"
         "PREFIX pol: <https://w3id.org/policykg/ontology#>\n"
         "SELECT ?slogan ?part WHERE {\n"
-        "  { SELECT ?slogan WHERE { ?slogan a pol:Slogan } ORDER BY ?slogan\n    # page\n  }\n"
+        "  { SELECT ?slogan WHERE { ?slogan a pol:Slogan }\n    # page: ORDER BY ?slogan\n  }\n"
         "  OPTIONAL { ?slogan pol:hasComponent ?part }\n"
         "} ORDER BY ?slogan ?part\n",
         "utf-8",
@@ -279,7 +279,7 @@ def test_a_page_cut_by_thing_keeps_each_things_rows_together(app, tmp_path):
     ["plan-vs-actual", "year-targets", "indicator-series", "policy-documents", "glossary"],
 )
 def test_lists_in_the_builds_order_are_paged_one_thing_at_a_time(app, name):
-    """A list cut at its "# page" line in the build's order (kg/summary.py ORDERS) pages
+    """A list cut at its "# page:" line in the build's order (kg/summary.py ORDERS) pages
     through every row once, in the whole answer's order: plan-vs-actual's things are targets
     and actuals without a target (two variables), policy-documents' a document in a report."""
     from policykg.queries import get_query
