@@ -239,6 +239,26 @@ def test_slogan_parts_listed_in_printed_order(corpus_store):
     assert three["partCount"] == "3"
 
 
+def test_slogan_parts_at_the_depths_it_counted_before(corpus_store):
+    """slogan-parts reads a part's depth from the build (pol:treeDepth) where it counted the
+    part's ancestors below the root: the same rows in the same order for every slogan of the
+    corpus with parts, asked by its IRI, its label and the term its versions share."""
+    query = get_query("slogan-parts")
+    before = _sorted("slogan-parts")
+    asked = corpus_store.select(
+        PREFIXES + "SELECT DISTINCT ?asked WHERE { ?s pol:partCount ?n FILTER(?n > 0) "
+        "{ ?s a pol:Slogan BIND(STR(?s) AS ?asked) } UNION { ?s rdfs:label ?label BIND(STR(?label) AS ?asked) } "
+        "UNION { ?s pol:versionOf ?term BIND(STR(?term) AS ?asked) } }"
+    )
+    depths = set()
+    for row in asked:
+        params = {"slogan": row["asked"].value}
+        now = _answers(query.run(corpus_store, **params))
+        assert now == _answers(corpus_store.select(before, query.bind(params))), params
+        depths |= {r["depth"] for r in now}
+    assert len(asked) > 100 and depths == {"1", "2"}
+
+
 # target-attainment and targets-of-year as they found the place and the indicator before the
 # lookup keys held places' codes: the strings of every place's and indicator's names computed
 # per question (330 ms at 10× the corpus)
