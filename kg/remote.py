@@ -165,6 +165,12 @@ class RemoteStore(Store):
             pass  # parsed; the empty store could not evaluate it, which is the server's job
         if VENDOR_FUNCTIONS.search(sparql):
             raise QuerySyntaxError("a server's own functions (bif:, sql:) are not served")
+        if orders_a_subquery_without_limit(sparql):
+            raise QuerySyntaxError(
+                "an ORDER BY in a subquery without LIMIT or OFFSET orders nothing (a subquery's "
+                "answer is joined as a set) and can exhaust the server's memory: remove it, or "
+                "give the subquery a LIMIT"
+            )
 
     def select_whole(self, sparql: str, key: str, rows: int = 20_000) -> Iterator[Row]:
         # a whole-store answer (57 MB of JSON for the term index at 100 times the corpus) runs
@@ -406,6 +412,30 @@ class Dataset:
     default_graph: str  # the graph holding the merge of the named graphs
     modified: str | None  # when it was loaded (ISO 8601)
     named_graphs: tuple[str, ...]
+
+
+def orders_a_subquery_without_limit(sparql: str) -> bool:
+    """Whether a subquery has an ``ORDER BY`` but no ``LIMIT`` or ``OFFSET``: an order that
+    orders nothing, which Virtuoso 7.2 joined (the slogans listed at 100× the corpus) by growing
+    a gigabyte a second until the kernel killed it, whatever its MaxQueryMem (bench/SCALE.md).
+
+    >>> orders_a_subquery_without_limit("SELECT * { { SELECT ?s { ?s ?p ?o } ORDER BY ?s } }")
+    True
+    >>> orders_a_subquery_without_limit("SELECT * { { SELECT ?s {} ORDER BY ?s LIMIT 9 } }")
+    False
+    >>> orders_a_subquery_without_limit("SELECT * { ?s ?p '{ ORDER BY' } ORDER BY ?s # }")
+    False
+    """
+    masked = _LITERALS.sub(lambda m: " " * len(m.group()), sparql)
+    for order in re.finditer(r"(?i)\bORDER\s+BY\b", masked):
+        depth = 0
+        for end in range(order.end(), len(masked)):  # to the brace closing the subquery
+            depth += {"{": 1, "}": -1}.get(masked[end], 0)
+            if depth < 0:
+                if not re.search(r"(?i)\b(?:LIMIT|OFFSET)\b", masked[order.end() : end]):
+                    return True
+                break
+    return False
 
 
 def has_transitive_path(sparql: str) -> bool:

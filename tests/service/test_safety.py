@@ -160,6 +160,19 @@ def test_slow_query_gets_503_while_other_queries_are_answered(sparql, protocol_l
     assert "stopped" in response.json()["error"]
 
 
+def test_a_subquery_order_without_a_limit_never_reaches_a_server(sparql, protocol_location):
+    """It orders nothing, and Virtuoso 7.2 joined one by growing past the machine's memory
+    (bench/SCALE.md): refused with 400 over a server, answered by the embedded store."""
+    query = "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s } } LIMIT 1"
+    response = requests.get(sparql, params={"query": query})
+    if protocol_location.startswith("http"):
+        assert response.status_code == 400 and "ORDER BY in a subquery" in response.text
+    else:
+        assert response.status_code == 200 and response.json()["results"]["bindings"]
+    limited = query.replace("ORDER BY ?s", "ORDER BY ?s LIMIT 5")
+    assert requests.get(sparql, params={"query": limited}).status_code == 200
+
+
 def test_too_many_queries_at_once_get_429(sparql, limits):
     responses: list = []
     threads = [
