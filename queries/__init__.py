@@ -30,6 +30,12 @@ Header format: the comment lines at the top of the file, one ``# key: value`` pe
   TYPE is one of :data:`PARAM_TYPES`: ``iri`` (an absolute http(s) IRI), ``string``,
   ``year`` (four digits, bound as an ``xsd:integer``), ``integer``.
 
+A long list is paged by the things it lists, not by rows: its things in order in a subquery
+closed by a line ``# page: ORDER BY ...``, what is shown of each looked up after it
+(``slogans.rq``). A page puts that order there with its ``LIMIT`` and ``OFFSET``
+(:meth:`NamedQuery.window`), a whole answer is read a page at a time (:meth:`NamedQuery.whole`),
+and the one text, with the line a comment, is the same answer.
+
 Parameters are bound, never pasted into the query text: each parameter ``NAME`` is the variable
 ``?NAME``, which must appear in the outermost ``SELECT`` (pyoxigraph substitutes only projected
 variables; both stores also get them as ``BIND`` clauses opening the ``WHERE`` group,
@@ -53,9 +59,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -63,6 +70,7 @@ from policykg.errors import UserError
 from policykg.kg.store import Row, Store, Term
 
 CATALOGUE_DIR = Path(__file__).parent
+R = TypeVar("R", bound=Mapping)  # a row: the store's terms, or the service's values
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = {
     "iri": "an absolute http(s) IRI, e.g. https://w3id.org/policykg/id/slogan/si-zhu-lian-0c35204a",
@@ -70,6 +78,18 @@ PARAM_TYPES = {
     "year": "a year of four digits, e.g. 2022",
     "integer": "a whole number, e.g. 10",
 }
+# Where a query cuts its pages itself: a line "# page: ORDER BY ..." closing the subquery that
+# lists the things it shows (queries/slogans.rq), before the lookups of what is shown of each. A
+# page puts that order there with its LIMIT and OFFSET; the one text of the whole answer leaves
+# it a comment (without a LIMIT, a subquery's order orders nothing).
+PAGE_MARK = re.compile(r"^[ \t]*# page: (ORDER BY [^\n]*?)[ \t]*$", re.MULTILINE)
+# the things a "# page:" subquery lists: named by the variables it selects (one, or several
+# for a thing without an IRI of its own: a document cited by a report)
+_THINGS = re.compile(r"(?i)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?((?:\?\w+\s+)+)")
+# Things a query where :meth:`NamedQuery.run` reads a whole answer a page at a time: no one
+# query grows with the collection (the slogans at 100× the corpus: 117,300 rows, 10-16 s of one
+# query, which a server's timeout stops), and together they cost what the one text costs.
+WHOLE_PAGE = 5_000
 REQUIRED_KEYS = ("title@zh", "title@en", "description", "example")
 OPTIONAL_KEYS = ("description@en",)
 MAX_STRING = 500
@@ -200,7 +220,8 @@ class NamedQuery:
         return bound
 
     def run(self, store: Store, **params: object) -> list[Row]:
-        """Rows of the query on ``store`` with ``params`` bound.
+        """Rows of the query on ``store`` with ``params`` bound: the whole answer, read
+        :data:`WHOLE_PAGE` things at a time where the query cuts its pages itself.
 
         >>> from policykg.kg.store import MemoryStore
         >>> load_catalogue()["slogan-parts"].run(MemoryStore(), slogan="四主链")
@@ -208,7 +229,51 @@ class NamedQuery:
 
         :raises ParameterError: if a parameter is missing, unknown or ill-typed.
         """
-        return store.select(self.sparql, self.bind(params))
+        bindings = self.bind(params)
+        return [
+            row for rows in self.whole(lambda text: store.select(text, bindings)) for row in rows
+        ]
+
+    def whole(self, select: Callable[[str], list[R]]) -> Iterator[list[R]]:
+        """The whole answer in pieces, each the rows ``select`` gives for one text: the query's
+        own, or where it cuts its pages itself, :data:`WHOLE_PAGE` things at a time."""
+        if not self.paged:
+            yield select(self.sparql)
+            return
+        offset, more = 0, True
+        while more:
+            rows, more = self.first_things(select(self.window(WHOLE_PAGE, offset)), WHOLE_PAGE)
+            yield rows
+            offset += WHOLE_PAGE
+
+    @property
+    def paged(self) -> bool:
+        """Whether the query cuts its pages itself (a ``# page: ORDER BY ...`` line)."""
+        return PAGE_MARK.search(self.sparql) is not None
+
+    def window(self, limit: int, offset: int) -> str:
+        """The text asking for the rows of things ``offset`` to ``offset + limit`` (one thing
+        more, which tells whether more follow): the query's order and ``LIMIT``/``OFFSET`` in
+        its ``# page:`` line, or after its own ``ORDER BY`` when it has none."""
+        cut = f"LIMIT {limit + 1} OFFSET {offset}"
+        if self.paged:
+            return PAGE_MARK.sub(lambda m: f"{m[1]} {cut}", self.sparql, count=1)
+        return f"{self.sparql.rstrip()}\n{cut}\n"
+
+    def first_things(self, rows: list[R], limit: int) -> tuple[list[R], bool]:
+        """The rows of the first ``limit`` things of a :meth:`window`'s ``rows``, and whether
+        more follow. A thing (a slogan and each of its parts) may have several rows: a page
+        holds whole things. A row's thing is the values it gives the variables the ``# page:``
+        subquery selects; without that line, each row is a thing."""
+        mark = PAGE_MARK.search(self.sparql)
+        if mark is None:
+            return rows[:limit], len(rows) > limit
+        names = [v.lstrip("?") for v in _THINGS.findall(self.sparql[: mark.start()])[-1].split()]
+        of_row = [tuple(row.get(name) for name in names) for row in rows]
+        things = list(dict.fromkeys(of_row))
+        shown = set(things[:limit])
+        kept = [row for row, thing in zip(rows, of_row, strict=True) if thing in shown]
+        return kept, len(things) > limit
 
 
 def load_catalogue(directory: str | Path | None = None) -> dict[str, NamedQuery]:

@@ -47,7 +47,7 @@ from .answers import catalogue_rows, rows_html
 from .errors import ServiceError, whole_number
 from .jobs import run_job
 from .negotiation import negotiate
-from .results import Job
+from .results import Job, TooManyRows
 
 bp = Blueprint("catalogue", __name__)
 
@@ -63,13 +63,6 @@ API_MAX_LIMIT = 10_000
 # sends and the page renders only these (the slogans' 1,173 rows took 75 ms of rendering alone).
 PAGE_ROWS = 100
 _OWN_LIMIT = re.compile(r"(?i)\b(LIMIT|OFFSET)\s+\d+\s*\Z")
-# Where a query cuts its page itself: a line "# page: ORDER BY ..." closing the subquery that
-# lists what is shown, before the lookups of what is shown of each (queries/slogans.rq). A page
-# puts that order there with its LIMIT and OFFSET; the whole answer leaves it a comment.
-_PAGE_MARK = re.compile(r"^[ \t]*# page: (ORDER BY [^\n]*?)[ \t]*$", re.MULTILINE)
-# the things a "# page" subquery orders: named by the variables it selects (one, or several
-# for a thing without an IRI of its own: a document cited by a report)
-_THINGS = re.compile(r"(?i)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?((?:\?\w+\s+)+)")
 JSON_RESULTS = "application/sparql-results+json"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger")}
@@ -119,7 +112,7 @@ def api(name: str) -> Response:
     params = _params()
     csv_wanted = _wants_csv()
     if request.args.get(PAGE_PARAM, WHOLE if csv_wanted else "1") == WHOLE:
-        rows, _ = _run(query, params)
+        rows = _run_whole(query, params)
         if csv_wanted:
             return _csv(query, rows)
         return _json_whole(query, params, rows)
@@ -211,30 +204,30 @@ def _run_window(
 ) -> tuple[list[dict], bool, bool]:
     """The rows ``offset`` to ``offset + limit`` of the answer, whether more follow, and
     whether the row cap cut them (only for a ``page`` of the site; see :func:`_run`). The
-    engine is asked for that window only (``LIMIT``/``OFFSET`` after its ``ORDER BY``), unless
-    the query has a limit of its own.
-
-    A query with a ``# page: ORDER BY ...`` line is cut there instead, in the subquery that
-    lists the things it shows, in that order: its window is then ``limit`` things, each with all of its rows (a thing
-    with two rows is neither split by a page's edge nor left out). A row's thing is the values
-    it gives to the variables that subquery selects (those the answer has)."""
-    cut = f"LIMIT {limit + 1} OFFSET {offset}"
-    mark = _PAGE_MARK.search(query.sparql)
-    if mark:
-        sparql = _PAGE_MARK.sub(lambda m: f"{m[1]} {cut}", query.sparql, count=1)
-        rows, truncated = _run(query, params, page, sparql)
-        names = [v.lstrip("?") for v in _THINGS.findall(query.sparql[: mark.start()])[-1].split()]
-        of_row = [tuple(row.get(name) for name in names) for row in rows]
-        things = list(dict.fromkeys(of_row))
-        shown = set(things[:limit])
-        kept = [row for row, thing in zip(rows, of_row, strict=True) if thing in shown]
-        return kept, len(things) > limit, truncated
-    if _OWN_LIMIT.search(query.sparql.rstrip()):
+    engine is asked for that window only (:meth:`NamedQuery.window`: a query with a
+    ``# page:`` line is cut there, by things, each with all of its rows), unless the query has a
+    limit of its own."""
+    if _OWN_LIMIT.search(query.sparql.rstrip()) and not query.paged:
         rows, truncated = _run(query, params, page)
         window = rows[offset : offset + limit + 1]
-    else:
-        window, truncated = _run(query, params, page, f"{query.sparql.rstrip()}\n{cut}\n")
-    return window[:limit], len(window) > limit, truncated
+        return window[:limit], len(window) > limit, truncated
+    rows, truncated = _run(query, params, page, query.window(limit, offset))
+    kept, more = query.first_things(rows, limit)
+    return kept, more, truncated
+
+
+def _run_whole(query: NamedQuery, params: dict[str, str]) -> list[dict]:
+    """The whole answer, a page of things a query where the query cuts its pages itself
+    (:meth:`NamedQuery.whole`): no one query grows past the timeout with the collection.
+
+    :raises ServiceError: 400 past the row cap, as for one query (and as :func:`_run`).
+    """
+    rows: list[dict] = []
+    for piece in query.whole(lambda text: _run(query, params, sparql=text)[0]):
+        rows += piece
+        if len(rows) > current_app.config["MAX_ROWS"]:
+            raise ServiceError(str(TooManyRows(current_app.config["MAX_ROWS"])), 400)
+    return rows
 
 
 def _run(

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode
 
+from policykg import queries
 from policykg.kg.store import open_store
 from policykg.kg.vocab import prologue
-from policykg.queries import get_query, parse_query_file
+from policykg.queries import get_query, load_catalogue, parse_query_file
 
 from .test_answers import run
 
@@ -237,6 +238,16 @@ def test_slogan_parts_listed_in_printed_order(corpus_store):
     (three,) = [r for r in rows if r["label"] == "三个一批" and r["report"] == ZHANHE]
     assert three["parts"] == "集中签约一批、集中开工一批、集中投产一批"
     assert three["partCount"] == "3"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in load_catalogue().items() if q.paged))
+def test_a_whole_answer_read_a_page_at_a_time_is_the_one_querys(corpus_store, monkeypatch, name):
+    """NamedQuery.run reads a list cut at its "# page:" line a page of things a query
+    (queries.WHOLE_PAGE, three here): the same rows in the same order as its one text."""
+    monkeypatch.setattr(queries, "WHOLE_PAGE", 3)
+    query = get_query(name)
+    one = _answers(corpus_store.select(query.sparql, query.bind(query.example)))
+    assert len(one) > 6 and _answers(query.run(corpus_store, **query.example)) == one
 
 
 def test_slogan_parts_at_the_depths_it_counted_before(corpus_store):

@@ -274,6 +274,30 @@ def test_a_page_cut_by_thing_keeps_each_things_rows_together(app, tmp_path):
     assert [row for rows in pages for row in rows] == whole
 
 
+@pytest.mark.parametrize("name", ["slogans", "plan-vs-actual", "glossary"])
+def test_a_whole_answer_is_read_a_page_of_things_at_a_time(app, monkeypatch, name):
+    """A whole answer (page=all, JSON and CSV) of a list cut at its "# page:" line is read a
+    page of things a query (queries.WHOLE_PAGE: one here), and is the one query's, row for
+    row in its order; past the row cap it is refused whole, never cut."""
+    from policykg import queries
+    from policykg.queries import get_query
+    from policykg.service import catalogue
+
+    monkeypatch.setattr(queries, "WHOLE_PAGE", 1)
+    query = get_query(name)
+    with app.test_request_context("/"):
+        one, _ = catalogue._run(query, query.example)
+    assert len(one) >= 3  # three queries at least
+    args = {**query.example, "page": "all"}
+    client = app.test_client()
+    assert client.get(f"/api/queries/{name}", query_string=args).get_json()["rows"] == one
+    table = client.get(f"/api/queries/{name}", query_string={**args, "format": "csv"})
+    assert len(list(csv.reader(io.StringIO(table.get_data(as_text=True))))) == len(one) + 1
+    monkeypatch.setitem(app.config, "MAX_ROWS", len(one) - 1)  # format=json: not the page kept
+    refused = client.get(f"/api/queries/{name}", query_string={**args, "format": "json"})
+    assert refused.status_code == 400
+
+
 @pytest.mark.parametrize(
     "name",
     ["plan-vs-actual", "year-targets", "indicator-series", "policy-documents", "glossary"],
