@@ -1,4 +1,6 @@
 """The catalogue of named queries: one ``.rq`` file per question, its metadata in its header.
+About 450 lines because the file's format, its parser and the way a question is run and paged
+are one contract with the ``.rq`` files, kept in one place.
 
 A named query answers one question about the graph (a chain's enterprises, plan against actual)
 without the user knowing SPARQL or IRIs. It is served at ``/queries``, ``/api/queries/<name>``
