@@ -16,8 +16,10 @@ not two paths (``prov:wasDerivedFrom/pol:inSentence?``) over every span of the s
 where each section begins (``pol:sectionStart``: the least ``pol:start`` of the sentences in
 it or in its subsections), so that an outline does not walk every sentence of its report; and
 on the first span of each policy document a report cites, how many spans of it the report has
-(``pol:citationMentions``). The catalogue's lists in their order (:data:`ORDERS`) are written
-too, once every report is in.
+(``pol:citationMentions``); per industry, the industries it includes (``pol:includesIndustry``:
+itself, its variant names and narrower industries); per slogan its parts, counted and named
+(:func:`slogan_parts`); per glossary entry what it explains, named (:func:`glossary_explained`).
+The catalogue's lists in their order (:data:`ORDERS`) are written too, once every report is in.
 
 ``?thing pol:key ?term`` is one index lookup once ``?term`` is bound, by the engine's
 substitution or by a trailing ``VALUES`` on a remote store alike. One property, because
