@@ -16,8 +16,10 @@ not two paths (``prov:wasDerivedFrom/pol:inSentence?``) over every span of the s
 where each section begins (``pol:sectionStart``: the least ``pol:start`` of the sentences in
 it or in its subsections), so that an outline does not walk every sentence of its report; and
 on the first span of each policy document a report cites, how many spans of it the report has
-(``pol:citationMentions``). The catalogue's lists in their order (:data:`ORDERS`) are written
-too, once every report is in.
+(``pol:citationMentions``); per industry, the industries it includes (``pol:includesIndustry``:
+itself, its variant names and narrower industries); per slogan its parts, counted and named
+(:func:`slogan_parts`); per glossary entry what it explains, named (:func:`glossary_explained`).
+The catalogue's lists in their order (:data:`ORDERS`) are written too, once every report is in.
 
 ``?thing pol:key ?term`` is one index lookup once ``?term`` is bound, by the engine's
 substitution or by a trailing ``VALUES`` on a remote store alike. One property, because
@@ -92,6 +94,16 @@ QUERIES = [
       ?document prov:wasDerivedFrom ?first .
       ?first pol:inReport ?report ; pol:start ?start .
     }""",
+    # the industries an industry includes (chain-enterprises): itself, its variant names and
+    # the industries narrower than either, at any distance. Joined by one lookup per row where
+    # Virtuoso 7.2 evaluated the path in a FILTER EXISTS inside an OPTIONAL without the outer
+    # industry (no enterprise found) and Oxigraph, given the path joined, read every graph.
+    # From one report's graphs: a report states each industry it names with its closeMatch
+    # (kg/graph.py industry_node); the taxonomy states the rest
+    """CONSTRUCT { ?industry pol:includesIndustry ?variant } WHERE {
+      ?industry a pol:Industry ; (skos:closeMatch|^skos:closeMatch|^skos:broader)* ?variant .
+      FILTER(isIRI(?industry) && isIRI(?variant))
+    }""",
     # where a section begins: its first sentence's, or its first subsection's (report-outline)
     """CONSTRUCT { ?section pol:sectionStart ?start } WHERE {
       SELECT ?section (MIN(?at) AS ?start) WHERE {
@@ -155,7 +167,7 @@ def summary_triples(store: ox.Store) -> set[ox.Triple]:
         for q in QUERIES
         for t in cast(ox.QueryTriples, store.query(PREFIXES + q, use_default_graph_as_union=True))
     }
-    return found | slogan_parts(store)
+    return found | slogan_parts(store) | glossary_explained(store)
 
 
 def slogan_parts(store: ox.Store) -> set[ox.Triple]:
@@ -178,27 +190,97 @@ def slogan_parts(store: ox.Store) -> set[ox.Triple]:
         at, labels = of_slogan.get(part, (float("inf"), []))
         at = min(at, int(first.value)) if first is not None else at
         of_slogan[part] = (at, labels + ([label] if label is not None else []))
-    count, joined = POL.partCount, POL.partLabels
     out = set()
     for slogan, of_slogan in parts.items():
-        out.add(ox.Triple(slogan, count, ox.Literal(len(of_slogan))))
+        out.add(ox.Triple(slogan, POL.partCount, ox.Literal(len(of_slogan))))
         ordered = sorted(
             (at, label.value, label.language or "")
             for at, labels in of_slogan.values()
             for label in labels
         )
-        texts = list(dict.fromkeys(text for _, text, _ in ordered))
-        languages = {language for _, _, language in ordered}
-        if texts:
-            language = languages.pop() if len(languages) == 1 else ""
-            out.add(
-                ox.Triple(
-                    slogan, joined, ox.Literal(SEPARATOR.join(texts), language=language or None)
-                )
-            )
+        joined = joined_labels(
+            [ox.Literal(text, language=lang or None) for _, text, lang in ordered]
+        )
+        if joined is not None:
+            out.add(ox.Triple(slogan, POL.partLabels, joined))
     for slogan, depth in tree_depths({s: set(p) for s, p in parts.items() if p}).items():
         out.add(ox.Triple(slogan, POL.treeDepth, ox.Literal(depth)))
     return out
+
+
+def joined_labels(labels: list[ox.Literal]) -> ox.Literal | None:
+    """The distinct texts of ``labels`` joined by 、 in the order given, None for no label;
+    in their language when they all share it, as ``GROUP_CONCAT`` joins them.
+
+    >>> joined_labels([ox.Literal("四纵", language="zh"), ox.Literal("四横", language="zh")])
+    <Literal value=四纵、四横 language=zh>
+    """
+    texts = list(dict.fromkeys(label.value for label in labels))
+    languages = {label.language or "" for label in labels}
+    if not texts:
+        return None
+    language = languages.pop() if len(languages) == 1 else ""
+    return ox.Literal(SEPARATOR.join(texts), language=language or None)
+
+
+# each glossary entry's text (its term, then its definition) and what it explains with labels
+EXPLAINED = """SELECT ?entry ?term ?definition ?explained ?label WHERE {
+  ?entry a pol:GlossaryEntry ; pol:explains ?explained .
+  OPTIONAL { ?entry rdfs:label ?term }
+  OPTIONAL { ?entry skos:definition ?definition }
+  OPTIONAL { ?explained rdfs:label ?label }
+}"""
+
+
+def glossary_explained(store: ox.Store) -> set[ox.Triple]:
+    """Per glossary entry that explains something, ``pol:explainedLabels``: the distinct labels
+    of what it explains joined by 、 in the order the entry names them (where each first stands
+    in its term, then its definition; at the same place the longer first, the whole before its
+    part; then the unnamed, by label), absent when none has a label; and ``pol:explainedIris``:
+    their IRIs joined by a space, each thing where its first label stands.
+
+    What ``GROUP_CONCAT`` joined per entry in the engine's order (Virtuoso 7.2 another one,
+    without the language and with 、 written as "?"), written once at build time.
+    """
+    rows = cast(
+        ox.QuerySolutions, store.query(PREFIXES + EXPLAINED, use_default_graph_as_union=True)
+    )
+    texts: dict[ox.NamedNode, set[tuple[int, str]]] = {}
+    labels: dict[ox.NamedNode, dict[ox.NamedNode, set[ox.Literal]]] = {}
+    for row in rows:
+        entry, explained, label = row["entry"], row["explained"], row["label"]
+        for order, text in enumerate((row["term"], row["definition"])):
+            if text is not None:
+                texts.setdefault(entry, set()).add((order, text.value))
+        named = labels.setdefault(entry, {}).setdefault(explained, set())
+        if label is not None:
+            named.add(label)
+    out = set()
+    for entry, of_entry in labels.items():
+        text = "\n".join(t for _, t in sorted(texts.get(entry, ())))
+        ordered = sorted(
+            (_named_at(text, label), label) for ls in of_entry.values() for label in ls
+        )
+        joined = joined_labels([label for _, label in ordered])
+        if joined is not None:
+            out.add(ox.Triple(entry, POL.explainedLabels, joined))
+        first = {
+            thing: min((_named_at(text, label) for label in named), default=_UNNAMED)
+            for thing, named in of_entry.items()
+        }
+        iris = sorted(of_entry, key=lambda thing: (first[thing], thing.value))
+        out.add(ox.Triple(entry, POL.explainedIris, ox.Literal(" ".join(t.value for t in iris))))
+    return out
+
+
+_UNNAMED = (float("inf"), 0, "", "")
+
+
+def _named_at(text: str, label: ox.Literal) -> tuple[float, int, str, str]:
+    """Where ``text`` first names ``label`` (nowhere: last), the longer label first at one
+    place (四纵四横一管网 before 四纵), then by label: a sort key."""
+    at = text.find(label.value)
+    return (at if at >= 0 else float("inf"), -len(label.value), label.value, label.language or "")
 
 
 def tree_depths(parts: dict[ox.NamedNode, set]) -> dict[ox.NamedNode, int]:
@@ -323,4 +405,12 @@ def list_orders(store: ox.Store, union: bool = False) -> set[ox.Triple]:
     return out
 
 
-__all__ = ["GRAPH", "ORDERS", "list_orders", "summarise", "summary_triples"]
+__all__ = [
+    "GRAPH",
+    "ORDERS",
+    "glossary_explained",
+    "joined_labels",
+    "list_orders",
+    "summarise",
+    "summary_triples",
+]

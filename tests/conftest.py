@@ -157,13 +157,7 @@ def seed_embedded_server(seed_store_dir):
 
 # Differences over Virtuoso 7.2.5 that no standard rewrite removes without slowing the
 # embedded store (README, "Your own SPARQL server"): expected to fail there, strictly.
-VIRTUOSO_KNOWN = {
-    "test_the_api_answers_json_by_default": "chain-enterprises: Virtuoso evaluates the FILTER "
-    "EXISTS { ?industry (skos:closeMatch|^skos:closeMatch|^skos:broader)* ?variant } inside "
-    "the OPTIONAL without the outer ?industry, so no enterprise is found; joining the path "
-    "inside the OPTIONAL answers the same on both but takes 5-8 s instead of 0.4 s on the "
-    "embedded corpus store",
-}
+VIRTUOSO_KNOWN: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -430,16 +430,21 @@ CHAIN_GRAPH_NOW = """    GRAPH ?g {
 
 
 def test_chain_enterprises_of_every_chain_as_before(corpus_store):
-    """Every slogan that lists an industry, by its name and by its term's IRI, answers the
-    same rows in the same order as with the slogan's graph found by the slogan."""
+    """Every slogan that lists an industry, by its IRI, its name and its term's IRI, answers
+    the same rows in the same order as when the question walked the industries' variant names
+    and narrower industries itself (sorted/chain-enterprises.rq), in the slogan's own graph
+    found by the slogan."""
     query = get_query("chain-enterprises")
-    before = _as_before(query.sparql, {CHAIN_GRAPH_NOW: CHAIN_GRAPH_BEFORE})
+    assert "(skos:closeMatch|^skos:closeMatch|^skos:broader)*" in _sorted("chain-enterprises")
+    before = _as_before(_sorted("chain-enterprises"), {CHAIN_GRAPH_NOW: CHAIN_GRAPH_BEFORE})
     names = corpus_store.select(
-        PREFIXES + "SELECT DISTINCT ?label ?term WHERE { ?s a pol:Slogan ; rdfs:label ?label ; "
+        PREFIXES + "SELECT DISTINCT ?s ?label ?term WHERE { ?s a pol:Slogan ; rdfs:label ?label ; "
         "pol:hasComponent+/a pol:Industry OPTIONAL { ?s pol:versionOf ?term } }"
     )
     chains = sorted(
-        {r["label"].value for r in names} | {r["term"].value for r in names if "term" in r}
+        {r["label"].value for r in names}
+        | {r["s"].value for r in names}
+        | {r["term"].value for r in names if "term" in r}
     )
     assert len(chains) > 20
     with_enterprises = 0
@@ -447,8 +452,8 @@ def test_chain_enterprises_of_every_chain_as_before(corpus_store):
         now = _answers(query.run(corpus_store, chain=chain))
         assert now == _answers(corpus_store.select(before, query.bind({"chain": chain}))), chain
         with_enterprises += any("enterprise" in r for r in now)
-    # 湛河区 2023 files 平高集团 and others under its 四主链's industries
-    assert with_enterprises >= 2
+    # 湛河区 2023 files 平高集团 and others under its 四主链's industries (name, IRI, term)
+    assert with_enterprises >= 3
 
 
 # policy-documents as it counted a report's spans before: per row, every span of the document
@@ -706,7 +711,38 @@ def test_year_targets_of_every_year_as_sorted_before(corpus_store):
 
 def test_glossary_as_sorted_before(corpus_store):
     """Every glossary entry of the corpus with what it explains, in the order the question
-    sorted them itself (report, number, term)."""
-    now = _answers(get_query("glossary").run(corpus_store))
-    assert len(now) > 40 and sum(1 for r in now if r["explains"]) > 10
-    assert now == _answers(corpus_store.select(_sorted("glossary")))
+    sorted them itself (report, number, term); what an entry explains, which GROUP_CONCAT
+    joined in the engine's order, now in the order the entry names it (the same labels and
+    IRIs, in the same language)."""
+
+    def cells(rows):
+        out = []
+        for r in rows:
+            row = {k: (v.value, getattr(v, "language", None)) for k, v in r.items()}
+            for name, separator in (("explains", "、"), ("explainsIris", " ")):
+                text, language = row[name]
+                row[name] = (sorted(text.split(separator)), language)
+            out.append(row)
+        return out
+
+    now = get_query("glossary").run(corpus_store)
+    then = corpus_store.select(_sorted("glossary"))
+    assert len(now) > 40 and sum(1 for r in now if r["explains"].value) > 10
+    assert cells(now) == cells(then)
+    assert sum(1 for r in now if "、" in r["explains"].value) > 10
+    assert {r["explains"].language for r in now if r["explains"].value} == {"zh"}
+
+
+def test_glossary_explains_in_the_order_the_entry_names_it(corpus_store):
+    # 湛河区 2023, 附件 6. 新区引领、园区联动; 7. 四纵四横一管网 (the whole, then its parts)
+    rows = [r for r in run(corpus_store, "glossary") if r["report"] == ZHANHE]
+    explains = {r["number"]: r["explains"] for r in rows}
+    assert explains["6"] == "新区引领、园区联动"
+    assert explains["7"] == "四纵四横一管网、四纵、四横、一管网"
+    # their IRIs in the same order: each one's version in this report
+    iris = {r["number"]: r["explainsIris"].split() for r in rows}
+    assert [i.split("/")[-2].rsplit("-", 1)[0] for i in iris["6"]] == [
+        "xin-qu-yin-ling",
+        "yuan-qu-lian-dong",
+    ]
+    assert {i.split("/")[-1] for i in iris["6"] + iris["7"]} == {"zhanhe-district-2023-plan-report"}
