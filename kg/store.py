@@ -660,10 +660,25 @@ def declares_dataset(sparql: str) -> bool:
     return re.search(r"(?i)(?<![?$:\w])FROM\b", _LITERALS.sub(" ", sparql)) is not None
 
 
+# What may come before a query's form: space, comments, and PREFIX and BASE declarations, each
+# IRI whole (a ``#`` inside ``<…ontology#>`` starts no comment)
+_PROLOGUE_ITEM = re.compile(r"(?is)\s+|\#[^\n]*|PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>")
+
+
 def query_form(sparql: str) -> str:
-    body = re.sub(r"#[^\n]*", "", sparql)
-    body = re.sub(r"(?is)^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
-    return body.split(None, 1)[0].upper() if body.strip() else ""
+    """The query's form (``SELECT``, ``CONSTRUCT``, ``ASK``, ``DESCRIBE``), read past its
+    prologue; "" when there is none.
+
+    >>> query_form("PREFIX pol: <https://w3id.org/policykg/ontology#>\\nCONSTRUCT WHERE { ?s a pol:X }")
+    'CONSTRUCT'
+    >>> query_form("# the slogans\\nBASE <http://a/#x> prefix : <#>\\nselect * { ?s ?p ?o }")
+    'SELECT'
+    """
+    position = 0
+    while (item := _PROLOGUE_ITEM.match(sparql, position)) and item.end() > position:
+        position = item.end()
+    word = re.match(r"[A-Za-z]+", sparql[position:])
+    return word.group().upper() if word else ""
 
 
 def syntax_error(error: SyntaxError, sparql: str) -> QuerySyntaxError:

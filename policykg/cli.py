@@ -501,7 +501,8 @@ def serve(store, host, port, query_timeout, dumps, settings) -> int:
     """Serve the SPARQL endpoint and pages with waitress (Ctrl-C or SIGTERM stops it)."""
     from policykg.service.server import serve as run
 
-    dumps = dumps or (Path(DEFAULT_LOCAL) / "dumps" if is_remote(store) else None)
+    if dumps is None and "DUMPS_DIR" not in settings and is_remote(store):
+        dumps = Path(DEFAULT_LOCAL) / "dumps"  # --setting DUMPS_DIR counts as given
     config = {**settings, **({"DUMPS_DIR": str(dumps)} if dumps else {})}
     run(store, host=host, port=port, query_timeout=query_timeout, config=config)
     return 0

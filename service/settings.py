@@ -45,7 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
         "BASE_IRI",
         None,
         "Base of the graph's resource IRIs; IRIs under it link to this server's /id/ pages "
-        "(default: the base the store was built with, from its build.json, else "
+        "(default: the base the store was built with, from its build.json, or over a server "
+        "the build.json beside DUMPS_DIR, else "
         "https://w3id.org/policykg/id/).",
     ),
     Setting(
@@ -210,11 +211,19 @@ def coerce(name: str, value: Any) -> Any:
         raise ValueError(f"setting {name} needs a {setting.type.__name__}, not {value!r}") from None
 
 
-def built_base(store_path: str | None) -> str:
+def built_base(store_path: str | None, dumps_dir: str | None = None) -> str:
     """The IRI base the store at ``store_path`` was built with (``policykg build --base``, kept
-    in its ``build.json``); the default base without one."""
-    from ..kg.iri import DEFAULT_BASE
+    in its ``build.json``); the default base without one.
 
+    A server (``store_path`` a URL) keeps no ``build.json``: the build that loaded it does,
+    beside the dumps it wrote and that are served (``--dumps var/build/dumps`` → the base in
+    ``var/build/build.json``), as a store directory's beside its ``dumps/``.
+    """
+    from ..kg.iri import DEFAULT_BASE
+    from ..kg.store import is_remote
+
+    if store_path and is_remote(store_path):
+        store_path = str(Path(dumps_dir).parent) if dumps_dir else None
     manifest = Path(store_path or "") / "build.json"
     if not store_path or not manifest.is_file():
         return DEFAULT_BASE
@@ -248,7 +257,7 @@ def resolve(
     if not values["THREADS"]:
         values["THREADS"] = values["MAX_CONCURRENT_QUERIES"] + 4
     if not values["BASE_IRI"]:
-        values["BASE_IRI"] = built_base(values["STORE_PATH"])
+        values["BASE_IRI"] = built_base(values["STORE_PATH"], values["DUMPS_DIR"])
     if not values["BASE_IRI"].endswith(("/", "#")):
         raise ValueError(f"BASE_IRI must end with / or #, not {values['BASE_IRI']!r}")
     return values

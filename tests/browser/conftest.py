@@ -1,5 +1,5 @@
 """Real headless Chromium (Playwright) against the real server over a store with the founding
-report's terms."""
+report's terms: the embedded store, and the same build loaded into Virtuoso."""
 
 from __future__ import annotations
 
@@ -9,27 +9,40 @@ import pytest
 
 from policykg.service.testing import LiveServer
 
-from ..conftest import SOURCES
+from ..conftest import SOURCES, STORE_KINDS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture(scope="session")
-def site(seed_embedded_server) -> str:
-    """The running server's root URL, serving the founding report's store."""
-    return seed_embedded_server.url
+def site(seed_server) -> str:
+    """The running server's root URL, serving the founding report's store: embedded, or in
+    Virtuoso (every browser test runs over both)."""
+    return seed_server.url
 
 
 @pytest.fixture(scope="session")
-def hailar_site(tmp_path_factory) -> str:
-    """The running server over the development series of targets and results: the eight
-    海拉尔区 reports, 2012–2019, each year's targets joined to the next report's results."""
+def hailar_store(tmp_path_factory) -> Path:
+    """The development series of targets and results: the eight 海拉尔区 reports, 2012–2019,
+    each year's targets joined to the next report's results."""
     from policykg.kg.build import build
 
     store_dir = tmp_path_factory.mktemp("hailar") / "store"
     build(sorted(SOURCES.glob("hailaer-district_*.txt")), store_dir, dumps=False)
-    with LiveServer(store_dir, WORKERS=1) as live:
+    return store_dir
+
+
+@pytest.fixture(scope="session", params=STORE_KINDS)
+def hailar_site(request, hailar_store) -> str:
+    """The running server over :func:`hailar_store`, embedded or in Virtuoso."""
+    from policykg.kg.store import open_store
+
+    location = str(hailar_store)
+    if request.param == "virtuoso":
+        with open_store(hailar_store) as store:
+            location = request.getfixturevalue("virtuoso_factory")("hailar", store).url
+    with LiveServer(location, WORKERS=1) as live:
         yield live.url
 
 

@@ -1,6 +1,10 @@
 """The dumps `policykg build` wrote for the founding report: six gzipped formats that each parse
 and hold the VoID triple count, checksums that verify, a VoID description with one subset per
-graph; /dumps/ and /.well-known/void serve them."""
+graph; /dumps/ and /.well-known/void serve them, over the embedded store and over Virtuoso.
+
+The tests of what the build wrote (formats, counts, checksums, a store's dump) read the files
+and the store directory the build made: they are about the build, so they run once, embedded.
+"""
 
 from __future__ import annotations
 
@@ -148,13 +152,14 @@ def test_dumping_a_store_gives_what_its_build_published_reproducibly(store, dump
         assert set(parsed(published)) == set(parsed(dumped))
 
 
-# ---------------------------------------------------------------- served
+# ---------------------------------------------------------------- served, over both stores
 
 
 @pytest.fixture(scope="module")
-def client(store, dumps, dumps_dir):
-    app = create_app({"TESTING": True, "DUMPS_DIR": str(dumps_dir)}, store=store)
-    return app.test_client()
+def client(seed_client):
+    """The app over the founding report's store (embedded, or in Virtuoso, as ``policykg serve
+    --store URL --dumps DIR``) serving the dumps its build wrote."""
+    return seed_client
 
 
 def test_the_listing_shows_every_dump_with_its_checksum(client, dumps):
@@ -199,14 +204,21 @@ def test_well_known_void_answers_rdf_by_content_negotiation(client, void):
     assert 'href="/id/graph/inferred/zhanhe-district-2023-plan-report?format=ttl"' in row[0]
 
 
-def test_without_dumps_the_pages_say_how_to_make_them(store, tmp_path):
-    app = create_app({"TESTING": True, "DUMPS_DIR": str(tmp_path / "none")}, store=store)
-    answer = app.test_client().get("/dumps/", headers={"Accept": "application/json"})
-    assert answer.status_code == 404 and "policykg build" in answer.get_json()["error"]
+def test_without_dumps_the_pages_say_how_to_make_them(seed_location, tmp_path):
+    from policykg.service import db
+
+    with open_store(seed_location) as store:
+        app = create_app({"TESTING": True, "DUMPS_DIR": str(tmp_path / "none")}, store=store)
+        try:
+            answer = app.test_client().get("/dumps/", headers={"Accept": "application/json"})
+            assert answer.status_code == 404 and "policykg build" in answer.get_json()["error"]
+        finally:
+            db.close(app)
 
 
 def test_dumps_download_when_the_store_path_is_relative(seed_store_dir, dumps, monkeypatch):
-    """`make serve` passes ``--store var/store``: relative to the working directory."""
+    """`make serve` passes ``--store var/store``: relative to the working directory (embedded
+    only: a server's URL is never relative)."""
     monkeypatch.chdir(seed_store_dir.parent)
     client = create_app({"TESTING": True, "STORE_PATH": seed_store_dir.name}).test_client()
     for name in [d.path.name for d in dumps] + ["SHA256SUMS", "void.ttl"]:

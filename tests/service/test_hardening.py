@@ -1,6 +1,10 @@
 """Limits that hold under attack (issue 11), each exercised on the real server: memory per
 worker, response bytes, query size and operators, engine crashes reported as server faults,
-per-client fairness, a pool that heals, /healthz, one store version at a time, the cache."""
+per-client fairness, a pool that heals, /healthz, one store version at a time, the cache.
+
+Embedded only: these are the embedded store's worker processes, their memory caps and the pool
+(over a server no worker process runs a query); the same limits over Virtuoso are test_safety's.
+"""
 
 from __future__ import annotations
 

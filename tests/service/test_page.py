@@ -1,5 +1,6 @@
 """The query page: editor with prefixes, examples, results table with entity links, downloads,
-errors with line and column, everything bundled, and the essentials without JavaScript."""
+errors with line and column, everything bundled, and the essentials without JavaScript; over
+the embedded protocol store and over the same data in Virtuoso (``server``, the conftest's)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 import requests
 
 SERVICE = Path(__file__).resolve().parents[2] / "service"
@@ -33,18 +33,6 @@ class Links(HTMLParser):
             )
         if tag in ("input", "textarea") and self.forms:
             self.forms[-1]["fields"][attrs.get("name")] = attrs.get("value")
-
-
-@pytest.fixture(scope="session")
-def server(embedded_server):
-    """The query page over the embedded store only (not yet run over a server)."""
-    return embedded_server
-
-
-@pytest.fixture(scope="module")
-def sparql(server) -> str:
-    """This module's endpoint: the session's ``sparql`` may already be another store kind's."""
-    return server.url + "/sparql"
 
 
 def parse(html: str) -> Links:

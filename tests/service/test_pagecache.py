@@ -1,5 +1,6 @@
 """Entity pages and catalogue answers are kept whole in the store version's result cache
-(``service/pagecache.py``), against the running server over the founding report's store."""
+(``service/pagecache.py``), against the running server over the founding report's store, embedded
+or in Virtuoso."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ SLOGAN = "/id/slogan/si-zhu-lian-0c35204a/zhanhe-district-2023-plan-report"
 
 
 @pytest.fixture(scope="module")
-def url(seed_store_dir) -> str:
-    with LiveServer(seed_store_dir, WORKERS=1) as live:
+def url(seed_location) -> str:
+    """A server of its own over the founding report's store (embedded, or in Virtuoso, whose
+    build-loaded description gives the cache its version): the counts start from nothing."""
+    with LiveServer(seed_location, WORKERS=1) as live:
         yield live.url
 
 

@@ -1,5 +1,8 @@
 """Answers written by pyoxigraph's serialisers (the embedded store) say what the Python writers
-(a server's answers) say, in every format, and both refuse past the row and byte caps."""
+(a server's answers) say, in every format, and both refuse past the row and byte caps.
+
+No store kind to choose: both writers run here on in-memory stores, the server's side included.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """The screen's quick look for words agrees with the case-insensitive regexes it stands for, and
-each client's share of the workers holds when slots pass from one query to the next."""
+each client's share of the workers holds when slots pass from one query to the next.
+
+No store kind to choose: the screen reads the query text before any store sees it.
+"""
 
 from __future__ import annotations
 

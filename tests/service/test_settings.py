@@ -1,4 +1,7 @@
-"""Settings are declared once, each with help text; the app refuses settings it does not know."""
+"""Settings are declared once, each with help text; the app refuses settings it does not know.
+
+No store kind to choose: settings are read before any store is opened.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """A start of the service: it answers from its first query worker, and a start of a store
-version it has served before reads back what the pages need instead of making it again."""
+version it has served before reads back what the pages need instead of making it again.
+
+Embedded only, but for the test that names Virtuoso: the pool's worker processes and what is
+kept beside a store directory and dropped when it is rebuilt belong to the embedded store.
+"""
 
 from __future__ import annotations
 
