@@ -1,4 +1,6 @@
 """Lookup keys written at build time, so that a question given a name starts from its answer.
+About 420 lines because every statement the build writes for the questions alone (keys,
+sentence lists, parts, depths, industries covered, the lists' orders) is made here, in one place.
 
 The catalogue's questions take a thing by name or by IRI (``term=平高集团``). Read as
 ``{ ?thing rdfs:label ?name . BIND(STR(?name) AS ?term) }``, the engine has to compute the
