@@ -633,10 +633,15 @@ def term_index() -> TermIndex:
     from .db import get_backend
 
     backend = get_backend()
-    path = backend.keep / "terms.sqlite" if backend.keep is not None else None
-    if path is not None:
-        with contextlib.suppress(OSError):  # a read-only place: a temporary file instead
-            path.parent.mkdir(parents=True, exist_ok=True)
-        if not os.access(path.parent, os.W_OK):
-            path = None
-    return backend.memo("terms", lambda store: TermIndex.from_store(store, path))
+    # the place is looked for only when the index is made: a page asks for the index once per
+    # link it writes (263 times for a place's page, 0.7 ms each with the directory's checks)
+    return backend.memo("terms", lambda store: TermIndex.from_store(store, _kept(backend.keep)))
+
+
+def _kept(keep: Path | None) -> Path | None:
+    """Where the term index is kept: in ``keep`` when it can be written, else nowhere."""
+    if keep is None:
+        return None
+    with contextlib.suppress(OSError):  # a read-only place: a temporary file instead
+        keep.mkdir(parents=True, exist_ok=True)
+    return keep / "terms.sqlite" if os.access(keep, os.W_OK) else None
