@@ -16,11 +16,30 @@ def path(name: str) -> Path:
     return home / "policykg" / name
 
 
+# Files of one kind kept (the newest), a kind being a name up to its last "-" (jieba-KEY): a
+# changed input (another jieba, one more virtualenv) names a new file and the old one is never
+# read again (30 of jieba's, 460 MB, after a few weeks of test runs)
+KEPT_OF_A_KIND = 3
+
+
 def keep(name: str, data: bytes) -> None:
-    """Write ``data`` as the kept file ``name`` (see :func:`write_whole`); a cache that cannot
-    be written is no error."""
+    """Write ``data`` as the kept file ``name`` (see :func:`write_whole`), and remove the
+    oldest files of its kind past :data:`KEPT_OF_A_KIND`; a cache that cannot be written is no
+    error.
+
+    >>> for key in "abcd":
+    ...     keep(f"doctest-{key}.bin", b"x")
+    >>> sorted(p.name for p in path("").glob("doctest-*"))
+    ['doctest-b.bin', 'doctest-c.bin', 'doctest-d.bin']
+    """
     with contextlib.suppress(OSError):
         write_whole(path(name), data)
+        kind = name.rsplit("-", 1)[0] + "-"
+        kept = sorted(
+            path(name).parent.glob(kind + "*"), key=lambda p: (p.stat().st_mtime_ns, p.name)
+        )
+        for old in kept[:-KEPT_OF_A_KIND]:
+            old.unlink(missing_ok=True)
 
 
 def write_whole(target: Path, data: bytes) -> None:
