@@ -424,7 +424,7 @@ class OxigraphStore(Store):
         if isinstance(result, ox.QueryTriples):
             return Triples(result, native=result)
         names = [v.value for v in result.variables]
-        return Solutions(names, ([s[n] for n in names] for s in result), native=result)
+        return Solutions(names, map(list, result), native=result)  # a solution's terms in order
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

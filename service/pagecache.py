@@ -1,8 +1,9 @@
 """Whole answers of the pages that depend only on their URL, kept per store version.
 
-An entity page (``/id/…``) or a catalogue query (``/queries/…``, ``/api/queries/…``) runs
-several lookups and renders a template; asked again, it would give the same bytes until the
-store changes. :class:`PageCache`, a WSGI middleware in front of Flask, keeps the status, headers
+An entity page (``/id/…``), a catalogue query (``/queries/…``, ``/api/queries/…``), a term
+page or the term index (``/terms…``, ``/api/terms…``), a full-text search (``/search``) or the
+ontology's page runs several lookups and renders a template; asked again, it would give the
+same bytes until the store changes. :class:`PageCache`, a WSGI middleware in front of Flask, keeps the status, headers
 and body of their successful GET answers in the store version's result cache (``cache.py``,
 bounded by ``RESULT_CACHE_BYTES`` and ``RESULT_CACHE_ENTRIES``, off when they are 0), keyed on
 everything the answer can depend on: the path, the query string, ``Accept``, and the host and
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 # Paths whose GET answers depend only on the request's URL, Accept and the store version.
-CACHED_PATHS = ("/id/", "/queries/", "/api/queries/")
+CACHED_PATHS = (
+    "/id/", "/queries/", "/api/queries/", "/terms", "/api/terms", "/search", "/ontology"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -392,6 +392,15 @@ class TermIndex(SqliteFile):
             )
         ]
 
+    def entries(self, initial: str) -> list[tuple[str, str, str, str]]:
+        """The IRI, label, kind and pinyin of each term of :meth:`letter`, in its order: what
+        the index's API lists, without reading the definitions or spelling the pinyin again."""
+        return self._rows(
+            "SELECT iri, label, kind, pinyin FROM terms WHERE indexed AND initial = ?"
+            " ORDER BY pinyin, label",
+            (initial,),
+        )
+
 
 class Letters(Mapping):
     """:meth:`TermIndex.by_initial`: letter → its terms, read when asked for; ``counts`` says

@@ -317,7 +317,8 @@ def api_search():
 @bp.route("/api/terms/index")
 def api_index():
     """Every term grouped by the first letter of its pinyin; with ``letter``, that letter's."""
-    index = term_index().by_initial()
+    terms = term_index()
+    index = terms.by_initial()
     shown = [_letter(index)] if "letter" in request.args else list(index)
     return jsonify(
         {
@@ -325,13 +326,8 @@ def api_index():
             "indexLetters": list(index),
             "index": {
                 letter: [
-                    {
-                        "uri": t.iri,
-                        "prefLabel": t.label,
-                        "type": [f"pol:{t.kind}"],
-                        "pinyin": t.pinyin,
-                    }
-                    for t in index[letter]
+                    {"uri": iri, "prefLabel": label, "type": [f"pol:{kind}"], "pinyin": pinyin}
+                    for iri, label, kind, pinyin in terms.entries(letter)
                 ]
                 for letter in shown
             },

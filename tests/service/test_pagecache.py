@@ -51,6 +51,20 @@ def test_a_catalogue_answer_comes_from_the_cache(url):
     assert cache_stats(url)["hits"] == hits + 1
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/terms/slogan/si-zhu-lian-0c35204a", "/api/terms/index", "/terms?q=四主链",
+     "/search?q=新能源", "/ontology"],
+)  # fmt: skip
+def test_term_search_and_ontology_pages_come_from_the_cache(url, path):
+    first = requests.get(url + path)
+    hits = cache_stats(url)["hits"]
+    again = requests.get(url + path)
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content and len(first.content) > 1000
+    assert cache_stats(url)["hits"] == hits + 1
+
+
 def test_errors_are_never_kept(url):
     entries = cache_stats(url)["entries"]
     for _ in range(2):
