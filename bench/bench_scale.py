@@ -104,6 +104,7 @@ def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) 
     """Write a store ``factor`` times the corpus into ``store_dir``; timings and sizes."""
     from policykg.kg.build import BUILD_FILE, load_background
     from policykg.kg.iri import Minter
+    from policykg.kg.store import settle
 
     started = time.perf_counter()
     base_dir = store_dir.with_name(store_dir.name + ".corpus")
@@ -145,6 +146,7 @@ def scale(factor: int, store_dir: Path, *, dumps: bool = False, progress=print) 
     store.optimize()
     quads = len(store)
     del store
+    settle(work / "oxigraph")
     record = {**asdict(result), "store_dir": str(store_dir), "reports": reports, "dumps": dumps}
     record.update(quads=quads, inputs=[f"scale:{factor}"], seconds=0)
     (work / BUILD_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=1), "utf-8")

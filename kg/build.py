@@ -65,7 +65,7 @@ from .attainment import READS, attainment
 from .dumps import _quad_lines, _triple_line, _triple_lines
 from .iri import DEFAULT_BASE, Minter
 from .manifest import ReportMetadata, load_manifest
-from .store import OxigraphStore
+from .store import OxigraphStore, settle
 from .summary import GRAPH as SUMMARY_GRAPH
 from .summary import list_orders, summary_triples
 
@@ -370,6 +370,7 @@ def _write_store(
             write_void(OxigraphStore(store), work / "dumps", result.base, dumps, graphs, count)
     store.flush()
     del store
+    settle(work / "oxigraph")
     (work / BUILD_FILE).write_text(
         json.dumps(asdict(result), ensure_ascii=False, indent=1), encoding="utf-8"
     )

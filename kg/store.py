@@ -490,6 +490,16 @@ class MemoryStore(OxigraphStore):
         self._store.extend(quads)
 
 
+def settle(path: str | Path) -> None:
+    """Open the Oxigraph store in ``path`` once more for writing, and close it: only then does
+    RocksDB delete the write-ahead log that the writer's last flush left behind, already in its
+    tables. Left there, every read-only open (each query worker's) replays it into memory and
+    every lookup reads past it: 86 MB at 10× the corpus, and the slogans' whole answer took
+    858 ms instead of 723."""
+    store = ox.Store(str(path))
+    del store
+
+
 def merge_into_default_graph(store: ox.Store) -> None:
     """Copy every named graph's triples into the default graph, once each.
 
