@@ -60,9 +60,11 @@ def publish(
     server: Store,
     known: dict[str, str],
     progress: Callable[[str], None] = lambda message: None,
+    base: str | None = None,
 ) -> tuple[Published, dict[str, str]]:
-    """Make ``server`` hold ``local``'s named graphs; ``known`` is what it held after the last
-    load (:func:`read_published`). Returns what was done and the new ``known``.
+    """Make ``server`` hold ``local``'s named graphs, minted under ``base``; ``known`` is what
+    it held after the last load (:func:`read_published`). Returns what was done and the new
+    ``known``.
 
     :raises StoreUnavailable: if the server cannot be written (what was sent before stays).
     """
@@ -87,7 +89,7 @@ def publish(
         progress(f"loading the merge of {len(graphs)} graphs into {server.location}")
         server.replace_graph(MERGE_GRAPH, local.graph_triples(None))
         modified = datetime.now(UTC).isoformat(timespec="seconds")
-        server.replace_graph(DATASET_GRAPH, describe_dataset(graphs, identifier, modified))
+        server.replace_graph(DATASET_GRAPH, describe_dataset(graphs, identifier, modified, base))
     now[MERGE_GRAPH] = now[DATASET_GRAPH] = identifier
     for graph in sorted(set(known) - set(now)):
         server.drop_graph(graph)

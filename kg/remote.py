@@ -79,6 +79,7 @@ MERGE_GRAPH = "urn:x-policykg:merge"
 DATASET_GRAPH = "urn:x-policykg:dataset"
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _DCTERMS = "http://purl.org/dc/terms/"
+_URI_SPACE = "http://rdfs.org/ns/void#uriSpace"
 _GRAPH_VARIABLE = re.compile(r"(?i)\bGRAPH\s*([?$]\w+)\s*\{")
 _PARSER = ox.Store()  # empty: a query is parsed here (evaluation is lazy) before a server sees it
 
@@ -150,7 +151,7 @@ class RemoteStore(Store):
         """The description of the dataset PolicyKG loaded (read once), or None when there is
         none (a server loaded by other means: its own default graph and a scan for graphs)."""
         if self._described is None:
-            self._described = read_dataset(self) or Dataset("", "", None, ())
+            self._described = read_dataset(self) or Dataset("", "", None, (), None)
         return self._described if self._described.identifier else None
 
     def _check(self, sparql: str, base_iri: str | None) -> None:
@@ -412,6 +413,7 @@ class Dataset:
     default_graph: str  # the graph holding the merge of the named graphs
     modified: str | None  # when it was loaded (ISO 8601)
     named_graphs: tuple[str, ...]
+    uri_space: str | None  # the base its IRIs were minted under (``policykg build --base``)
 
 
 def orders_a_subquery_without_limit(sparql: str) -> bool:
@@ -454,9 +456,12 @@ def has_transitive_path(sparql: str) -> bool:
 _TRANSITIVE = re.compile(r"[\w)][*+]")
 
 
-def describe_dataset(named_graphs: Iterable[str], identifier: str, modified: str) -> bytes:
+def describe_dataset(
+    named_graphs: Iterable[str], identifier: str, modified: str, base: str | None = None
+) -> bytes:
     """The N-Triples of :data:`DATASET_GRAPH` for a load of ``named_graphs`` (SPARQL Service
-    Description terms), whose merge is in :data:`MERGE_GRAPH`."""
+    Description terms), whose merge is in :data:`MERGE_GRAPH`, minted under ``base`` (VoID's
+    ``uriSpace``: the service over the server serves those IRIs)."""
     me = f"<{DATASET_GRAPH}>"
     lines = [
         f"{me} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{_SD}Dataset> .",
@@ -464,6 +469,8 @@ def describe_dataset(named_graphs: Iterable[str], identifier: str, modified: str
         f'{me} <{_DCTERMS}identifier> "{identifier}" .',
         f'{me} <{_DCTERMS}modified> "{modified}"^^<http://www.w3.org/2001/XMLSchema#dateTime> .',
     ]
+    if base:
+        lines.append(f"{me} <{_URI_SPACE}> {ox.Literal(base)} .")
     for i, graph in enumerate(sorted(named_graphs)):
         lines.append(f"{me} <{_SD}namedGraph> _:g{i} .")
         lines.append(f"_:g{i} <{_SD}name> <{graph}> .")
@@ -474,9 +481,10 @@ def read_dataset(store: RemoteStore, named: bool = True) -> Dataset | None:
     """The description in :data:`DATASET_GRAPH` (its named graphs only when ``named``), or
     None when the server holds none."""
     head = (
-        f"SELECT ?id ?default ?modified WHERE {{ GRAPH <{DATASET_GRAPH}> {{ <{DATASET_GRAPH}> "
-        f"<{_DCTERMS}identifier> ?id ; <{_SD}defaultGraph> ?default . "
-        f"OPTIONAL {{ <{DATASET_GRAPH}> <{_DCTERMS}modified> ?modified }} }} }}"
+        f"SELECT ?id ?default ?modified ?space WHERE {{ GRAPH <{DATASET_GRAPH}> {{ "
+        f"<{DATASET_GRAPH}> <{_DCTERMS}identifier> ?id ; <{_SD}defaultGraph> ?default . "
+        f"OPTIONAL {{ <{DATASET_GRAPH}> <{_DCTERMS}modified> ?modified }} "
+        f"OPTIONAL {{ <{DATASET_GRAPH}> <{_URI_SPACE}> ?space }} }} }}"
     )
     rows = store.query(head, default_graphs=[DATASET_GRAPH], named_graphs=[DATASET_GRAPH])
     if not rows:
@@ -492,12 +500,13 @@ def read_dataset(store: RemoteStore, named: bool = True) -> Dataset | None:
             timeout=max(store.timeout, 120),
         )
         graphs = tuple(sorted(r["g"].value for r in listed))  # type: ignore[index, union-attr]
-    modified = row.get("modified")  # type: ignore[union-attr]
+    modified, space = row.get("modified"), row.get("space")  # type: ignore[union-attr]
     return Dataset(
         row["id"].value,  # type: ignore[index]
         row["default"].value,  # type: ignore[index]
         modified.value if modified is not None else None,
         graphs,
+        space.value if space is not None else None,
     )
 
 

@@ -33,6 +33,7 @@ Exceptions::
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -539,6 +540,15 @@ def read_version(path: str | Path) -> StoreVersion | None:
     return StoreVersion(
         (stat.st_ino, stat.st_mtime_ns), hashlib.sha256(data).hexdigest()[:12], built
     )
+
+
+def read_base(path: str | Path) -> str | None:
+    """The IRI base the store at ``path`` was built with (``policykg build --base``, kept in
+    its ``build.json``), or None when it says none."""
+    try:
+        return json.loads((store_root(path) / BUILD_FILE).read_text("utf-8")).get("base")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def is_remote(location: str | Path) -> bool:

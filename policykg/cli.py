@@ -236,7 +236,7 @@ def build(reports, store, base, no_dumps, strict, jobs, rebuild, max_report_kb, 
         from policykg.kg.publish import publish, write_published
 
         with open_store(local) as built:
-            done, graphs = publish(built, server, known, _progress)
+            done, graphs = publish(built, server, known, _progress, result.base)
         write_published(local, server.location, graphs)
         print(
             f"{server.location}: {len(done.replaced)} graphs replaced ({done.triples} triples), "

@@ -11,7 +11,6 @@ not declared here is an error, so a typo never silently falls back to a default:
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -217,20 +216,29 @@ def built_base(store_path: str | None, dumps_dir: str | None = None) -> str:
 
     A server (``store_path`` a URL) keeps no ``build.json``: the build that loaded it does,
     beside the dumps it wrote and that are served (``--dumps var/build/dumps`` → the base in
-    ``var/build/build.json``), as a store directory's beside its ``dumps/``.
+    ``var/build/build.json``), as a store directory's beside its ``dumps/``; without those, the
+    server's description of the load says it (VoID's ``uriSpace``, written by the load).
     """
     from ..kg.iri import DEFAULT_BASE
-    from ..kg.store import is_remote
+    from ..kg.store import is_remote, read_base
 
     if store_path and is_remote(store_path):
-        store_path = str(Path(dumps_dir).parent) if dumps_dir else None
-    manifest = Path(store_path or "") / "build.json"
-    if not store_path or not manifest.is_file():
-        return DEFAULT_BASE
+        built = read_base(Path(dumps_dir).parent) if dumps_dir else None
+        return built or _server_base(store_path) or DEFAULT_BASE
+    return (read_base(store_path) if store_path else None) or DEFAULT_BASE
+
+
+def _server_base(url: str) -> str | None:
+    """The base a server's data was minted under, as its load described it; None when the
+    server says none or cannot be reached (the service then says so when it serves)."""
+    from ..kg.remote import RemoteStore, read_dataset
+    from ..kg.store import StoreError
+
     try:
-        return json.loads(manifest.read_text("utf-8")).get("base") or DEFAULT_BASE
-    except (OSError, ValueError):
-        return DEFAULT_BASE
+        described = read_dataset(RemoteStore(url, timeout=10), named=False)
+    except StoreError:
+        return None
+    return described.uri_space if described is not None else None
 
 
 def resolve(

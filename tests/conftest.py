@@ -70,6 +70,7 @@ def virtuoso_factory(tmp_path_factory):
 
     from policykg.kg.publish import publish
     from policykg.kg.remote import Credentials, RemoteStore
+    from policykg.kg.store import read_base
     from policykg.service.testing import VIRTUOSO, Virtuoso
 
     if shutil.which(VIRTUOSO) is None:
@@ -81,7 +82,7 @@ def virtuoso_factory(tmp_path_factory):
         started.append(server.__enter__())
         credentials = Credentials(server.USER, server.PASSWORD)
         remote = RemoteStore(server.url, graph_store=server.graph_store, credentials=credentials)
-        publish(store, remote, {})
+        publish(store, remote, {}, base=read_base(store.path) if store.path else None)
         return server
 
     yield start

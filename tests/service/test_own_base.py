@@ -39,23 +39,43 @@ def own_build(tmp_path_factory) -> tuple[str, Path]:
     return root, store
 
 
+@pytest.fixture(scope="module")
+def own_virtuoso(own_build, virtuoso_factory) -> str:
+    """The query URL of a Virtuoso loaded with the build, as ``policykg build --store URL``
+    loads it."""
+    from policykg.kg.store import open_store
+
+    with open_store(own_build[1]) as built:
+        return virtuoso_factory("own-base", built).url
+
+
+def serve(root: str, store: Path, location: str, *options: str) -> LiveServer:
+    """``policykg serve`` of ``location`` at the base's own address."""
+    command = [sys.executable, "-m", "policykg.cli", "serve", "--store", location, *options,
+               "--host", "127.0.0.1", "--port", root.rsplit(":", 1)[1]]  # fmt: skip
+    return LiveServer(store, command=command)
+
+
 @pytest.fixture(scope="module", params=STORE_KINDS)
 def site(request, own_build) -> tuple[str, str]:
     """(server URL, store directory): ``policykg serve`` at the base's own address, over the
     build's store directory or over a Virtuoso loaded with it (``--dumps`` the build's)."""
-    from policykg.kg.store import open_store
-
     root, store = own_build
     location = str(store)
     if request.param == "virtuoso":
-        with open_store(store) as built:
-            location = request.getfixturevalue("virtuoso_factory")("own-base", built).url
-    command = [sys.executable, "-m", "policykg.cli", "serve", "--store", location,
-               "--dumps", str(store / "dumps"),
-               "--host", "127.0.0.1", "--port", root.rsplit(":", 1)[1]]  # fmt: skip
-    with LiveServer(store, command=command) as live:
+        location = request.getfixturevalue("own_virtuoso")
+    with serve(root, store, location, "--dumps", str(store / "dumps")) as live:
         assert live.url == root
         yield root, str(store)
+
+
+def test_a_server_says_its_base_to_a_service_without_the_build(own_build, own_virtuoso):
+    """Served from the server alone (no dumps, so no ``build.json`` beside them), the service
+    reads the base from the load's description and its IRIs resolve."""
+    root, store = own_build
+    with serve(root, store, own_virtuoso) as live:
+        answer = requests.get(live.url + "/id/industry/zhuang-bei-zhi-zao")
+    assert answer.status_code == 200 and "装备制造" in answer.text
 
 
 def test_every_graph_is_minted_under_the_configured_base(own_build):
