@@ -45,7 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Base of the graph's resource IRIs; IRIs under it link to this server's /id/ pages "
         "(default: the base the store was built with, from its build.json, or over a server "
-        "the build.json beside DUMPS_DIR, else "
+        "the build.json beside DUMPS_DIR or the server's description of its load, else "
         "https://w3id.org/policykg/id/).",
     ),
     Setting(
@@ -230,7 +230,7 @@ def built_base(store_path: str | None, dumps_dir: str | None = None) -> str:
 
 def _server_base(url: str) -> str | None:
     """The base a server's data was minted under, as its load described it; None when the
-    server says none or cannot be reached (the service then says so when it serves)."""
+    server says none, or cannot be reached when the service starts."""
     from ..kg.remote import RemoteStore, read_dataset
     from ..kg.store import StoreError
 
