@@ -387,10 +387,15 @@ def _context(
 
     The innermost heading with a year decides (执行情况/回顾 → actual; 目标/计划/任务 → target);
     a year written earlier in the same sentence overrides it (earlier → actual, later →
-    target), as do 力争/目标是. With the report's ``year`` known, 今年/去年/明年 name years too,
-    and a heading year without a cue ("2026年重点工作") is a target year when it is the
-    report's year or later, a year of results when earlier. Figures in 五年来 paragraphs and
-    in glossaries are skipped.
+    target), as do 力争/目标是. Under no heading with a year, the one year that the
+    paragraph's first sentence names stands for it ("刚刚过去的2025年，全省上下……"). With the
+    report's ``year`` known, 今年/去年/明年 name years too, and a heading year without a cue
+    ("2026年重点工作") is a target year when it is the report's year or later, a year of
+    results when earlier. Figures in 五年来 paragraphs and in glossaries are skipped.
+
+    >>> text = "工作回顾\\n2025年是收官之年。我们顶压前行，地区生产总值增长5%。"
+    >>> _context(text, text.index("地区"), [(0, len(text), "工作回顾")], 2026)
+    (2025, 'actual')
     """
     around = sorted((s for s in sections if s[0] <= pos < s[1]), key=lambda s: (s[0], -s[1]))
     if any(_is_glossary(h.strip()) for _, _, h in around):
@@ -400,6 +405,10 @@ def _context(
     if not own and around and _in_multi_year_paragraph(text, pos, around[0]):
         return None
     period, kind = _heading_context([h for _, _, h in around], year)
+    if period is None and not own:
+        period = _paragraph_year(text, pos, year)
+        if period is not None and kind is None and year is not None:
+            kind = "actual" if period < year else "target"
     if own:
         if period is not None and own[-1] != period:
             kind = "actual" if own[-1] < period else "target"
@@ -433,6 +442,17 @@ def _heading_context(
                 kind = "actual" if period < year else "target"
             return period, kind
     return None, next(filter(None, map(kind_of, reversed(headings))), None)
+
+
+def _paragraph_year(text: str, pos: int, year: int | None) -> int | None:
+    """The one year that the first sentence of the paragraph holding ``pos`` names before
+    ``pos``, if it names one and spans no years (五年来, "十四五"时期)."""
+    start = text.rfind("\n", 0, pos) + 1
+    first = text[start:pos].split("。", 1)[0]
+    if MULTI_YEAR.search(first):
+        return None
+    years = set(years_in(first, year))
+    return years.pop() if len(years) == 1 else None
 
 
 def _sentence_start(text: str, pos: int) -> int:

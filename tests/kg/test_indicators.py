@@ -200,6 +200,17 @@ def test_henan_targets_and_no_five_year_totals():
     assert not [r for r in merged if r.value in (Decimal("6.66"), Decimal("603.7"))]
 
 
+@pytest.mark.parametrize(
+    "name, value",
+    [("gansu-province_2026_gov-work-report", "5.8"),  # 刚刚过去的2025年，…… under no heading
+     ("jilin-province_2026_gov-work-report", "5")],  # 一、工作回顾 / 2025年是……之年。我们……
+)  # fmt: skip
+def test_a_review_paragraph_opened_by_its_year_gives_that_years_results(name, value):
+    merged = observations(name)
+    assert one(merged, "地区生产总值", 2025, "actual", "growth").value == Decimal(value)
+    assert not [r for r in merged if r.period == 2025 and r.value_kind == "target"]
+
+
 def test_hailaer_pairs_chains_and_no_average_growth():
     name = "hailaer-district_2019_gov-work-report"
     merged = observations(name)
