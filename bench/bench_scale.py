@@ -322,10 +322,11 @@ def measure_service(store_dir: str | Path, repeat: int) -> list[dict]:
     from urllib.parse import urlencode
 
     from policykg.queries import load_catalogue
-    from policykg.service import create_app
+    from policykg.service import create_app, db
 
     t = time.perf_counter()
     app = create_app({"STORE_PATH": str(store_dir)})
+    db.start(app)  # the query workers started before the first request, as `policykg serve` does
     client = app.test_client()
     # what pages read is built in the background at start (indexes, comparison tables): waited
     # for here, as `policykg serve` does before its first user, so that no page's first time
@@ -363,8 +364,6 @@ def measure_service(store_dir: str | Path, repeat: int) -> list[dict]:
             }
         )
         _line(out[-1])
-    from policykg.service import db
-
     db.close(app)
     out.append(
         {

@@ -13,13 +13,15 @@
        "count": 5, "page": 1, "limit": 1000, "next": null}
 
   ``page=all`` answers the whole answer at once (a download), and so does CSV (``?format=csv``
-  or ``Accept: text/csv``) unless a page is asked for; both are written out row by row.
+  or ``Accept: text/csv``) unless a page is asked for; both are sent a piece at a time as the
+  pieces are read (:func:`_run_whole`).
   Cells are strings (IRIs and literal values); a variable left unbound is absent from its row.
 
 Unknown names answer 404; a missing, unknown or ill-typed parameter answers 400 naming it.
 Named queries run like any other SPARQL: in a query worker, with the parameters bound by the
 engine, cut at ``QUERY_TIMEOUT`` (503), refused past ``MAX_ROWS`` (400: the API never answers
-short; the page shows the first rows and says so), and counted against
+short; a download past it after its first piece ends unfinished; the page shows the first rows
+and says so), and counted against
 ``MAX_CONCURRENT_QUERIES`` (429).
 """
 
@@ -29,6 +31,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import (
@@ -150,17 +153,17 @@ def _api_url(query: NamedQuery, params: dict[str, str], number: int, limit: int)
     return url_for("catalogue.api", name=query.name, **args)
 
 
-def _json_whole(query: NamedQuery, params: dict[str, str], rows: list[dict]) -> Response:
-    """The whole answer in the page's JSON shape, written out row by row (one string of every
-    row of a large answer would double its memory)."""
+def _json_whole(query: NamedQuery, params: dict[str, str], rows: Iterator[dict]) -> Response:
+    """The whole answer in the page's JSON shape, written out as its rows come."""
     dump = current_app.json.dumps
 
     def chunks():
         head = {"query": query.name, "params": params, "variables": list(query.variables)}
         yield dump(head)[:-1] + ', "rows": ['
-        for i, row in enumerate(rows):
-            yield ("," if i else "") + dump(row)
-        yield f'], "count": {len(rows)}, "page": "all"}}'
+        count = 0
+        for count, row in enumerate(rows, 1):
+            yield ("," if count > 1 else "") + dump(row)
+        yield f'], "count": {count}, "page": "all"}}'
 
     return Response(stream_with_context(chunks()), mimetype="application/json")
 
@@ -216,18 +219,32 @@ def _run_window(
     return kept, more, truncated
 
 
-def _run_whole(query: NamedQuery, params: dict[str, str]) -> list[dict]:
-    """The whole answer, a page of things a query where the query cuts its pages itself
-    (:meth:`NamedQuery.whole`): no one query grows past the timeout with the collection.
+def _run_whole(query: NamedQuery, params: dict[str, str]) -> Iterator[dict]:
+    """The rows of the whole answer as they come: a page of things a query where the query
+    cuts its pages itself (:meth:`NamedQuery.whole`), so that no one query grows past the
+    timeout with the collection and the first rows are sent while the next are read.
 
-    :raises ServiceError: 400 past the row cap, as for one query (and as :func:`_run`).
+    The first piece is read here: a bad parameter, a busy or timed-out engine or a first
+    piece past the row cap answers with its status (:func:`_run`). A later piece that fails
+    (the row cap, the timeout) ends the answer unfinished (the JSON unclosed, the chunked
+    transfer cut): never a short answer that reads as whole.
     """
-    rows: list[dict] = []
-    for piece in query.whole(lambda text: _run(query, params, sparql=text)[0]):
-        rows += piece
-        if len(rows) > current_app.config["MAX_ROWS"]:
-            raise ServiceError(str(TooManyRows(current_app.config["MAX_ROWS"])), 400)
-    return rows
+    pieces = query.whole(lambda text: _run(query, params, sparql=text)[0])
+    first = next(pieces)
+    cap = current_app.config["MAX_ROWS"]
+    if len(first) > cap:
+        raise ServiceError(str(TooManyRows(cap)), 400)
+
+    def rows() -> Iterator[dict]:
+        count = len(first)
+        yield from first
+        for piece in pieces:
+            count += len(piece)
+            if count > cap:
+                raise TooManyRows(cap)
+            yield from piece
+
+    return rows()
 
 
 def _run(
@@ -282,7 +299,7 @@ def _wants_csv() -> bool:
     return negotiate(("json", "csv"), request.args.get(FORMAT_PARAM)).name == "csv"
 
 
-def _csv(query: NamedQuery, rows: list[dict]) -> Response:
+def _csv(query: NamedQuery, rows: Iterable[dict]) -> Response:
     """The rows as CSV, values raw (IRIs as IRIs), led by a UTF-8 byte order mark: Excel on
     Chinese Windows reads a file without one as GBK (mojibake); csv readers opening it with
     ``encoding="utf-8-sig"`` drop it."""

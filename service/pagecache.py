@@ -64,7 +64,10 @@ class PageCache:
         )
         page = cast(Page | None, cache.get(key))
         if page is None:
-            page = self._render(environ)
+            rendered = self._render(environ, start_response)
+            if not isinstance(rendered, Page):
+                return rendered  # streamed as it comes: never kept
+            page = rendered
             if page.status.startswith("200 ") and not _sets_cookie(page.headers):
                 cache.put(key, page)
         start_response(page.status, list(page.headers))  # a fresh list: the caller extends it
@@ -78,8 +81,12 @@ class PageCache:
         backend = backends if isinstance(backends, Backend) else backends.get()
         return backend if backend.cache.enabled else None
 
-    def _render(self, environ: WSGIEnvironment) -> Page:
-        """The app's whole answer to ``environ``."""
+    def _render(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Page | Iterable[bytes]:
+        """The app's whole answer to ``environ``; an answer streamed as it is written (no
+        ``Content-Length``: a download of a whole answer, read a piece at a time) is passed on
+        to ``start_response`` as it comes instead."""
         answer: list = []
 
         def start(status: str, headers: list, exc_info=None):
@@ -87,6 +94,9 @@ class PageCache:
             return _no_write
 
         chunks = self.wsgi_app(environ, start)
+        if not any(name.lower() == "content-length" for name, _ in answer[1]):
+            start_response(answer[0], list(answer[1]))
+            return chunks
         try:
             body = b"".join(chunks)
         finally:

@@ -16,6 +16,7 @@ from policykg.kg.iri import Minter
 from policykg.kg.store import OxigraphStore
 from policykg.kg.summary import summarise
 from policykg.service import create_app, db
+from policykg.service.results import TooManyRows
 
 STORE_KINDS = ["embedded", "virtuoso"]
 
@@ -278,7 +279,8 @@ def test_a_page_cut_by_thing_keeps_each_things_rows_together(app, tmp_path):
 def test_a_whole_answer_is_read_a_page_of_things_at_a_time(app, monkeypatch, name):
     """A whole answer (page=all, JSON and CSV) of a list cut at its "# page:" line is read a
     page of things a query (queries.WHOLE_PAGE: one here), and is the one query's, row for
-    row in its order; past the row cap it is refused whole, never cut."""
+    row in its order; past the row cap it is never cut short: refused whole when its first
+    piece is past it, else ended unfinished (sent as it is read)."""
     from policykg import queries
     from policykg.queries import get_query
     from policykg.service import catalogue
@@ -294,6 +296,11 @@ def test_a_whole_answer_is_read_a_page_of_things_at_a_time(app, monkeypatch, nam
     table = client.get(f"/api/queries/{name}", query_string={**args, "format": "csv"})
     assert len(list(csv.reader(io.StringIO(table.get_data(as_text=True))))) == len(one) + 1
     monkeypatch.setitem(app.config, "MAX_ROWS", len(one) - 1)  # format=json: not the page kept
+    unfinished = client.get(f"/api/queries/{name}", query_string={**args, "format": "json"})
+    assert unfinished.status_code == 200
+    with pytest.raises(TooManyRows):
+        unfinished.get_data()
+    monkeypatch.setattr(queries, "WHOLE_PAGE", len(one))  # the first piece is past the cap
     refused = client.get(f"/api/queries/{name}", query_string={**args, "format": "json"})
     assert refused.status_code == 400
 
