@@ -115,10 +115,10 @@ def api(name: str) -> Response:
     params = _params()
     csv_wanted = _wants_csv()
     if request.args.get(PAGE_PARAM, WHOLE if csv_wanted else "1") == WHOLE:
-        rows = _run_whole(query, params)
+        whole = _run_whole(query, params)
         if csv_wanted:
-            return _csv(query, rows)
-        return _json_whole(query, params, rows)
+            return _csv(query, whole)
+        return _json_whole(query, params, whole)
     number, limit = _page_number(), _limit()
     rows, more, _ = _run_window(query, params, limit, (number - 1) * limit, page=False)
     links = {"next": _api_url(query, params, number + 1, limit) if more else None}
