@@ -10,7 +10,7 @@ sentences holding the words (``fulltext.py``), filterable by place, year and rep
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Blueprint, Response, render_template, request, url_for
 
@@ -28,6 +28,7 @@ PAGE_SIZE = 20
 PLACES_SHOWN = 50  # rows of the start page's table: the places with the most reports
 MAX_PAGE = 1000  # a search's pages shown at most
 TERM_HITS = 12
+FACET_VALUES = 30  # a filter's values shown: those with the most hits (and the one chosen)
 # A red square with 政 (policy), drawn as SVG so no binary file is kept.
 FAVICON = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
@@ -80,7 +81,7 @@ def search_page():
         terms=terms,
         results=results,
         hits=hits,
-        facets=_facets(results.per_report),
+        facets=_facets(results.per_report, {"place": place, "year": year, "report": report}),
         place=place,
         year=year,
         report=report,
@@ -111,8 +112,18 @@ def _page() -> int:
     return whole_number("page", 1, MAX_PAGE)
 
 
-def _facets(per_report) -> dict[str, list[tuple[str, str, int]]]:
-    """(value, label, count) per filter: places, years and reports that hold hits."""
+class Facet(NamedTuple):
+    """A filter's values shown, each (value, label, count), and how many values hold hits."""
+
+    shown: list[tuple[str, str, int]]
+    count: int
+
+
+def _facets(per_report, chosen: dict[str, str]) -> dict[str, Facet]:
+    """Per filter (places, years and reports that hold hits): the :data:`FACET_VALUES` values
+    with the most hits and the one ``chosen``, as (value, label, count), and how many values
+    hold hits. A common word is in every report of a large collection: 3,400 report links and
+    as many places took 0.6 s to write at 100 times the corpus, and no reader scans them."""
     c = corpus()
     places: dict[str, list] = {}
     years: dict[str, int] = {}
@@ -125,8 +136,15 @@ def _facets(per_report) -> dict[str, list[tuple[str, str, int]]]:
         entry[2] += n
         years[r.year] = years.get(r.year, 0) + n
         reports.append((iri, r.name, n))
-    return {
+    facets = {
         "place": sorted((tuple(v) for v in places.values()), key=lambda x: -x[2]),
         "year": sorted(((y, y, n) for y, n in years.items()), reverse=True),
         "report": sorted(reports, key=lambda x: -x[2]),
     }
+    return {name: _shown(values, chosen.get(name, "")) for name, values in facets.items()}
+
+
+def _shown(values: list, chosen: str) -> Facet:
+    shown = values[:FACET_VALUES]
+    shown += [v for v in values[FACET_VALUES:] if v[0] == chosen]
+    return Facet(shown, len(values))

@@ -44,6 +44,31 @@ def test_query_syntax_is_only_text(index):
     assert index.search('"AND OR NEAR(').total == 0
 
 
+def test_the_search_page_lists_the_filters_with_the_most_hits(corpus_store_dir, monkeypatch):
+    """A word every report uses: the reports (and places) with the most hits are offered as
+    filters, with how many there are; a chosen one is offered even when it has fewer."""
+    from policykg.service import create_app, db, home
+
+    monkeypatch.setattr(home, "FACET_VALUES", 3)
+    app = create_app({"STORE_PATH": str(corpus_store_dir), "RESULT_CACHE_BYTES": 0})
+    client = app.test_client()
+    try:
+        page = client.get("/search?q=发展").get_data(as_text=True)
+        hits = FullText.from_store(open_store(corpus_store_dir)).search("发展").per_report
+        fewest = min(hits, key=hits.get)
+        chosen = client.get("/search", query_string={"q": "发展", "report": fewest})
+    finally:
+        db.close(app)
+
+    def report_filters(html: str) -> str:
+        return re.search(r"按报告筛选.*?</details>", html, re.S).group()
+
+    assert len(re.findall(r"report=http", report_filters(page))) == 3
+    assert "共 34 份报告，列出命中最多的 3 个" in report_filters(page)
+    offered = report_filters(chosen.get_data(as_text=True))
+    assert len(re.findall(r"report=http", offered)) == 4 and 'class="on"' in offered
+
+
 @pytest.fixture(scope="module")
 def seed_index(seed_location) -> FullText:
     """The index built, as the service builds it at startup, from the founding report's store
