@@ -116,7 +116,7 @@ class Facet(NamedTuple):
     """A filter's values shown, each (value, label, count), and how many values hold hits."""
 
     shown: list[tuple[str, str, int]]
-    count: int
+    total: int
 
 
 def _facets(per_report, chosen: dict[str, str]) -> dict[str, Facet]:
