@@ -28,7 +28,7 @@ PAGE_SIZE = 20
 PLACES_SHOWN = 50  # rows of the start page's table: the places with the most reports
 MAX_PAGE = 1000  # a search's pages shown at most
 TERM_HITS = 12
-FACET_VALUES = 30  # a filter's values shown: those with the most hits (and the one chosen)
+FACET_VALUES = 30  # a filter's values shown (the most hits; the newest years), and the chosen one
 # A red square with 政 (policy), drawn as SVG so no binary file is kept.
 FAVICON = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
@@ -120,9 +120,9 @@ class Facet(NamedTuple):
 
 
 def _facets(per_report, chosen: dict[str, str]) -> dict[str, Facet]:
-    """Per filter (places, years and reports that hold hits): the :data:`FACET_VALUES` values
-    with the most hits and the one ``chosen``, as (value, label, count), and how many values
-    hold hits. A common word is in every report of a large collection: 3,400 report links and
+    """Per filter (places, years and reports that hold hits): the first :data:`FACET_VALUES`
+    values (places and reports with the most hits, the newest years) and the one ``chosen``,
+    as (value, label, count), and how many values hold hits. A common word is in every report of a large collection: 3,400 report links and
     as many places took 0.6 s to write at 100 times the corpus, and no reader scans them."""
     c = corpus()
     places: dict[str, list] = {}

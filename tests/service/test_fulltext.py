@@ -64,7 +64,7 @@ def test_the_search_page_lists_the_filters_with_the_most_hits(corpus_store_dir, 
         return re.search(r"按报告筛选.*?</details>", html, re.S).group()
 
     assert len(re.findall(r"report=http", report_filters(page))) == 3
-    assert "共 34 份报告，列出命中最多的 3 个" in report_filters(page)
+    assert "共 34 份报告，列出其中 3 个" in report_filters(page)
     offered = report_filters(chosen.get_data(as_text=True))
     assert len(re.findall(r"report=http", offered)) == 4 and 'class="on"' in offered
 
