@@ -396,6 +396,9 @@ def _context(
     >>> text = "工作回顾\\n2025年是收官之年。我们顶压前行，地区生产总值增长5%。"
     >>> _context(text, text.index("地区"), [(0, len(text), "工作回顾")], 2026)
     (2025, 'actual')
+    >>> text = "工作回顾\\n2025年任务完成。五年来，地区生产总值增长5%。"
+    >>> _context(text, text.index("地区"), [(0, len(text), "工作回顾")], 2026) is None
+    True
     """
     around = sorted((s for s in sections if s[0] <= pos < s[1]), key=lambda s: (s[0], -s[1]))
     if any(_is_glossary(h.strip()) for _, _, h in around):
@@ -446,12 +449,12 @@ def _heading_context(
 
 def _paragraph_year(text: str, pos: int, year: int | None) -> int | None:
     """The one year that the first sentence of the paragraph holding ``pos`` names before
-    ``pos``, if it names one and spans no years (五年来, "十四五"时期)."""
+    ``pos``, if it names one and the paragraph spans no years before ``pos`` (五年来, "十四五"
+    时期: "2025年目标任务顺利完成。五年来，……" reviews five years, not 2025)."""
     start = text.rfind("\n", 0, pos) + 1
-    first = text[start:pos].split("。", 1)[0]
-    if MULTI_YEAR.search(first):
+    if MULTI_YEAR.search(text, start, pos):
         return None
-    years = set(years_in(first, year))
+    years = set(years_in(text[start:pos].split("。", 1)[0], year))
     return years.pop() if len(years) == 1 else None
 
 

@@ -211,6 +211,23 @@ def test_a_review_paragraph_opened_by_its_year_gives_that_years_results(name, va
     assert not [r for r in merged if r.period == 2025 and r.value_kind == "target"]
 
 
+def test_research_spending_and_its_share_of_output_by_their_many_names():
+    shanghai = observations("shanghai-municipality_2026_gov-work-report")
+    share = one(shanghai, "研究与试验发展经费投入强度", 2026, "target", "level")
+    assert (share.label, share.value, share.bound) == (
+        "全社会研发经费支出相当于全市生产总值的比例", Decimal("4.6"), "about")  # fmt: skip
+    assert one(shanghai, "研究与试验发展经费投入强度", 2025, "actual", "level").value == Decimal(
+        "4.5"
+    )
+    jiangsu = observations("jiangsu-province_2026_gov-work-report")
+    assert one(jiangsu, "研究与试验发展经费投入强度", 2026, "target", "level").value == Decimal(
+        "3.42"
+    )
+    jilin = observations("jilin-province_2026_gov-work-report")
+    spending = one(jilin, "研究与试验发展经费支出", 2026, "target", "growth")
+    assert (spending.label, spending.value) == ("全社会研发经费投入", Decimal(10))
+
+
 def test_hailaer_pairs_chains_and_no_average_growth():
     name = "hailaer-district_2019_gov-work-report"
     merged = observations(name)
