@@ -228,6 +228,18 @@ def test_research_spending_and_its_share_of_output_by_their_many_names():
     assert (spending.label, spending.value) == ("全社会研发经费投入", Decimal(10))
 
 
+def test_high_tech_output_technology_trade_and_private_investment():
+    sichuan = observations("sichuan-province_2026_gov-work-report")
+    growth = one(sichuan, "高技术制造业增加值", 2025, "actual", "growth")
+    assert growth.value == Decimal("12.3")  # the second of 分别增长6.8%、12.3%
+    trade = one(observations("henan-province_2026_gov-work-report"), "技术合同成交额", 2026,
+                "target", "level")  # fmt: skip
+    assert (trade.value, trade.unit) == (Decimal(3000), "亿元")
+    shaanxi = observations("shaanxi-province_2026_gov-work-report")
+    assert one(shaanxi, "民间投资", 2025, "actual", "growth").value == Decimal("4.6")
+    assert one(shaanxi, "民间投资", 2026, "target", "growth").value == Decimal(6)
+
+
 def test_hailaer_pairs_chains_and_no_average_growth():
     name = "hailaer-district_2019_gov-work-report"
     merged = observations(name)
