@@ -18,11 +18,9 @@ first; a query of several words (separated by spaces) finds the sentences holdin
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import hashlib
 import logging
-import os
 import re
 import shutil
 import sqlite3
@@ -36,7 +34,7 @@ from markupsafe import Markup, escape
 from ..kg.store import Store
 from ..kg.vocab import prologue
 from .db import get_backend
-from .sqlitefile import SqliteFile
+from .sqlitefile import SqliteFile, writable
 
 log = logging.getLogger(__name__)
 
@@ -351,13 +349,9 @@ def fulltext_index() -> FullText:
     indexed again (:meth:`FullText.from_store`)."""
     backend = get_backend()
     home = backend.home if backend.version is not None else None
-    if home is not None:
-        with contextlib.suppress(OSError):  # a read-only place: a temporary file instead
-            home.mkdir(parents=True, exist_ok=True)
-        if not os.access(home, os.W_OK):
-            home = None
     version = backend.version.id if backend.version is not None else ""
-    return backend.memo("fulltext", lambda store: made_once(store, home, version))
+    # the place is looked for only when the index is made, not on every search
+    return backend.memo("fulltext", lambda store: made_once(store, writable(home), version))
 
 
 # this code's: an index is made again whole, never from one that other code wrote

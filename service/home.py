@@ -122,8 +122,9 @@ class Facet(NamedTuple):
 def _facets(per_report, chosen: dict[str, str]) -> dict[str, Facet]:
     """Per filter (places, years and reports that hold hits): the first :data:`FACET_VALUES`
     values (places and reports with the most hits, the newest years) and the one ``chosen``,
-    as (value, label, count), and how many values hold hits. A common word is in every report of a large collection: 3,400 report links and
-    as many places took 0.6 s to write at 100 times the corpus, and no reader scans them."""
+    as (value, label, count), and how many values hold hits. A common word is in every report
+    of a large collection: 3,400 report links and as many places took 0.6 s to write at 100
+    times the corpus, and no reader scans them."""
     c = corpus()
     places: dict[str, list] = {}
     years: dict[str, int] = {}

@@ -3,8 +3,9 @@
 An entity page (``/id/…``), a catalogue query (``/queries/…``, ``/api/queries/…``), a term
 page or the term index (``/terms…``, ``/api/terms…``), a full-text search (``/search``) or the
 ontology's page runs several lookups and renders a template; asked again, it would give the
-same bytes until the store changes. :class:`PageCache`, a WSGI middleware in front of Flask, keeps the status, headers
-and body of their successful GET answers in the store version's result cache (``cache.py``,
+same bytes until the store changes. :class:`PageCache`, a WSGI middleware in front of Flask,
+keeps the status, headers and body of their successful GET answers (a streamed download is
+passed through, never kept) in the store version's result cache (``cache.py``,
 bounded by ``RESULT_CACHE_BYTES`` and ``RESULT_CACHE_ENTRIES``, off when they are 0), keyed on
 everything the answer can depend on: the path, the query string, ``Accept``, and the host and
 scheme that absolute links are built from. A rebuild serves a new backend with an empty cache,

@@ -28,9 +28,7 @@ half-width, and quotation marks are ignored (四保白名单 finds “四保”�
 
 from __future__ import annotations
 
-import contextlib
 import heapq
-import os
 import re
 import sqlite3
 import unicodedata
@@ -47,7 +45,7 @@ from pypinyin import Style, lazy_pinyin
 from ..kg import vocab
 from ..kg.store import Store
 from ..kg.vocab import prologue
-from .sqlitefile import SqliteFile
+from .sqlitefile import SqliteFile, writable
 
 POL = vocab.POL.base
 
@@ -649,8 +647,5 @@ def term_index() -> TermIndex:
 
 def _kept(keep: Path | None) -> Path | None:
     """Where the term index is kept: in ``keep`` when it can be written, else nowhere."""
-    if keep is None:
-        return None
-    with contextlib.suppress(OSError):  # a read-only place: a temporary file instead
-        keep.mkdir(parents=True, exist_ok=True)
-    return keep / "terms.sqlite" if os.access(keep, os.W_OK) else None
+    place = writable(keep)
+    return place / "terms.sqlite" if place is not None else None

@@ -3,12 +3,24 @@ version, kept by ``Backend.memo`` as its path (the term index, the full-text ind
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+
+def writable(directory: Path | None) -> Path | None:
+    """``directory``, made if need be, when the service can write there; else None (a
+    read-only place: the index goes into a temporary file instead). Asked when an index is
+    made, not each time a page asks for it."""
+    if directory is None:
+        return None
+    with contextlib.suppress(OSError):
+        directory.mkdir(parents=True, exist_ok=True)
+    return directory if os.access(directory, os.W_OK) else None
 
 
 class SqliteFile:
