@@ -317,8 +317,9 @@ def page_urls(store_dir: str | Path) -> dict[str, str]:
 
 
 def measure_service(store_dir: str | Path, repeat: int) -> list[dict]:
-    """Every catalogue query through /api/queries and every page type, through Flask's test
-    client (the real app: query workers, cache, templates), after one warm-up request each."""
+    """Every catalogue query through /api/queries (its first page and its whole answer) and
+    every page type, through Flask's test client (the real app: query workers, cache,
+    templates), after one warm-up request each."""
     from urllib.parse import urlencode
 
     from policykg.queries import load_catalogue
@@ -340,17 +341,23 @@ def measure_service(store_dir: str | Path, repeat: int) -> list[dict]:
         failed = f" FAILED {step['error']}" if step["error"] else ""
         rss_step = f"{step.get('rss_before_mb', 0):6.0f} → {step['rss_mb']:6.0f} MB"
         print(f"    {step['step']:32} {step['seconds']:8.1f} s {rss_step}{failed}")
+    catalogue = load_catalogue().items()
     targets = {
-        f"api {name}": f"/api/queries/{name}?{urlencode(q.example)}"
-        for name, q in load_catalogue().items()
+        f"api {name}": f"/api/queries/{name}?{urlencode(q.example)}" for name, q in catalogue
     }
     targets.update(page_urls(store_dir))
+    targets.update(  # the whole answer, as a user downloads it
+        (f"download {name}", f"/api/queries/{name}?{urlencode({**q.example, 'page': 'all'})}")
+        for name, q in catalogue
+    )
     out = []
     for what, url in targets.items():
         wall, cpu, status = [], [], 0
         for _ in range(repeat + 1):
             c, w = _cpu_with_workers(), time.perf_counter()
-            status = client.get(url).status_code
+            response = client.get(url)
+            response.get_data()  # a download is read as it is sent
+            status = response.status_code
             wall.append(time.perf_counter() - w)
             cpu.append(_cpu_with_workers() - c)
         out.append(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -42,13 +43,19 @@ def keep(name: str, data: bytes) -> None:
             old.unlink(missing_ok=True)
 
 
-def write_whole(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` whole or not at all: into a file beside it, named by this
-    process and thread, then renamed into place, so a reader never sees half of it.
+def write_whole(target: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (or its pieces, as they come) to ``target`` whole or not at all: into a
+    file beside it, named by this process and thread, then renamed into place, so a reader
+    never sees half of it; a piece that fails leaves no file.
 
     :raises OSError: if the file cannot be written.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
-    partial.write_bytes(data)
-    partial.replace(target)
+    try:
+        with partial.open("wb") as f:
+            f.writelines([data] if isinstance(data, bytes) else data)
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

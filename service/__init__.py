@@ -104,13 +104,13 @@ class KeptTemplates(FileSystemBytecodeCache):
 
 def warm(app: Flask) -> None:
     """Build what pages read from the served store version (term and full-text indexes, the
-    collection, the newest reports' comparison rows, vocabulary names), the map
-    outlines and the page templates, so that no request waits for them.
+    collection, the newest reports' comparison rows, vocabulary names, the catalogue's
+    downloads), the map outlines and the page templates, so that no request waits for them.
 
     Each step's seconds and the process's resident memory before and after it are kept in
     ``app.extensions["policykg.warm_steps"]`` (and logged); a step that fails is logged and the
     next one still runs (the page needing it makes it on first use)."""
-    from . import compare, corpus, entityview, fulltext, links, maps, search
+    from . import catalogue, compare, corpus, entityview, fulltext, links, maps, search
 
     steps: list[dict] = app.extensions.setdefault("policykg.warm_steps", [])
     with app.app_context():
@@ -121,6 +121,7 @@ def warm(app: Flask) -> None:
             links.vocab_labels,
             entityview.property_links,
             compare.warm,  # the newest reports' and their places' rows only
+            catalogue.warm,  # the downloads of the queries that need no parameter
         ):
             steps.append(_timed(step))
     maps.provinces()

@@ -91,10 +91,14 @@ class ResultCache:
             self.hits += 1
             return entry[0]
 
+    def fits(self, size: int) -> bool:
+        """Whether an answer of ``size`` bytes would be kept: none takes over a quarter."""
+        return self.enabled and size <= self.max_bytes // 4
+
     def put(self, key: Hashable, answer: Cached) -> None:
         """Keep ``answer`` (unless it alone would take more than a quarter of the cache)."""
         size = _size(key, answer)
-        if not self.enabled or size > self.max_bytes // 4:
+        if not self.fits(size):
             return
         with self._lock:
             old = self._entries.pop(key, None)

@@ -4,8 +4,8 @@ An entity page (``/id/…``), a catalogue query (``/queries/…``, ``/api/querie
 page or the term index (``/terms…``, ``/api/terms…``), a full-text search (``/search``) or the
 ontology's page runs several lookups and renders a template; asked again, it would give the
 same bytes until the store changes. :class:`PageCache`, a WSGI middleware in front of Flask,
-keeps the status, headers and body of their successful GET answers (a streamed download is
-passed through, never kept) in the store version's result cache (``cache.py``,
+keeps the status, headers and body of their successful GET answers (a streamed download, or a
+file too large to keep, is passed through) in the store version's result cache (``cache.py``,
 bounded by ``RESULT_CACHE_BYTES`` and ``RESULT_CACHE_ENTRIES``, off when they are 0), keyed on
 everything the answer can depend on: the path, the query string, ``Accept``, and the host and
 scheme that absolute links are built from. A rebuild serves a new backend with an empty cache,
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, cast
 
 from flask import Flask
 
+from .cache import ResultCache
 from .db import EXTENSION, PINNED, Backend
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class PageCache:
         )
         page = cast(Page | None, cache.get(key))
         if page is None:
-            rendered = self._render(environ, start_response)
+            rendered = self._render(environ, start_response, cache)
             if not isinstance(rendered, Page):
                 return rendered  # streamed as it comes: never kept
             page = rendered
@@ -83,11 +84,12 @@ class PageCache:
         return backend if backend.cache.enabled else None
 
     def _render(
-        self, environ: WSGIEnvironment, start_response: StartResponse
+        self, environ: WSGIEnvironment, start_response: StartResponse, cache: ResultCache
     ) -> Page | Iterable[bytes]:
         """The app's whole answer to ``environ``; an answer streamed as it is written (no
-        ``Content-Length``: a download of a whole answer, read a piece at a time) is passed on
-        to ``start_response`` as it comes instead."""
+        ``Content-Length``: a download of a whole answer, read a piece at a time) or one larger
+        than ``cache`` keeps (a download sent from its file) is passed on to
+        ``start_response`` as it comes instead."""
         answer: list = []
 
         def start(status: str, headers: list, exc_info=None):
@@ -95,7 +97,8 @@ class PageCache:
             return _no_write
 
         chunks = self.wsgi_app(environ, start)
-        if not any(name.lower() == "content-length" for name, _ in answer[1]):
+        length = next((v for name, v in answer[1] if name.lower() == "content-length"), None)
+        if length is None or not cache.fits(int(length)):
             start_response(answer[0], list(answer[1]))
             return chunks
         try:

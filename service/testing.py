@@ -64,7 +64,8 @@ def build_protocol_store(path: Path, w3c_dir: Path, filler: int = 1500) -> Path:
 class LiveServer:
     """``policykg serve`` on a free loopback port, stopped on exit.
 
-    Entered once every query worker is up (with ``every_worker``; ours answers from its first).
+    Entered once every query worker is up and the warm-up done (with ``every_worker``; ours
+    answers from its first worker on).
     ``command`` runs another server instead; it must print a line ending ``at URL/sparql``.
     """
 
@@ -113,19 +114,22 @@ class LiveServer:
         # keep draining the output so the server never blocks on a full pipe
         threading.Thread(target=self._drain, daemon=True).start()
         if self.every_worker:
-            self._wait_for_every_worker()
+            self._wait_until_ready()
         return self
 
-    def _wait_for_every_worker(self, seconds: float = 120) -> None:
-        """Tests start from a full pool: ours answers once its first query worker is up and
-        starts the others after it (``/healthz`` says ``ok`` when they all are)."""
+    def _wait_until_ready(self, seconds: float = 120) -> None:
+        """Tests start from a full pool and a finished warm-up: ours answers once its first
+        query worker is up and starts the others after it, and makes what pages read (and the
+        downloads, whose queries count in the cache's statistics) meanwhile (``/healthz`` says
+        ``ok`` and ``warm`` when all is done)."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             with contextlib.suppress(requests.RequestException, ValueError):  # 503: none yet
-                if requests.get(self.url + "/healthz", timeout=5).json()["status"] == "ok":
+                health = requests.get(self.url + "/healthz", timeout=5).json()
+                if health["status"] == "ok" and health["warm"]:
                     return
             time.sleep(0.1)
-        raise RuntimeError("the server's query workers did not all start:\n" + "".join(self.output))
+        raise RuntimeError("the server did not get ready:\n" + "".join(self.output))
 
     def _drain(self) -> None:
         assert self.process is not None and self.process.stdout is not None

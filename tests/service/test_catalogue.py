@@ -28,15 +28,20 @@ def mini_location(request, tmp_path_factory) -> str:
     """The mini dataset, with the targets' attainments and the lookup keys a build writes, as
     an embedded store or in Virtuoso."""
     path = tmp_path_factory.mktemp("mini") / "store"
+    store = mini_store(path)
+    if request.param == "virtuoso":
+        return request.getfixturevalue("virtuoso_factory")("mini", OxigraphStore(store)).url
+    del store
+    return str(path)
+
+
+def mini_store(path: Path) -> ox.Store:
     store = ox.Store(str(path))
     store.load(path=str(MINI), format=ox.RdfFormat.TRIG)
     attainment(store, Minter())
     summarise(store, Minter())
     store.flush()
-    if request.param == "virtuoso":
-        return request.getfixturevalue("virtuoso_factory")("mini", OxigraphStore(store)).url
-    del store
-    return str(path)
+    return store
 
 
 @pytest.fixture(scope="module")
@@ -286,6 +291,7 @@ def test_a_whole_answer_is_read_a_page_of_things_at_a_time(app, monkeypatch, nam
     from policykg.service import catalogue
 
     monkeypatch.setattr(queries, "WHOLE_PAGE", 1)
+    monkeypatch.setattr(catalogue, "_kept", lambda *args: None)  # not the download kept at start
     query = get_query(name)
     with app.test_request_context("/"):
         one, _ = catalogue._run(query, query.example)
@@ -328,3 +334,37 @@ def test_lists_in_the_builds_order_are_paged_one_thing_at_a_time(app, name):
     assert len(pages) == len(whole) and [row for rows in pages for row in rows] == whole
     if name == "plan-vs-actual":  # both kinds of things, each its own page
         assert {"targetObservation" in rows[0] for rows in pages} == {True, False}
+
+
+@pytest.fixture
+def warmed(tmp_path):
+    """An app over the mini store once its start has made what it makes (the downloads)."""
+    mini_store(tmp_path / "store")  # let go at once (closed): the app opens it
+    config = {"TESTING": True, "STORE_PATH": str(tmp_path / "store"), "RESULT_CACHE_BYTES": 0}
+    app = create_app({**config, "WORKERS": 1})
+    app.extensions["policykg.warming"].join()
+    yield app
+    db.close(app)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("slogans", "json"), ("glossary", "csv"), ("policy-documents", "csv")]
+)
+def test_a_download_without_parameters_is_made_at_start_and_sent_as_a_file(
+    warmed, monkeypatch, name, fmt
+):
+    """The same bytes as the answer read from the store, from a file written at start: its
+    length and validator given, so that a repeat with the validator answers 304 and a broken
+    download resumes (206)."""
+    from policykg.service import catalogue
+
+    client = warmed.test_client()
+    url = f"/api/queries/{name}?page=all&format={fmt}"
+    kept = client.get(url)
+    assert kept.status_code == 200 and int(kept.headers["Content-Length"]) == len(kept.data) > 100
+    assert client.get(url, headers={"If-None-Match": kept.headers["ETag"]}).status_code == 304
+    part = client.get(url, headers={"Range": "bytes=100-"})
+    assert part.status_code == 206 and part.data == kept.data[100:]
+    monkeypatch.setattr(catalogue, "_kept", lambda *args: None)  # read from the store
+    read = client.get(url)
+    assert "ETag" not in read.headers and read.data == kept.data
