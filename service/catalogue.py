@@ -124,7 +124,8 @@ def api(name: str) -> Response:
     params = _params()
     csv_wanted = _wants_csv()
     if request.args.get(PAGE_PARAM, WHOLE if csv_wanted else "1") == WHOLE:
-        kept = _kept(query, csv_wanted, get_backend().keep) if not params else None
+        keep = get_backend().keep
+        kept = _kept(query, csv_wanted, keep) if keep is not None and not params else None
         if kept is not None and kept.is_file():
             return send_file(
                 kept,
@@ -188,7 +189,7 @@ def warm() -> None:
             continue
         for csv_wanted in (False, True):
             path = _kept(query, csv_wanted, keep)
-            if path is None or path.is_file():
+            if path.is_file():
                 continue
             with current_app.test_request_context(f"/api/queries/{query.name}?page={WHOLE}"):
                 try:
@@ -198,11 +199,9 @@ def warm() -> None:
                     log.warning("%s: download not kept (%s)", path, e)
 
 
-def _kept(query: NamedQuery, csv_wanted: bool, keep: Path | None) -> Path | None:
+def _kept(query: NamedQuery, csv_wanted: bool, keep: Path) -> Path:
     """Where the download of ``query`` without parameters is kept in ``keep``, the served
-    store version's place (named by the row cap it was read under), or None without one."""
-    if keep is None:
-        return None
+    store version's place, named by the row cap it was read under."""
     extension = "csv" if csv_wanted else "json"
     return keep / f"downloads-{current_app.config['MAX_ROWS']}" / f"{query.name}.{extension}"
 

@@ -291,7 +291,8 @@ def test_a_whole_answer_is_read_a_page_of_things_at_a_time(app, monkeypatch, nam
     from policykg.service import catalogue
 
     monkeypatch.setattr(queries, "WHOLE_PAGE", 1)
-    monkeypatch.setattr(catalogue, "_kept", lambda *args: None)  # not the download kept at start
+    # read from the store, not from the download kept at start
+    monkeypatch.setattr(catalogue, "_kept", lambda *args: Path("/nowhere"))
     query = get_query(name)
     with app.test_request_context("/"):
         one, _ = catalogue._run(query, query.example)
@@ -365,6 +366,6 @@ def test_a_download_without_parameters_is_made_at_start_and_sent_as_a_file(
     assert client.get(url, headers={"If-None-Match": kept.headers["ETag"]}).status_code == 304
     part = client.get(url, headers={"Range": "bytes=100-"})
     assert part.status_code == 206 and part.data == kept.data[100:]
-    monkeypatch.setattr(catalogue, "_kept", lambda *args: None)  # read from the store
+    monkeypatch.setattr(catalogue, "_kept", lambda *args: Path("/nowhere"))  # from the store
     read = client.get(url)
     assert "ETag" not in read.headers and read.data == kept.data
