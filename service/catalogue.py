@@ -181,7 +181,8 @@ def warm() -> None:
     they are sent as files: the slogans' whole answer at 100× the corpus is 117,300 rows,
     20 s to read from the store. A download that fails (the row cap, the timeout) is not
     written, and is read from the store when asked for, as without its file."""
-    keep = writable(get_backend().keep)
+    backend = get_backend()
+    keep = writable(backend.keep)
     if keep is None:
         return
     for query in load_catalogue().values():
@@ -189,7 +190,7 @@ def warm() -> None:
             continue
         for csv_wanted in (False, True):
             path = _kept(query, csv_wanted, keep)
-            if path.is_file():
+            if path.is_file() or backend.closed:  # closed: another version is served now
                 continue
             with current_app.test_request_context(f"/api/queries/{query.name}?page={WHOLE}"):
                 try:

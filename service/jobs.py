@@ -19,7 +19,7 @@ from policykg.errors import PolicyKGError
 from .cache import job_key
 from .db import Backend, get_backend
 from .errors import ServiceError
-from .pool import OutOfMemory, PoolBusy, QueryFailed, QueryTimeout, WorkerLost
+from .pool import OutOfMemory, PoolBusy, PoolClosed, QueryFailed, QueryTimeout, WorkerLost
 from .results import Answer, Job
 
 MAX_MESSAGE = 400  # pyoxigraph lists every expected token; keep messages readable
@@ -43,7 +43,7 @@ def answer_job(app: Flask, backend: Backend, job: Job, client: str) -> Answer:
     store version's result cache.
 
     :raises ServiceError: 429 (too many queries, from all or from this client), 503 (timeout,
-        memory cap), 500 (the engine crashed), 413 (answer too large), 400 (the engine refused
+        memory cap, a store version no longer served), 500 (the engine crashed), 413 (answer too large), 400 (the engine refused
         the query, or the answer has more than ``MAX_ROWS`` rows and is not a page).
     """
     config = app.config
@@ -71,7 +71,7 @@ def answer_job(app: Flask, backend: Backend, job: Job, client: str) -> Answer:
         raise ServiceError(
             "too many queries at once; try again shortly", 429, headers=retry
         ) from None
-    except (QueryTimeout, OutOfMemory) as e:
+    except (QueryTimeout, OutOfMemory, PoolClosed) as e:
         raise ServiceError(str(e), 503, headers=retry) from None
     except WorkerLost:
         # The engine process died (a crash, not a refusal): the server's fault, not the query's.

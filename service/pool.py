@@ -153,6 +153,10 @@ class QueryTimeout(PoolError):
     """The query had no answer before its deadline."""
 
 
+class PoolClosed(PoolError):
+    """The pool was closed (its store version is no longer served)."""
+
+
 class OutOfMemory(PoolError):
     """The worker grew past the pool's memory cap while answering; it was killed."""
 
@@ -307,6 +311,7 @@ class Worker:
         self.process.start()
         child.close()
         self.isolated = False
+        self._killing = threading.Lock()
         # One poll object for the life of the pipe (Connection.poll builds a selector each time).
         self._readable = select.poll()
         self._readable.register(self.conn.fileno(), select.POLLIN)
@@ -337,10 +342,15 @@ class Worker:
         return resident_bytes(self.process.pid) if self.process.pid else 0
 
     def kill(self) -> None:
-        """SIGKILL the process and reap it."""
-        self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+        """SIGKILL the process and reap it, once: the pool's close and a thread that finds
+        the worker gone while answering (the app's warm-up at a store switch) may both kill it,
+        and a pipe closed twice closes whatever file took its number in between."""
+        with self._killing:
+            if self.conn.closed:
+                return
+            self.process.kill()
+            self.process.join(5)
+            self.conn.close()
 
 
 class QueryPool:
@@ -402,7 +412,10 @@ class QueryPool:
 
         :raises PoolBusy: if ``max_queries`` jobs are already admitted.
         :raises QueryTimeout: if no worker became free within ``timeout``.
+        :raises PoolClosed: if the pool was closed (no worker would ever be free).
         """
+        if self._closed:
+            raise PoolClosed("the query workers of this store version were stopped")
         if not self._admitted.acquire(blocking=False):
             raise PoolBusy("too many queries at once")
         deadline = time.monotonic() + timeout

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from policykg.service import create_app, db, search
-from policykg.service.pool import Job, QueryPool
+from policykg.service.pool import Job, PoolClosed, QueryPool, WorkerLost
 from policykg.service.testing import LiveServer
 
 # labels and assertions are read per page (answers.LabelIndex, evidence.assertions_of)
@@ -84,6 +84,21 @@ def test_the_pool_answers_from_its_first_worker_and_starts_the_others(store):
         assert pool.status()["alive"] == 3
     finally:
         pool.close()
+
+
+def test_a_pool_closed_while_answering_ends_its_queries_at_once(store):
+    """When a new store version is served, the old one's pool closes while its warm-up or a
+    request may still be answering or waiting: they end at once, not at their timeout."""
+    pool = QueryPool(store, 1)
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    running = pool.start(Job(cross, "text/csv", None, 100), timeout=60)
+    pool.close()
+    started = time.monotonic()
+    with pytest.raises(WorkerLost):
+        pool.finish(running)
+    with pytest.raises(PoolClosed):
+        pool.run(Job("ASK {}", "text/csv", None, 100), timeout=60)
+    assert time.monotonic() - started < 5
 
 
 def test_healthz_says_when_the_pages_indexes_are_made(store):
