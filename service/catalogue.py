@@ -125,15 +125,16 @@ def api(name: str) -> Response:
     csv_wanted = _wants_csv()
     if request.args.get(PAGE_PARAM, WHOLE if csv_wanted else "1") == WHOLE:
         keep = get_backend().keep
-        kept = _kept(query, csv_wanted, keep) if keep is not None and not params else None
-        if kept is not None and kept.is_file():
-            return send_file(
-                kept,
-                mimetype="text/csv" if csv_wanted else "application/json",
-                as_attachment=csv_wanted,
-                download_name=kept.name,
-                conditional=True,
-            )
+        if keep is not None and not params:
+            kept = _kept(query, csv_wanted, keep)
+            with contextlib.suppress(FileNotFoundError):  # not yet made, or its store replaced
+                return send_file(
+                    kept,
+                    mimetype="text/csv" if csv_wanted else "application/json",
+                    as_attachment=csv_wanted,
+                    download_name=kept.name,
+                    conditional=True,
+                )
         return _download(query, params, csv_wanted)
     number, limit = _page_number(), _limit()
     rows, more, _ = _run_window(query, params, limit, (number - 1) * limit, page=False)

@@ -35,6 +35,14 @@ def mini_location(request, tmp_path_factory) -> str:
     return str(path)
 
 
+def warmed(config: dict):
+    """An app once its start has made what it makes (the downloads: made while a test
+    changes what is read would keep what the test made)."""
+    app = create_app(config)
+    app.extensions["policykg.warming"].join()
+    return app
+
+
 def mini_store(path: Path) -> ox.Store:
     store = ox.Store(str(path))
     store.load(path=str(MINI), format=ox.RdfFormat.TRIG)
@@ -46,7 +54,7 @@ def mini_store(path: Path) -> ox.Store:
 
 @pytest.fixture(scope="module")
 def app(mini_location):
-    app = create_app({"TESTING": True, "STORE_PATH": mini_location, "WORKERS": 1, "MAX_ROWS": 50})
+    app = warmed({"TESTING": True, "STORE_PATH": mini_location, "WORKERS": 1, "MAX_ROWS": 50})
     yield app
     db.close(app)
 
@@ -164,7 +172,7 @@ def test_named_queries_past_the_row_cap_are_refused_by_the_api_and_cut_on_the_pa
 def uncached(mini_location):
     """A client of an app that keeps no answers (pages rendered with this test's PAGE_ROWS)."""
     config = {"TESTING": True, "STORE_PATH": mini_location, "WORKERS": 1, "RESULT_CACHE_BYTES": 0}
-    app = create_app(config)
+    app = warmed(config)
     yield app.test_client()
     db.close(app)
 
@@ -338,12 +346,11 @@ def test_lists_in_the_builds_order_are_paged_one_thing_at_a_time(app, name):
 
 
 @pytest.fixture
-def warmed(tmp_path):
-    """An app over the mini store once its start has made what it makes (the downloads)."""
+def own_mini(tmp_path):
+    """An app over a mini store of its own, whose start has made its downloads."""
     mini_store(tmp_path / "store")  # let go at once (closed): the app opens it
     config = {"TESTING": True, "STORE_PATH": str(tmp_path / "store"), "RESULT_CACHE_BYTES": 0}
-    app = create_app({**config, "WORKERS": 1})
-    app.extensions["policykg.warming"].join()
+    app = warmed({**config, "WORKERS": 1})
     yield app
     db.close(app)
 
@@ -352,14 +359,14 @@ def warmed(tmp_path):
     ("name", "fmt"), [("slogans", "json"), ("glossary", "csv"), ("policy-documents", "csv")]
 )
 def test_a_download_without_parameters_is_made_at_start_and_sent_as_a_file(
-    warmed, monkeypatch, name, fmt
+    own_mini, monkeypatch, name, fmt
 ):
     """The same bytes as the answer read from the store, from a file written at start: its
     length and validator given, so that a repeat with the validator answers 304 and a broken
     download resumes (206)."""
     from policykg.service import catalogue
 
-    client = warmed.test_client()
+    client = own_mini.test_client()
     url = f"/api/queries/{name}?page=all&format={fmt}"
     kept = client.get(url)
     assert kept.status_code == 200 and int(kept.headers["Content-Length"]) == len(kept.data) > 100
