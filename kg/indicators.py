@@ -388,10 +388,12 @@ def _context(
     The innermost heading with a year decides (执行情况/回顾 → actual; 目标/计划/任务 → target);
     a year written earlier in the same sentence overrides it (earlier → actual, later →
     target), as do 力争/目标是. Under no heading with a year, the one year that the
-    paragraph's first sentence names stands for it ("刚刚过去的2025年，全省上下……"). With the
-    report's ``year`` known, 今年/去年/明年 name years too, and a heading year without a cue
-    ("2026年重点工作") is a target year when it is the report's year or later, a year of
-    results when earlier. Figures in 五年来 paragraphs and in glossaries are skipped.
+    paragraph's first sentence names stands for it ("刚刚过去的2025年，全省上下……"), else, under
+    headings that plan nothing, the one past year of the nearest paragraph that opens with a
+    year (the paragraphs after "2025年是……之年。" in 一、工作回顾). With the report's ``year``
+    known, 今年/去年/明年 name years too, and a heading year without a cue ("2026年重点工作")
+    is a target year when it is the report's year or later, a year of results when earlier.
+    Figures in 五年来 paragraphs and in glossaries are skipped.
 
     >>> text = "工作回顾\\n2025年是收官之年。我们顶压前行，地区生产总值增长5%。"
     >>> _context(text, text.index("地区"), [(0, len(text), "工作回顾")], 2026)
@@ -399,17 +401,25 @@ def _context(
     >>> text = "工作回顾\\n2025年任务完成。五年来，地区生产总值增长5%。"
     >>> _context(text, text.index("地区"), [(0, len(text), "工作回顾")], 2026) is None
     True
+    >>> text = "工作回顾\\n刚刚过去的2025年，我们顶压前行。\\n狠抓项目建设。民间投资增长2.8%。"
+    >>> _context(text, text.index("民间"), [(0, len(text), "工作回顾")], 2026)
+    (2025, 'actual')
     """
     around = sorted((s for s in sections if s[0] <= pos < s[1]), key=lambda s: (s[0], -s[1]))
     if any(_is_glossary(h.strip()) for _, _, h in around):
         return None
     clause = text[_sentence_start(text, pos) : pos]
     own = years_in(clause, year)
-    if not own and around and _in_multi_year_paragraph(text, pos, around[0]):
+    opening = _opening_years(text, pos, around[0], year) if around else []
+    if not own and opening is None:
         return None
     period, kind = _heading_context([h for _, _, h in around], year)
     if period is None and not own:
-        period = _paragraph_year(text, pos, year)
+        # under a heading that plans nothing, the paragraphs after one that opens with a past
+        # year ("刚刚过去的2025年，……") state that year's results, up to the next heading
+        review = kind != "target" and not TARGET_WORDS.search(clause)
+        past = opening if review and opening and (year is None or max(opening) < year) else []
+        period = _paragraph_year(text, pos, year, past)
         if period is not None and kind is None and year is not None:
             kind = "actual" if period < year else "target"
     if own:
@@ -447,14 +457,17 @@ def _heading_context(
     return None, next(filter(None, map(kind_of, reversed(headings))), None)
 
 
-def _paragraph_year(text: str, pos: int, year: int | None) -> int | None:
+def _paragraph_year(
+    text: str, pos: int, year: int | None, earlier: Sequence[int] = ()
+) -> int | None:
     """The one year that the first sentence of the paragraph holding ``pos`` names before
-    ``pos``, if it names one and the paragraph spans no years before ``pos`` (五年来, "十四五"
-    时期: "2025年目标任务顺利完成。五年来，……" reviews five years, not 2025)."""
+    ``pos``, else the one year of ``earlier`` (an earlier paragraph's opening), if the
+    paragraph spans no years before ``pos`` (五年来, "十四五"时期: "2025年目标任务顺利完成。
+    五年来，……" reviews five years, not 2025)."""
     start = text.rfind("\n", 0, pos) + 1
     if MULTI_YEAR.search(text, start, pos):
         return None
-    years = set(years_in(text[start:pos].split("。", 1)[0], year))
+    years = set(years_in(text[start:pos].split("。", 1)[0], year) or earlier)
     return years.pop() if len(years) == 1 else None
 
 
@@ -462,22 +475,24 @@ def _sentence_start(text: str, pos: int) -> int:
     return max(text.rfind(p, 0, pos) for p in "。！？；\n") + 1
 
 
-def _in_multi_year_paragraph(text: str, pos: int, outer: Section) -> bool:
-    """Whether the nearest paragraph that opens with a time cue opens with 五年来, "十四五"时期…"""
+def _opening_years(text: str, pos: int, outer: Section, year: int | None) -> list[int] | None:
+    """The years named by the first sentence of the nearest paragraph of ``outer`` (up to
+    ``pos``) that opens with a time cue: None when it opens with 五年来, "十四五"时期…, [] when
+    no paragraph does."""
     end = pos
     while True:
         start = text.rfind("\n", 0, end) + 1
         if start < outer[0]:
-            return False
+            return []
         paragraph = text[start:end].strip(" \t\u3000")
         if not paragraph.startswith(outer[2].strip()):
             first = paragraph.split("。", 1)[0]
             if MULTI_YEAR.match(first):
-                return True
+                return None
             if SINGLE_YEAR.search(first):
-                return False
+                return years_in(first, year)
         if start == 0:
-            return False
+            return []
         end = start - 1
 
 

@@ -211,6 +211,25 @@ def test_a_review_paragraph_opened_by_its_year_gives_that_years_results(name, va
     assert not [r for r in merged if r.period == 2025 and r.value_kind == "target"]
 
 
+@pytest.mark.parametrize(
+    ("name", "indicator", "measure", "value"),
+    [("shanxi-province_2026_gov-work-report", "民间投资", "growth", "2.8"),
+     ("shanxi-province_2026_gov-work-report", "城镇新增就业人数", "level", "47.3"),
+     ("jilin-province_2026_gov-work-report", "粮食产量", "level", "871.6"),
+     ("jilin-province_2026_gov-work-report", "社会消费品零售总额", "growth", "3.9"),
+     ("fujian-province_2026_gov-work-report", "城镇新增就业人数", "level", "54.58")],
+)  # fmt: skip
+def test_the_paragraphs_after_a_reviews_opening_year_give_that_years_results(
+    name, indicator, measure, value
+):
+    """Under a review of several years (一、“十四五”时期工作回顾), of no year (一、工作回顾) or
+    under headings with no cue (一、一年接着一年干…… / （六）着力办好办实民生实事……), the
+    paragraphs after the one opening with its year (刚刚过去的2025年，……; 2025年是……之年)
+    state that year's results, up to the next heading of the outermost level."""
+    found = one(observations(name), indicator, 2025, "actual", measure)
+    assert found.value == Decimal(value)
+
+
 def test_research_spending_and_its_share_of_output_by_their_many_names():
     shanghai = observations("shanghai-municipality_2026_gov-work-report")
     share = one(shanghai, "研究与试验发展经费投入强度", 2026, "target", "level")
