@@ -230,6 +230,15 @@ def test_the_paragraphs_after_a_reviews_opening_year_give_that_years_results(
     assert found.value == Decimal(value)
 
 
+def test_a_paragraph_of_this_five_years_gives_no_year():
+    """这五年，…… reviews five years, as 五年来 does: yunnan's 新增铁路里程989公里 and
+    城镇新增就业261.6万人 are five years' sums, and its 2025 output is the year's own figure."""
+    yunnan = observations("yunnan-province_2026_gov-work-report")
+    past = [r for r in yunnan if r.period == 2025]
+    assert not [r for r in past if r.indicator in ("新增铁路里程", "城镇新增就业人数")]
+    assert one(yunnan, "地区生产总值", 2025, "actual", "level").value == Decimal(32765)
+
+
 def test_research_spending_and_its_share_of_output_by_their_many_names():
     shanghai = observations("shanghai-municipality_2026_gov-work-report")
     share = one(shanghai, "研究与试验发展经费投入强度", 2026, "target", "level")
