@@ -536,7 +536,7 @@ def _value_pattern() -> re.Pattern[str]:
 @cache
 def _chain_pattern() -> re.Pattern[str]:
     verb = r"(?P<verb>同比增长|增长|下降|降低|增速为|达到|达)"
-    return re.compile(r"[，,]\s*" + CONNECT + verb + r"\s*" + _number())
+    return re.compile(r"[，,、]\s*" + CONNECT + verb + r"\s*" + _number())
 
 
 @cache

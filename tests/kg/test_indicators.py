@@ -230,6 +230,19 @@ def test_the_paragraphs_after_a_reviews_opening_year_give_that_years_results(
     assert found.value == Decimal(value)
 
 
+@pytest.mark.parametrize(
+    ("name", "indicator", "measure", "value"),
+    [("fujian-province_2026_gov-work-report", "地区生产总值", "growth", "5"),  # 60199.45亿元、增长5%
+     ("shanghai-municipality_2026_gov-work-report", "进出口总额", "growth", "5.6"),
+     ("shandong-province_2026_gov-work-report", "地区生产总值", "level", "10.3")],  # 增长5.5%、达到
+)  # fmt: skip
+def test_a_figure_chained_after_a_pause_mark_is_the_same_indicators(
+    name, indicator, measure, value
+):
+    """地区生产总值60199.45亿元、增长5%: the growth after 、 is the output's, as after ，."""
+    assert one(observations(name), indicator, 2025, "actual", measure).value == Decimal(value)
+
+
 def test_a_paragraph_of_this_five_years_gives_no_year():
     """这五年，…… reviews five years, as 五年来 does: yunnan's 新增铁路里程989公里 and
     城镇新增就业261.6万人 are five years' sums, and its 2025 output is the year's own figure."""
