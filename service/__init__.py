@@ -9,6 +9,7 @@ Settings and limits are declared once, in ``settings.py``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import threading
 import time
@@ -17,7 +18,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, g, url_for
 from jinja2 import FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 from werkzeug.routing import PathConverter
@@ -88,8 +89,10 @@ def create_app(config: dict[str, Any] | None = None, *, store: Store | None = No
         with contextlib.suppress(OSError):  # a read-only store: templates compiled each start
             kept.mkdir(parents=True, exist_ok=True)
             app.jinja_env.bytecode_cache = KeptTemplates(str(kept))
-    if store is None and app.extensions.get(db.EXTENSION) is not None:
+    backends = app.extensions.get(db.EXTENSION)
+    if store is None and backends is not None:
         app.extensions["policykg.warming"] = warm_in_background(app)
+        backends.prepare = functools.partial(warm, app)  # each new version before it is served
     return app
 
 
@@ -102,18 +105,22 @@ class KeptTemplates(FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def warm(app: Flask) -> None:
+def warm(app: Flask, backend: db.Backend | None = None) -> None:
     """Build what pages read from the served store version (term and full-text indexes, the
     collection, the newest reports' comparison rows, vocabulary names, the catalogue's
-    downloads), the map outlines and the page templates, so that no request waits for them.
+    downloads), the map outlines and the page templates, so that no request waits for them;
+    of ``backend`` (a new store version, before it is served) instead when given.
 
     Each step's seconds and the process's resident memory before and after it are kept in
     ``app.extensions["policykg.warm_steps"]`` (and logged); a step that fails is logged and the
     next one still runs (the page needing it makes it on first use)."""
     from . import catalogue, compare, corpus, entityview, fulltext, links, maps, search
 
-    steps: list[dict] = app.extensions.setdefault("policykg.warm_steps", [])
+    steps: list[dict] = []
+    app.extensions["policykg.warm_steps"] = steps
     with app.app_context():
+        if backend is not None:
+            g.policykg_backend = backend  # what db.get_backend gives the steps
         for step in (
             search.term_index,
             fulltext.fulltext_index,

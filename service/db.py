@@ -13,8 +13,8 @@ One store version is served at a time. ``policykg build`` replaces a store by re
 directory into place; :class:`Backends` notices the new version (``Store.version()``: for the
 embedded store, ``build.json`` or the store directory changed; looked at every
 ``STORE_CHECK_INTERVAL`` seconds), opens it whole (store,
-workers, graph list, a fresh result cache) beside the old one, then switches every request to
-it at once. A request keeps the backend it started with (:func:`get_backend` pins it in
+workers, graph list, a fresh result cache, and what its pages read: :attr:`Backends.prepare`,
+the app's warm-up) beside the old one, then switches every request to it at once. A request keeps the backend it started with (:func:`get_backend` pins it in
 ``flask.g``), and the old backend is closed once its last queries can have ended.
 
 Without ``STORE_PATH`` (tests of settings or pages) the app starts with neither, and the
@@ -260,6 +260,8 @@ class Backends:
         self._next_check = time.monotonic() + self._interval
         self._switching = threading.Lock()
         self._closed = False
+        # makes what pages read from a new version before it is served (the app's warm-up)
+        self.prepare: Callable[[Backend], None] | None = None
 
     def get(self) -> Backend:
         """The backend to serve a new request with (looking for a new version now and then)."""
@@ -284,8 +286,10 @@ class Backends:
             except (StoreError, OSError) as e:
                 log.error("a new store version appeared but could not be opened: %s", e)
                 return
-            try:  # its workers start before it is served, as the first version's did
+            try:  # its workers start and its pages' indexes are made before it is served
                 backend.start()
+                if self.prepare is not None:
+                    self.prepare(backend)
             except BaseException:
                 backend.close()
                 raise

@@ -214,3 +214,6 @@ def test_a_rebuild_switches_queries_graphs_pages_and_cache_together(tmp_path):
         assert get(url, "ASK FROM <urn:graph:one> {}")[0] == 400
         description = requests.get(url, headers={"Accept": "text/turtle"}).text
         assert "urn:graph:two" in description and "urn:graph:one" not in description
+        # made before the new version was served, as at a start: its downloads are files
+        download = requests.get(live.url + "/api/queries/reports?page=all")
+        assert download.status_code == 200 and "ETag" in download.headers
