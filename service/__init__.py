@@ -106,10 +106,10 @@ class KeptTemplates(FileSystemBytecodeCache):
 
 
 def warm(app: Flask, backend: db.Backend | None = None) -> None:
-    """Build what pages read from the served store version (term and full-text indexes, the
-    collection, the newest reports' comparison rows, vocabulary names, the catalogue's
-    downloads), the map outlines and the page templates, so that no request waits for them;
-    of ``backend`` (a new store version, before it is served) instead when given.
+    """Build what pages read from the served store version, or from ``backend`` (a new version,
+    before it is served): term and full-text indexes, the collection, the newest reports'
+    comparison rows, vocabulary names, the catalogue's downloads; and the map outlines and the
+    page templates, so that no request waits for them.
 
     Each step's seconds and the process's resident memory before and after it are kept in
     ``app.extensions["policykg.warm_steps"]`` (and logged); a step that fails is logged and the

@@ -12,10 +12,11 @@ Two views of the same read-only store, bundled with what is read from it in a :c
 One store version is served at a time. ``policykg build`` replaces a store by renaming a new
 directory into place; :class:`Backends` notices the new version (``Store.version()``: for the
 embedded store, ``build.json`` or the store directory changed; looked at every
-``STORE_CHECK_INTERVAL`` seconds), opens it whole (store,
-workers, graph list, a fresh result cache, and what its pages read: :attr:`Backends.prepare`,
-the app's warm-up) beside the old one, then switches every request to it at once. A request keeps the backend it started with (:func:`get_backend` pins it in
-``flask.g``), and the old backend is closed once its last queries can have ended.
+``STORE_CHECK_INTERVAL`` seconds), opens it whole (store, workers, graph list, a fresh result
+cache, and what its pages read: :attr:`Backends.prepare`, the app's warm-up) beside the old
+one, then switches every request to it at once. A request keeps the backend it started with
+(:func:`get_backend` pins it in ``flask.g``), and the old backend is closed once its last
+queries can have ended.
 
 Without ``STORE_PATH`` (tests of settings or pages) the app starts with neither, and the
 SPARQL endpoint answers 503.
