@@ -180,7 +180,7 @@ def warm() -> None:
     """Write the downloads (JSON and CSV) of every catalogue query that needs no parameter for
     the store version being served, where it keeps what it makes (``db.keep_dir``), so that
     they are sent as files: the slogans' whole answer at 100× the corpus is 117,300 rows,
-    20 s to read from the store. A download that fails (the row cap, the timeout) is not
+    10–20 s to read from the store. A download that fails (the row cap, the timeout) is not
     written, and is read from the store when asked for, as without its file."""
     backend = get_backend()
     keep = writable(backend.keep)
