@@ -369,7 +369,8 @@ def years_in(fragment: str, year: int | None = None) -> list[int]:
 
 
 MULTI_YEAR = re.compile(
-    r"(?:——|各位代表[，,！!]?)?(?:[二三四五六七八九十]年来|(?:过去(?:的)?|这)[二三四五六七八九十]年"
+    r"(?:——|各位代表[，,！!]?)?(?:(?<!\d)[二三四五六七八九十2-9]年来"
+    r"|(?:过去(?:的)?|这)[二三四五六七八九十2-9]年"
     r"|[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间|以来))"
 )
 SINGLE_YEAR = re.compile(r"\d{4}年|一年来|过去一年|今年|去年")
@@ -398,9 +399,9 @@ def _context(
     >>> text = "工作回顾\\n2025年是收官之年。我们顶压前行，地区生产总值增长5%。"
     >>> _context(text, text.index("地区"), [(0, len(text), "工作回顾")], 2026)
     (2025, 'actual')
-    >>> text = "工作回顾\\n2025年任务完成。五年来，地区生产总值增长5%。"
-    >>> _context(text, text.index("地区"), [(0, len(text), "工作回顾")], 2026) is None
-    True
+    >>> for span in ("五年来", "5年来", "过去5年"):
+    ...     text = f"工作回顾\\n2025年任务完成。{span}，地区生产总值增长5%。"
+    ...     assert _context(text, text.index("地区"), [(0, len(text), "工作回顾")], 2026) is None
     >>> text = "工作回顾\\n刚刚过去的2025年，我们顶压前行。\\n狠抓项目建设。民间投资增长2.8%。"
     >>> _context(text, text.index("民间"), [(0, len(text), "工作回顾")], 2026)
     (2025, 'actual')
