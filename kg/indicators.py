@@ -411,7 +411,7 @@ def _context(
         return None
     clause = text[_sentence_start(text, pos) : pos]
     own = years_in(clause, year)
-    opening = _opening_years(text, pos, around[0], year) if around else []
+    opening = _opening_years(text, pos, around[0], year) if around and not own else []
     if not own and opening is None:
         return None
     period, kind = _heading_context([h for _, _, h in around], year)

@@ -43,8 +43,9 @@ def answer_job(app: Flask, backend: Backend, job: Job, client: str) -> Answer:
     store version's result cache.
 
     :raises ServiceError: 429 (too many queries, from all or from this client), 503 (timeout,
-        memory cap, a store version no longer served), 500 (the engine crashed), 413 (answer too large), 400 (the engine refused
-        the query, or the answer has more than ``MAX_ROWS`` rows and is not a page).
+        memory cap, a store version no longer served), 500 (the engine crashed), 413 (answer
+        too large), 400 (the engine refused the query, or the answer has more than
+        ``MAX_ROWS`` rows and is not a page).
     """
     config = app.config
     job.max_bytes = config["MAX_RESPONSE_BYTES"]

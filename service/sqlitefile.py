@@ -14,8 +14,8 @@ from pathlib import Path
 
 def writable(directory: Path | None) -> Path | None:
     """``directory``, made if need be, when the service can write there; else None (a
-    read-only place: the index goes into a temporary file instead). Asked when an index is
-    made, not each time a page asks for it."""
+    read-only place: an index goes into a temporary file instead, a download is not kept).
+    Asked when what goes there is made, not each time a page reads it."""
     if directory is None:
         return None
     with contextlib.suppress(OSError):

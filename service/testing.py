@@ -61,6 +61,17 @@ def build_protocol_store(path: Path, w3c_dir: Path, filler: int = 1500) -> Path:
     return path
 
 
+def warmed_app(config: dict[str, Any]):
+    """``create_app(config)`` once its warm-up is done, as ``policykg serve`` waits for it
+    before its first user: nothing the warm-up makes meanwhile (indexes, downloads) mixes
+    with what a test reads or changes."""
+    from . import create_app
+
+    app = create_app(config)
+    app.extensions["policykg.warming"].join()
+    return app
+
+
 class LiveServer:
     """``policykg serve`` on a free loopback port, stopped on exit.
 

@@ -15,8 +15,9 @@ from policykg.kg.attainment import attainment
 from policykg.kg.iri import Minter
 from policykg.kg.store import OxigraphStore
 from policykg.kg.summary import summarise
-from policykg.service import create_app, db
+from policykg.service import db
 from policykg.service.results import TooManyRows
+from policykg.service.testing import warmed_app
 
 STORE_KINDS = ["embedded", "virtuoso"]
 
@@ -35,14 +36,6 @@ def mini_location(request, tmp_path_factory) -> str:
     return str(path)
 
 
-def warmed(config: dict):
-    """An app once its start has made what it makes (the downloads: made while a test
-    changes what is read would keep what the test made)."""
-    app = create_app(config)
-    app.extensions["policykg.warming"].join()
-    return app
-
-
 def mini_store(path: Path) -> ox.Store:
     store = ox.Store(str(path))
     store.load(path=str(MINI), format=ox.RdfFormat.TRIG)
@@ -54,7 +47,7 @@ def mini_store(path: Path) -> ox.Store:
 
 @pytest.fixture(scope="module")
 def app(mini_location):
-    app = warmed({"TESTING": True, "STORE_PATH": mini_location, "WORKERS": 1, "MAX_ROWS": 50})
+    app = warmed_app({"TESTING": True, "STORE_PATH": mini_location, "WORKERS": 1, "MAX_ROWS": 50})
     yield app
     db.close(app)
 
@@ -172,7 +165,7 @@ def test_named_queries_past_the_row_cap_are_refused_by_the_api_and_cut_on_the_pa
 def uncached(mini_location):
     """A client of an app that keeps no answers (pages rendered with this test's PAGE_ROWS)."""
     config = {"TESTING": True, "STORE_PATH": mini_location, "WORKERS": 1, "RESULT_CACHE_BYTES": 0}
-    app = warmed(config)
+    app = warmed_app(config)
     yield app.test_client()
     db.close(app)
 
@@ -350,7 +343,7 @@ def own_mini(tmp_path):
     """An app over a mini store of its own, whose start has made its downloads."""
     mini_store(tmp_path / "store")  # let go at once (closed): the app opens it
     config = {"TESTING": True, "STORE_PATH": str(tmp_path / "store"), "RESULT_CACHE_BYTES": 0}
-    app = warmed({**config, "WORKERS": 1})
+    app = warmed_app({**config, "WORKERS": 1})
     yield app
     db.close(app)
 

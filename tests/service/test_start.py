@@ -15,7 +15,7 @@ import requests
 
 from policykg.service import create_app, db, search
 from policykg.service.pool import Job, PoolClosed, QueryPool, WorkerLost
-from policykg.service.testing import LiveServer
+from policykg.service.testing import LiveServer, warmed_app
 
 # labels and assertions are read per page (answers.LabelIndex, evidence.assertions_of)
 PAGE_INDEXES = {"terms", "fulltext", "compare", "corpus"}
@@ -28,9 +28,7 @@ def store(tmp_path, seed_store_dir):
 
 
 def started(store):
-    app = create_app({"STORE_PATH": str(store)})
-    app.extensions["policykg.warming"].join()
-    return app
+    return warmed_app({"STORE_PATH": str(store)})
 
 
 def kept(store) -> set[str]:
@@ -114,8 +112,7 @@ def test_a_server_loaded_by_build_keeps_what_the_pages_need_beside_the_local_bui
     """Over a server the version is the load's identifier: a restart reads back what the first
     start made (beside the build whose dumps are served) instead of reading the server again."""
     config = {"STORE_PATH": seed_virtuoso_url, "DUMPS_DIR": str(tmp_path / "dumps")}
-    app = create_app(config)
-    app.extensions["policykg.warming"].join()
+    app = warmed_app(config)
     with app.app_context():
         first = search.term_index().search("四主链")
     db.close(app)
